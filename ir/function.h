@@ -62,10 +62,12 @@ class Function {
 
   static constexpr uint32_t kNoSrcLoc = 0xffffffffu;
   std::vector<uint32_t> srclocs;  // by Inst; kNoSrcLoc where absent
+  std::vector<uint32_t> text_lines;  // by Inst: line in the parsed text (absent when built)
   absl::flat_hash_map<uint32_t, std::vector<StackMapEntry>> stack_maps;  // by Inst index
   absl::flat_hash_map<uint32_t, std::vector<DebugTag>> debug_tags;       // by Inst index
   std::vector<Comment> comments;
 
+  uint32_t text_line(Inst i) const { return i.index() < text_lines.size() ? text_lines[i.index()] : 0; }
   uint32_t srcloc(Inst i) const { return i.index() < srclocs.size() ? srclocs[i.index()] : kNoSrcLoc; }
   void set_srcloc(Inst i, uint32_t loc) {
     if (i.index() >= srclocs.size()) srclocs.resize(i.index() + 1, kNoSrcLoc);

@@ -1128,6 +1128,8 @@ absl::Status Parser::ParseInstruction() {
   for (size_t k = 0; k < results.size(); ++k) f_->dfg.mutable_value(results[k]).type = types[k];
   f_->layout.AppendInst(inst, cur_block_);
   if (srcloc != Function::kNoSrcLoc) f_->set_srcloc(inst, srcloc);
+  if (f_->text_lines.size() <= inst.index()) f_->text_lines.resize(inst.index() + 1, 0);
+  f_->text_lines[inst.index()] = op_tok.line;
   if (has_tags) f_->debug_tags[inst.index()] = std::move(tags);
   attach_ = Comment::kInst;
   attach_index_ = inst.index();

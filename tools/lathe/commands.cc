@@ -8,12 +8,14 @@ namespace lathe::tool {
 
 int RunVersion(const std::vector<std::string>& args);
 int RunCat(const std::vector<std::string>& args);
+int RunVerify(const std::vector<std::string>& args);
 
 namespace {
 
 const Command kCommands[] = {
     {"version", "print Lathe's version", "lathe version", RunVersion},
     {"cat", "print .clif files in canonical form", "lathe cat FILE...", RunCat},
+    {"verify", "check the functions of .clif files with the IR verifier", "lathe verify FILE...", RunVerify},
 };
 
 }  // namespace

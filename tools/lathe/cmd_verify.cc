@@ -1,0 +1,57 @@
+// `lathe verify FILE...`: parses each .clif file and runs the IR verifier on every function.
+// Errors print as FILE:LINE: function %name: inst (text): message. Exit 1 if any file fails to
+// parse or any function has a verifier error. With a `target` header naming a 32-bit target,
+// addresses are checked against a 32-bit pointer type (64-bit for other targets).
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "ir/parser.h"
+#include "ir/verifier.h"
+
+namespace lathe::tool {
+
+int RunVerify(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::fprintf(stderr, "lathe verify: expected at least one file\nusage: lathe verify FILE...\n");
+    return 2;
+  }
+  int rc = 0;
+  for (const std::string& path : args) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "%s: cannot open file\n", path.c_str());
+      rc = 1;
+      continue;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    auto file = ir::ParseTestFile(text, path);
+    if (!file.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(file.status().message()).c_str());
+      rc = 1;
+      continue;
+    }
+    ir::VerifierOptions opts;
+    for (const ir::HeaderLine& h : file->headers) {
+      if (h.kind == ir::HeaderLine::kTarget && !h.words.empty() && !opts.pointer_type.valid()) {
+        opts.pointer_type = h.words[0].find("32") != std::string::npos ? ir::kI32 : ir::kI64;
+      }
+    }
+    for (const ir::ParsedFunction& pf : file->functions) {
+      const ir::Function& f = *pf.function;
+      for (const ir::VerifierError& e : ir::Verify(f, opts)) {
+        uint32_t line = e.inst.valid() && f.text_line(e.inst) != 0 ? f.text_line(e.inst) : pf.line;
+        std::printf("%s:%u: function %s: %s\n", path.c_str(), line, f.name.ToString().c_str(),
+                    ir::FormatVerifierError(f, e).c_str());
+        rc = 1;
+      }
+    }
+  }
+  return rc;
+}
+
+}  // namespace lathe::tool
