@@ -377,9 +377,10 @@ class Parser {
 
 void Parse(const std::vector<SourceFile>& files, Program& program, Diagnostics& diags) {
   for (size_t i = 0; i < files.size(); ++i) {
+    size_t before = diags.size();
     std::vector<Token> tokens = Lex(files[i], static_cast<int>(i), diags);
     SExprForest forest;
-    ReadSExprs(tokens, forest, diags);
+    ReadSExprs(tokens, diags.size() != before, forest, diags);
     Parser parser(forest, program, diags);
     for (int root : forest.roots) parser.Form(root);
   }

@@ -354,6 +354,11 @@ class Sema {
           }
           n.term = it->second;
           const Term& t = p_.terms[n.term];
+          if (t.ret_type < 0 ||
+              std::find(t.arg_types.begin(), t.arg_types.end(), -1) != t.arg_types.end()) {
+            d_.Error(n.loc, absl::StrCat("term '", t.name, "' has an invalid declaration"));
+            continue;
+          }
           if (!CheckCallable(t, n.loc, scope)) continue;
           if (n.kids.size() != t.arg_types.size()) {
             d_.Error(n.loc, absl::StrCat("wrong number of arguments to '", t.name, "': expected ",
@@ -615,6 +620,12 @@ class Sema {
             break;
           }
           const Term& t = p_.terms[it->second];
+          if (t.ret_type < 0 ||
+              std::find(t.arg_types.begin(), t.arg_types.end(), -1) != t.arg_types.end()) {
+            // The term's declaration names an unknown type; that error is reported already.
+            d_.Error(n.loc, absl::StrCat("term '", t.name, "' has an invalid declaration"));
+            break;
+          }
           if (!t.has_extractor()) {
             d_.Error(n.loc, absl::StrCat("term '", t.name, "' has no extractor, so it cannot be "
                                          "used in a pattern"));

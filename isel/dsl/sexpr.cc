@@ -2,7 +2,8 @@
 
 namespace lathe::dsl {
 
-void ReadSExprs(const std::vector<Token>& tokens, SExprForest& forest, Diagnostics& diags) {
+void ReadSExprs(const std::vector<Token>& tokens, bool lex_failed, SExprForest& forest,
+                Diagnostics& diags) {
   std::vector<int> open;  // the lists being read, innermost last
   for (const Token& tok : tokens) {
     switch (tok.kind) {
@@ -22,7 +23,7 @@ void ReadSExprs(const std::vector<Token>& tokens, SExprForest& forest, Diagnosti
         open.pop_back();
         break;
       case TokenKind::kEnd:
-        if (!open.empty()) {
+        if (!open.empty() && !lex_failed) {
           diags.Error(forest.nodes[open.back()].token.loc,
                       "unclosed '(': expected ')' before the end of the file");
         }

@@ -23,8 +23,10 @@ struct SExprForest {
 };
 
 // Reads `tokens` (ending in kEnd) into `forest`, appending. Reports unbalanced parentheses and
-// top-level atoms to `diags`; forms that are complete before an error are kept.
-void ReadSExprs(const std::vector<Token>& tokens, SExprForest& forest, Diagnostics& diags);
+// top-level atoms to `diags`; forms that are complete before an error are kept. `lex_failed`:
+// the tokens stop early at a lexical error already reported, so open lists are not reported.
+void ReadSExprs(const std::vector<Token>& tokens, bool lex_failed, SExprForest& forest,
+                Diagnostics& diags);
 
 }  // namespace lathe::dsl
 
