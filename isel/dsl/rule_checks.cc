@@ -1,0 +1,162 @@
+#include "isel/dsl/rule_checks.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+
+namespace lathe::dsl {
+namespace {
+
+// A rule's constant tests: binding -> (is enum, value).
+using Tests = absl::flat_hash_map<int, std::pair<bool, int64_t>>;
+
+Tests ConstantTests(const TermMatcher& m, const LoweredRule& r) {
+  Tests tests;
+  for (int s : r.steps) {
+    const Step& step = m.steps[s];
+    if (step.kind == StepKind::kEqInt || step.kind == StepKind::kEqEnum) {
+      tests[step.input] = {step.kind == StepKind::kEqEnum, step.value};
+    }
+  }
+  return tests;
+}
+
+// Finds every pair of rules (indices into `group`) that no constant test tells apart, by
+// splitting the group on one tested binding at a time with an explicit worklist.
+std::vector<std::pair<int, int>> OverlappingPairs(const std::vector<Tests>& tests,
+                                                  const std::vector<int>& group) {
+  struct Part {
+    std::vector<int> rules;
+    absl::flat_hash_set<int> split;  // bindings already split on
+  };
+  absl::flat_hash_set<std::pair<int, int>> seen;
+  std::vector<std::pair<int, int>> out;
+  std::vector<Part> work;
+  work.push_back(Part{group, {}});
+  while (!work.empty()) {
+    Part part = std::move(work.back());
+    work.pop_back();
+    if (part.rules.size() < 2) continue;
+    // The binding tested by the most rules of this part, not yet split on.
+    absl::flat_hash_map<int, int> count;
+    for (int r : part.rules) {
+      for (const auto& [b, v] : tests[r]) {
+        if (!part.split.contains(b)) ++count[b];
+      }
+    }
+    int best = -1, best_count = 0;
+    for (const auto& [b, c] : count) {
+      if (c > best_count || (c == best_count && b < best)) best = b, best_count = c;
+    }
+    if (best < 0) {
+      for (size_t i = 0; i < part.rules.size(); ++i) {
+        for (size_t j = i + 1; j < part.rules.size(); ++j) {
+          std::pair<int, int> p = std::minmax(part.rules[i], part.rules[j]);
+          if (seen.insert(p).second) out.push_back(p);
+        }
+      }
+      continue;
+    }
+    std::map<int64_t, std::vector<int>> by_value;
+    std::vector<int> untested;
+    for (int r : part.rules) {
+      auto it = tests[r].find(best);
+      if (it == tests[r].end()) {
+        untested.push_back(r);
+      } else {
+        by_value[it->second.second].push_back(r);
+      }
+    }
+    part.split.insert(best);
+    if (by_value.empty()) by_value[0] = {};
+    for (auto& [value, rules] : by_value) {
+      Part sub{std::move(rules), part.split};
+      sub.rules.insert(sub.rules.end(), untested.begin(), untested.end());
+      std::sort(sub.rules.begin(), sub.rules.end());
+      work.push_back(std::move(sub));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void CheckTerm(const Program& p, const TermMatcher& m, Diagnostics& d) {
+  const Term& term = p.terms[m.term];
+  if (term.multi) return;
+  const size_t n = m.rules.size();
+  std::vector<Tests> tests;
+  for (const LoweredRule& r : m.rules) tests.push_back(ConstantTests(m, r));
+
+  // Overlap, per priority.
+  std::map<int64_t, std::vector<int>> by_priority;
+  for (size_t i = 0; i < n; ++i) by_priority[m.rules[i].priority].push_back(static_cast<int>(i));
+  for (const auto& [prio, group] : by_priority) {
+    for (auto [a, b] : OverlappingPairs(tests, group)) {
+      const Rule& ra = p.rules[m.rules[a].rule];
+      const Rule& rb = p.rules[m.rules[b].rule];
+      d.Error(rb.loc, absl::StrCat("rule overlaps the rule at ", d.Where(ra.loc),
+                                   ": both have priority ", prio, " for term '", term.name,
+                                   "' and can match the same input; give one a different "
+                                   "priority or make their patterns disjoint"));
+    }
+  }
+
+  // Shadowing: rule a (higher priority) shadows rule b if a's steps are a subset of b's.
+  // Each rule is indexed under its rarest step; b then only looks at rules indexed under one of
+  // its own steps (plus rules with no steps at all, which match everything).
+  absl::flat_hash_map<int, int> frequency;
+  for (const LoweredRule& r : m.rules) {
+    for (int s : r.steps) ++frequency[s];
+  }
+  absl::flat_hash_map<int, std::vector<int>> by_rarest;
+  std::vector<int> catch_all;
+  std::vector<absl::flat_hash_set<int>> step_sets(n);
+  for (size_t i = 0; i < n; ++i) {
+    const LoweredRule& r = m.rules[i];
+    step_sets[i].insert(r.steps.begin(), r.steps.end());
+    if (r.steps.empty()) {
+      catch_all.push_back(static_cast<int>(i));
+      continue;
+    }
+    int rarest = *std::min_element(r.steps.begin(), r.steps.end(), [&](int x, int y) {
+      return frequency[x] < frequency[y] || (frequency[x] == frequency[y] && x < y);
+    });
+    by_rarest[rarest].push_back(static_cast<int>(i));
+  }
+  for (size_t b = 0; b < n; ++b) {
+    const LoweredRule& rb = m.rules[b];
+    int shadow = -1;
+    auto consider = [&](int a) {
+      if (shadow >= 0 || m.rules[a].priority <= rb.priority) return;
+      for (int s : m.rules[a].steps) {
+        if (!step_sets[b].contains(s)) return;
+      }
+      shadow = a;
+    };
+    for (int a : catch_all) consider(a);
+    for (int s : rb.steps) {
+      auto it = by_rarest.find(s);
+      if (it == by_rarest.end()) continue;
+      for (int a : it->second) consider(a);
+    }
+    if (shadow >= 0) {
+      d.Error(p.rules[rb.rule].loc,
+              absl::StrCat("rule can never fire: the rule at ", d.Where(p.rules[m.rules[shadow].rule].loc),
+                           " has higher priority (", m.rules[shadow].priority, " > ", rb.priority,
+                           ") and matches every input this rule matches"));
+    }
+  }
+}
+
+}  // namespace
+
+void CheckRules(const Program& program, const std::vector<TermMatcher>& matchers,
+                Diagnostics& diags) {
+  for (const TermMatcher& m : matchers) CheckTerm(program, m, diags);
+}
+
+}  // namespace lathe::dsl
