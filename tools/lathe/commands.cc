@@ -7,11 +7,13 @@
 namespace lathe::tool {
 
 int RunVersion(const std::vector<std::string>& args);
+int RunWast(const std::vector<std::string>& args);
 
 namespace {
 
 const Command kCommands[] = {
     {"version", "print Lathe's version", "lathe version", RunVersion},
+    {"wast", "run WebAssembly spec tests (wast2json JSON form)", "lathe wast FILE.json|DIR...", RunWast},
 };
 
 }  // namespace
