@@ -160,6 +160,7 @@ absl::Status Decoder::TypeSection(BinaryReader& r) {
   module_.types.reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
     const size_t at = r.offset();
+    module_.type_offsets.push_back(static_cast<uint32_t>(at));
     ASSIGN_OR_RETURN_(form, r.ReadByte("type form"));
     if (form != 0x60) {
       return MalformedError(at, absl::StrCat("integer representation too long: type form 0x",
@@ -201,6 +202,7 @@ absl::Status Decoder::ImportSection(BinaryReader& r) {
         imp.kind = ExternKind::kFunc;
         imp.func_type = t;
         module_.func_types.push_back(t);
+        module_.func_offsets.push_back(imp.offset);
         ++module_.num_imported_funcs;
         break;
       }
@@ -209,6 +211,7 @@ absl::Status Decoder::ImportSection(BinaryReader& r) {
         imp.kind = ExternKind::kTable;
         imp.table = t;
         module_.tables.push_back(t);
+        module_.table_offsets.push_back(imp.offset);
         ++module_.num_imported_tables;
         break;
       }
@@ -217,6 +220,7 @@ absl::Status Decoder::ImportSection(BinaryReader& r) {
         imp.kind = ExternKind::kMemory;
         imp.memory.limits = l;
         module_.memories.push_back(imp.memory);
+        module_.memory_offsets.push_back(imp.offset);
         ++module_.num_imported_memories;
         break;
       }
@@ -241,6 +245,7 @@ absl::Status Decoder::FunctionSection(BinaryReader& r) {
   declared_funcs_ = n;
   module_.func_types.reserve(module_.func_types.size() + n);
   for (uint32_t i = 0; i < n; ++i) {
+    module_.func_offsets.push_back(static_cast<uint32_t>(r.offset()));
     ASSIGN_OR_RETURN_(t, r.ReadU32("function type index"));
     module_.func_types.push_back(t);
   }
@@ -250,6 +255,7 @@ absl::Status Decoder::FunctionSection(BinaryReader& r) {
 absl::Status Decoder::TableSection(BinaryReader& r) {
   ASSIGN_OR_RETURN_(n, Count(r, "table count"));
   for (uint32_t i = 0; i < n; ++i) {
+    module_.table_offsets.push_back(static_cast<uint32_t>(r.offset()));
     ASSIGN_OR_RETURN_(t, ReadTableType(r));
     module_.tables.push_back(t);
   }
@@ -259,6 +265,7 @@ absl::Status Decoder::TableSection(BinaryReader& r) {
 absl::Status Decoder::MemorySection(BinaryReader& r) {
   ASSIGN_OR_RETURN_(n, Count(r, "memory count"));
   for (uint32_t i = 0; i < n; ++i) {
+    module_.memory_offsets.push_back(static_cast<uint32_t>(r.offset()));
     ASSIGN_OR_RETURN_(l, ReadLimits(r));
     module_.memories.push_back(MemoryType{l});
   }
@@ -300,6 +307,7 @@ absl::Status Decoder::ExportSection(BinaryReader& r) {
 }
 
 absl::Status Decoder::StartSection(BinaryReader& r) {
+  module_.start_offset = static_cast<uint32_t>(r.offset());
   ASSIGN_OR_RETURN_(f, r.ReadU32("start function index"));
   module_.start = f;
   return absl::OkStatus();

@@ -372,7 +372,7 @@ absl::Status FunctionValidator::Step(const Operator& op) {
         return Error(op, absl::StrCat("unknown global ", op.index));
       }
       if (!module_.global_types[op.index].is_mutable) {
-        return Error(op, absl::StrCat("global is immutable: global ", op.index));
+        return Error(op, absl::StrCat("immutable global ", op.index, " cannot be set"));
       }
       return PopExpect(op, module_.global_types[op.index].type);
     case Opcode::kTableGet:

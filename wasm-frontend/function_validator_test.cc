@@ -140,6 +140,45 @@ TEST(FunctionValidatorTest, MemoryRules) {
               HasSubstr("data count section required"));
 }
 
+TEST(FunctionValidatorTest, Globals) {
+  const Bytes types = Section(1, {0x01, 0x60, 0x00, 0x00});
+  const Bytes func = Section(3, {0x01, 0x00});
+  // global 0: immutable i32, global 1: mutable i64.
+  const Bytes globals = Section(6, {0x02, 0x7F, 0x00, 0x41, 0x00, 0x0B, 0x7E, 0x01, 0x42, 0x00, 0x0B});
+  auto with_body = [&](const Bytes& code) {
+    const Bytes body = Cat({Bytes{0x00}, code});
+    return ModuleOf({types, func, globals, Section(10, Cat({Bytes{0x01}, Uleb(body.size()), body}))});
+  };
+  EXPECT_EQ(Check(with_body({0x23, 0x00, 0x1A, 0x42, 0x05, 0x24, 0x01, 0x0B})), "OK");
+  EXPECT_THAT(Check(with_body({0x41, 0x05, 0x24, 0x00, 0x0B})), HasSubstr("immutable global 0"));
+  EXPECT_THAT(Check(with_body({0x41, 0x05, 0x24, 0x01, 0x0B})), HasSubstr("type mismatch: expected i64"));
+  EXPECT_THAT(Check(with_body({0x23, 0x02, 0x1A, 0x0B})), HasSubstr("unknown global 2"));
+}
+
+TEST(FunctionValidatorTest, TablesAndCallIndirect) {
+  const Bytes types = Section(1, {0x01, 0x60, 0x00, 0x00});
+  const Bytes func = Section(3, {0x01, 0x00});
+  // table 0: funcref, table 1: externref.
+  const Bytes tables = Section(4, {0x02, 0x70, 0x00, 0x01, 0x6F, 0x00, 0x01});
+  auto with_body = [&](const Bytes& code) {
+    const Bytes body = Cat({Bytes{0x00}, code});
+    return ModuleOf({types, func, tables, Section(10, Cat({Bytes{0x01}, Uleb(body.size()), body}))});
+  };
+  EXPECT_EQ(Check(with_body({0x41, 0x00, 0x11, 0x00, 0x00, 0x0B})), "OK");
+  EXPECT_THAT(Check(with_body({0x41, 0x00, 0x11, 0x00, 0x01, 0x0B})), HasSubstr("needs a funcref table"));
+  EXPECT_THAT(Check(with_body({0x41, 0x00, 0x11, 0x00, 0x02, 0x0B})), HasSubstr("unknown table 2"));
+  EXPECT_THAT(Check(with_body({0x41, 0x00, 0x11, 0x03, 0x00, 0x0B})), HasSubstr("unknown type 3"));
+  // table.get 1 yields externref; table.set 0 wants funcref.
+  EXPECT_EQ(Check(with_body({0x41, 0x00, 0x25, 0x01, 0x1A, 0x0B})), "OK");
+  EXPECT_THAT(Check(with_body({0x41, 0x00, 0x41, 0x00, 0x25, 0x01, 0x26, 0x00, 0x0B})),
+              HasSubstr("type mismatch: expected funcref, found externref"));
+  // table.copy between tables of different element types.
+  EXPECT_THAT(Check(with_body({0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xFC, 0x0E, 0x00, 0x01, 0x0B})),
+              HasSubstr("different element types"));
+  // table.grow 1: externref init value, i32 delta -> i32.
+  EXPECT_EQ(Check(with_body({0xD0, 0x6F, 0x41, 0x01, 0xFC, 0x0F, 0x01, 0x1A, 0x0B})), "OK");
+}
+
 TEST(FunctionValidatorTest, SimdIsRejectedClearly) {
   EXPECT_THAT(CheckBody({}, {}, {0xFD, 0x0C, 0x0B}), HasSubstr("SIMD operators (0xFD prefix) are not supported yet"));
   EXPECT_THAT(CheckBody({}, {}, {0x02, 0x7B, 0x0B, 0x0B}), HasSubstr("v128 (SIMD) is not supported yet"));

@@ -131,6 +131,13 @@ struct Module {
   uint32_t num_imported_tables = 0;
   uint32_t num_imported_memories = 0;
   uint32_t num_imported_globals = 0;
+  // Byte offsets of each function, table and memory declaration (its import entry if imported),
+  // parallel to the index spaces above, and of the start section; for error messages.
+  std::vector<uint32_t> type_offsets;  // parallel to `types`
+  std::vector<uint32_t> func_offsets;
+  std::vector<uint32_t> table_offsets;
+  std::vector<uint32_t> memory_offsets;
+  uint32_t start_offset = 0;
 
   std::vector<Global> globals;  // defined globals (index = num_imported_globals + i)
   std::vector<Export> exports;

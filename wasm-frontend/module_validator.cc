@@ -133,9 +133,9 @@ absl::Status ModuleValidator::ConstExpr(const ByteRange& e, ValType expected,
 }
 
 absl::Status ModuleValidator::Run() {
-  for (const FuncType& t : m_.types) {
-    for (ValType v : t.params) RETURN_IF_ERROR_(CheckValType(v, 0));
-    for (ValType v : t.results) RETURN_IF_ERROR_(CheckValType(v, 0));
+  for (size_t i = 0; i < m_.types.size(); ++i) {
+    for (ValType v : m_.types[i].params) RETURN_IF_ERROR_(CheckValType(v, m_.type_offsets[i]));
+    for (ValType v : m_.types[i].results) RETURN_IF_ERROR_(CheckValType(v, m_.type_offsets[i]));
   }
   for (const Import& imp : m_.imports) {
     switch (imp.kind) {
@@ -157,15 +157,19 @@ absl::Status ModuleValidator::Run() {
   }
   for (size_t i = m_.num_imported_funcs; i < m_.func_types.size(); ++i) {
     if (m_.func_types[i] >= m_.types.size()) {
-      return InvalidError(0, absl::StrCat("unknown type ", m_.func_types[i], " (function ", i, ")"));
+      return InvalidError(m_.func_offsets[i], absl::StrCat("unknown type ", m_.func_types[i],
+                                                           " (function ", i, ")"));
     }
   }
-  for (const TableType& t : m_.tables) {
-    RETURN_IF_ERROR_(CheckLimits(t.limits, UINT32_MAX, "table", 0));
+  for (size_t i = m_.num_imported_tables; i < m_.tables.size(); ++i) {
+    RETURN_IF_ERROR_(CheckLimits(m_.tables[i].limits, UINT32_MAX, "table", m_.table_offsets[i]));
   }
-  if (m_.memories.size() > 1) return InvalidError(0, "multiple memories are not allowed");
-  for (const MemoryType& mem : m_.memories) {
-    RETURN_IF_ERROR_(CheckLimits(mem.limits, kMaxPages, "memory", 0));
+  if (m_.memories.size() > 1) {
+    return InvalidError(m_.memory_offsets[1], "multiple memories are not allowed (multi-memory "
+                                              "is not supported)");
+  }
+  for (size_t i = m_.num_imported_memories; i < m_.memories.size(); ++i) {
+    RETURN_IF_ERROR_(CheckLimits(m_.memories[i].limits, kMaxPages, "memory", m_.memory_offsets[i]));
   }
   for (size_t i = 0; i < m_.globals.size(); ++i) {
     const Global& g = m_.globals[i];
@@ -195,10 +199,10 @@ absl::Status ModuleValidator::Run() {
     }
   }
   if (m_.start) {
-    RETURN_IF_ERROR_(CheckFuncIndex(*m_.start, 0));
+    RETURN_IF_ERROR_(CheckFuncIndex(*m_.start, m_.start_offset));
     const FuncType& t = m_.TypeOfFunction(*m_.start);
     if (!t.params.empty() || !t.results.empty()) {
-      return InvalidError(0, "start function must take no parameters and return nothing");
+      return InvalidError(m_.start_offset, "start function must take no parameters and return nothing");
     }
   }
   const uint32_t all_globals = static_cast<uint32_t>(m_.global_types.size());

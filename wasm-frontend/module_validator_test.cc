@@ -28,13 +28,16 @@ TEST(ModuleValidatorTest, MemoryLimits) {
               HasSubstr("memory size must be at most 65536"));
   EXPECT_THAT(Check(ModuleOf({Section(5, {0x01, 0x01, 0x02, 0x01})})),
               HasSubstr("size minimum must not be greater than maximum"));
+  // The error points at the second memory's limits (header 8 + section id and size 2 + count 1
+  // + first memory 2 bytes).
   EXPECT_THAT(Check(ModuleOf({Section(5, {0x02, 0x00, 0x00, 0x00, 0x00})})),
-              HasSubstr("multiple memories"));
+              HasSubstr("byte offset 0xd: invalid: multiple memories"));
 }
 
 TEST(ModuleValidatorTest, UnknownTypeIndex) {
+  // Offset 0x11: header 8, type section 6 bytes, function section id/size/count 3.
   EXPECT_THAT(Check(ModuleOf({kType, Section(3, {0x01, 0x05}), Section(10, {0x01, 0x02, 0x00, 0x0B})})),
-              HasSubstr("unknown type 5"));
+              HasSubstr("byte offset 0x11: invalid: unknown type 5"));
 }
 
 TEST(ModuleValidatorTest, GlobalInitializers) {

@@ -106,6 +106,9 @@ TEST(SpecConformanceTest, Tier1And2FilesAgainstRatchet) {
                 inv.passed + inv.failed, mal.passed, mal.passed + mal.failed,
                 checked ? 100.0 * rejected / checked : 0.0, r.total.passed, r.total.failed,
                 r.total.skipped);
+    std::printf("tier %s: rejected for the expected reason (class and text): assert_invalid %d/%d, "
+                "assert_malformed %d/%d\n",
+                tier.c_str(), inv.reason_matched, inv.passed, mal.reason_matched, mal.passed);
     EXPECT_GT(checked, 50) << tier;
     EXPECT_GE(rejected * 100, checked * 99) << tier << ": under 99% of invalid/malformed modules rejected";
   }

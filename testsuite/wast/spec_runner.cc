@@ -64,6 +64,7 @@ absl::StatusOr<WastResult> RunWastJsonFile(const std::string& json_path) {
         absl::StrCat(source, ":", line != nullptr ? line->text : std::string("?"));
     std::string message;
     Outcome outcome = Outcome::kSkip;
+    bool reason_matched = false;
     const std::string filename(cmd.GetString("filename"));
     const std::string module_path = dir.empty() ? filename : absl::StrCat(dir, "/", filename);
     if (type == "module") {
@@ -85,6 +86,9 @@ absl::StatusOr<WastResult> RunWastJsonFile(const std::string& json_path) {
                                  cmd.GetString("text"), "\")");
         } else {
           outcome = Outcome::kPass;
+          const bool right_class = absl::StrContains(
+              s.message(), type == "assert_malformed" ? ": malformed: " : ": invalid: ");
+          if (right_class && absl::StrContains(s.message(), cmd.GetString("text"))) reason_matched = true;
         }
       }
     } else if (type == "assert_return" || type == "assert_trap" || type == "assert_exhaustion" ||
@@ -96,6 +100,10 @@ absl::StatusOr<WastResult> RunWastJsonFile(const std::string& json_path) {
       message = absl::StrCat("unknown command type \"", type, "\"");
     }
     WastCounts& per = result.by_command[type.empty() ? "(none)" : type];
+    if (reason_matched) {
+      ++per.reason_matched;
+      ++result.total.reason_matched;
+    }
     switch (outcome) {
       case Outcome::kPass:
         ++per.passed;

@@ -22,10 +22,15 @@ struct WastCounts {
   int passed = 0;
   int failed = 0;
   int skipped = 0;
+  // Of the passing assert_invalid/assert_malformed commands: those rejected with an error of
+  // the expected class (malformed vs invalid) whose message contains the script's expected
+  // text. A quality figure only; rejection for another reason still passes.
+  int reason_matched = 0;
   void Add(const WastCounts& o) {
     passed += o.passed;
     failed += o.failed;
     skipped += o.skipped;
+    reason_matched += o.reason_matched;
   }
 };
 
