@@ -9,6 +9,7 @@ namespace lathe::tool {
 int RunVersion(const std::vector<std::string>& args);
 int RunCat(const std::vector<std::string>& args);
 int RunVerify(const std::vector<std::string>& args);
+int RunWast(const std::vector<std::string>& args);
 
 namespace {
 
@@ -16,6 +17,7 @@ const Command kCommands[] = {
     {"version", "print Lathe's version", "lathe version", RunVersion},
     {"cat", "print .clif files in canonical form", "lathe cat FILE...", RunCat},
     {"verify", "check the functions of .clif files with the IR verifier", "lathe verify FILE...", RunVerify},
+    {"wast", "run WebAssembly spec tests (wast2json JSON form)", "lathe wast FILE.json|DIR...", RunWast},
 };
 
 }  // namespace
