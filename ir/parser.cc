@@ -435,6 +435,19 @@ absl::Status Parser::ParseFunction(ParsedFunction* pf) {
     }
     if (!ok) return ErrorAt(u.tok, "reference to an undeclared entity");
   }
+  // As in Cranelift, an opcode whose type comes from an operand takes it from that operand
+  // once every value is known; a written suffix only helps the parser before that.
+  for (Block b = f_->layout.first_block(); b.valid(); b = f_->layout.next_block(b)) {
+    for (Inst i = f_->layout.first_inst(b); i.valid(); i = f_->layout.next_inst(i)) {
+      InstData& d = f_->dfg.inst(i);
+      const OpcodeInfo& info = Info(d.opcode);
+      if (info.ctrl < 0 || static_cast<size_t>(info.ctrl) >= f_->dfg.args(i).size()) continue;
+      Value v = f_->dfg.Resolve(f_->dfg.args(i)[info.ctrl]);
+      if (f_->dfg.value_valid(v) && f_->dfg.value(v).kind != ValueData::kAlias) {
+        d.ctrl_type = f_->dfg.value_type(v);
+      }
+    }
+  }
   // Aliases take the type of the value they stand for.
   for (size_t v = 0; v < f_->dfg.num_values(); ++v) {
     const ValueData& d = f_->dfg.value(Value(static_cast<uint32_t>(v)));
@@ -1069,7 +1082,7 @@ absl::Status Parser::ParseInstruction() {
   const OpcodeInfo& info = Info(*op);
   Type ctrl;
   if (!suffix.empty()) {
-    if (info.ctrl == kMono) return ErrorAt(op_tok, absl::StrCat("'", A(op_text), "' takes no type A(suffix)"));
+    if (info.ctrl == kMono) return ErrorAt(op_tok, absl::StrCat("'", A(op_text), "' takes no type suffix"));
     uint32_t dt;
     if (EntityNumber(suffix, "dt", &dt)) {
       if (dt >= f_->dynamic_types.size() || !f_->dynamic_types[dt].declared) {
@@ -1078,11 +1091,11 @@ absl::Status Parser::ParseInstruction() {
       ctrl = Type::Dynamic(f_->dynamic_types[dt].base);
     } else {
       std::optional<Type> t = Type::Parse(suffix);
-      if (!t) return ErrorAt(op_tok, absl::StrCat("unknown type A(suffix) '", A(suffix), "'"));
+      if (!t) return ErrorAt(op_tok, absl::StrCat("unknown type suffix '", A(suffix), "'"));
       ctrl = *t;
     }
   } else if (info.ctrl == kSuffix) {
-    return ErrorAt(op_tok, absl::StrCat("'", A(op_text), "' needs a type A(suffix) such as .i32"));
+    return ErrorAt(op_tok, absl::StrCat("'", A(op_text), "' needs a type suffix such as .i32"));
   }
   InstData d;
   d.opcode = *op;
