@@ -7,11 +7,13 @@
 namespace lathe::tool {
 
 int RunVersion(const std::vector<std::string>& args);
+int RunDsl(const std::vector<std::string>& args);
 
 namespace {
 
 const Command kCommands[] = {
     {"version", "print Lathe's version", "lathe version", RunVersion},
+    {"dsl", "check rules files or generate C++ from them", "lathe dsl check FILE... | lathe dsl gen FILE... -o OUT.cc [...]", RunDsl},
 };
 
 }  // namespace
