@@ -171,6 +171,15 @@ TEST(Diagnostics, RecursiveExtractorIsCaught) {
               HasSubstr("t.isel:12:14: pattern expands to too many steps"));
 }
 
+TEST(Diagnostics, TermNamesMustBeCppFunctionNames) {
+  EXPECT_EQ(Diagnose("(decl new (Value) Value)\n(rule (new x) x)\n"),
+            "t.isel:10:7: term 'new' is defined by rules, so it becomes a C++ function, but 'new' "
+            "cannot name one\n");
+  EXPECT_EQ(Diagnose("(decl a-b (Value) Value)\n(decl a_b (Value) Value)\n"
+                     "(rule (a-b x) x)\n(rule (a_b x) x)\n"),
+            "t.isel:11:7: terms 'a-b' and 'a_b' would both become the C++ function 'a_b'\n");
+}
+
 TEST(Diagnostics, EveryMessageNamesFileLineAndColumn) {
   Compilation c = Compile({SourceFile{"a.isel", "(type T (enum A))\n"},
                            SourceFile{"b.isel", "(decl f (T) T)\n(rule (f T.B) T.A)\n"}},
