@@ -64,6 +64,12 @@ TEST(Diagnostics, LiteralOutOfRange) {
             "t.isel:10:23: integer 256 does not fit in type 'u8'\n");
 }
 
+TEST(Diagnostics, NegativeLiteralForUnsignedType) {
+  EXPECT_EQ(Diagnose("(decl w (u64) u64)\n(rule (w x) -1)\n"),
+            "t.isel:11:13: integer -1 does not fit in type 'u64'\n");
+  EXPECT_EQ(Diagnose("(decl w (u64) u64)\n(rule (w x) 0xffffffffffffffff)\n"), "");
+}
+
 TEST(Diagnostics, WrongArityInExpression) {
   EXPECT_EQ(Diagnose("(rule (lower x) (emit 1 2))\n"),
             "t.isel:10:17: wrong number of arguments to 'emit': expected 1, found 2\n");

@@ -293,12 +293,13 @@ class Sema {
                                    "', found ", n.is_bool_literal ? "a bool literal" : "an integer"));
       return false;
     }
-    if (t.has_range &&
+    // A negative 64-bit value is accepted for u64 only when written in hex: it is then the bit
+    // pattern above 2^63 (0xffffffffffffffff), not a negative number.
+    bool u64_pattern = t.max == std::numeric_limits<uint64_t>::max() && n.is_hex_literal;
+    if (t.has_range && !u64_pattern &&
         (n.value < t.min || (n.value >= 0 && static_cast<uint64_t>(n.value) > t.max))) {
-      if (!(t.max == std::numeric_limits<uint64_t>::max())) {
-        d_.Error(n.loc, absl::StrCat("integer ", n.value, " does not fit in type '", t.name, "'"));
-        return false;
-      }
+      d_.Error(n.loc, absl::StrCat("integer ", n.value, " does not fit in type '", t.name, "'"));
+      return false;
     }
     return true;
   }
