@@ -186,6 +186,53 @@ TEST(Diagnostics, TermNamesMustBeCppFunctionNames) {
             "t.isel:11:7: terms 'a-b' and 'a_b' would both become the C++ function 'a_b'\n");
 }
 
+TEST(Diagnostics, MultiExtractorOutsideMultiTerm) {
+  EXPECT_EQ(Diagnose("(decl multi each (Value) Value)\n(extern extractor each each)\n"
+                     "(rule (lower (each x)) x)\n"),
+            "t.isel:12:14: multi extractor 'each' may only be used in the rules of a multi term\n");
+}
+
+TEST(Diagnostics, MultiTermInExpression) {
+  EXPECT_EQ(Diagnose("(decl multi all (Value) Value)\n(rule (all x) x)\n(rule (lower x) (all x))\n"),
+            "t.isel:12:17: multi term 'all' yields several values; it cannot be called in an "
+            "expression\n");
+}
+
+TEST(Diagnostics, ExternConstructorCannotHaveRules) {
+  EXPECT_EQ(Diagnose("(rule (emit x) x)\n"),
+            "t.isel:10:7: term 'emit' has an extern constructor; it cannot also be defined by "
+            "rules\n");
+}
+
+TEST(Diagnostics, ExtractorParameterCount) {
+  EXPECT_EQ(Diagnose("(decl two (Value Value) Value)\n(extractor (two a) (op _ a))\n"),
+            "t.isel:11:12: wrong number of parameters for extractor 'two': expected 2, found 1\n");
+}
+
+TEST(Diagnostics, BadConversionTerm) {
+  EXPECT_EQ(Diagnose("(convert Value u8 maybe)\n"),
+            "t.isel:10:1: conversion term 'maybe' must be a total constructor of type (Value) u8\n");
+}
+
+TEST(Diagnostics, LetBindingsSeeOnlyEarlierBindings) {
+  EXPECT_EQ(Diagnose("(rule (lower x) (let ((a Value b) (b Value x)) a))\n"),
+            "t.isel:10:32: unknown variable 'b': it is not bound by the pattern or an enclosing "
+            "let\n");
+  EXPECT_EQ(Diagnose("(rule (lower x) (let ((a Value x) (b Value a)) b))\n"), "");
+}
+
+TEST(Diagnostics, UntypedLiteralInGuard) {
+  EXPECT_EQ(Diagnose("(rule (lower x) (if-let y 5) x)\n"),
+            "t.isel:10:27: cannot infer the type of this literal: use it where a type is known\n");
+}
+
+TEST(Diagnostics, RepeatedVariableOfDifferentType) {
+  EXPECT_EQ(Diagnose("(decl pair2 (Op Value) Value)\n(extern extractor pair2 pair2)\n"
+                     "(rule (lower (pair2 x x)) x)\n"),
+            "t.isel:12:23: type mismatch: variable 'x' has type 'Op' but this position has type "
+            "'Value'\n");
+}
+
 TEST(Diagnostics, EveryMessageNamesFileLineAndColumn) {
   Compilation c = Compile({SourceFile{"a.isel", "(type T (enum A))\n"},
                            SourceFile{"b.isel", "(decl f (T) T)\n(rule (f T.B) T.A)\n"}},
