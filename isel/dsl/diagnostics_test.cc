@@ -233,6 +233,20 @@ TEST(Diagnostics, RepeatedVariableOfDifferentType) {
             "'Value'\n");
 }
 
+TEST(Diagnostics, StatusApiCarriesTheDiagnostics) {
+  CodegenOptions options;
+  options.header_path = "x.h";
+  absl::StatusOr<GeneratedCode> bad =
+      CompileToCpp({SourceFile{"t.isel", std::string(kPrelude) + "(rule (lower x) y)\n"}}, options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("t.isel:10:17: unknown variable 'y'"));
+  absl::StatusOr<GeneratedCode> good =
+      CompileToCpp({SourceFile{"t.isel", std::string(kPrelude) + "(rule (lower x) x)\n"}}, options);
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_THAT(good->source, HasSubstr("int lower(Context& ctx, const int& b0)"));
+}
+
 TEST(Diagnostics, EveryMessageNamesFileLineAndColumn) {
   Compilation c = Compile({SourceFile{"a.isel", "(type T (enum A))\n"},
                            SourceFile{"b.isel", "(decl f (T) T)\n(rule (f T.B) T.A)\n"}},
