@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -111,15 +112,13 @@ class Generator {
   }
 
   bool Generated(const Term& t) const {
-    for (const TermMatcher& m : *matchers_) {
-      if (&p_.terms[m.term] == &t) return true;
-    }
-    return false;
+    return generated_.contains(static_cast<int>(&t - p_.terms.data()));
   }
 
   // Emits statements computing expression `root`; returns the C++ expression of its value.
-  // `in_guard`: inside a guard lambda, where a failed partial call returns std::nullopt.
-  std::string Expr(int root, bool in_guard, const std::string& indent, std::string& out) {
+  // Partial calls (sema allows them only in guards) return std::nullopt from the enclosing guard
+  // lambda when they fail.
+  std::string Expr(int root, const std::string& indent, std::string& out) {
     absl::flat_hash_map<int, std::string> value;
     std::vector<std::pair<int, bool>> work = {{root, false}};
     while (!work.empty()) {
@@ -156,14 +155,14 @@ class Generator {
           const Term& t = p_.terms[n.term];
           std::vector<std::string> args;
           for (int k : n.kids) args.push_back(value[k]);
-          v = CallTerm(t, args, i, in_guard, indent, out);
+          v = CallTerm(t, args, i, indent, out);
           break;
         }
         default: break;
       }
       if (n.convert_term >= 0) {
         const Term& c = p_.terms[n.convert_term];
-        v = CallTerm(c, {v}, static_cast<int>(p_.nodes.size()) + i, in_guard, indent, out);
+        v = CallTerm(c, {v}, static_cast<int>(p_.nodes.size()) + i, indent, out);
       }
       value[i] = v;
     }
@@ -174,7 +173,8 @@ class Generator {
     return p_.type_index.at(n.name.substr(0, n.name.rfind('.')));
   }
 
-  std::string CallTerm(const Term& t, const std::vector<std::string>& args, int id, bool in_guard,
+  // Emits a call of `t`'s constructor into a temporary numbered `id`; returns the temporary.
+  std::string CallTerm(const Term& t, const std::vector<std::string>& args, int id,
                        const std::string& indent, std::string& out) {
     std::string call;
     if (t.extern_constructor >= 0) {
@@ -188,7 +188,6 @@ class Generator {
     if (t.partial) {
       absl::StrAppend(&out, indent, "std::optional<", CppType(t.ret_type), "> o", id, " = ", call,
                       ";\n", indent, "if (!o", id, ") return std::nullopt;\n");
-      (void)in_guard;
       return absl::StrCat("(*o", id, ")");
     }
     absl::StrAppend(&out, indent, "[[maybe_unused]] ", CppType(t.ret_type), " t", id, " = ", call,
@@ -255,7 +254,7 @@ class Generator {
         int b = s.outputs[0];
         std::string type = CppType(m.bindings[b].type);
         std::string body;
-        std::string v = Expr(s.expr, true, ind + "    ", body);
+        std::string v = Expr(s.expr, ind + "    ", body);
         absl::StrAppend(&out, ind, "{\n", ind, "  std::optional<", type, "> g", sid, " = [&]() -> std::optional<",
                         type, "> {\n", body, ind, "    return ", v, ";\n", ind, "  }();\n", ind,
                         "  if (g", sid, ") {\n", ind, "    [[maybe_unused]] const ", type, "& b", b,
@@ -296,7 +295,7 @@ class Generator {
         const Rule& r = p_.rules[m.rules[n.rule].rule];
         absl::StrAppend(&out, indent(), "// rule at ", o_.source_names.empty() ? "" : o_.source_names[r.loc.file],
                         ":", r.loc.line, "\n");
-        std::string v = Expr(r.rhs, false, indent(), out);
+        std::string v = Expr(r.rhs, indent(), out);
         if (t.multi) {
           absl::StrAppend(&out, indent(), "out->push_back(", v, ");\n");
         } else {
@@ -320,7 +319,7 @@ class Generator {
   }
 
   GeneratedCode Run(const std::vector<TermMatcher>& matchers) {
-    matchers_ = &matchers;
+    for (const TermMatcher& m : matchers) generated_.insert(m.term);
     GeneratedCode g;
     g.header = Header();
     std::string& s = g.source;
@@ -335,7 +334,7 @@ class Generator {
  private:
   const Program& p_;
   const CodegenOptions& o_;
-  const std::vector<TermMatcher>* matchers_ = nullptr;
+  absl::flat_hash_set<int> generated_;  // terms with a matcher, i.e. a generated function
 };
 
 }  // namespace

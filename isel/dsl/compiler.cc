@@ -32,6 +32,13 @@ Compilation Compile(std::vector<SourceFile> files, const CodegenOptions* options
   return c;
 }
 
+absl::StatusOr<GeneratedCode> CompileToCpp(std::vector<SourceFile> files,
+                                           const CodegenOptions& options) {
+  Compilation c = Compile(std::move(files), &options);
+  if (!c.diagnostics.empty()) return absl::InvalidArgumentError(c.formatted_diagnostics);
+  return std::move(c.code);
+}
+
 absl::Status ReadSourceFiles(const std::vector<std::string>& paths, std::vector<SourceFile>* out) {
   for (const std::string& path : paths) {
     std::ifstream in(path, std::ios::binary);

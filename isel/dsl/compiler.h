@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "isel/dsl/codegen.h"
 #include "isel/dsl/diagnostic.h"
 #include "isel/dsl/matcher.h"
@@ -26,6 +27,11 @@ struct Compilation {
 
 // `options` null: check only.
 Compilation Compile(std::vector<SourceFile> files, const CodegenOptions* options);
+
+// Compile() for callers that want a Status: InvalidArgument carrying every diagnostic
+// (`file:line:col: message` lines) if the rules have problems, the generated code otherwise.
+absl::StatusOr<GeneratedCode> CompileToCpp(std::vector<SourceFile> files,
+                                           const CodegenOptions& options);
 
 // Reads each path into a SourceFile named by the path. Fails with the path on I/O errors.
 absl::Status ReadSourceFiles(const std::vector<std::string>& paths, std::vector<SourceFile>* out);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "absl/container/flat_hash_map.h"
+
 namespace lathe::dsl {
 
 DecisionTree BuildDecisionTree(const TermMatcher& m, bool keep_source_order_within_priority) {
@@ -17,12 +19,39 @@ DecisionTree BuildDecisionTree(const TermMatcher& m, bool keep_source_order_with
   });
   DecisionTree tree;
   tree.nodes.emplace_back();
+  auto is_constant_test = [&](int step) {
+    StepKind k = m.steps[step].kind;
+    return k == StepKind::kEqInt || k == StepKind::kEqEnum;
+  };
   for (int r : order) {
+    // The rule's constant tests, to recognize sibling subtrees it cannot share inputs with.
+    absl::flat_hash_map<int, int64_t> tests;
+    for (int step : m.rules[r].steps) {
+      if (is_constant_test(step)) tests[m.steps[step].input] = m.steps[step].value;
+    }
+    // True if no input that reaches `node`'s subtree can match rule r.
+    auto disjoint = [&](int node) {
+      int step = tree.nodes[node].step;
+      if (step < 0 || !is_constant_test(step)) return false;
+      auto it = tests.find(m.steps[step].input);
+      return it != tests.end() && it->second != m.steps[step].value;
+    };
     int cur = 0;
     for (int step : m.rules[r].steps) {
+      // Join an existing child that performs `step`. A child other than the last may be joined
+      // only if every later sibling is disjoint from r: then trying r before their rules (which
+      // have higher or equal priority) cannot change which rule matches first.
       const std::vector<int>& kids = tree.nodes[cur].kids;
-      if (!kids.empty() && tree.nodes[kids.back()].step == step) {
-        cur = kids.back();
+      int join = -1;
+      for (size_t k = kids.size(); k-- > 0;) {
+        if (tree.nodes[kids[k]].step == step) {
+          join = kids[k];
+          break;
+        }
+        if (!disjoint(kids[k])) break;
+      }
+      if (join >= 0) {
+        cur = join;
         continue;
       }
       int node = static_cast<int>(tree.nodes.size());

@@ -1,8 +1,10 @@
 // The decision tree (a trie of match steps) that generated matchers walk.
 // Rules are ordered by descending priority (ties: rules with equal steps side by side, which the
-// overlap check makes safe), then inserted as paths of steps. Consecutive rules that start with
-// the same steps share those nodes, so each shared test runs once; children are tried in order,
-// which preserves first-match-by-priority.
+// overlap check makes safe), then inserted as paths of steps; children are tried in order, which
+// preserves first-match-by-priority. A rule joins an existing child performing its next step when
+// that child is the last one, or when every later sibling tests a constant the rule contradicts
+// (so their rules and this one never match the same input). Rules over one opcode therefore share
+// one branch across priorities, and each shared test runs once on a path.
 #ifndef LATHE_ISEL_DSL_DECISION_TREE_H_
 #define LATHE_ISEL_DSL_DECISION_TREE_H_
 

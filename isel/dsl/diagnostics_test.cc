@@ -64,6 +64,12 @@ TEST(Diagnostics, LiteralOutOfRange) {
             "t.isel:10:23: integer 256 does not fit in type 'u8'\n");
 }
 
+TEST(Diagnostics, NegativeLiteralForUnsignedType) {
+  EXPECT_EQ(Diagnose("(decl w (u64) u64)\n(rule (w x) -1)\n"),
+            "t.isel:11:13: integer -1 does not fit in type 'u64'\n");
+  EXPECT_EQ(Diagnose("(decl w (u64) u64)\n(rule (w x) 0xffffffffffffffff)\n"), "");
+}
+
 TEST(Diagnostics, WrongArityInExpression) {
   EXPECT_EQ(Diagnose("(rule (lower x) (emit 1 2))\n"),
             "t.isel:10:17: wrong number of arguments to 'emit': expected 1, found 2\n");
@@ -169,6 +175,76 @@ TEST(Diagnostics, RecursiveExtractorIsCaught) {
   EXPECT_THAT(Diagnose("(decl loop (Value) Value)\n(extractor (loop x) (loop x))\n"
                        "(rule (lower (loop x)) (emit 1))\n"),
               HasSubstr("t.isel:12:14: pattern expands to too many steps"));
+}
+
+TEST(Diagnostics, TermNamesMustBeCppFunctionNames) {
+  EXPECT_EQ(Diagnose("(decl new (Value) Value)\n(rule (new x) x)\n"),
+            "t.isel:10:7: term 'new' is defined by rules, so it becomes a C++ function, but 'new' "
+            "cannot name one\n");
+  EXPECT_EQ(Diagnose("(decl a-b (Value) Value)\n(decl a_b (Value) Value)\n"
+                     "(rule (a-b x) x)\n(rule (a_b x) x)\n"),
+            "t.isel:11:7: terms 'a-b' and 'a_b' would both become the C++ function 'a_b'\n");
+}
+
+TEST(Diagnostics, MultiExtractorOutsideMultiTerm) {
+  EXPECT_EQ(Diagnose("(decl multi each (Value) Value)\n(extern extractor each each)\n"
+                     "(rule (lower (each x)) x)\n"),
+            "t.isel:12:14: multi extractor 'each' may only be used in the rules of a multi term\n");
+}
+
+TEST(Diagnostics, MultiTermInExpression) {
+  EXPECT_EQ(Diagnose("(decl multi all (Value) Value)\n(rule (all x) x)\n(rule (lower x) (all x))\n"),
+            "t.isel:12:17: multi term 'all' yields several values; it cannot be called in an "
+            "expression\n");
+}
+
+TEST(Diagnostics, ExternConstructorCannotHaveRules) {
+  EXPECT_EQ(Diagnose("(rule (emit x) x)\n"),
+            "t.isel:10:7: term 'emit' has an extern constructor; it cannot also be defined by "
+            "rules\n");
+}
+
+TEST(Diagnostics, ExtractorParameterCount) {
+  EXPECT_EQ(Diagnose("(decl two (Value Value) Value)\n(extractor (two a) (op _ a))\n"),
+            "t.isel:11:12: wrong number of parameters for extractor 'two': expected 2, found 1\n");
+}
+
+TEST(Diagnostics, BadConversionTerm) {
+  EXPECT_EQ(Diagnose("(convert Value u8 maybe)\n"),
+            "t.isel:10:1: conversion term 'maybe' must be a total constructor of type (Value) u8\n");
+}
+
+TEST(Diagnostics, LetBindingsSeeOnlyEarlierBindings) {
+  EXPECT_EQ(Diagnose("(rule (lower x) (let ((a Value b) (b Value x)) a))\n"),
+            "t.isel:10:32: unknown variable 'b': it is not bound by the pattern or an enclosing "
+            "let\n");
+  EXPECT_EQ(Diagnose("(rule (lower x) (let ((a Value x) (b Value a)) b))\n"), "");
+}
+
+TEST(Diagnostics, UntypedLiteralInGuard) {
+  EXPECT_EQ(Diagnose("(rule (lower x) (if-let y 5) x)\n"),
+            "t.isel:10:27: cannot infer the type of this literal: use it where a type is known\n");
+}
+
+TEST(Diagnostics, RepeatedVariableOfDifferentType) {
+  EXPECT_EQ(Diagnose("(decl pair2 (Op Value) Value)\n(extern extractor pair2 pair2)\n"
+                     "(rule (lower (pair2 x x)) x)\n"),
+            "t.isel:12:23: type mismatch: variable 'x' has type 'Op' but this position has type "
+            "'Value'\n");
+}
+
+TEST(Diagnostics, StatusApiCarriesTheDiagnostics) {
+  CodegenOptions options;
+  options.header_path = "x.h";
+  absl::StatusOr<GeneratedCode> bad =
+      CompileToCpp({SourceFile{"t.isel", std::string(kPrelude) + "(rule (lower x) y)\n"}}, options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("t.isel:10:17: unknown variable 'y'"));
+  absl::StatusOr<GeneratedCode> good =
+      CompileToCpp({SourceFile{"t.isel", std::string(kPrelude) + "(rule (lower x) x)\n"}}, options);
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_THAT(good->source, HasSubstr("int lower(Context& ctx, const int& b0)"));
 }
 
 TEST(Diagnostics, EveryMessageNamesFileLineAndColumn) {

@@ -296,6 +296,8 @@ class Parser {
         if (t.kind == TokenKind::kInt) {
           n.kind = NodeKind::kInt;
           n.value = t.value;
+          n.is_hex_literal = t.text.find('x') != absl::string_view::npos ||
+                             t.text.find('X') != absl::string_view::npos;
         } else if (t.kind == TokenKind::kString) {
           d_.Error(t.loc, absl::StrCat("unexpected string in a ", pattern ? "pattern" : "expression",
                                        ": strings only name C++ types and constants"));

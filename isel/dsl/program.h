@@ -52,6 +52,7 @@ struct Node {
   std::string name;  // variable, term, `Type.Variant`, `$NAME`
   int64_t value = 0;
   bool is_bool_literal = false;
+  bool is_hex_literal = false;
   std::vector<int> kids;
   int parent = -1;
   std::vector<LetVar> let_vars;  // kLet only

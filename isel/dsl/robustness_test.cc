@@ -124,6 +124,16 @@ TEST(Robustness, DeeplyNestedExpressionCompiles) {
   EXPECT_GT(c.code.source.size(), 100000u);
 }
 
+TEST(Robustness, ManyCopiesOfOneRuleGiveOneDiagnosticEach) {
+  std::string text = kDecls;
+  for (int i = 0; i < 5000; ++i) text += "(rule (lower (f x)) x)\n";
+  Compilation c = Compile({SourceFile{"in.isel", text}}, nullptr);
+  ASSERT_EQ(c.diagnostics.size(), 4999u);
+  EXPECT_EQ(c.diagnostics[0].loc.line, 7);
+  EXPECT_NE(c.diagnostics[0].message.find("overlaps the rule at in.isel:6:1"), std::string::npos)
+      << c.diagnostics[0].message;
+}
+
 TEST(Robustness, UnbalancedParenthesesOnly) {
   CompileAndCheck(std::string(50000, '('), "open parens");
   CompileAndCheck(std::string(50000, ')'), "close parens");

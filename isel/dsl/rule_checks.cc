@@ -25,15 +25,16 @@ Tests ConstantTests(const TermMatcher& m, const LoweredRule& r) {
   return tests;
 }
 
-// Finds every pair of rules (indices into `group`) that no constant test tells apart, by
-// splitting the group on one tested binding at a time with an explicit worklist.
+// Finds rules of `group` that some other rule of the group cannot be told apart from by a constant
+// test, by splitting the group on one tested binding at a time with an explicit worklist. Returns
+// (a, b) pairs, each rule b at most once.
 std::vector<std::pair<int, int>> OverlappingPairs(const std::vector<Tests>& tests,
                                                   const std::vector<int>& group) {
   struct Part {
     std::vector<int> rules;
     absl::flat_hash_set<int> split;  // bindings already split on
   };
-  absl::flat_hash_set<std::pair<int, int>> seen;
+  absl::flat_hash_set<int> reported;
   std::vector<std::pair<int, int>> out;
   std::vector<Part> work;
   work.push_back(Part{group, {}});
@@ -53,11 +54,10 @@ std::vector<std::pair<int, int>> OverlappingPairs(const std::vector<Tests>& test
       if (c > best_count || (c == best_count && b < best)) best = b, best_count = c;
     }
     if (best < 0) {
-      for (size_t i = 0; i < part.rules.size(); ++i) {
-        for (size_t j = i + 1; j < part.rules.size(); ++j) {
-          std::pair<int, int> p = std::minmax(part.rules[i], part.rules[j]);
-          if (seen.insert(p).second) out.push_back(p);
-        }
+      // Every pair in this part overlaps. Report each rule once, against the part's first rule,
+      // so that n copies of one rule give n - 1 diagnostics, not n^2 / 2.
+      for (size_t j = 1; j < part.rules.size(); ++j) {
+        if (reported.insert(part.rules[j]).second) out.push_back({part.rules[0], part.rules[j]});
       }
       continue;
     }
@@ -127,21 +127,30 @@ void CheckTerm(const Program& p, const TermMatcher& m, Diagnostics& d) {
     });
     by_rarest[rarest].push_back(static_cast<int>(i));
   }
+  // Highest priority first, so a scan stops at the first candidate that is not higher than b.
+  auto by_priority_desc = [&](int x, int y) { return m.rules[x].priority > m.rules[y].priority; };
+  std::stable_sort(catch_all.begin(), catch_all.end(), by_priority_desc);
+  for (auto& [step, rules] : by_rarest) std::stable_sort(rules.begin(), rules.end(), by_priority_desc);
   for (size_t b = 0; b < n; ++b) {
     const LoweredRule& rb = m.rules[b];
     int shadow = -1;
-    auto consider = [&](int a) {
-      if (shadow >= 0 || m.rules[a].priority <= rb.priority) return;
-      for (int s : m.rules[a].steps) {
-        if (!step_sets[b].contains(s)) return;
+    auto scan = [&](const std::vector<int>& candidates) {
+      for (int a : candidates) {
+        if (shadow >= 0 || m.rules[a].priority <= rb.priority) return;
+        bool subset = true;
+        for (int s : m.rules[a].steps) {
+          if (!step_sets[b].contains(s)) {
+            subset = false;
+            break;
+          }
+        }
+        if (subset) shadow = a;
       }
-      shadow = a;
     };
-    for (int a : catch_all) consider(a);
+    scan(catch_all);
     for (int s : rb.steps) {
       auto it = by_rarest.find(s);
-      if (it == by_rarest.end()) continue;
-      for (int a : it->second) consider(a);
+      if (it != by_rarest.end()) scan(it->second);
     }
     if (shadow >= 0) {
       d.Error(p.rules[rb.rule].loc,

@@ -23,6 +23,24 @@ bool IsCppIdentifier(const std::string& name) {
 
 namespace {
 
+bool IsCppKeyword(const std::string& name) {
+  static const char* const kKeywords[] = {
+      "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
+      "case", "catch", "char", "char16_t", "char32_t", "class", "compl", "const", "constexpr",
+      "const_cast", "continue", "decltype", "default", "delete", "do", "double", "dynamic_cast",
+      "else", "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto",
+      "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
+      "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register",
+      "reinterpret_cast", "return", "short", "signed", "sizeof", "static", "static_assert",
+      "static_cast", "struct", "switch", "template", "this", "thread_local", "throw", "true",
+      "try", "typedef", "typeid", "typename", "union", "unsigned", "using", "virtual", "void",
+      "volatile", "wchar_t", "while", "xor", "xor_eq", "ctx", "out", "Context"};
+  for (const char* k : kKeywords) {
+    if (name == k) return true;
+  }
+  return false;
+}
+
 struct ExprScope {
   const absl::flat_hash_map<std::string, int>* vars;  // pattern variable -> binding
   const TermMatcher* matcher;
@@ -98,7 +116,7 @@ class Sema {
         continue;
       }
       if (t.kind == TypeKind::kEnum) {
-        if (!IsCppIdentifier(t.name)) {
+        if (!IsCppIdentifier(t.name) || IsCppKeyword(t.name)) {
           d_.Error(t.loc, absl::StrCat("enum type name '", t.name,
                                        "' must be a C++ identifier (letters, digits, '_')"));
           continue;
@@ -106,7 +124,7 @@ class Sema {
         absl::flat_hash_set<std::string> seen;
         bool ok = true;
         for (const std::string& v : t.variants) {
-          if (!IsCppIdentifier(v) || !seen.insert(v).second) {
+          if (!IsCppIdentifier(v) || IsCppKeyword(v) || !seen.insert(v).second) {
             d_.Error(t.loc, absl::StrCat("enum variant '", v, "' of '", t.name,
                                          "' must be a C++ identifier and unique"));
             ok = false;
@@ -162,7 +180,7 @@ class Sema {
       const ExternDecl& e = p_.externs[i];
       Term* t = LookupTermFor(e.term_name, e.loc, "extern declaration");
       if (t == nullptr) continue;
-      if (!IsCppIdentifier(e.hook)) {
+      if (!IsCppIdentifier(e.hook) || IsCppKeyword(e.hook)) {
         d_.Error(e.loc, absl::StrCat("hook name '", e.hook, "' must be a C++ identifier"));
         continue;
       }
@@ -218,6 +236,18 @@ class Sema {
         continue;
       }
       r.term = p_.term_index[r.term_name];
+      if (t->rules.empty()) {
+        // The term becomes a generated C++ function; its name must work as one.
+        std::string fn = t->name;
+        std::replace(fn.begin(), fn.end(), '-', '_');
+        if (!IsCppIdentifier(fn) || IsCppKeyword(fn)) {
+          d_.Error(t->loc, absl::StrCat("term '", t->name, "' is defined by rules, so it becomes a "
+                                        "C++ function, but '", fn, "' cannot name one"));
+        } else if (auto [it, inserted] = function_names_.emplace(fn, t->name); !inserted) {
+          d_.Error(t->loc, absl::StrCat("terms '", it->second, "' and '", t->name,
+                                        "' would both become the C++ function '", fn, "'"));
+        }
+      }
       t->rules.push_back(static_cast<int>(i));
     }
   }
@@ -263,12 +293,13 @@ class Sema {
                                    "', found ", n.is_bool_literal ? "a bool literal" : "an integer"));
       return false;
     }
-    if (t.has_range &&
+    // A negative 64-bit value is accepted for u64 only when written in hex: it is then the bit
+    // pattern above 2^63 (0xffffffffffffffff), not a negative number.
+    bool u64_pattern = t.max == std::numeric_limits<uint64_t>::max() && n.is_hex_literal;
+    if (t.has_range && !u64_pattern &&
         (n.value < t.min || (n.value >= 0 && static_cast<uint64_t>(n.value) > t.max))) {
-      if (!(t.max == std::numeric_limits<uint64_t>::max())) {
-        d_.Error(n.loc, absl::StrCat("integer ", n.value, " does not fit in type '", t.name, "'"));
-        return false;
-      }
+      d_.Error(n.loc, absl::StrCat("integer ", n.value, " does not fit in type '", t.name, "'"));
+      return false;
     }
     return true;
   }
@@ -743,6 +774,7 @@ class Sema {
   Diagnostics& d_;
   absl::flat_hash_map<std::pair<int, int>, int> converters_;
   absl::flat_hash_map<std::string, int> step_index_;
+  absl::flat_hash_map<std::string, std::string> function_names_;  // C++ name -> term
 };
 
 }  // namespace

@@ -1,7 +1,10 @@
 // Golden test of the worked example in docs/isel-dsl.md: the toy two-instruction target's
 // lowering rules (testdata/toy_lowering.isel), compiled by dslc at build time and linked with a
 // context that holds a tiny IR and records the instructions the rules emit.
+#include <cstdlib>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -125,6 +128,23 @@ TEST(ToyLowering, WideConstantAloneHasNoLowering) {
 TEST(ToyLowering, ParameterAloneHasNoLowering) {
   ToyLowering t;
   EXPECT_FALSE(toy::rules::lower(t, t.Param()).has_value());
+}
+
+std::string ReadRunfile(const std::string& path) {
+  const char* srcdir = std::getenv("TEST_SRCDIR");
+  const char* ws = std::getenv("TEST_WORKSPACE");
+  std::ifstream in(std::string(srcdir ? srcdir : ".") + "/" + (ws ? ws : "lathe") + "/" + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(ToyLowering, ReferenceDocShowsTheseExactRules) {
+  std::string rules = ReadRunfile("isel/dsl/testdata/toy_lowering.isel");
+  std::string doc = ReadRunfile("docs/isel-dsl.md");
+  ASSERT_GT(rules.size(), 500u);
+  EXPECT_NE(doc.find("```lisp\n" + rules + "```"), std::string::npos)
+      << "docs/isel-dsl.md must quote isel/dsl/testdata/toy_lowering.isel verbatim";
 }
 
 }  // namespace

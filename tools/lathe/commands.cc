@@ -10,6 +10,7 @@ int RunVersion(const std::vector<std::string>& args);
 int RunCat(const std::vector<std::string>& args);
 int RunVerify(const std::vector<std::string>& args);
 int RunWast(const std::vector<std::string>& args);
+int RunDsl(const std::vector<std::string>& args);
 
 namespace {
 
@@ -18,6 +19,7 @@ const Command kCommands[] = {
     {"cat", "print .clif files in canonical form", "lathe cat FILE...", RunCat},
     {"verify", "check the functions of .clif files with the IR verifier", "lathe verify FILE...", RunVerify},
     {"wast", "run WebAssembly spec tests (wast2json JSON form)", "lathe wast FILE.json|DIR...", RunWast},
+    {"dsl", "check rules files or generate C++ from them", "lathe dsl check FILE... | lathe dsl gen FILE... -o OUT.cc [...]", RunDsl},
 };
 
 }  // namespace
