@@ -14,12 +14,18 @@ void ComputeLoopDepth(const Function& fn, std::vector<uint32_t>* depth) {
   std::vector<std::pair<uint32_t, uint32_t>> stack;  // (block, next successor index)
   std::vector<std::pair<uint32_t, uint32_t>> back_edges;  // (latch, header)
   if (nb == 0) return;
+  // Preorder numbers and subtree ends: a loop body lies in its header's DFS subtree, which keeps
+  // the body walk from escaping through irreducible entries.
+  std::vector<uint32_t> pre(nb, 0), pre_end(nb, 0);
+  uint32_t counter = 0;
   stack.push_back({0, fn.blocks[0].succs_begin});
   state[0] = kOnStack;
+  pre[0] = counter++;
   while (!stack.empty()) {
     auto& [b, next] = stack.back();
     if (next == fn.blocks[b].succs_end) {
       state[b] = kDone;
+      pre_end[b] = counter;
       stack.pop_back();
       continue;
     }
@@ -28,6 +34,7 @@ void ComputeLoopDepth(const Function& fn, std::vector<uint32_t>* depth) {
       back_edges.push_back({b, s});
     } else if (state[s] == kUnseen) {
       state[s] = kOnStack;
+      pre[s] = counter++;
       stack.push_back({s, fn.blocks[s].succs_begin});
     }
   }
@@ -54,7 +61,7 @@ void ComputeLoopDepth(const Function& fn, std::vector<uint32_t>* depth) {
       work.pop_back();
       for (uint32_t p = fn.blocks[b].preds_begin; p < fn.blocks[b].preds_end; ++p) {
         const uint32_t q = fn.preds[p];
-        if (mark[q] != e) {
+        if (mark[q] != e && pre[q] >= pre[header] && pre[q] < pre_end[header]) {
           mark[q] = e;
           ++(*depth)[q];
           work.push_back(q);

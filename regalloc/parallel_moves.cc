@@ -124,14 +124,10 @@ void ParallelMoveResolver::Resolve(const std::vector<PendingMove>& moves, ProgPo
     read_count_[Key(d)] = 0;
     ready_.push_back(scan);
   }
-  // Leave the tables zeroed for the next call.
-  for (const PendingMove& m : moves) {
-    read_count_[Key(m.from)] = 0;
-    writer_[Key(m.to)] = kNone;
-    writer_[Key(m.from)] = kNone;
-  }
+  // Leave the tables cleared for the next call (cycle breaks already zeroed redirected sources).
   for (const PendingMove& m : moves_) {
     read_count_[Key(m.from)] = 0;
+    writer_[Key(m.to)] = kNone;
   }
 }
 
