@@ -190,6 +190,63 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
     active_owner[pick.index()] = v;
     if (group_reg_[Find(v)] == kNoReg) group_reg_[Find(v)] = pick.bits();
   }
+  ReserveBranchRegisters(fn, env, live, boundary);
+}
+
+// A branch reads its Reg operands after the block-end moves have filled the boundary registers
+// of everything live out (and the successor's parameters). Make sure registers remain for the
+// operands that are not already in one: move the cheapest boundary values to their slots.
+void BoundaryAssignment::ReserveBranchRegisters(const Function& fn, const MachineEnv& env,
+                                                const Liveness& live, std::vector<PReg>* boundary) {
+  std::vector<uint32_t> cand;
+  for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
+    const Block& bl = fn.blocks[b];
+    const Inst& inst = fn.insts[bl.insts_end - 1];
+    if (!(inst.flags & kInstBranch)) continue;
+    for (int c = 0; c < kNumRegClasses; ++c) {
+      const RegClass cls = static_cast<RegClass>(c);
+      cand.clear();
+      for (uint32_t v : live.live_out(b)) {
+        if ((*boundary)[v].valid() && fn.vreg_class[v] == cls) cand.push_back(v);
+      }
+      if (bl.succs_end - bl.succs_begin == 1) {
+        const Block& sb = fn.blocks[fn.succs[bl.succs_begin]];
+        for (uint32_t p = sb.params_begin; p < sb.params_end; ++p) {
+          const uint32_t v = fn.params[p];
+          if ((*boundary)[v].valid() && fn.vreg_class[v] == cls) cand.push_back(v);
+        }
+      }
+      for (;;) {
+        // Operands that will not find their value in a boundary register.
+        uint32_t unsatisfied = 0;
+        for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
+          const Operand& op = fn.operands[k];
+          if (op.reg_class() != cls || op.constraint() != Constraint::kReg) continue;
+          bool dup = false;
+          for (uint32_t j = inst.operands_begin; j < k; ++j) dup |= fn.operands[j].vreg() == op.vreg();
+          if (dup) continue;
+          if (!(std::find(cand.begin(), cand.end(), op.vreg()) != cand.end() && (*boundary)[op.vreg()].valid())) {
+            ++unsatisfied;
+          }
+        }
+        uint32_t busy = 0;
+        for (uint32_t v : cand) busy += (*boundary)[v].valid();
+        if (unsatisfied == 0 || busy + unsatisfied <= env.regs[c].size()) break;
+        uint32_t victim = kNone;
+        for (uint32_t v : cand) {
+          if (!(*boundary)[v].valid()) continue;
+          bool is_operand = false;
+          for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
+            is_operand |= fn.operands[k].vreg() == v && fn.operands[k].constraint() == Constraint::kReg;
+          }
+          if (is_operand) continue;
+          if (victim == kNone || weight_[v] < weight_[victim]) victim = v;
+        }
+        if (victim == kNone) break;
+        (*boundary)[victim] = PReg();
+      }
+    }
+  }
 }
 
 }  // namespace lathe::regalloc

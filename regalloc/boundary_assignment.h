@@ -27,6 +27,8 @@ class BoundaryAssignment {
 
  private:
   uint32_t Find(uint32_t v);
+  void ReserveBranchRegisters(const Function& fn, const MachineEnv& env, const Liveness& live,
+                              std::vector<PReg>* boundary);
 
   std::vector<uint32_t> depth_, start_, end_, order_, count_, parent_;
   std::vector<float> weight_;
