@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "benchmark/benchmark.h"
+#include "regalloc/liveness.h"
 #include "regalloc/random_program.h"
 #include "regalloc/regalloc.h"
 
@@ -40,6 +41,13 @@ void BM_Allocate(benchmark::State& state, Algorithm algorithm) {
   state.counters["insts_per_second"] =
       benchmark::Counter(insts * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["moves_per_inst"] = static_cast<double>(CountEdits(alloc).total()) / insts;
+  Liveness live;
+  if (live.Compute(fn).ok()) {
+    double in = 0;
+    for (uint32_t b = 0; b < fn.blocks.size(); ++b) in += static_cast<double>(live.live_in(b).size());
+    state.counters["live_in_per_block"] = in / static_cast<double>(fn.blocks.size());
+    state.counters["insts_per_block"] = insts / static_cast<double>(fn.blocks.size());
+  }
 }
 
 void BM_SinglePass(benchmark::State& state) { BM_Allocate(state, Algorithm::kSinglePass); }

@@ -9,13 +9,13 @@ namespace {
 
 // Stable counting sort of (key, value) pairs by key into CSR form.
 void ToCsr(const std::vector<std::pair<uint32_t, uint32_t>>& pairs, uint32_t num_keys,
-           std::vector<uint32_t>* begin, std::vector<uint32_t>* values) {
+           std::vector<uint32_t>* begin, std::vector<uint32_t>* values, std::vector<uint32_t>* pos) {
   begin->assign(num_keys + 1, 0);
   for (const auto& p : pairs) ++(*begin)[p.first + 1];
   for (uint32_t k = 0; k < num_keys; ++k) (*begin)[k + 1] += (*begin)[k];
   values->resize(pairs.size());
-  std::vector<uint32_t> pos(begin->begin(), begin->end() - 1);
-  for (const auto& p : pairs) (*values)[pos[p.first]++] = p.second;
+  pos->assign(begin->begin(), begin->end() - 1);
+  for (const auto& p : pairs) (*values)[(*pos)[p.first]++] = p.second;
 }
 
 }  // namespace
@@ -62,8 +62,9 @@ absl::Status Liveness::Compute(const Function& fn) {
     }
   }
   // Group by vreg (counting sort), then explore paths backwards per vreg.
-  std::vector<uint32_t> exp_begin, exp_blocks;
-  ToCsr(exposed_, nv, &exp_begin, &exp_blocks);
+  std::vector<uint32_t>& exp_begin = exp_begin_;
+  std::vector<uint32_t>& exp_blocks = exp_blocks_;
+  ToCsr(exposed_, nv, &exp_begin, &exp_blocks, &counts_);
   in_mark_.assign(nb, kNone);
   out_mark_.assign(nb, kNone);
   in_pairs_.clear();
@@ -110,12 +111,13 @@ absl::Status Liveness::Compute(const Function& fn) {
       }
     }
   }
-  ToCsr(in_pairs_, nb, &in_begin_, &in_vregs_);
-  ToCsr(out_pairs_, nb, &out_begin_, &out_vregs_);
+  ToCsr(in_pairs_, nb, &in_begin_, &in_vregs_, &counts_);
+  ToCsr(out_pairs_, nb, &out_begin_, &out_vregs_, &counts_);
   // Deduplicate live-out lists (args may repeat values already live out). Sort each small list.
   {
     uint32_t w = 0;
-    std::vector<uint32_t> new_begin(nb + 1, 0);
+    std::vector<uint32_t>& new_begin = worklist_;
+    new_begin.assign(nb + 1, 0);
     for (uint32_t b = 0; b < nb; ++b) {
       const uint32_t lo = out_begin_[b], hi = out_begin_[b + 1];
       std::sort(out_vregs_.begin() + lo, out_vregs_.begin() + hi);

@@ -41,7 +41,7 @@ class Liveness {
   // Scratch.
   std::vector<std::pair<uint32_t, uint32_t>> exposed_;  // (vreg, block)
   std::vector<std::pair<uint32_t, uint32_t>> in_pairs_, out_pairs_;  // (block, vreg)
-  std::vector<uint32_t> counts_, in_mark_, out_mark_, worklist_, live_stamp_;
+  std::vector<uint32_t> counts_, in_mark_, out_mark_, worklist_, live_stamp_, exp_begin_, exp_blocks_;
 };
 
 }  // namespace lathe::regalloc

@@ -200,15 +200,15 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
       fixed_use_[Cls(r)] |= Bit(r);
     }
   }
-  auto is_reuse_input = [&](uint32_t k) {
-    for (uint32_t j = 0; j < n; ++j) {
-      if (ops[j].is_def() && ops[j].constraint() == Constraint::kReuse &&
-          static_cast<uint32_t>(ops[j].reuse_index()) == k) {
-        return true;
-      }
+  // Inputs reused by defs (operand indices are below 256; validated).
+  uint64_t reused[4] = {0, 0, 0, 0};
+  for (uint32_t j = 0; j < n; ++j) {
+    if (ops[j].is_def() && ops[j].constraint() == Constraint::kReuse) {
+      const int r = ops[j].reuse_index();
+      reused[r >> 6] |= uint64_t{1} << (r & 63);
     }
-    return false;
-  };
+  }
+  auto is_reuse_input = [&](uint32_t k) { return ((reused[k >> 6] >> (k & 63)) & 1) != 0; };
   auto avoid_for_moves = [&](int c) { return lock_[c] | fixed_use_[c] | def_res_[c] | clob_[c]; };
 
   // Pass B: fixed uses.

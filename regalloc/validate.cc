@@ -179,9 +179,9 @@ absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
   uint32_t next_inst = 0;
   for (uint32_t b = 0; b < nb; ++b) {
     const Block& bl = fn.blocks[b];
-    const std::string where = absl::StrCat("block ", b);
+    auto where = [b] { return absl::StrCat("block ", b); };
     if (bl.insts_begin != next_inst || bl.insts_end <= bl.insts_begin || bl.insts_end > ni) {
-      return Err(absl::StrCat(where, ": instruction range [", bl.insts_begin, ", ", bl.insts_end,
+      return Err(absl::StrCat(where(), ": instruction range [", bl.insts_begin, ", ", bl.insts_end,
                               ") must be non-empty and start where the previous block ended (",
                               next_inst, ")"));
     }
@@ -189,23 +189,23 @@ absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
     if (bl.succs_begin > bl.succs_end || bl.succs_end > fn.succs.size() ||
         bl.preds_begin > bl.preds_end || bl.preds_end > fn.preds.size() ||
         bl.params_begin > bl.params_end || bl.params_end > fn.params.size()) {
-      return Err(absl::StrCat(where, ": successor, predecessor or parameter range out of bounds"));
+      return Err(absl::StrCat(where(), ": successor, predecessor or parameter range out of bounds"));
     }
     for (uint32_t s = bl.succs_begin; s < bl.succs_end; ++s) {
-      if (fn.succs[s] >= nb) return Err(absl::StrCat(where, ": successor out of range"));
+      if (fn.succs[s] >= nb) return Err(absl::StrCat(where(), ": successor out of range"));
     }
     for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
-      if (fn.preds[p] >= nb) return Err(absl::StrCat(where, ": predecessor out of range"));
+      if (fn.preds[p] >= nb) return Err(absl::StrCat(where(), ": predecessor out of range"));
     }
     for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
-      if (fn.params[p] >= fn.num_vregs) return Err(absl::StrCat(where, ": parameter vreg out of range"));
+      if (fn.params[p] >= fn.num_vregs) return Err(absl::StrCat(where(), ": parameter vreg out of range"));
     }
     for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
       const Inst& inst = fn.insts[i];
       const bool last = i + 1 == bl.insts_end;
       const bool term = (inst.flags & (kInstBranch | kInstReturn)) != 0;
       if (last != term) {
-        return Err(absl::StrCat("inst ", i, " in ", where,
+        return Err(absl::StrCat("inst ", i, " in ", where(),
                                 last ? ": a block must end with a branch or return"
                                      : ": a branch or return must be the last instruction"));
       }
@@ -213,10 +213,10 @@ absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
         return Err(absl::StrCat("inst ", i, ": both branch and return"));
       }
       if (last && (inst.flags & kInstReturn) && bl.succs_end != bl.succs_begin) {
-        return Err(absl::StrCat(where, ": ends in a return but has successors"));
+        return Err(absl::StrCat(where(), ": ends in a return but has successors"));
       }
       if (last && (inst.flags & kInstBranch) && bl.succs_end == bl.succs_begin) {
-        return Err(absl::StrCat(where, ": ends in a branch but has no successors"));
+        return Err(absl::StrCat(where(), ": ends in a branch but has no successors"));
       }
       if (inst.operands_begin > inst.operands_end || inst.operands_end > fn.operands.size()) {
         return Err(absl::StrCat("inst ", i, ": operand range out of bounds"));
@@ -250,16 +250,22 @@ absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
     return Err("block 0: the entry block may not have predecessors");
   }
 
-  // Successor and predecessor lists must describe the same edges.
-  std::vector<std::pair<uint32_t, uint32_t>> from_succs, from_preds;
+  // Successor and predecessor lists must describe the same edges: equal totals, and every
+  // predecessor entry matched by as many successor entries.
+  if (fn.succs.size() != fn.preds.size()) return Err("successor and predecessor lists describe different edges");
   for (uint32_t b = 0; b < nb; ++b) {
     const Block& bl = fn.blocks[b];
-    for (uint32_t s = bl.succs_begin; s < bl.succs_end; ++s) from_succs.push_back({b, fn.succs[s]});
-    for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) from_preds.push_back({fn.preds[p], b});
+    for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
+      const uint32_t pred = fn.preds[p];
+      uint32_t in_preds = 0, in_succs = 0;
+      for (uint32_t q = bl.preds_begin; q < bl.preds_end; ++q) in_preds += fn.preds[q] == pred;
+      for (uint32_t s = fn.blocks[pred].succs_begin; s < fn.blocks[pred].succs_end; ++s) in_succs += fn.succs[s] == b;
+      if (in_preds != in_succs) {
+        return Err(absl::StrCat("block ", b, " lists block ", pred, " as a predecessor ", in_preds,
+                                " times, but that block lists it as a successor ", in_succs, " times"));
+      }
+    }
   }
-  std::sort(from_succs.begin(), from_succs.end());
-  std::sort(from_preds.begin(), from_preds.end());
-  if (from_succs != from_preds) return Err("successor and predecessor lists describe different edges");
 
   for (uint32_t b = 0; b < nb; ++b) {
     const Block& bl = fn.blocks[b];
