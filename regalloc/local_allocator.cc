@@ -1,0 +1,498 @@
+#include "regalloc/local_allocator.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace lathe::regalloc {
+
+void LocalAllocator::Map(uint32_t v, PReg r) {
+  owner_[r.index()] = v;
+  vreg_reg_[v] = r.bits();
+  occ_[Cls(r)] |= Bit(r);
+}
+
+void LocalAllocator::Unmap(PReg r) {
+  const uint32_t v = owner_[r.index()];
+  if (v == kNone) return;
+  vreg_reg_[v] = kNoReg;
+  owner_[r.index()] = kNone;
+  occ_[Cls(r)] &= ~Bit(r);
+}
+
+uint32_t LocalAllocator::SlotOf(uint32_t v) {
+  if (slot_of_[v] == kNone) slot_of_[v] = slots_.New(fn_->vreg_class[v]);
+  return slot_of_[v];
+}
+
+PReg LocalAllocator::FindFree(RegClass c, uint64_t avoid, PReg prefer) const {
+  const int ci = static_cast<int>(c);
+  const uint64_t cand = all_[ci] & ~occ_[ci] & ~avoid;
+  if (cand == 0) return PReg();
+  if (prefer.valid() && prefer.reg_class() == c && (cand & Bit(prefer))) return prefer;
+  for (PReg r : env_->regs[ci]) {
+    if (cand & Bit(r)) return r;
+  }
+  return PReg();
+}
+
+// r holds a value that must survive r being overwritten; r keeps the value until then.
+void LocalAllocator::Preserve(PReg r, uint64_t avoid) {
+  const uint32_t v = owner_[r.index()];
+  if (v == kNone) return;
+  if (slot_valid_[v]) {
+    Unmap(r);
+    return;
+  }
+  const PReg f = FindFree(r.reg_class(), avoid | Bit(r), (*boundary_)[v]);
+  Unmap(r);
+  if (f.valid()) {
+    Move(Location::Reg(r), Location::Reg(f));
+    Map(v, f);
+  } else {
+    Move(Location::Reg(r), Location::Stack(SlotOf(v)));
+    slot_valid_[v] = 1;
+  }
+}
+
+// A register for a new value: a free one, else one whose holder is moved away.
+PReg LocalAllocator::Acquire(RegClass c, uint64_t avoid, PReg prefer) {
+  PReg f = FindFree(c, avoid, prefer);
+  if (f.valid()) return f;
+  const int ci = static_cast<int>(c);
+  const uint64_t cand = all_[ci] & occ_[ci] & ~avoid;
+  if (cand == 0) return PReg();
+  const auto& regs = env_->regs[ci];
+  // Prefer a victim whose spill slot is current (no store needed), else rotate.
+  PReg victim;
+  for (PReg r : regs) {
+    if ((cand & Bit(r)) && slot_valid_[owner_[r.index()]]) {
+      victim = r;
+      break;
+    }
+  }
+  if (!victim.valid()) {
+    for (size_t k = 0; k < regs.size(); ++k) {
+      const PReg r = regs[(rr_[ci] + k) % regs.size()];
+      if (cand & Bit(r)) {
+        victim = r;
+        rr_[ci] = static_cast<uint32_t>((rr_[ci] + k + 1) % regs.size());
+        break;
+      }
+    }
+  }
+  Preserve(victim, avoid | Bit(victim));
+  return victim;
+}
+
+absl::Status LocalAllocator::NoReg(uint32_t i, const char* what) const {
+  return absl::ResourceExhaustedError(
+      absl::StrCat("inst ", i, ": no register available for ", what));
+}
+
+absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, const Liveness& live,
+                                 const std::vector<PReg>& boundary, Allocation* out) {
+  fn_ = &fn;
+  env_ = &env;
+  live_ = &live;
+  boundary_ = &boundary;
+  out_ = out;
+  out->Clear();
+  out->operand_locs.assign(fn.operands.size(), Location());
+  slots_.Reset(out);
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    all_[c] = 0;
+    occ_[c] = 0;
+    rr_[c] = 0;
+    for (PReg r : env.regs[c]) all_[c] |= Bit(r);
+  }
+  for (int k = 0; k < kNumPRegIndices; ++k) owner_[k] = after_[k] = kNone;
+  vreg_reg_.assign(fn.num_vregs, kNoReg);
+  slot_of_.assign(fn.num_vregs, kNone);
+  slot_valid_.assign(fn.num_vregs, 0);
+  killed_at_.assign(fn.num_vregs, kNone);
+  out_stamp_.assign(fn.num_vregs, kNone);
+  for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
+    StartBlock(b);
+    const Block& bl = fn.blocks[b];
+    for (uint32_t i = bl.insts_begin; i + 1 < bl.insts_end; ++i) {
+      if (absl::Status s = AllocInst(i); !s.ok()) return s;
+    }
+    if (fn.insts[bl.insts_end - 1].flags & kInstBranch) {
+      if (absl::Status s = FinishBlock(b); !s.ok()) return s;
+    } else {
+      if (absl::Status s = AllocInst(bl.insts_end - 1); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+void LocalAllocator::StartBlock(uint32_t b) {
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    uint64_t m = occ_[c];
+    while (m) {
+      const int hw = __builtin_ctzll(m);
+      m &= m - 1;
+      Unmap(PReg(static_cast<RegClass>(c), hw));
+    }
+  }
+  const Block& bl = fn_->blocks[b];
+  auto place = [&](uint32_t v) {
+    const PReg r = (*boundary_)[v];
+    if (r.valid()) {
+      Map(v, r);
+      slot_valid_[v] = 0;
+    } else {
+      SlotOf(v);
+      slot_valid_[v] = 1;
+    }
+  };
+  for (uint32_t v : live_->live_in(b)) place(v);
+  if (bl.params_begin == bl.params_end) return;
+  // Edge moves from a multi-successor predecessor run here, at the block's start.
+  if (bl.preds_end - bl.preds_begin == 1) {
+    const uint32_t pred = fn_->preds[bl.preds_begin];
+    const Block& pb = fn_->blocks[pred];
+    if (pb.succs_end - pb.succs_begin > 1) {
+      uint32_t s = pb.succs_begin;
+      while (fn_->succs[s] != b) ++s;
+      uint64_t busy[kNumRegClasses] = {0, 0, 0};
+      for (uint32_t v : live_->live_in(b)) {
+        if ((*boundary_)[v].valid()) busy[Cls((*boundary_)[v])] |= Bit((*boundary_)[v]);
+      }
+      pending_.clear();
+      for (uint32_t j = 0; j < bl.params_end - bl.params_begin; ++j) {
+        const uint32_t a = fn_->edge_args[fn_->edge_args_begin[s] + j];
+        const uint32_t p = fn_->params[bl.params_begin + j];
+        const Location from = BoundaryLoc(a), to = BoundaryLoc(p);
+        if (from.is_reg()) busy[Cls(from.reg())] |= Bit(from.reg());
+        if (to.is_reg()) busy[Cls(to.reg())] |= Bit(to.reg());
+        pending_.push_back({from, to});
+      }
+      uint64_t free_regs[kNumRegClasses];
+      for (int c = 0; c < kNumRegClasses; ++c) free_regs[c] = all_[c] & ~busy[c];
+      resolver_.Resolve(pending_, ProgPoint::Before(bl.insts_begin), *env_, free_regs, &slots_,
+                        &out_->edits);
+    }
+  }
+  for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) place(fn_->params[p]);
+}
+
+absl::Status LocalAllocator::AllocInst(uint32_t i) {
+  const Inst& inst = fn_->insts[i];
+  point_ = ProgPoint::Before(i);
+  const Operand* ops = &fn_->operands[inst.operands_begin];
+  Location* locs = &out_->operand_locs[inst.operands_begin];
+  const uint32_t n = inst.operands_end - inst.operands_begin;
+  const PRegSet& clobbers = fn_->clobber_sets[inst.clobbers];
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    lock_[c] = late_lock_[c] = def_res_[c] = early_def_res_[c] = fixed_use_[c] = 0;
+    clob_[c] = clobbers.class_bits(static_cast<RegClass>(c)) & all_[c];
+  }
+  // Pass A: kills, fixed defs and fixed uses known up front.
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = ops[k];
+    if (op.is_use() && live_->kill(inst.operands_begin + k)) killed_at_[op.vreg()] = i;
+    if (op.constraint() != Constraint::kFixedReg) continue;
+    const PReg r = op.fixed_reg();
+    if (op.is_def()) {
+      def_res_[Cls(r)] |= Bit(r);
+      if (op.is_early()) early_def_res_[Cls(r)] |= Bit(r);
+    } else {
+      fixed_use_[Cls(r)] |= Bit(r);
+    }
+  }
+  // Inputs reused by defs (operand indices are below 256; validated).
+  uint64_t reused[4] = {0, 0, 0, 0};
+  for (uint32_t j = 0; j < n; ++j) {
+    if (ops[j].is_def() && ops[j].constraint() == Constraint::kReuse) {
+      const int r = ops[j].reuse_index();
+      reused[r >> 6] |= uint64_t{1} << (r & 63);
+    }
+  }
+  auto is_reuse_input = [&](uint32_t k) { return ((reused[k >> 6] >> (k & 63)) & 1) != 0; };
+  auto avoid_for_moves = [&](int c) { return lock_[c] | fixed_use_[c] | def_res_[c] | clob_[c]; };
+
+  // Pass B: fixed uses.
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = ops[k];
+    if (!op.is_use() || op.constraint() != Constraint::kFixedReg) continue;
+    const uint32_t v = op.vreg();
+    const PReg r = op.fixed_reg();
+    const int c = Cls(r);
+    locs[k] = Location::Reg(r);
+    if (lock_[c] & Bit(r)) {
+      if (lock_vreg_[r.index()] != v) return NoReg(i, "two values fixed to one register");
+    } else if (owner_[r.index()] != v) {
+      if (owner_[r.index()] != kNone) Preserve(r, avoid_for_moves(c) | Bit(r));
+      const bool mapped = Mapped(v);
+      const PReg q = RegOf(v);
+      Move(Cur(v), Location::Reg(r));
+      if (!mapped) {
+        Map(v, r);
+      } else if (!(lock_[c] & Bit(q))) {
+        Unmap(q);
+        Map(v, r);
+      }
+    }
+    lock_[c] |= Bit(r);
+    lock_vreg_[r.index()] = v;
+    if (op.is_late()) late_lock_[c] |= Bit(r);
+    if (is_reuse_input(k)) def_res_[c] |= Bit(r);
+  }
+
+  // Registers that Reg defs will still need, so Any uses leave them alone.
+  int reg_defs[kNumRegClasses] = {0, 0, 0};
+  for (uint32_t k = 0; k < n; ++k) {
+    if (ops[k].is_def() && ops[k].constraint() == Constraint::kReg) ++reg_defs[static_cast<int>(ops[k].reg_class())];
+  }
+  // Pass C: other uses. Reuse inputs first so later late uses avoid their registers, Any uses
+  // last so they only take registers that nothing else needs.
+  for (int round = 0; round < 3; ++round) {
+    for (uint32_t k = 0; k < n; ++k) {
+      const Operand& op = ops[k];
+      if (!op.is_use() || op.constraint() == Constraint::kFixedReg) continue;
+      const bool reuse = is_reuse_input(k);
+      const int want = reuse ? 0 : op.constraint() == Constraint::kAny ? 2 : 1;
+      if (want != round) continue;
+      const uint32_t v = op.vreg();
+      const RegClass cls = op.reg_class();
+      const int c = static_cast<int>(cls);
+      const bool tight = op.constraint() == Constraint::kAny &&
+                         __builtin_popcountll(all_[c] & (lock_[c] | def_res_[c])) + reg_defs[c] + 1 >
+                             static_cast<int>(env_->regs[c].size());
+      if (op.constraint() == Constraint::kStack || (tight && !(Mapped(v) && (lock_[c] & Bit(RegOf(v)))))) {
+        if (!slot_valid_[v]) {
+          Move(Location::Reg(RegOf(v)), Location::Stack(SlotOf(v)));
+          slot_valid_[v] = 1;
+        }
+        locs[k] = Location::Stack(SlotOf(v));
+        continue;
+      }
+      // Registers this operand may not sit in.
+      uint64_t bad;
+      if (reuse) {
+        bad = early_def_res_[c] | def_res_[c] | late_lock_[c];
+      } else if (op.is_late()) {
+        bad = def_res_[c] | clob_[c];
+      } else {
+        bad = early_def_res_[c];
+      }
+      if (Mapped(v) && !(bad & Bit(RegOf(v)))) {
+        const PReg q = RegOf(v);
+        locs[k] = Location::Reg(q);
+        lock_[c] |= Bit(q);
+        lock_vreg_[q.index()] = v;
+        if (op.is_late()) late_lock_[c] |= Bit(q);
+        if (reuse) def_res_[c] |= Bit(q);
+        continue;
+      }
+      if (op.constraint() == Constraint::kAny && !reuse && slot_valid_[v]) {
+        locs[k] = Location::Stack(SlotOf(v));
+        continue;
+      }
+      PReg f = Acquire(cls, avoid_for_moves(c) | bad, (*boundary_)[v]);
+      // Under pressure an early use may sit in a register the instruction writes afterwards.
+      if (!f.valid()) f = Acquire(cls, lock_[c] | bad, (*boundary_)[v]);
+      if (!f.valid()) return NoReg(i, "a use");
+      const bool mapped = Mapped(v);
+      const PReg q = RegOf(v);
+      Move(Cur(v), Location::Reg(f));
+      if (!reuse) {
+        if (!mapped) {
+          Map(v, f);
+        } else if (!(lock_[c] & Bit(q))) {
+          Unmap(q);
+          Map(v, f);
+        }
+      }
+      locs[k] = Location::Reg(f);
+      lock_[c] |= Bit(f);
+      lock_vreg_[f.index()] = v;
+      if (op.is_late()) late_lock_[c] |= Bit(f);
+      if (reuse) def_res_[c] |= Bit(f);
+    }
+  }
+
+  // Pass D: values in registers this instruction writes must survive elsewhere if still needed.
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    uint64_t m = (clob_[c] | def_res_[c]) & occ_[c];
+    while (m) {
+      const PReg r(static_cast<RegClass>(c), __builtin_ctzll(m));
+      m &= m - 1;
+      const uint32_t w = owner_[r.index()];
+      if (LiveAfter(w, i)) {
+        Preserve(r, lock_[c] | late_lock_[c] | def_res_[c] | clob_[c] | fixed_use_[c]);
+      } else {
+        Unmap(r);
+      }
+    }
+  }
+  // Registers of values that die here are free for late defs.
+  for (uint32_t k = 0; k < n; ++k) {
+    if (ops[k].is_use() && killed_at_[ops[k].vreg()] == i && Mapped(ops[k].vreg())) {
+      Unmap(RegOf(ops[k].vreg()));
+    }
+  }
+
+  // Pass E: defs without a fixed register; Reg defs choose before Any defs, which can spill.
+  for (uint32_t k0 = 0; k0 < 2 * n; ++k0) {
+    const uint32_t k = k0 % n;
+    const Operand& op = ops[k];
+    if (!op.is_def() || (op.constraint() == Constraint::kAny) != (k0 >= n)) continue;
+    const uint32_t v = op.vreg();
+    const RegClass cls = op.reg_class();
+    const int c = static_cast<int>(cls);
+    switch (op.constraint()) {
+      case Constraint::kFixedReg:
+        locs[k] = Location::Reg(op.fixed_reg());
+        break;
+      case Constraint::kReuse:
+        locs[k] = locs[op.reuse_index()];
+        break;
+      case Constraint::kStack:
+        locs[k] = Location::Stack(SlotOf(v));
+        break;
+      case Constraint::kAny:
+      case Constraint::kReg: {
+        const uint64_t avoid = def_res_[c] | late_lock_[c] | (op.is_early() ? lock_[c] : 0);
+        PReg f = FindFree(cls, avoid, (*boundary_)[v]);
+        if (!f.valid() && op.constraint() == Constraint::kAny) {
+          locs[k] = Location::Stack(SlotOf(v));
+          break;
+        }
+        if (!f.valid()) f = Acquire(cls, avoid | lock_[c] | fixed_use_[c], (*boundary_)[v]);
+        if (!f.valid()) return NoReg(i, "a def");
+        locs[k] = Location::Reg(f);
+        def_res_[c] |= Bit(f);
+        break;
+      }
+    }
+  }
+
+  // After the instruction: clobbered registers hold nothing; defs take their locations.
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    uint64_t m = clob_[c] & occ_[c];
+    while (m) {
+      Unmap(PReg(static_cast<RegClass>(c), __builtin_ctzll(m)));
+      m &= m - 1;
+    }
+  }
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = ops[k];
+    if (!op.is_def()) continue;
+    const uint32_t v = op.vreg();
+    if (locs[k].is_reg()) {
+      const PReg r = locs[k].reg();
+      Unmap(r);
+      slot_valid_[v] = 0;
+      if (!live_->kill(inst.operands_begin + k)) Map(v, r);
+    } else {
+      slot_valid_[v] = 1;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LocalAllocator::FinishBlock(uint32_t b) {
+  const Block& bl = fn_->blocks[b];
+  const uint32_t t = bl.insts_end - 1;
+  point_ = ProgPoint::Before(t);
+  pending_.clear();
+  uint64_t busy[kNumRegClasses] = {0, 0, 0};
+  for (uint32_t v : live_->live_out(b)) {
+    out_stamp_[v] = b;
+    const Location to = BoundaryLoc(v);
+    if (to.is_stack() && slot_valid_[v]) continue;
+    const Location from = Cur(v);
+    if (to.is_reg()) {
+      busy[Cls(to.reg())] |= Bit(to.reg());
+      after_[to.reg().index()] = v;
+    }
+    if (from != to) pending_.push_back({from, to});
+  }
+  if (bl.succs_end - bl.succs_begin == 1) {
+    const uint32_t s = bl.succs_begin;
+    const Block& sb = fn_->blocks[fn_->succs[s]];
+    for (uint32_t j = 0; j < sb.params_end - sb.params_begin; ++j) {
+      const uint32_t a = fn_->edge_args[fn_->edge_args_begin[s] + j];
+      const Location to = BoundaryLoc(fn_->params[sb.params_begin + j]);
+      const Location from = Cur(a);
+      if (to.is_reg()) {
+        busy[Cls(to.reg())] |= Bit(to.reg());
+        after_[to.reg().index()] = a;
+      }
+      if (from != to) pending_.push_back({from, to});
+    }
+  }
+  // Branch operands read their values after the moves, so not from a slot the moves write (a
+  // loop back edge may overwrite a parameter the branch still reads).
+  auto written = [&](uint32_t slot) {
+    for (const PendingMove& m : pending_) {
+      if (m.to == Location::Stack(slot)) return true;
+    }
+    return false;
+  };
+  const Inst& inst = fn_->insts[t];
+  for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
+    const Operand& op = fn_->operands[k];
+    const uint32_t v = op.vreg();
+    const int c = static_cast<int>(op.reg_class());
+    Location& loc = out_->operand_locs[k];
+    const bool out = out_stamp_[v] == b;
+    PReg holds;  // a register that holds v after the moves
+    for (PReg r : env_->regs[c]) {
+      if ((busy[c] & Bit(r)) && after_[r.index()] == v) {
+        holds = r;
+        break;
+      }
+    }
+    if (holds.valid()) {
+      loc = Location::Reg(holds);
+    } else if (Mapped(v) && !(busy[c] & Bit(RegOf(v)))) {
+      loc = Location::Reg(RegOf(v));
+      busy[c] |= Bit(RegOf(v));
+      after_[RegOf(v).index()] = v;
+    } else if (op.constraint() == Constraint::kAny && (out || (slot_valid_[v] && !written(SlotOf(v))))) {
+      loc = Location::Stack(SlotOf(v));
+    } else if (op.constraint() == Constraint::kAny && !written(SlotOf(v))) {
+      loc = Location::Stack(SlotOf(v));
+      pending_.push_back({Cur(v), loc});
+    } else {
+      // A value only the branch reads, and its register is needed: copy it to a free one.
+      bool found = false;
+      for (uint32_t j = inst.operands_begin; j < k && !found; ++j) {
+        if (fn_->operands[j].vreg() == v && out_->operand_locs[j].is_reg()) {
+          loc = out_->operand_locs[j];
+          found = true;
+        }
+      }
+      if (!found) {
+        PReg pick;
+        for (PReg r : env_->regs[c]) {
+          if (!(busy[c] & Bit(r))) {
+            pick = r;
+            break;
+          }
+        }
+        if (!pick.valid()) return NoReg(t, "a branch operand");
+        loc = Location::Reg(pick);
+        busy[c] |= Bit(pick);
+        after_[pick.index()] = v;
+        pending_.push_back({Cur(v), loc});
+      }
+    }
+  }
+  // Sources stay readable in parallel; only registers neither read nor written are free.
+  uint64_t free_regs[kNumRegClasses];
+  for (int c = 0; c < kNumRegClasses; ++c) free_regs[c] = all_[c] & ~busy[c];
+  for (const PendingMove& m : pending_) {
+    if (m.from.is_reg()) free_regs[Cls(m.from.reg())] &= ~Bit(m.from.reg());
+    if (m.to.is_reg()) free_regs[Cls(m.to.reg())] &= ~Bit(m.to.reg());
+  }
+  resolver_.Resolve(pending_, point_, *env_, free_regs, &slots_, &out_->edits);
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    for (uint64_t m = busy[c]; m; m &= m - 1) after_[c * kMaxRegsPerClass + __builtin_ctzll(m)] = kNone;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace lathe::regalloc

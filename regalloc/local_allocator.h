@@ -1,0 +1,90 @@
+// The per-block allocation engine shared by both algorithms.
+//
+// Every value that crosses a block boundary lives, at every boundary, in one fixed "boundary
+// location": a register chosen by the caller, or else the value's own spill slot. Within a block
+// the engine walks instructions forward once, keeping a register cache (which vreg each register
+// holds, whether the spill slot is current), satisfying each operand's constraint with moves
+// inserted before the instruction, evicting (splitting) values around fixed registers, clobbers and
+// register pressure, and freeing registers at last uses. At the end of a block one parallel move
+// puts every live-out value in its boundary location and block arguments in their parameters'
+// boundary locations (for a multi-successor block that argument move sits at the successor's start).
+// With every boundary in the spill slot this is the single-pass allocator; the optimizing allocator
+// supplies boundary registers from a global linear scan.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "regalloc/allocation.h"
+#include "regalloc/function.h"
+#include "regalloc/liveness.h"
+#include "regalloc/machine_env.h"
+#include "regalloc/parallel_moves.h"
+#include "regalloc/spill_slots.h"
+
+namespace lathe::regalloc {
+
+class LocalAllocator {
+ public:
+  // boundary[v]: the register v occupies at block boundaries, or PReg::Invalid() for its spill slot.
+  // hint[v]: a register to prefer when v needs a new one (may be invalid).
+  absl::Status Run(const Function& fn, const MachineEnv& env, const Liveness& live,
+                   const std::vector<PReg>& boundary, Allocation* out);
+
+ private:
+  static constexpr uint32_t kNone = 0xffffffffu;
+  static constexpr uint8_t kNoReg = 0xff;
+
+  static uint64_t Bit(PReg r) { return uint64_t{1} << r.hw(); }
+  static int Cls(PReg r) { return static_cast<int>(r.reg_class()); }
+
+  void Map(uint32_t v, PReg r);
+  void Unmap(PReg r);
+  PReg RegOf(uint32_t v) const { return PReg::FromIndex(vreg_reg_[v]); }
+  bool Mapped(uint32_t v) const { return vreg_reg_[v] != kNoReg; }
+  uint32_t SlotOf(uint32_t v);
+  Location Cur(uint32_t v) { return Mapped(v) ? Location::Reg(RegOf(v)) : Location::Stack(SlotOf(v)); }
+  Location BoundaryLoc(uint32_t v) {
+    return (*boundary_)[v].valid() ? Location::Reg((*boundary_)[v]) : Location::Stack(SlotOf(v));
+  }
+  void Move(Location from, Location to) { out_->edits.push_back({point_, from, to}); }
+  bool LiveAfter(uint32_t v, uint32_t inst) const { return killed_at_[v] != inst; }
+
+  PReg FindFree(RegClass c, uint64_t avoid, PReg prefer) const;
+  void Preserve(PReg r, uint64_t avoid);
+  PReg Acquire(RegClass c, uint64_t avoid, PReg prefer);
+
+  void StartBlock(uint32_t b);
+  absl::Status AllocInst(uint32_t i);
+  absl::Status FinishBlock(uint32_t b);
+  absl::Status NoReg(uint32_t i, const char* what) const;
+
+  const Function* fn_ = nullptr;
+  const MachineEnv* env_ = nullptr;
+  const Liveness* live_ = nullptr;
+  const std::vector<PReg>* boundary_ = nullptr;
+  Allocation* out_ = nullptr;
+  ProgPoint point_;
+  SpillSlots slots_;
+  ParallelMoveResolver resolver_;
+
+  uint64_t all_[kNumRegClasses] = {};
+  uint64_t occ_[kNumRegClasses] = {};
+  uint32_t owner_[kNumPRegIndices];
+  uint32_t lock_vreg_[kNumPRegIndices];
+  uint32_t after_[kNumPRegIndices];  // at a block end: the value a register holds after the moves
+  uint32_t rr_[kNumRegClasses] = {};
+  std::vector<uint8_t> vreg_reg_;
+  std::vector<uint32_t> slot_of_;
+  std::vector<uint8_t> slot_valid_;
+  std::vector<uint32_t> killed_at_;
+  std::vector<uint32_t> out_stamp_;
+  std::vector<PendingMove> pending_;
+
+  // Per-instruction register masks, per class.
+  uint64_t lock_[kNumRegClasses], late_lock_[kNumRegClasses], def_res_[kNumRegClasses],
+      early_def_res_[kNumRegClasses], clob_[kNumRegClasses], fixed_use_[kNumRegClasses];
+};
+
+}  // namespace lathe::regalloc

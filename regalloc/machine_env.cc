@@ -1,0 +1,40 @@
+#include "regalloc/machine_env.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace lathe::regalloc {
+
+absl::Status MachineEnv::Validate() const {
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    const auto cls = static_cast<RegClass>(c);
+    if (regs[c].size() > kMaxRegsPerClass) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("env: class ", RegClassName(cls), " lists more than 64 registers"));
+    }
+    PRegSet seen;
+    for (PReg r : regs[c]) {
+      if (!r.valid() || r.reg_class() != cls) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "env: class ", RegClassName(cls), " lists a register of another class or an invalid one"));
+      }
+      if (seen.Contains(r)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("env: register ", r.hw(), " of class ", RegClassName(cls), " listed twice"));
+      }
+      seen.Add(r);
+    }
+    if (scratch[c].valid()) {
+      if (scratch[c].reg_class() != cls) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("env: scratch register of class ", RegClassName(cls), " has another class"));
+      }
+      if (seen.Contains(scratch[c])) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "env: scratch register of class ", RegClassName(cls), " must not be allocatable"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace lathe::regalloc

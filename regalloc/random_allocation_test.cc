@@ -1,0 +1,65 @@
+// Both allocators on 10,000 random programs; the checker must accept every allocation, and the
+// optimizing allocator must insert fewer moves than the single-pass one overall.
+#include <cstdio>
+
+#include "gtest/gtest.h"
+#include "regalloc/checker.h"
+#include "regalloc/print.h"
+#include "regalloc/random_program.h"
+#include "regalloc/regalloc.h"
+#include "regalloc/validate.h"
+
+namespace lathe::regalloc {
+namespace {
+
+RandomProgramOptions OptionsFor(uint64_t seed) {
+  Rng r(seed ^ 0xabcdef);
+  RandomProgramOptions o;
+  o.num_blocks = 1 + r.Below(12);
+  o.max_insts_per_block = 1 + r.Below(10);
+  o.num_int_regs = 4 + r.Below(6);
+  o.num_float_regs = 2 + r.Below(4);
+  o.scratch = r.Percent(50);
+  return o;
+}
+
+TEST(RandomAllocationTest, BothAllocatorsPassTheCheckerOn10000Programs) {
+  RegisterAllocator ra;
+  Function fn;
+  MachineEnv env;
+  Allocation alloc;
+  EditStats total[2];
+  uint64_t insts = 0;
+  constexpr int kPrograms = 10000;
+  for (uint64_t seed = 0; seed < kPrograms; ++seed) {
+    GenerateRandomProgram(seed, OptionsFor(seed), &fn, &env);
+    ASSERT_TRUE(ValidateFunction(fn, env).ok()) << "seed " << seed << ": " << ValidateFunction(fn, env);
+    insts += fn.insts.size();
+    for (Algorithm a : {Algorithm::kSinglePass, Algorithm::kOptimizing}) {
+      absl::Status s = ra.Allocate(fn, env, a, &alloc);
+      ASSERT_TRUE(s.ok()) << "seed " << seed << " " << AlgorithmName(a) << ": " << s << "\n"
+                          << FunctionToString(fn);
+      absl::Status c = CheckAllocation(fn, env, alloc);
+      ASSERT_TRUE(c.ok()) << "seed " << seed << " " << AlgorithmName(a) << ": " << c << "\n"
+                          << FunctionToString(fn, &alloc);
+      const EditStats e = CountEdits(alloc);
+      EditStats& t = total[a == Algorithm::kOptimizing];
+      t.reg_moves += e.reg_moves;
+      t.spills += e.spills;
+      t.reloads += e.reloads;
+    }
+  }
+  for (int k = 0; k < 2; ++k) {
+    std::printf("%s: %d programs, %llu insts, %llu moves (%llu reg-reg, %llu spills, %llu reloads)\n",
+                k ? "optimizing" : "single_pass", kPrograms, static_cast<unsigned long long>(insts),
+                static_cast<unsigned long long>(total[k].total()),
+                static_cast<unsigned long long>(total[k].reg_moves),
+                static_cast<unsigned long long>(total[k].spills),
+                static_cast<unsigned long long>(total[k].reloads));
+  }
+  EXPECT_LT(total[1].total(), total[0].total());
+  EXPECT_LT(total[1].spills + total[1].reloads, total[0].spills + total[0].reloads);
+}
+
+}  // namespace
+}  // namespace lathe::regalloc

@@ -1,0 +1,24 @@
+#include "regalloc/regalloc.h"
+
+#include "regalloc/validate.h"
+
+namespace lathe::regalloc {
+
+const char* AlgorithmName(Algorithm a) {
+  return a == Algorithm::kSinglePass ? "single_pass" : "optimizing";
+}
+
+absl::Status RegisterAllocator::Allocate(const Function& fn, const MachineEnv& env,
+                                         Algorithm algorithm, Allocation* out) {
+  out->Clear();
+  if (absl::Status s = ValidateFunction(fn, env); !s.ok()) return s;
+  if (absl::Status s = liveness_.Compute(fn); !s.ok()) return s;
+  if (algorithm == Algorithm::kOptimizing) {
+    boundary_assignment_.Run(fn, env, liveness_, &boundary_);
+  } else {
+    boundary_.assign(fn.num_vregs, PReg());
+  }
+  return local_.Run(fn, env, liveness_, boundary_, out);
+}
+
+}  // namespace lathe::regalloc

@@ -1,0 +1,333 @@
+#include "regalloc/validate.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace lathe::regalloc {
+namespace {
+
+absl::Status Err(const std::string& msg) { return absl::InvalidArgumentError(msg); }
+
+std::string OpWhere(uint32_t inst, uint32_t k) { return absl::StrCat("inst ", inst, " operand ", k); }
+
+// Constraint sets that no allocation can satisfy, checked per instruction.
+absl::Status CheckInstConstraints(const Function& fn, const MachineEnv& env, uint32_t i,
+                                  PRegSet allocatable) {
+  const Inst& inst = fn.insts[i];
+  const uint32_t n = inst.operands_end - inst.operands_begin;
+  const PRegSet& clobbers = fn.clobber_sets[inst.clobbers];
+  PRegSet fixed_use, fixed_def, fixed_early_def, fixed_late_use;
+  int need[kNumRegClasses] = {0, 0, 0};
+  int late_need[kNumRegClasses] = {0, 0, 0};      // late uses and defs
+  int late_use_need[kNumRegClasses] = {0, 0, 0};  // late uses
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = fn.operands[inst.operands_begin + k];
+    const int c = static_cast<int>(op.reg_class());
+    const bool is_branch = (inst.flags & kInstBranch) != 0;
+    if (op.is_def() && (inst.flags & (kInstBranch | kInstReturn)) != 0) {
+      return Err(absl::StrCat(OpWhere(i, k), ": terminators may not define values"));
+    }
+    if (is_branch && op.constraint() != Constraint::kAny && op.constraint() != Constraint::kReg) {
+      return Err(absl::StrCat(OpWhere(i, k), ": branch operands must be constrained to Any or Reg"));
+    }
+    switch (op.constraint()) {
+      case Constraint::kFixedReg: {
+        const PReg r = op.fixed_reg();
+        if (!r.valid() || r.reg_class() != op.reg_class()) {
+          return Err(absl::StrCat(OpWhere(i, k), ": fixed register is invalid or of another class"));
+        }
+        if (!allocatable.Contains(r)) {
+          return Err(absl::StrCat(OpWhere(i, k), ": fixed register ", r.hw(), " of class ",
+                                  RegClassName(op.reg_class()), " is not allocatable"));
+        }
+        if (op.is_use()) {
+          // Two different vregs cannot both be in one register.
+          for (uint32_t j = 0; j < k; ++j) {
+            const Operand& o = fn.operands[inst.operands_begin + j];
+            if (o.is_use() && o.constraint() == Constraint::kFixedReg && o.fixed_reg() == r &&
+                o.vreg() != op.vreg()) {
+              return Err(absl::StrCat(OpWhere(i, k), ": register ", r.hw(),
+                                      " is fixed for two different used values"));
+            }
+          }
+          fixed_use.Add(r);
+          if (op.is_late()) fixed_late_use.Add(r);
+        } else {
+          if (fixed_def.Contains(r)) {
+            return Err(absl::StrCat(OpWhere(i, k), ": register ", r.hw(), " is fixed for two defs"));
+          }
+          fixed_def.Add(r);
+          if (op.is_early()) fixed_early_def.Add(r);
+        }
+        ++need[c];
+        if (op.is_late() || op.is_def()) ++late_need[c];
+        if (op.is_late() && op.is_use()) ++late_use_need[c];
+        break;
+      }
+      case Constraint::kReuse: {
+        if (!op.is_def()) return Err(absl::StrCat(OpWhere(i, k), ": only defs may reuse a register"));
+        if (op.is_early()) return Err(absl::StrCat(OpWhere(i, k), ": a reuse def must be late"));
+        const uint32_t in = static_cast<uint32_t>(op.reuse_index());
+        if (in >= n) return Err(absl::StrCat(OpWhere(i, k), ": reuse index out of range"));
+        const Operand& src = fn.operands[inst.operands_begin + in];
+        if (!src.is_use() || !src.is_early() ||
+            (src.constraint() != Constraint::kReg && src.constraint() != Constraint::kFixedReg) ||
+            src.reg_class() != op.reg_class()) {
+          return Err(absl::StrCat(OpWhere(i, k),
+                                  ": a reuse def needs an early Reg or FixedReg use of its class"));
+        }
+        if (src.constraint() == Constraint::kFixedReg) {
+          // The def lands in the input's fixed register: it counts as a fixed def there.
+          if (fixed_def.Contains(src.fixed_reg())) {
+            return Err(absl::StrCat(OpWhere(i, k), ": register ", src.fixed_reg().hw(),
+                                    " is fixed for two defs"));
+          }
+          fixed_def.Add(src.fixed_reg());
+        }
+        for (uint32_t j = 0; j < k; ++j) {
+          const Operand& o = fn.operands[inst.operands_begin + j];
+          if (o.is_def() && o.constraint() == Constraint::kReuse &&
+              static_cast<uint32_t>(o.reuse_index()) == in) {
+            return Err(absl::StrCat(OpWhere(i, k), ": two defs reuse the same input"));
+          }
+        }
+        break;
+      }
+      case Constraint::kReg:
+        ++need[c];
+        if (op.is_late() || op.is_def()) ++late_need[c];
+        if (op.is_late() && op.is_use()) ++late_use_need[c];
+        break;
+      case Constraint::kAny:
+      case Constraint::kStack:
+        break;
+      default:
+        return Err(absl::StrCat(OpWhere(i, k), ": unknown constraint"));
+    }
+  }
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    const int regs = static_cast<int>(env.regs[c].size());
+    const int clobbered = __builtin_popcountll(clobbers.class_bits(static_cast<RegClass>(c)) &
+                                               allocatable.class_bits(static_cast<RegClass>(c)));
+    if (need[c] > regs) {
+      return Err(absl::StrCat("inst ", i, ": needs ", need[c], " registers of class ",
+                              RegClassName(static_cast<RegClass>(c)), " but only ", regs,
+                              " are allocatable"));
+    }
+    // Late uses must avoid every def and every clobbered register.
+    if (late_need[c] > regs || late_use_need[c] > regs - clobbered) {
+      return Err(absl::StrCat("inst ", i, ": too many late register operands of class ",
+                              RegClassName(static_cast<RegClass>(c)), " for ", regs,
+                              " registers with ", clobbered, " clobbered"));
+    }
+  }
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = fn.operands[inst.operands_begin + k];
+    if (op.constraint() != Constraint::kFixedReg) continue;
+    const PReg r = op.fixed_reg();
+    if (op.is_use() && fixed_early_def.Contains(r)) {
+      return Err(absl::StrCat(OpWhere(i, k), ": register ", r.hw(),
+                              " is both a fixed use and a fixed early def"));
+    }
+    if (op.is_use() && op.is_late() && (fixed_def.Contains(r) || clobbers.Contains(r))) {
+      return Err(absl::StrCat(OpWhere(i, k), ": late use fixed to register ", r.hw(),
+                              " which the instruction defines or clobbers"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
+  if (absl::Status s = env.Validate(); !s.ok()) return s;
+  const uint32_t nb = static_cast<uint32_t>(fn.blocks.size());
+  const uint32_t ni = static_cast<uint32_t>(fn.insts.size());
+  if (nb == 0) return Err("function has no blocks");
+  if (fn.vreg_class.size() != fn.num_vregs) {
+    return Err(absl::StrCat("vreg_class has ", fn.vreg_class.size(), " entries, expected num_vregs = ",
+                            fn.num_vregs));
+  }
+  for (uint32_t v = 0; v < fn.num_vregs; ++v) {
+    if (static_cast<int>(fn.vreg_class[v]) >= kNumRegClasses) {
+      return Err(absl::StrCat("v", v, ": invalid register class"));
+    }
+    if (env.regs[static_cast<int>(fn.vreg_class[v])].empty()) {
+      return Err(absl::StrCat("v", v, ": class ", RegClassName(fn.vreg_class[v]),
+                              " has no allocatable registers"));
+    }
+  }
+  if (fn.clobber_sets.empty()) return Err("clobber_sets must hold at least the empty set at index 0");
+  if (fn.edge_args_begin.size() != fn.succs.size() + 1) {
+    return Err("edge_args_begin must have succs.size() + 1 entries");
+  }
+  for (size_t e = 0; e + 1 < fn.edge_args_begin.size(); ++e) {
+    if (fn.edge_args_begin[e] > fn.edge_args_begin[e + 1]) return Err("edge_args_begin decreases");
+  }
+  if (fn.edge_args_begin.front() != 0 || fn.edge_args_begin.back() != fn.edge_args.size()) {
+    return Err("edge_args_begin does not span edge_args");
+  }
+  PRegSet allocatable;
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    for (PReg r : env.regs[c]) allocatable.Add(r);
+  }
+
+  // Block ranges.
+  uint32_t next_inst = 0;
+  for (uint32_t b = 0; b < nb; ++b) {
+    const Block& bl = fn.blocks[b];
+    auto where = [b] { return absl::StrCat("block ", b); };
+    if (bl.insts_begin != next_inst || bl.insts_end <= bl.insts_begin || bl.insts_end > ni) {
+      return Err(absl::StrCat(where(), ": instruction range [", bl.insts_begin, ", ", bl.insts_end,
+                              ") must be non-empty and start where the previous block ended (",
+                              next_inst, ")"));
+    }
+    next_inst = bl.insts_end;
+    if (bl.succs_begin > bl.succs_end || bl.succs_end > fn.succs.size() ||
+        bl.preds_begin > bl.preds_end || bl.preds_end > fn.preds.size() ||
+        bl.params_begin > bl.params_end || bl.params_end > fn.params.size()) {
+      return Err(absl::StrCat(where(), ": successor, predecessor or parameter range out of bounds"));
+    }
+    for (uint32_t s = bl.succs_begin; s < bl.succs_end; ++s) {
+      if (fn.succs[s] >= nb) return Err(absl::StrCat(where(), ": successor out of range"));
+    }
+    for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
+      if (fn.preds[p] >= nb) return Err(absl::StrCat(where(), ": predecessor out of range"));
+    }
+    for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
+      if (fn.params[p] >= fn.num_vregs) return Err(absl::StrCat(where(), ": parameter vreg out of range"));
+    }
+    for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
+      const Inst& inst = fn.insts[i];
+      const bool last = i + 1 == bl.insts_end;
+      const bool term = (inst.flags & (kInstBranch | kInstReturn)) != 0;
+      if (last != term) {
+        return Err(absl::StrCat("inst ", i, " in ", where(),
+                                last ? ": a block must end with a branch or return"
+                                     : ": a branch or return must be the last instruction"));
+      }
+      if ((inst.flags & kInstBranch) && (inst.flags & kInstReturn)) {
+        return Err(absl::StrCat("inst ", i, ": both branch and return"));
+      }
+      if (last && (inst.flags & kInstReturn) && bl.succs_end != bl.succs_begin) {
+        return Err(absl::StrCat(where(), ": ends in a return but has successors"));
+      }
+      if (last && (inst.flags & kInstBranch) && bl.succs_end == bl.succs_begin) {
+        return Err(absl::StrCat(where(), ": ends in a branch but has no successors"));
+      }
+      if (inst.operands_begin > inst.operands_end || inst.operands_end > fn.operands.size()) {
+        return Err(absl::StrCat("inst ", i, ": operand range out of bounds"));
+      }
+      if (inst.operands_end - inst.operands_begin > 255) {
+        return Err(absl::StrCat("inst ", i, ": more than 255 operands"));
+      }
+      if (inst.clobbers >= fn.clobber_sets.size()) {
+        return Err(absl::StrCat("inst ", i, ": clobber set index out of range"));
+      }
+      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
+        const Operand& op = fn.operands[k];
+        if (op.vreg() >= fn.num_vregs) {
+          return Err(absl::StrCat(OpWhere(i, k - inst.operands_begin), ": vreg ", op.vreg(),
+                                  " out of range (num_vregs = ", fn.num_vregs, ")"));
+        }
+        if (op.reg_class() != fn.vreg_class[op.vreg()]) {
+          return Err(absl::StrCat(OpWhere(i, k - inst.operands_begin), ": v", op.vreg(),
+                                  " has class ", RegClassName(fn.vreg_class[op.vreg()]),
+                                  " but the operand says ", RegClassName(op.reg_class())));
+        }
+      }
+      if (absl::Status s = CheckInstConstraints(fn, env, i, allocatable); !s.ok()) return s;
+    }
+  }
+  if (next_inst != ni) return Err("instructions after the last block");
+  if (fn.blocks[0].params_begin != fn.blocks[0].params_end) {
+    return Err("block 0: the entry block may not have parameters (define arguments with an instruction)");
+  }
+  if (fn.blocks[0].preds_begin != fn.blocks[0].preds_end) {
+    return Err("block 0: the entry block may not have predecessors");
+  }
+
+  // Successor and predecessor lists must describe the same edges: equal totals, and every
+  // predecessor entry matched by as many successor entries.
+  if (fn.succs.size() != fn.preds.size()) return Err("successor and predecessor lists describe different edges");
+  for (uint32_t b = 0; b < nb; ++b) {
+    const Block& bl = fn.blocks[b];
+    for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
+      const uint32_t pred = fn.preds[p];
+      uint32_t in_preds = 0, in_succs = 0;
+      for (uint32_t q = bl.preds_begin; q < bl.preds_end; ++q) in_preds += fn.preds[q] == pred;
+      for (uint32_t s = fn.blocks[pred].succs_begin; s < fn.blocks[pred].succs_end; ++s) in_succs += fn.succs[s] == b;
+      if (in_preds != in_succs) {
+        return Err(absl::StrCat("block ", b, " lists block ", pred, " as a predecessor ", in_preds,
+                                " times, but that block lists it as a successor ", in_succs, " times"));
+      }
+    }
+  }
+
+  for (uint32_t b = 0; b < nb; ++b) {
+    const Block& bl = fn.blocks[b];
+    const uint32_t nsucc = bl.succs_end - bl.succs_begin;
+    for (uint32_t s = bl.succs_begin; s < bl.succs_end; ++s) {
+      const Block& to = fn.blocks[fn.succs[s]];
+      if (nsucc > 1 && to.preds_end - to.preds_begin > 1) {
+        return Err(absl::StrCat("edge block ", b, " -> block ", fn.succs[s],
+                                " is critical; split it with an empty block"));
+      }
+      const uint32_t nargs = fn.edge_args_begin[s + 1] - fn.edge_args_begin[s];
+      if (nargs != to.params_end - to.params_begin) {
+        return Err(absl::StrCat("edge block ", b, " -> block ", fn.succs[s], " passes ", nargs,
+                                " arguments, expected ", to.params_end - to.params_begin));
+      }
+      for (uint32_t a = 0; a < nargs; ++a) {
+        const uint32_t v = fn.edge_args[fn.edge_args_begin[s] + a];
+        if (v >= fn.num_vregs) return Err(absl::StrCat("edge block ", b, ": argument vreg out of range"));
+        if (fn.vreg_class[v] != fn.vreg_class[fn.params[to.params_begin + a]]) {
+          return Err(absl::StrCat("edge block ", b, " -> block ", fn.succs[s], ": argument ", a,
+                                  " has a different class than its parameter"));
+        }
+      }
+    }
+  }
+
+  // Reachability (iterative).
+  std::vector<uint8_t> seen(nb, 0);
+  std::vector<uint32_t> stack = {0};
+  seen[0] = 1;
+  while (!stack.empty()) {
+    const uint32_t b = stack.back();
+    stack.pop_back();
+    for (uint32_t s = fn.blocks[b].succs_begin; s < fn.blocks[b].succs_end; ++s) {
+      if (!seen[fn.succs[s]]) {
+        seen[fn.succs[s]] = 1;
+        stack.push_back(fn.succs[s]);
+      }
+    }
+  }
+  for (uint32_t b = 0; b < nb; ++b) {
+    if (!seen[b]) return Err(absl::StrCat("block ", b, " is unreachable; remove it before allocation"));
+  }
+
+  // One definition per vreg.
+  std::vector<uint8_t> defined(fn.num_vregs, 0);
+  for (uint32_t b = 0; b < nb; ++b) {
+    for (uint32_t p = fn.blocks[b].params_begin; p < fn.blocks[b].params_end; ++p) {
+      if (defined[fn.params[p]]++) {
+        return Err(absl::StrCat("block ", b, ": v", fn.params[p], " is defined more than once (not SSA)"));
+      }
+    }
+  }
+  for (uint32_t i = 0; i < ni; ++i) {
+    for (uint32_t k = fn.insts[i].operands_begin; k < fn.insts[i].operands_end; ++k) {
+      if (fn.operands[k].is_def() && defined[fn.operands[k].vreg()]++) {
+        return Err(absl::StrCat(OpWhere(i, k - fn.insts[i].operands_begin), ": v",
+                                fn.operands[k].vreg(), " is defined more than once (not SSA)"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace lathe::regalloc

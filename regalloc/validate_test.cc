@@ -1,0 +1,246 @@
+// Bad input must produce an error that says what is wrong, from validation and from Allocate.
+#include "regalloc/validate.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "regalloc/function_builder.h"
+#include "regalloc/regalloc.h"
+#include "regalloc/test_env.h"
+
+namespace lathe::regalloc {
+namespace {
+
+constexpr RegClass kI = RegClass::kInt;
+
+// Expects both validation and both allocators to reject `fn` with a message containing `what`.
+void ExpectRejected(const Function& fn, const std::string& what, const MachineEnv& env = TestEnv()) {
+  absl::Status v = ValidateFunction(fn, env);
+  RegisterAllocator ra;
+  Allocation alloc;
+  absl::Status a = ra.Allocate(fn, env, Algorithm::kSinglePass, &alloc);
+  absl::Status b = ra.Allocate(fn, env, Algorithm::kOptimizing, &alloc);
+  EXPECT_FALSE(a.ok());
+  EXPECT_FALSE(b.ok());
+  EXPECT_NE(a.message().find(what), std::string::npos) << a;
+  EXPECT_EQ(a.message(), b.message());
+  if (!v.ok()) {
+    EXPECT_EQ(v.message(), a.message());
+  }
+}
+
+Operand RegUse(uint32_t v) { return Operand::Use(v, kI, Constraint::kReg); }
+Operand RegDef(uint32_t v) { return Operand::Def(v, kI, Constraint::kReg); }
+
+TEST(ValidateTest, AcceptsASmallValidFunction) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI), v1 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegDef(v0)});
+  b.AddInst({RegUse(v0), RegDef(v1)});
+  b.AddInst({Operand::FixedUse(v1, R(0))}, 0, kInstReturn);
+  Function fn = b.Finish();
+  EXPECT_TRUE(ValidateFunction(fn, TestEnv()).ok()) << ValidateFunction(fn, TestEnv());
+}
+
+TEST(ValidateTest, RejectsTwoDefinitions) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegDef(v0)});
+  b.AddInst({RegDef(v0)});
+  b.AddInst({RegUse(v0)}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "v0 is defined more than once (not SSA)");
+}
+
+TEST(ValidateTest, RejectsUseWithoutDef) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegUse(v0)}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "v0 is used but not defined on every path");
+}
+
+TEST(ValidateTest, RejectsUseNotDominatedByDef) {
+  // block0 -> block1 (defines v1) -> block3; block0 -> block2 -> block3; block3 uses v1.
+  FunctionBuilder b;
+  const uint32_t c = b.NewVreg(kI), v1 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegDef(c)});
+  b.AddInst({RegUse(c)}, 0, kInstBranch);
+  b.AddSucc(1, {});
+  b.AddSucc(2, {});
+  b.StartBlock({});
+  b.AddInst({RegDef(v1)});
+  b.AddInst({}, 0, kInstBranch);
+  b.AddSucc(3, {});
+  b.StartBlock({});
+  b.AddInst({}, 0, kInstBranch);
+  b.AddSucc(3, {});
+  b.StartBlock({});
+  b.AddInst({RegUse(v1)}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "v1 is used but not defined on every path");
+}
+
+TEST(ValidateTest, RejectsUseBeforeDefInTheSameInstruction) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegUse(v0), RegDef(v0)});
+  b.AddInst({}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "v0 is used but not defined");
+}
+
+TEST(ValidateTest, RejectsTwoValuesFixedToOneRegister) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI), v1 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegDef(v0), RegDef(v1)});
+  b.AddInst({Operand::FixedUse(v0, R(1)), Operand::FixedUse(v1, R(1))}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "register 1 is fixed for two different used values");
+}
+
+TEST(ValidateTest, RejectsMoreRegisterOperandsThanRegisters) {
+  FunctionBuilder b;
+  uint32_t v[5];
+  for (auto& x : v) x = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({Operand::Def(v[0], kI, Constraint::kStack), Operand::Def(v[1], kI, Constraint::kStack),
+             Operand::Def(v[2], kI, Constraint::kStack), Operand::Def(v[3], kI, Constraint::kStack),
+             Operand::Def(v[4], kI, Constraint::kStack)});
+  b.AddInst({RegUse(v[0]), RegUse(v[1]), RegUse(v[2]), RegUse(v[3]), RegUse(v[4])}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "needs 5 registers of class int but only 4 are allocatable");
+}
+
+TEST(ValidateTest, RejectsEarlyDefAndUseFixedToOneRegister) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI), v1 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegDef(v0)});
+  b.AddInst({Operand::FixedUse(v0, R(2)), Operand::FixedDef(v1, R(2), OperandPos::kEarly)});
+  b.AddInst({}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "both a fixed use and a fixed early def");
+}
+
+TEST(ValidateTest, RejectsLateUseInClobberedRegister) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI);
+  PRegSet clob;
+  clob.Add(R(3));
+  const uint32_t cs = b.AddClobberSet(clob);
+  b.StartBlock({});
+  b.AddInst({RegDef(v0)});
+  b.AddInst({Operand::FixedUse(v0, R(3), OperandPos::kLate)}, cs);
+  b.AddInst({}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "late use fixed to register 3 which the instruction defines or clobbers");
+}
+
+TEST(ValidateTest, RejectsFixedRegisterThatIsNotAllocatable) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({Operand::FixedDef(v0, R(7))});
+  b.AddInst({}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "fixed register 7 of class int is not allocatable");
+}
+
+TEST(ValidateTest, RejectsBadReuse) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI), v1 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegDef(v0)});
+  b.AddInst({Operand::Use(v0, kI, Constraint::kAny), Operand::ReuseDef(v1, kI, 0)});
+  b.AddInst({}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "a reuse def needs an early Reg or FixedReg use of its class");
+  FunctionBuilder c;
+  const uint32_t w = c.NewVreg(kI);
+  c.StartBlock({});
+  c.AddInst({Operand::ReuseDef(w, kI, 5)});
+  c.AddInst({}, 0, kInstReturn);
+  ExpectRejected(c.Finish(), "reuse index out of range");
+}
+
+TEST(ValidateTest, RejectsCriticalEdge) {
+  FunctionBuilder b;
+  const uint32_t c = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegDef(c)});
+  b.AddInst({RegUse(c)}, 0, kInstBranch);
+  b.AddSucc(1, {});
+  b.AddSucc(2, {});
+  b.StartBlock({});
+  b.AddInst({}, 0, kInstBranch);
+  b.AddSucc(2, {});
+  b.StartBlock({});
+  b.AddInst({}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "edge block 0 -> block 2 is critical");
+}
+
+TEST(ValidateTest, RejectsArgumentCountMismatch) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI), p = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegDef(v0)});
+  b.AddInst({}, 0, kInstBranch);
+  b.AddSucc(1, {});
+  b.StartBlock({p});
+  b.AddInst({RegUse(p)}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "passes 0 arguments, expected 1");
+}
+
+TEST(ValidateTest, RejectsMissingTerminatorAndBadRanges) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegDef(v0)});
+  ExpectRejected(b.Finish(), "a block must end with a branch or return");
+
+  FunctionBuilder c;
+  c.StartBlock({});
+  c.AddInst({}, 0, kInstReturn);
+  Function fn = c.Finish();
+  fn.insts[0].operands_end = 99;
+  ExpectRejected(fn, "operand range out of bounds");
+  fn.insts[0].operands_end = 0;
+  fn.blocks[0].insts_end = 5;
+  ExpectRejected(fn, "instruction range");
+}
+
+TEST(ValidateTest, RejectsOperandClassMismatchAndVregOutOfRange) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({Operand::Def(v0, RegClass::kFloat, Constraint::kReg)});
+  b.AddInst({Operand::Use(42, kI, Constraint::kReg)}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "v0 has class int but the operand says float");
+  FunctionBuilder c;
+  c.StartBlock({});
+  c.AddInst({Operand::Use(42, kI, Constraint::kReg)}, 0, kInstReturn);
+  ExpectRejected(c.Finish(), "vreg 42 out of range");
+}
+
+TEST(ValidateTest, RejectsEntryParametersAndUnreachableBlocks) {
+  FunctionBuilder b;
+  const uint32_t p = b.NewVreg(kI);
+  b.StartBlock({p});
+  b.AddInst({RegUse(p)}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "the entry block may not have parameters");
+  FunctionBuilder c;
+  c.StartBlock({});
+  c.AddInst({}, 0, kInstReturn);
+  c.StartBlock({});
+  c.AddInst({}, 0, kInstReturn);
+  ExpectRejected(c.Finish(), "block 1 is unreachable");
+}
+
+TEST(ValidateTest, RejectsBadEnvironment) {
+  FunctionBuilder b;
+  b.StartBlock({});
+  b.AddInst({}, 0, kInstReturn);
+  MachineEnv env = TestEnv();
+  env.scratch[0] = R(1);
+  ExpectRejected(b.Finish(), "scratch register of class int must not be allocatable", env);
+}
+
+}  // namespace
+}  // namespace lathe::regalloc
