@@ -9,6 +9,8 @@ namespace lathe::tool {
 int RunVersion(const std::vector<std::string>& args);
 int RunCat(const std::vector<std::string>& args);
 int RunVerify(const std::vector<std::string>& args);
+int RunTest(const std::vector<std::string>& args);
+int RunInterpret(const std::vector<std::string>& args);
 
 namespace {
 
@@ -16,6 +18,8 @@ const Command kCommands[] = {
     {"version", "print Lathe's version", "lathe version", RunVersion},
     {"cat", "print .clif files in canonical form", "lathe cat FILE...", RunCat},
     {"verify", "check the functions of .clif files with the IR verifier", "lathe verify FILE...", RunVerify},
+    {"test", "run the filetests in files or directories", "lathe test PATH...", RunTest},
+    {"interpret", "run the `; run:` directives of files or directories in the interpreter", "lathe interpret PATH...", RunInterpret},
 };
 
 }  // namespace
