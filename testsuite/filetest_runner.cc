@@ -163,6 +163,17 @@ class FileRun {
     }
   }
 
+  // The first `target` line decides the pointer width (32-bit targets name "32").
+  ir::VerifierOptions VerifierOptionsForTarget() const {
+    ir::VerifierOptions o;
+    for (const ir::HeaderLine& h : file_.headers) {
+      if (h.kind != ir::HeaderLine::kTarget || h.words.empty()) continue;
+      o.pointer_type = h.words[0].find("32") != std::string::npos ? ir::kI32 : ir::kI64;
+      break;
+    }
+    return o;
+  }
+
   void RunVerifier() {
     for (const ir::ParsedFunction& pf : file_.functions) {
       const ir::Function& f = *pf.function;
@@ -170,7 +181,7 @@ class FileRun {
       for (const ir::Comment& c : f.comments) {
         if (absl::StrContains(c.text, "error:")) expected.push_back(&c);
       }
-      std::vector<ir::VerifierError> errors = ir::Verify(f);
+      std::vector<ir::VerifierError> errors = ir::Verify(f, VerifierOptionsForTarget());
       std::string name = f.name.ToString();
       if (expected.empty()) {
         if (errors.empty()) {
