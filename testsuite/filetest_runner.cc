@@ -12,6 +12,8 @@
 #include "ir/cfg.h"
 #include "ir/dominator_tree.h"
 #include "ir/parser.h"
+#include "ir/printer.h"
+#include "testsuite/filecheck.h"
 #include "ir/test_file.h"
 #include "ir/verifier.h"
 #include "testsuite/interp/interpreter.h"
@@ -54,6 +56,10 @@ class FileRun {
         RunVerifier();
       } else if (kind == "domtree") {
         RunDomtree();
+      } else if (kind == "cat") {
+        RunCat();
+      } else if (kind == "print-cfg") {
+        for (const ir::ParsedFunction& pf : file_.functions) CheckOutput("print-cfg", pf, CfgText(*pf.function));
       } else if (kind == "run") {
         for (const ir::ParsedFunction& pf : file_.functions) {
           for (const ir::RunDirective& rd : pf.run_directives) {
@@ -217,6 +223,99 @@ class FileRun {
     }
   }
 
+  FileCheck ChecksOf(const ir::Function& f) const {
+    FileCheck fc;
+    for (const ir::Comment& c : f.comments) fc.AddComment(c.text);
+    return fc;
+  }
+
+  // FileCheck of `text` against the function's directives: one item.
+  void CheckOutput(const std::string& test, const ir::ParsedFunction& pf, const std::string& text) {
+    FileCheck fc = ChecksOf(*pf.function);
+    absl::Status s = fc.Check(text);
+    if (s.ok()) {
+      Add(Outcome::kPass, test, pf.line, "");
+    } else {
+      Add(Outcome::kFail, test, pf.line,
+          absl::StrCat(Where(pf.line), ": function ", pf.function->name.ToString(), ": ", s.message(),
+                       "\n--- output ---\n", text, "--------------"));
+    }
+  }
+
+  // `test cat`: the printed function must satisfy its check directives; without any, it must
+  // print to text that parses and prints identically.
+  void RunCat() {
+    for (const ir::ParsedFunction& pf : file_.functions) {
+      std::string text = ir::PrintFunction(*pf.function);
+      if (!ChecksOf(*pf.function).empty()) {
+        CheckOutput("cat", pf, text);
+        continue;
+      }
+      absl::StatusOr<std::unique_ptr<ir::Function>> again = ir::ParseFunction(text, path_);
+      if (again.ok() && ir::PrintFunction(**again) == text) {
+        Add(Outcome::kPass, "cat", pf.line, "");
+      } else {
+        Add(Outcome::kFail, "cat", pf.line,
+            absl::StrCat(Where(pf.line), ": printing function ", pf.function->name.ToString(),
+                         " does not give text that prints back the same"));
+      }
+    }
+  }
+
+  // The text Cranelift's domtree test prints: CFG post-order, then the dominator tree in
+  // pre-order with each block's children (children in reverse post-order).
+  static std::string DomtreeText(const ir::Function& f, const ir::DominatorTree& dt) {
+    std::string s = "cfg_postorder:";
+    absl::Span<const ir::Block> rpo = dt.rpo();
+    std::vector<uint32_t> rank(f.dfg.num_blocks(), 0);
+    for (size_t i = 0; i < rpo.size(); ++i) rank[rpo[i].index()] = static_cast<uint32_t>(i);
+    for (size_t i = rpo.size(); i-- > 0;) absl::StrAppend(&s, " ", rpo[i].Name());
+    s += "\ndomtree_preorder {\n";
+    if (!rpo.empty()) {
+      std::vector<ir::Block> stack = {rpo[0]};
+      while (!stack.empty()) {
+        ir::Block b = stack.back();
+        stack.pop_back();
+        std::vector<ir::Block> kids(dt.children(b).begin(), dt.children(b).end());
+        std::sort(kids.begin(), kids.end(), [&](ir::Block x, ir::Block y) { return rank[x.index()] < rank[y.index()]; });
+        absl::StrAppend(&s, "    ", b.Name(), ":");
+        for (ir::Block k : kids) absl::StrAppend(&s, " ", k.Name());
+        s += "\n";
+        for (size_t i = kids.size(); i-- > 0;) stack.push_back(kids[i]);
+      }
+    }
+    return s + "}\n";
+  }
+
+  // The Graphviz text of Cranelift's print-cfg test: one record per block listing its
+  // branches and terminators, then one edge per (branch, target).
+  static std::string CfgText(const ir::Function& f) {
+    std::string s = absl::StrCat("digraph \"", f.name.ToString(), "\" {\n");
+    std::string edges;
+    for (ir::Block b = f.layout.first_block(); b.valid(); b = f.layout.next_block(b)) {
+      absl::StrAppend(&s, "    ", b.Name(), " [shape=record, label=\"{", b.Name());
+      absl::Span<const ir::Value> params = f.dfg.block_params(b);
+      if (!params.empty()) {
+        s += "(";
+        for (size_t i = 0; i < params.size(); ++i) {
+          absl::StrAppend(&s, i ? ", " : "", params[i].Name(), ": ", ir::TypeName(f, f.dfg.value_type(params[i])));
+        }
+        s += ")";
+      }
+      s += ":\n";
+      for (ir::Inst i = f.layout.first_inst(b); i.valid(); i = f.layout.next_inst(i)) {
+        uint16_t flags = ir::Info(f.dfg.inst(i).opcode).flags;
+        if ((flags & (ir::kBranch | ir::kTerm)) == 0) continue;
+        absl::StrAppend(&s, " | <", i.Name(), ">", ir::PrintInst(f, i), "\n");
+        for (uint32_t bc : f.dfg.block_calls(i)) {
+          absl::StrAppend(&edges, "    ", b.Name(), ":", i.Name(), " -> ", f.dfg.block_call(bc).block.Name(), "\n");
+        }
+      }
+      s += "}\"]\n";
+    }
+    return s + edges + "}\n";
+  }
+
   void RunDomtree() {
     for (const ir::ParsedFunction& pf : file_.functions) {
       const ir::Function& f = *pf.function;
@@ -247,6 +346,7 @@ class FileRun {
           }
         }
       }
+      if (!ChecksOf(f).empty()) CheckOutput("domtree", pf, DomtreeText(f, dt));
     }
   }
 
