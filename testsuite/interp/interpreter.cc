@@ -188,6 +188,7 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
     auto next = [&]() { fr->inst = f.layout.next_inst(inst); };
     auto set_result = [&](size_t i, u128 v) {
       Type t = dfg.value_type(res_values[i]);
+      if (t.is_dynamic()) t = t.dynamic_base();
       fr->regs[res_values[i].index()] = t.bits_total() < 128 ? MaskBits(v, t.bits_total()) : v;
     };
 
@@ -454,8 +455,11 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
       }
     }
     if (res_values.size() > 4 || arg_values.size() > 8) return Error(*fr, inst, "too many operands");
-    for (size_t i = 0; i < arg_values.size(); ++i) arg_types[i] = dfg.value_type(arg_values[i]);
-    for (size_t i = 0; i < res_values.size(); ++i) result_types[i] = dfg.value_type(res_values[i]);
+    // Dynamic vectors run with a scale of 1: each is its base fixed vector, the value that
+    // `dyn_scale_target_const` = 1 gives (a valid choice of target scale).
+    auto fixed = [](Type t) { return t.is_dynamic() ? t.dynamic_base() : t; };
+    for (size_t i = 0; i < arg_values.size(); ++i) arg_types[i] = fixed(dfg.value_type(arg_values[i]));
+    for (size_t i = 0; i < res_values.size(); ++i) result_types[i] = fixed(dfg.value_type(res_values[i]));
     PureInst pi{&f, &d, absl::MakeConstSpan(args), absl::MakeConstSpan(arg_types, arg_values.size()),
                 absl::MakeConstSpan(result_types, res_values.size())};
     PureOutcome o = EvalPure(pi, results);

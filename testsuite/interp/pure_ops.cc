@@ -679,6 +679,11 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
       res[0] = r;
       return ok;
     }
+    case Opcode::kExtractVector:
+      // With a dynamic scale of 1 the only sub-vector is the whole value.
+      if (d.imm != 0) return Unsupported("extract_vector beyond the first sub-vector (dynamic scale is 1)");
+      res[0] = a(0);
+      return ok;
     case Opcode::kBlendv:
       res[0] = Map3(rt, a(0), a(1), a(2), [w](u128 c, u128 x, u128 y) { return ((c >> (w - 1)) & 1) ? x : y; });
       return ok;
