@@ -1069,7 +1069,7 @@ absl::Status Parser::ParseInstruction() {
   const OpcodeInfo& info = Info(*op);
   Type ctrl;
   if (!suffix.empty()) {
-    if (info.ctrl == kMono) return ErrorAt(op_tok, absl::StrCat("'", A(op_text), "' takes no type A(suffix)"));
+    if (info.ctrl == kMono) return ErrorAt(op_tok, absl::StrCat("'", A(op_text), "' takes no type suffix"));
     uint32_t dt;
     if (EntityNumber(suffix, "dt", &dt)) {
       if (dt >= f_->dynamic_types.size() || !f_->dynamic_types[dt].declared) {
@@ -1078,11 +1078,11 @@ absl::Status Parser::ParseInstruction() {
       ctrl = Type::Dynamic(f_->dynamic_types[dt].base);
     } else {
       std::optional<Type> t = Type::Parse(suffix);
-      if (!t) return ErrorAt(op_tok, absl::StrCat("unknown type A(suffix) '", A(suffix), "'"));
+      if (!t) return ErrorAt(op_tok, absl::StrCat("unknown type suffix '", A(suffix), "'"));
       ctrl = *t;
     }
   } else if (info.ctrl == kSuffix) {
-    return ErrorAt(op_tok, absl::StrCat("'", A(op_text), "' needs a type A(suffix) such as .i32"));
+    return ErrorAt(op_tok, absl::StrCat("'", A(op_text), "' needs a type suffix such as .i32"));
   }
   InstData d;
   d.opcode = *op;
