@@ -94,6 +94,14 @@ class FileRun {
     for (const ir::ParsedFunction& pf : file_.functions) fns.push_back(pf.function.get());
     interp::Interpreter interp(fns);
     if (options_.step_limit != 0) interp.set_step_limit(options_.step_limit);
+    // The interpreter relies on verified IR (operand counts, types, terminators), so a
+    // function that does not verify makes every directive that would execute it fail.
+    verify_errors_.assign(file_.functions.size(), std::string());
+    for (size_t i = 0; i < file_.functions.size(); ++i) {
+      const ir::Function& f = *file_.functions[i].function;
+      std::vector<ir::VerifierError> errors = ir::Verify(f);
+      if (!errors.empty()) verify_errors_[i] = ir::FormatVerifierError(f, errors[0]);
+    }
     for (size_t i = 0; i < file_.functions.size(); ++i) {
       for (const ir::RunDirective& rd : file_.functions[i].run_directives) RunOne(interp, i, test, rd);
     }
@@ -131,6 +139,12 @@ class FileRun {
     } else if (rd.kind == ir::RunDirective::kRun &&
                (sig.returns.size() != 1 || !sig.returns[0].type.is_int() || sig.returns[0].type.is_vector())) {
       return fail("a `run` without a comparison needs a function returning one integer");
+    }
+    for (size_t i = 0; i < verify_errors_.size(); ++i) {
+      if (!verify_errors_[i].empty()) {
+        return fail(absl::StrCat("function ", file_.functions[i].function->name.ToString(),
+                                 " does not verify: ", verify_errors_[i]));
+      }
     }
     absl::StatusOr<interp::CallResult> r = interp.CallIndex(index, args);
     if (!r.ok()) return fail(absl::StrCat("interpreter: ", r.status().message()));
@@ -354,6 +368,7 @@ class FileRun {
   const FiletestOptions& options_;
   FiletestReport* report_;
   ir::TestFile file_;
+  std::vector<std::string> verify_errors_;  // by function; empty when it verifies
 };
 
 }  // namespace
