@@ -11,6 +11,8 @@ int RunCat(const std::vector<std::string>& args);
 int RunVerify(const std::vector<std::string>& args);
 int RunWast(const std::vector<std::string>& args);
 int RunDsl(const std::vector<std::string>& args);
+int RunTest(const std::vector<std::string>& args);
+int RunInterpret(const std::vector<std::string>& args);
 
 namespace {
 
@@ -20,6 +22,8 @@ const Command kCommands[] = {
     {"verify", "check the functions of .clif files with the IR verifier", "lathe verify FILE...", RunVerify},
     {"wast", "run WebAssembly spec tests (wast2json JSON form)", "lathe wast FILE.json|DIR...", RunWast},
     {"dsl", "check rules files or generate C++ from them", "lathe dsl check FILE... | lathe dsl gen FILE... -o OUT.cc [...]", RunDsl},
+    {"test", "run the filetests in files or directories", "lathe test PATH...", RunTest},
+    {"interpret", "run the `; run:` directives of files or directories in the interpreter", "lathe interpret PATH...", RunInterpret},
 };
 
 }  // namespace

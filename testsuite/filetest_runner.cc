@@ -1,0 +1,404 @@
+#include "testsuite/filetest_runner.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "ir/cfg.h"
+#include "ir/dominator_tree.h"
+#include "ir/parser.h"
+#include "ir/printer.h"
+#include "testsuite/filecheck.h"
+#include "ir/test_file.h"
+#include "ir/verifier.h"
+#include "testsuite/interp/interpreter.h"
+#include "testsuite/run_values.h"
+
+namespace lathe::testsuite {
+namespace {
+
+using interp::u128;
+
+class FileRun {
+ public:
+  FileRun(std::string_view path, const FiletestOptions& options, FiletestReport* report)
+      : path_(path), options_(options), report_(report) {}
+
+  void Run(std::string_view text) {
+    absl::StatusOr<ir::TestFile> parsed = ir::ParseTestFile(text, path_);
+    if (!parsed.ok()) {
+      Add(Outcome::kFail, "parse", 0, std::string(parsed.status().message()));
+      return;
+    }
+    file_ = std::move(*parsed);
+    if (options_.interpret_only) {
+      RunDirectives("interpret");
+      return;
+    }
+    std::vector<std::string> kinds;
+    for (const ir::HeaderLine& h : file_.headers) {
+      if (h.kind == ir::HeaderLine::kTest && !h.words.empty()) kinds.push_back(h.words[0]);
+    }
+    if (kinds.empty()) {
+      Add(Outcome::kFail, "header", 1, absl::StrCat(path_, ":1: expected a `test` line naming the test kind"));
+      return;
+    }
+    const bool has_interpret = std::find(kinds.begin(), kinds.end(), "interpret") != kinds.end();
+    for (const std::string& kind : kinds) {
+      if (kind == "interpret") {
+        RunDirectives("interpret");
+      } else if (kind == "verifier") {
+        RunVerifier();
+      } else if (kind == "domtree") {
+        RunDomtree();
+      } else if (kind == "cat") {
+        RunCat();
+      } else if (kind == "print-cfg") {
+        for (const ir::ParsedFunction& pf : file_.functions) CheckOutput("print-cfg", pf, CfgText(*pf.function));
+      } else if (kind == "run") {
+        for (const ir::ParsedFunction& pf : file_.functions) {
+          for (const ir::RunDirective& rd : pf.run_directives) {
+            if (rd.kind != ir::RunDirective::kRun) continue;
+            Add(Outcome::kSkip, "run", rd.line,
+                has_interpret ? "test run needs native code generation (already checked by test interpret)"
+                              : "test run needs native code generation, which Lathe does not have yet");
+          }
+        }
+      } else {
+        for (const ir::ParsedFunction& pf : file_.functions) {
+          Add(Outcome::kSkip, kind, pf.line, absl::StrCat("test ", kind, " is not supported yet"));
+        }
+      }
+    }
+  }
+
+ private:
+  void Add(Outcome::Kind k, std::string test, uint32_t line, std::string message) {
+    Outcome o;
+    o.kind = k;
+    o.test = std::move(test);
+    o.line = line;
+    o.message = std::move(message);
+    report_->outcomes.push_back(std::move(o));
+  }
+
+  std::string Where(uint32_t line) const { return absl::StrCat(path_, ":", line); }
+
+  void RunDirectives(const std::string& test) {
+    std::vector<const ir::Function*> fns;
+    for (const ir::ParsedFunction& pf : file_.functions) fns.push_back(pf.function.get());
+    interp::Interpreter interp(fns);
+    if (options_.step_limit != 0) interp.set_step_limit(options_.step_limit);
+    // The interpreter relies on verified IR (operand counts, types, terminators), so a
+    // function that does not verify makes every directive that would execute it fail.
+    verify_errors_.assign(file_.functions.size(), std::string());
+    for (size_t i = 0; i < file_.functions.size(); ++i) {
+      const ir::Function& f = *file_.functions[i].function;
+      std::vector<ir::VerifierError> errors = ir::Verify(f);
+      if (!errors.empty()) verify_errors_[i] = ir::FormatVerifierError(f, errors[0]);
+    }
+    for (size_t i = 0; i < file_.functions.size(); ++i) {
+      for (const ir::RunDirective& rd : file_.functions[i].run_directives) RunOne(interp, i, test, rd);
+    }
+  }
+
+  // As in Cranelift, a directive invokes the function it follows; the name it writes must
+  // still name a function of the file.
+  void RunOne(interp::Interpreter& interp, size_t index, const std::string& test, const ir::RunDirective& rd) {
+    const std::string text = rd.ToString();
+    auto fail = [&](const std::string& msg) { Add(Outcome::kFail, test, rd.line, absl::StrCat(Where(rd.line), ": ", text, ": ", msg)); };
+    if (interp.Find(rd.function) == nullptr) return fail(absl::StrCat("unknown function %", rd.function));
+    const ir::Function* f = file_.functions[index].function.get();
+    const ir::Signature& sig = f->signature;
+    if (rd.args.size() != sig.params.size()) {
+      return fail(absl::StrCat("%", rd.function, " takes ", sig.params.size(), " arguments, the directive passes ",
+                               rd.args.size()));
+    }
+    std::vector<u128> args;
+    for (size_t i = 0; i < rd.args.size(); ++i) {
+      absl::StatusOr<u128> v = ParseRunValue(rd.args[i], sig.params[i].type);
+      if (!v.ok()) return fail(absl::StrCat("argument ", i + 1, ": ", v.status().message()));
+      args.push_back(*v);
+    }
+    std::vector<u128> expected;
+    if (rd.kind == ir::RunDirective::kRun && !rd.op.empty()) {
+      if (rd.expected.size() != sig.returns.size()) {
+        return fail(absl::StrCat("%", rd.function, " returns ", sig.returns.size(), " values, the directive expects ",
+                                 rd.expected.size()));
+      }
+      for (size_t i = 0; i < rd.expected.size(); ++i) {
+        absl::StatusOr<u128> v = ParseRunValue(rd.expected[i], sig.returns[i].type);
+        if (!v.ok()) return fail(absl::StrCat("expected value ", i + 1, ": ", v.status().message()));
+        expected.push_back(*v);
+      }
+    } else if (rd.kind == ir::RunDirective::kRun &&
+               (sig.returns.size() != 1 || !sig.returns[0].type.is_int() || sig.returns[0].type.is_vector())) {
+      return fail("a `run` without a comparison needs a function returning one integer");
+    }
+    for (size_t i = 0; i < verify_errors_.size(); ++i) {
+      if (!verify_errors_[i].empty()) {
+        return fail(absl::StrCat("function ", file_.functions[i].function->name.ToString(),
+                                 " does not verify: ", verify_errors_[i]));
+      }
+    }
+    absl::StatusOr<interp::CallResult> r = interp.CallIndex(index, args);
+    if (!r.ok()) return fail(absl::StrCat("interpreter: ", r.status().message()));
+    if (rd.kind == ir::RunDirective::kPrint) {
+      if (r->trapped) return fail(absl::StrCat("trapped: ", r->trap.Name()));
+      return;  // print directives check nothing, so they are not counted
+    }
+    std::string actual;
+    if (r->trapped) {
+      actual = absl::StrCat("trap ", r->trap.Name());
+    } else {
+      std::vector<std::string> parts;
+      for (size_t i = 0; i < r->values.size() && i < sig.returns.size(); ++i) {
+        parts.push_back(FormatRunValue(r->values[i], sig.returns[i].type));
+      }
+      actual = parts.size() == 1 ? parts[0] : absl::StrCat("[", absl::StrJoin(parts, ", "), "]");
+    }
+    bool pass;
+    std::string want;
+    if (rd.op.empty()) {
+      pass = !r->trapped && r->values.size() == 1 && r->values[0] != 0;
+      want = "a non-zero result";
+    } else {
+      bool equal = !r->trapped && r->values.size() == expected.size();
+      for (size_t i = 0; equal && i < expected.size(); ++i) {
+        equal = RunValuesEqual(r->values[i], expected[i], sig.returns[i].type);
+      }
+      pass = rd.op == "==" ? equal : (!r->trapped && !equal);
+      std::string exp = expected.size() == 1 ? rd.expected[0] : absl::StrCat("[", absl::StrJoin(rd.expected, ", "), "]");
+      want = rd.op == "==" ? exp : absl::StrCat("anything but ", exp);
+    }
+    if (pass) {
+      Add(Outcome::kPass, test, rd.line, "");
+    } else {
+      fail(absl::StrCat("expected ", want, ", got ", actual));
+    }
+  }
+
+  // The first `target` line decides the pointer width (32-bit targets name "32").
+  ir::VerifierOptions VerifierOptionsForTarget() const {
+    ir::VerifierOptions o;
+    for (const ir::HeaderLine& h : file_.headers) {
+      if (h.kind != ir::HeaderLine::kTarget || h.words.empty()) continue;
+      o.pointer_type = h.words[0].find("32") != std::string::npos ? ir::kI32 : ir::kI64;
+      break;
+    }
+    return o;
+  }
+
+  void RunVerifier() {
+    for (const ir::ParsedFunction& pf : file_.functions) {
+      const ir::Function& f = *pf.function;
+      std::vector<const ir::Comment*> expected;
+      for (const ir::Comment& c : f.comments) {
+        if (absl::StrContains(c.text, "error:")) expected.push_back(&c);
+      }
+      std::vector<ir::VerifierError> errors = ir::Verify(f, VerifierOptionsForTarget());
+      std::string name = f.name.ToString();
+      if (expected.empty()) {
+        if (errors.empty()) {
+          Add(Outcome::kPass, "verifier", pf.line, "");
+        } else {
+          Add(Outcome::kFail, "verifier", pf.line,
+              absl::StrCat(Where(pf.line), ": function ", name, " should verify, got: ",
+                           ir::FormatVerifierError(f, errors[0])));
+        }
+        continue;
+      }
+      // Each annotated instruction must have an error of its own; other annotations need
+      // at least one error somewhere in the function.
+      bool ok = !errors.empty();
+      std::string missing;
+      for (const ir::Comment* c : expected) {
+        if (c->attach != ir::Comment::kInst) continue;
+        bool found = false;
+        for (const ir::VerifierError& e : errors) found = found || (e.inst.valid() && e.inst.index() == c->index);
+        if (!found) {
+          ok = false;
+          missing = c->text;
+        }
+      }
+      if (ok) {
+        Add(Outcome::kPass, "verifier", pf.line, "");
+      } else {
+        Add(Outcome::kFail, "verifier", pf.line,
+            absl::StrCat(Where(pf.line), ": function ", name, ": expected a verifier error (",
+                         missing.empty() ? expected[0]->text : missing, "), got ",
+                         errors.empty() ? std::string("none") : ir::FormatVerifierError(f, errors[0])));
+      }
+    }
+  }
+
+  FileCheck ChecksOf(const ir::Function& f) const {
+    FileCheck fc;
+    for (const ir::Comment& c : f.comments) fc.AddComment(c.text);
+    return fc;
+  }
+
+  // FileCheck of `text` against the function's directives: one item.
+  void CheckOutput(const std::string& test, const ir::ParsedFunction& pf, const std::string& text) {
+    FileCheck fc = ChecksOf(*pf.function);
+    absl::Status s = fc.Check(text);
+    if (s.ok()) {
+      Add(Outcome::kPass, test, pf.line, "");
+    } else {
+      Add(Outcome::kFail, test, pf.line,
+          absl::StrCat(Where(pf.line), ": function ", pf.function->name.ToString(), ": ", s.message(),
+                       "\n--- output ---\n", text, "--------------"));
+    }
+  }
+
+  // `test cat`: the printed function must satisfy its check directives; without any, it must
+  // print to text that parses and prints identically.
+  void RunCat() {
+    for (const ir::ParsedFunction& pf : file_.functions) {
+      std::string text = ir::PrintFunction(*pf.function);
+      if (!ChecksOf(*pf.function).empty()) {
+        CheckOutput("cat", pf, text);
+        continue;
+      }
+      absl::StatusOr<std::unique_ptr<ir::Function>> again = ir::ParseFunction(text, path_);
+      if (again.ok() && ir::PrintFunction(**again) == text) {
+        Add(Outcome::kPass, "cat", pf.line, "");
+      } else {
+        Add(Outcome::kFail, "cat", pf.line,
+            absl::StrCat(Where(pf.line), ": printing function ", pf.function->name.ToString(),
+                         " does not give text that prints back the same"));
+      }
+    }
+  }
+
+  // The text Cranelift's domtree test prints: CFG post-order, then the dominator tree in
+  // pre-order with each block's children (children in reverse post-order).
+  static std::string DomtreeText(const ir::Function& f, const ir::DominatorTree& dt) {
+    std::string s = "cfg_postorder:";
+    absl::Span<const ir::Block> rpo = dt.rpo();
+    std::vector<uint32_t> rank(f.dfg.num_blocks(), 0);
+    for (size_t i = 0; i < rpo.size(); ++i) rank[rpo[i].index()] = static_cast<uint32_t>(i);
+    for (size_t i = rpo.size(); i-- > 0;) absl::StrAppend(&s, " ", rpo[i].Name());
+    s += "\ndomtree_preorder {\n";
+    if (!rpo.empty()) {
+      std::vector<ir::Block> stack = {rpo[0]};
+      while (!stack.empty()) {
+        ir::Block b = stack.back();
+        stack.pop_back();
+        std::vector<ir::Block> kids(dt.children(b).begin(), dt.children(b).end());
+        std::sort(kids.begin(), kids.end(), [&](ir::Block x, ir::Block y) { return rank[x.index()] < rank[y.index()]; });
+        absl::StrAppend(&s, "    ", b.Name(), ":");
+        for (ir::Block k : kids) absl::StrAppend(&s, " ", k.Name());
+        s += "\n";
+        for (size_t i = kids.size(); i-- > 0;) stack.push_back(kids[i]);
+      }
+    }
+    return s + "}\n";
+  }
+
+  // The Graphviz text of Cranelift's print-cfg test: one record per block listing its
+  // branches and terminators, then one edge per (branch, target).
+  static std::string CfgText(const ir::Function& f) {
+    std::string s = absl::StrCat("digraph \"", f.name.ToString(), "\" {\n");
+    std::string edges;
+    for (ir::Block b = f.layout.first_block(); b.valid(); b = f.layout.next_block(b)) {
+      absl::StrAppend(&s, "    ", b.Name(), " [shape=record, label=\"{", b.Name());
+      absl::Span<const ir::Value> params = f.dfg.block_params(b);
+      if (!params.empty()) {
+        s += "(";
+        for (size_t i = 0; i < params.size(); ++i) {
+          absl::StrAppend(&s, i ? ", " : "", params[i].Name(), ": ", ir::TypeName(f, f.dfg.value_type(params[i])));
+        }
+        s += ")";
+      }
+      s += ":\n";
+      for (ir::Inst i = f.layout.first_inst(b); i.valid(); i = f.layout.next_inst(i)) {
+        uint16_t flags = ir::Info(f.dfg.inst(i).opcode).flags;
+        if ((flags & (ir::kBranch | ir::kTerm)) == 0) continue;
+        absl::StrAppend(&s, " | <", i.Name(), ">", ir::PrintInst(f, i), "\n");
+        for (uint32_t bc : f.dfg.block_calls(i)) {
+          absl::StrAppend(&edges, "    ", b.Name(), ":", i.Name(), " -> ", f.dfg.block_call(bc).block.Name(), "\n");
+        }
+      }
+      s += "}\"]\n";
+    }
+    return s + edges + "}\n";
+  }
+
+  void RunDomtree() {
+    for (const ir::ParsedFunction& pf : file_.functions) {
+      const ir::Function& f = *pf.function;
+      ir::ControlFlowGraph cfg;
+      cfg.Compute(f);
+      ir::DominatorTree dt;
+      dt.Compute(f, cfg);
+      for (const ir::Comment& c : f.comments) {
+        size_t at = c.text.find("dominates:");
+        if (at == std::string::npos || c.attach != ir::Comment::kInst) continue;
+        ir::Inst inst(c.index);
+        ir::Block owner = f.layout.inst_block(inst);
+        uint32_t line = f.text_line(inst);
+        for (absl::string_view word : absl::StrSplit(absl::string_view(c.text).substr(at + 10), ' ', absl::SkipEmpty())) {
+          uint32_t n = 0;
+          if (!absl::StartsWith(word, "block") || !absl::SimpleAtoi(word.substr(5), &n)) {
+            Add(Outcome::kFail, "domtree", line, absl::StrCat(Where(line), ": expected blockN in `dominates:`, found '",
+                                                              std::string(word), "'"));
+            continue;
+          }
+          ir::Block b(n);
+          if (b.index() < f.dfg.num_blocks() && dt.idom(b) == owner) {
+            Add(Outcome::kPass, "domtree", line, "");
+          } else {
+            Add(Outcome::kFail, "domtree", line,
+                absl::StrCat(Where(line), ": expected block", owner.index(), " to immediately dominate block", n,
+                             ", its idom is ", dt.idom(b).valid() ? dt.idom(b).Name() : std::string("none")));
+          }
+        }
+      }
+      if (!ChecksOf(f).empty()) CheckOutput("domtree", pf, DomtreeText(f, dt));
+    }
+  }
+
+  std::string path_;
+  const FiletestOptions& options_;
+  FiletestReport* report_;
+  ir::TestFile file_;
+  std::vector<std::string> verify_errors_;  // by function; empty when it verifies
+};
+
+}  // namespace
+
+void RunFiletest(std::string_view path, std::string_view text, const FiletestOptions& options,
+                 FiletestReport* report) {
+  FileRun run(path, options, report);
+  run.Run(text);
+}
+
+absl::StatusOr<std::vector<std::string>> CollectClifFiles(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (auto it = std::filesystem::recursive_directory_iterator(p, ec);
+           !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && it->path().extension() == ".clif") found.push_back(it->path().string());
+      }
+      if (ec) return absl::NotFoundError(absl::StrCat(p, ": cannot read directory: ", ec.message()));
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (std::filesystem::exists(p, ec)) {
+      out.push_back(p);
+    } else {
+      return absl::NotFoundError(absl::StrCat(p, ": no such file or directory"));
+    }
+  }
+  return out;
+}
+
+}  // namespace lathe::testsuite

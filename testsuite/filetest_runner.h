@@ -1,0 +1,59 @@
+// The filetest runner: executes the test kinds a `.clif` file's `test` lines ask for and
+// counts outcomes. Supported now: `interpret` (each `; run:` directive in the reference
+// interpreter), `verifier` (functions must verify unless annotated `; error:`; annotated
+// instructions must get an error), `domtree` (`; dominates: blockN ...` annotations on
+// branches). Kinds that need a later layer (`run`, `compile`, `optimize`, ...) or FileCheck
+// (`cat`, `print-cfg`) count as skipped, one per function or run directive. A file that does
+// not parse counts as one failure carrying the parser's file:line:col message.
+#ifndef LATHE_TESTSUITE_FILETEST_RUNNER_H_
+#define LATHE_TESTSUITE_FILETEST_RUNNER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace lathe::testsuite {
+
+struct FiletestOptions {
+  // Run the file's run directives in the interpreter whatever its `test` lines say, and
+  // nothing else.
+  bool interpret_only = false;
+  uint64_t step_limit = 0;  // 0: the interpreter's default
+};
+
+struct Outcome {
+  enum Kind : uint8_t { kPass, kFail, kSkip };
+  Kind kind = kPass;
+  std::string test;       // "interpret", "verifier", ...
+  uint32_t line = 0;      // of the directive or function
+  std::string message;    // for kFail: "FILE:LINE: directive: expected ..., got ..."; kSkip: why
+};
+
+struct FiletestReport {
+  std::vector<Outcome> outcomes;
+  int passed() const { return Count(Outcome::kPass); }
+  int failed() const { return Count(Outcome::kFail); }
+  int skipped() const { return Count(Outcome::kSkip); }
+
+ private:
+  int Count(Outcome::Kind k) const {
+    int n = 0;
+    for (const Outcome& o : outcomes) n += o.kind == k;
+    return n;
+  }
+};
+
+// Runs the filetest in `text`; `path` names it in messages. Never crashes on bad input.
+void RunFiletest(std::string_view path, std::string_view text, const FiletestOptions& options,
+                 FiletestReport* report);
+
+// The `.clif` files named by `paths` (files as given, directories searched recursively),
+// sorted within each directory. NotFound for a path that does not exist.
+absl::StatusOr<std::vector<std::string>> CollectClifFiles(const std::vector<std::string>& paths);
+
+}  // namespace lathe::testsuite
+
+#endif  // LATHE_TESTSUITE_FILETEST_RUNNER_H_

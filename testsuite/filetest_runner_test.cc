@@ -1,0 +1,153 @@
+#include "testsuite/filetest_runner.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace lathe::testsuite {
+namespace {
+
+FiletestReport RunText(const std::string& text, bool interpret_only = false) {
+  FiletestReport report;
+  FiletestOptions options;
+  options.interpret_only = interpret_only;
+  RunFiletest("t.clif", text, options, &report);
+  return report;
+}
+
+std::string Failures(const FiletestReport& r) {
+  std::string s;
+  for (const Outcome& o : r.outcomes) {
+    if (o.kind == Outcome::kFail) s += o.message + "\n";
+  }
+  return s;
+}
+
+const char kAdd[] = R"(test interpret
+test run
+target x86_64
+
+function %add(i32, i32) -> i32 {
+block0(v0: i32, v1: i32):
+    v2 = iadd v0, v1
+    return v2
+}
+)";
+
+TEST(FiletestRunner, RunDirectivesPassFailAndSkip) {
+  std::string text = std::string(kAdd) +
+                     "; run: %add(1, 2) == 3\n"
+                     "; run: %add(1, 2) != 4\n"
+                     "; run: %add(-1, 1) == 0\n"
+                     "; run: %add(2, 2) == 5\n"
+                     "; run: %add(1, 0)\n";
+  FiletestReport r = RunText(text);
+  EXPECT_EQ(r.passed(), 4);
+  EXPECT_EQ(r.failed(), 1);
+  EXPECT_EQ(r.skipped(), 5);  // `test run` needs native code
+  std::string f = Failures(r);
+  EXPECT_NE(f.find("t.clif:13: ; run: %add(2, 2) == 5: expected 5, got 4"), std::string::npos) << f;
+}
+
+TEST(FiletestRunner, MultipleReturnsAndVectors) {
+  FiletestReport r = RunText(R"(test interpret
+function %two(i64) -> i64, i8 {
+block0(v0: i64):
+    v1 = iconst.i8 7
+    return v0, v1
+}
+; run: %two(5) == [5, 7]
+; run: %two(5) == [5, 8]
+function %vec(i32x4) -> i32x4 {
+block0(v0: i32x4):
+    v1 = iadd v0, v0
+    return v1
+}
+; run: %vec([1 2 3 4]) == [2 4 6 8]
+)");
+  EXPECT_EQ(r.passed(), 2) << Failures(r);
+  EXPECT_EQ(r.failed(), 1);
+  EXPECT_NE(Failures(r).find("expected [5, 8], got [5, 7]"), std::string::npos) << Failures(r);
+}
+
+TEST(FiletestRunner, MalformedInputGivesLocatedErrors) {
+  // No `test` line.
+  FiletestReport r = RunText("function %f() {\nblock0:\n    return\n}\n");
+  ASSERT_EQ(r.failed(), 1);
+  EXPECT_NE(Failures(r).find("t.clif:1: expected a `test` line"), std::string::npos) << Failures(r);
+  // A parse error carries file:line:col.
+  r = RunText("test interpret\nfunction %f() {\nblock0:\n    v0 = bogus_op\n}\n");
+  ASSERT_EQ(r.failed(), 1);
+  EXPECT_NE(Failures(r).find("t.clif:4:"), std::string::npos) << Failures(r);
+  // Bad run lines: wrong literal, wrong arity, unknown function.
+  r = RunText(std::string(kAdd) + "; run: %add(1, x) == 3\n; run: %add(1) == 3\n; run: %nope(1, 2) == 3\n" +
+          "; run: %add(1, 2) == [1, 2]\n");
+  EXPECT_EQ(r.failed(), 4);
+  std::string f = Failures(r);
+  EXPECT_NE(f.find("t.clif:10: ; run: %add(1, x) == 3: argument 2: expected an integer"), std::string::npos) << f;
+  EXPECT_NE(f.find("t.clif:11:"), std::string::npos) << f;
+  EXPECT_NE(f.find("t.clif:12: ; run: %nope(1, 2) == 3: unknown function %nope"), std::string::npos) << f;
+  EXPECT_NE(f.find("t.clif:13:"), std::string::npos) << f;
+}
+
+TEST(FiletestRunner, TrapsAndUnsupportedOpcodesFail) {
+  FiletestReport r = RunText(R"(test interpret
+function %div(i32, i32) -> i32 {
+block0(v0: i32, v1: i32):
+    v2 = udiv v0, v1
+    return v2
+}
+; run: %div(1, 0) == 0
+function %fp() -> i64 {
+block0:
+    v0 = get_frame_pointer.i64
+    return v0
+}
+; run: %fp() == 0
+)");
+  EXPECT_EQ(r.passed(), 0);
+  EXPECT_EQ(r.failed(), 2);
+  std::string f = Failures(r);
+  EXPECT_NE(f.find("got trap int_divz"), std::string::npos) << f;
+  EXPECT_NE(f.find("get_frame_pointer"), std::string::npos) << f;
+}
+
+TEST(FiletestRunner, InterpretOnlyIgnoresTestLines) {
+  std::string text = "test compile\n" + std::string(kAdd).substr(std::string("test interpret\ntest run\n").size()) +
+                     "; run: %add(1, 2) == 3\n";
+  EXPECT_EQ(RunText(text).skipped(), 1);  // `test compile` is not supported yet
+  FiletestReport r = RunText(text, /*interpret_only=*/true);
+  EXPECT_EQ(r.passed(), 1);
+  EXPECT_EQ(r.skipped(), 0);
+}
+
+TEST(FiletestRunner, VerifierAndDomtree) {
+  FiletestReport r = RunText(R"(test verifier
+function %ok(i32) -> i32 {
+block0(v0: i32):
+    return v0
+}
+function %bad(i32, i64) -> i32 {
+block0(v0: i32, v1: i64):
+    v2 = iadd v0, v1 ; error: type
+    return v2
+}
+)");
+  EXPECT_EQ(r.passed(), 2);
+  EXPECT_EQ(r.failed(), 0) << Failures(r);
+  r = RunText(R"(test domtree
+function %d(i32) {
+block0(v0: i32):
+    brif v0, block1, block2 ; dominates: block1 block2
+block1:
+    jump block2 ; dominates: block2
+block2:
+    return
+}
+)");
+  EXPECT_EQ(r.passed(), 2);
+  EXPECT_EQ(r.failed(), 1) << Failures(r);
+}
+
+}  // namespace
+}  // namespace lathe::testsuite

@@ -1,0 +1,479 @@
+#include "testsuite/interp/interpreter.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/str_cat.h"
+#include "ir/atomic_rmw_op.h"
+#include "ir/opcode.h"
+#include "ir/printer.h"
+#include "testsuite/interp/libcalls.h"
+#include "testsuite/interp/pure_ops.h"
+
+namespace lathe::interp {
+namespace {
+
+using ir::Opcode;
+using ir::Type;
+
+// Function addresses handed out by func_addr: small enough for 32-bit pointers, disjoint from
+// StackMemory's range, 16 apart so that an offset pointer is not mistaken for a function.
+constexpr uint64_t kFuncAddrBase = 0x7f000000;
+
+using Args = absl::InlinedVector<u128, 8>;
+
+// Reverses the bytes of each `lane_bytes` group (big-endian memory order).
+void SwapBytes(uint8_t* p, uint32_t size, uint32_t lane_bytes) {
+  for (uint32_t off = 0; off + lane_bytes <= size; off += lane_bytes) std::reverse(p + off, p + off + lane_bytes);
+}
+
+}  // namespace
+
+Interpreter::Interpreter(std::vector<const ir::Function*> functions) : functions_(std::move(functions)) {}
+
+const ir::Function* Interpreter::Find(std::string_view name) const {
+  for (const ir::Function* f : functions_) {
+    if (f->name.kind == ir::ExternalName::kTestCase && f->name.name == name) return f;
+  }
+  return nullptr;
+}
+
+absl::Status Interpreter::Error(const Frame& fr, ir::Inst inst, const std::string& message) const {
+  const ir::Function& f = *functions_[fr.func];
+  std::string where = f.name.ToString();
+  if (inst.valid()) {
+    uint32_t line = f.text_line(inst);
+    absl::StrAppend(&where, line != 0 ? absl::StrCat(" line ", line) : std::string(), " (",
+                    ir::PrintInst(f, inst), ")");
+  }
+  return absl::Status(absl::StatusCode::kUnimplemented, absl::StrCat(where, ": ", message));
+}
+
+absl::StatusOr<uint32_t> Interpreter::ResolveFuncRef(const ir::Function& f, uint32_t fn_ref) const {
+  if (fn_ref >= f.ext_funcs.size()) return absl::InvalidArgumentError("bad function reference");
+  const ir::ExternalName& name = f.ext_funcs[fn_ref].name;
+  for (size_t i = 0; i < functions_.size(); ++i) {
+    const ir::ExternalName& n = functions_[i]->name;
+    if (n.kind == name.kind && n.name == name.name && n.ns == name.ns && n.index == name.index) {
+      return static_cast<uint32_t>(i);
+    }
+  }
+  if (name.kind == ir::ExternalName::kTestCase) {
+    if (std::optional<int> id = LibcallId(name.name)) return static_cast<uint32_t>(functions_.size() + *id);
+  }
+  return absl::UnimplementedError(
+      absl::StrCat("call to ", name.ToString(), ", which is neither defined in the file nor a known libcall"));
+}
+
+absl::Status Interpreter::PushFrame(uint32_t func, absl::Span<const u128> args, bool* overflow) {
+  *overflow = false;
+  const ir::Function& f = *functions_[func];
+  if (frames_.size() >= kMaxFrames) {
+    *overflow = true;
+    return absl::OkStatus();
+  }
+  ir::Block entry = f.entry_block();
+  if (!entry.valid()) return absl::InvalidArgumentError(absl::StrCat(f.name.ToString(), " has no blocks"));
+  absl::Span<const ir::Value> params = f.dfg.block_params(entry);
+  if (params.size() != args.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(f.name.ToString(), " takes ", params.size(),
+                                                   " arguments, got ", args.size()));
+  }
+  Frame fr;
+  fr.func = func;
+  fr.regs.assign(f.dfg.num_values(), 0);
+  fr.stack_mark = memory_.mark();
+  fr.slot_addr.resize(f.stack_slots.size(), 0);
+  for (size_t s = 0; s < f.stack_slots.size(); ++s) {
+    const ir::StackSlotData& sd = f.stack_slots[s];
+    if (!sd.declared) continue;
+    uint64_t align = uint64_t{1} << std::min<uint32_t>(sd.align_shift, 12);
+    uint64_t addr = memory_.Allocate(std::max<uint64_t>(sd.size, 1), std::max<uint64_t>(align, 16));
+    if (addr == 0) {
+      memory_.Release(fr.stack_mark);
+      *overflow = true;
+      return absl::OkStatus();
+    }
+    fr.slot_addr[s] = addr;
+  }
+  for (size_t i = 0; i < params.size(); ++i) {
+    Type t = f.dfg.value_type(params[i]);
+    fr.regs[params[i].index()] = t.valid() && t.bits_total() < 128 ? MaskBits(args[i], t.bits_total()) : args[i];
+  }
+  fr.inst = f.layout.first_inst(entry);
+  frames_.push_back(std::move(fr));
+  return absl::OkStatus();
+}
+
+absl::Status Interpreter::EnterBlock(Frame& fr, uint32_t block_call, absl::Span<const u128> rets) {
+  const ir::Function& f = *functions_[fr.func];
+  const ir::BlockCallData& bc = f.dfg.block_call(block_call);
+  absl::Span<const ir::BlockArg> bargs = f.dfg.block_call_args(block_call);
+  absl::Span<const ir::Value> params = f.dfg.block_params(bc.block);
+  if (bargs.size() != params.size()) return absl::InvalidArgumentError("branch argument count mismatch");
+  // All arguments are read before any parameter is written (parallel assignment).
+  Args vals;
+  for (const ir::BlockArg& ba : bargs) {
+    switch (ba.kind()) {
+      case ir::BlockArg::kValue:
+        vals.push_back(fr.regs[f.dfg.Resolve(ba.value()).index()]);
+        break;
+      case ir::BlockArg::kTryCallRet:
+        if (ba.index() >= rets.size()) return absl::InvalidArgumentError("ret index out of range");
+        vals.push_back(rets[ba.index()]);
+        break;
+      case ir::BlockArg::kTryCallExn:
+        return absl::UnimplementedError("exception payloads are not supported");
+    }
+  }
+  for (size_t i = 0; i < params.size(); ++i) fr.regs[params[i].index()] = vals[i];
+  fr.inst = f.layout.first_inst(bc.block);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CallResult> Interpreter::Call(std::string_view name, absl::Span<const u128> args) {
+  for (size_t i = 0; i < functions_.size(); ++i) {
+    const ir::ExternalName& n = functions_[i]->name;
+    if (n.kind == ir::ExternalName::kTestCase && n.name == name) return CallIndex(i, args);
+  }
+  return absl::NotFoundError(absl::StrCat("no function named %", std::string(name)));
+}
+
+absl::StatusOr<CallResult> Interpreter::CallIndex(size_t index, absl::Span<const u128> args) {
+  frames_.clear();
+  memory_.Release(StackMemory::kBase);
+  call_start_steps_ = steps_;
+  CallResult out;
+  bool overflow = false;
+  absl::Status s = PushFrame(static_cast<uint32_t>(index), args, &overflow);
+  if (!s.ok()) return s;
+  if (overflow) {
+    out.trapped = true;
+    out.trap = ir::TrapCode(ir::TrapCode::kStackOverflow);
+    return out;
+  }
+  absl::StatusOr<bool> r = Run(&out);
+  frames_.clear();
+  memory_.Release(StackMemory::kBase);
+  if (!r.ok()) return r.status();
+  return out;
+}
+
+absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
+  u128 results[4];
+  Type result_types[4];
+  Type arg_types[8];
+  Args args;
+  for (;;) {
+    Frame* fr = &frames_.back();
+    const ir::Function& f = *functions_[fr->func];
+    const ir::DataFlowGraph& dfg = f.dfg;
+    const ir::Inst inst = fr->inst;
+    if (!inst.valid()) return Error(*fr, inst, "execution ran past the end of a block");
+    if (++steps_ - call_start_steps_ > step_limit_) {
+      return absl::ResourceExhaustedError(absl::StrCat("step limit of ", step_limit_, " instructions exceeded"));
+    }
+    const ir::InstData& d = dfg.inst(inst);
+    const Opcode op = d.opcode;
+    absl::Span<const ir::Value> arg_values = dfg.args(inst);
+    args.clear();
+    for (ir::Value v : arg_values) args.push_back(fr->regs[dfg.Resolve(v).index()]);
+    absl::Span<const ir::Value> res_values = dfg.results(inst);
+    auto trap = [&](uint8_t code) {
+      out->trapped = true;
+      out->trap = ir::TrapCode(code);
+      return true;
+    };
+    auto next = [&]() { fr->inst = f.layout.next_inst(inst); };
+    auto set_result = [&](size_t i, u128 v) {
+      Type t = dfg.value_type(res_values[i]);
+      if (t.is_dynamic()) t = t.dynamic_base();
+      fr->regs[res_values[i].index()] = t.bits_total() < 128 ? MaskBits(v, t.bits_total()) : v;
+    };
+
+    // Calls, returns and control flow.
+    switch (op) {
+      case Opcode::kJump: {
+        absl::Status s = EnterBlock(*fr, dfg.block_calls(inst)[0], {});
+        if (!s.ok()) return s;
+        continue;
+      }
+      case Opcode::kBrif: {
+        Type ct = dfg.value_type(arg_values[0]);
+        bool taken = MaskBits(args[0], ct.bits_total()) != 0;
+        absl::Status s = EnterBlock(*fr, dfg.block_calls(inst)[taken ? 0 : 1], {});
+        if (!s.ok()) return s;
+        continue;
+      }
+      case Opcode::kBrTable: {
+        absl::Span<const uint32_t> calls = dfg.block_calls(inst);
+        u128 idx = MaskBits(args[0], 32);
+        uint32_t bc = idx + 1 < calls.size() ? calls[static_cast<size_t>(idx) + 1] : calls[0];
+        absl::Status s = EnterBlock(*fr, bc, {});
+        if (!s.ok()) return s;
+        continue;
+      }
+      case Opcode::kReturn:
+      case Opcode::kCall:
+      case Opcode::kCallIndirect:
+      case Opcode::kReturnCall:
+      case Opcode::kReturnCallIndirect:
+      case Opcode::kTryCall:
+      case Opcode::kTryCallIndirect: {
+        Args rets;
+        uint32_t callee = 0;
+        bool is_call = op != Opcode::kReturn;
+        if (is_call) {
+          absl::Span<const u128> call_args(args);
+          if (op == Opcode::kCall || op == Opcode::kReturnCall || op == Opcode::kTryCall) {
+            absl::StatusOr<uint32_t> c = ResolveFuncRef(f, d.entity);
+            if (!c.ok()) return Error(*fr, inst, std::string(c.status().message()));
+            callee = *c;
+          } else {
+            u128 addr = args[0];
+            call_args = call_args.subspan(1);
+            uint64_t total = functions_.size() + 64;
+            if (addr < kFuncAddrBase || (addr - kFuncAddrBase) % 16 != 0 || (addr - kFuncAddrBase) / 16 >= total) {
+              return Error(*fr, inst, "indirect call to an address that is not a function");
+            }
+            callee = static_cast<uint32_t>((addr - kFuncAddrBase) / 16);
+          }
+          if (callee >= functions_.size()) {
+            int id = static_cast<int>(callee - functions_.size());
+            if (call_args.size() != LibcallArity(id)) return Error(*fr, inst, "wrong number of libcall arguments");
+            rets.push_back(EvalLibcall(id, call_args));
+          } else {
+            bool tail = op == Opcode::kReturnCall || op == Opcode::kReturnCallIndirect;
+            Args copy(call_args.begin(), call_args.end());
+            if (tail) {
+              memory_.Release(fr->stack_mark);
+              frames_.pop_back();
+            }
+            bool overflow = false;
+            absl::Status s = PushFrame(callee, copy, &overflow);
+            if (!s.ok()) return s;
+            if (overflow) return trap(ir::TrapCode::kStackOverflow);
+            continue;  // the callee's `return` delivers its values below
+          }
+        } else {
+          rets.assign(args.begin(), args.end());
+        }
+        // Deliver `rets`: either from a libcall (the current frame stays) or from a return.
+        if (!is_call || op == Opcode::kReturnCall || op == Opcode::kReturnCallIndirect) {
+          memory_.Release(fr->stack_mark);
+          frames_.pop_back();
+          if (frames_.empty()) {
+            out->values.assign(rets.begin(), rets.end());
+            return true;
+          }
+          fr = &frames_.back();
+        }
+        // `fr` is now the frame whose current instruction is the call receiving `rets`.
+        const ir::Function& cf = *functions_[fr->func];
+        const ir::Inst call = fr->inst;
+        const ir::InstData& cd = cf.dfg.inst(call);
+        if (cd.opcode == Opcode::kTryCall || cd.opcode == Opcode::kTryCallIndirect) {
+          absl::Status s = EnterBlock(*fr, cf.dfg.block_calls(call)[0], rets);
+          if (!s.ok()) return s;
+          continue;
+        }
+        absl::Span<const ir::Value> cres = cf.dfg.results(call);
+        if (cres.size() != rets.size()) return Error(*fr, call, "callee returned a different number of values");
+        for (size_t i = 0; i < cres.size(); ++i) {
+          Type t = cf.dfg.value_type(cres[i]);
+          fr->regs[cres[i].index()] = t.bits_total() < 128 ? MaskBits(rets[i], t.bits_total()) : rets[i];
+        }
+        fr->inst = cf.layout.next_inst(call);
+        continue;
+      }
+      default:
+        break;
+    }
+
+    switch (op) {
+      case Opcode::kTrap:
+        return trap(d.trap.code());
+      case Opcode::kTrapz:
+      case Opcode::kTrapnz: {
+        Type ct = dfg.value_type(arg_values[0]);
+        bool nz = MaskBits(args[0], ct.bits_total()) != 0;
+        if (nz == (op == Opcode::kTrapnz)) return trap(d.trap.code());
+        next();
+        continue;
+      }
+      case Opcode::kUaddOverflowTrap: {
+        Type t = dfg.value_type(res_values[0]);
+        u128 s = MaskBits(args[0] + args[1], t.bits_total());
+        if (s < MaskBits(args[0], t.bits_total())) return trap(d.trap.code());
+        set_result(0, s);
+        next();
+        continue;
+      }
+      case Opcode::kDebugtrap:
+      case Opcode::kFence:
+      case Opcode::kSequencePoint:
+      case Opcode::kNop:
+        next();
+        continue;
+      case Opcode::kFuncAddr: {
+        absl::StatusOr<uint32_t> c = ResolveFuncRef(f, d.entity);
+        if (!c.ok()) return Error(*fr, inst, std::string(c.status().message()));
+        set_result(0, kFuncAddrBase + 16 * uint64_t{*c});
+        next();
+        continue;
+      }
+      case Opcode::kStackAddr: {
+        if (d.entity >= fr->slot_addr.size()) return Error(*fr, inst, "bad stack slot");
+        set_result(0, fr->slot_addr[d.entity] + static_cast<uint64_t>(d.imm));
+        next();
+        continue;
+      }
+      case Opcode::kGetPinnedReg:
+        set_result(0, pinned_reg_);
+        next();
+        continue;
+      case Opcode::kSetPinnedReg:
+        pinned_reg_ = args[0];
+        next();
+        continue;
+      case Opcode::kLoad: case Opcode::kUload8: case Opcode::kSload8: case Opcode::kUload16:
+      case Opcode::kSload16: case Opcode::kUload32: case Opcode::kSload32: case Opcode::kUload8x8:
+      case Opcode::kSload8x8: case Opcode::kUload16x4: case Opcode::kSload16x4: case Opcode::kUload32x2:
+      case Opcode::kSload32x2: case Opcode::kAtomicLoad: {
+        Type rt = dfg.value_type(res_values[0]);
+        if (rt.is_dynamic() || rt.bits_total() > 128) return Error(*fr, inst, "load of an unsupported type");
+        uint32_t size = rt.bytes(), lane_bytes = rt.lane_bits() / 8;
+        bool sign = false;
+        uint32_t widen = 0;  // lane width of the loaded narrow vector, when widening
+        switch (op) {
+          case Opcode::kUload8: size = lane_bytes = 1; break;
+          case Opcode::kSload8: size = lane_bytes = 1; sign = true; break;
+          case Opcode::kUload16: size = lane_bytes = 2; break;
+          case Opcode::kSload16: size = lane_bytes = 2; sign = true; break;
+          case Opcode::kUload32: size = lane_bytes = 4; break;
+          case Opcode::kSload32: size = lane_bytes = 4; sign = true; break;
+          case Opcode::kUload8x8: size = 8; widen = 8; lane_bytes = 1; break;
+          case Opcode::kSload8x8: size = 8; widen = 8; lane_bytes = 1; sign = true; break;
+          case Opcode::kUload16x4: size = 8; widen = 16; lane_bytes = 2; break;
+          case Opcode::kSload16x4: size = 8; widen = 16; lane_bytes = 2; sign = true; break;
+          case Opcode::kUload32x2: size = 8; widen = 32; lane_bytes = 4; break;
+          case Opcode::kSload32x2: size = 8; widen = 32; lane_bytes = 4; sign = true; break;
+          default: break;
+        }
+        uint64_t addr = static_cast<uint64_t>(args[0]) + static_cast<uint64_t>(op == Opcode::kAtomicLoad ? 0 : d.imm);
+        uint8_t buf[16] = {0};
+        if (!memory_.Load(addr, size, buf)) {
+          return trap(d.flags.trap.valid() ? d.flags.trap.code() : ir::TrapCode::kHeapOutOfBounds);
+        }
+        if (d.flags.has(ir::MemFlags::kBig)) SwapBytes(buf, size, std::max<uint32_t>(lane_bytes, 1));
+        u128 raw = 0;
+        std::memcpy(&raw, buf, size);
+        u128 v = raw;
+        if (widen != 0) {
+          uint32_t ow = rt.lane_bits();
+          v = 0;
+          for (uint32_t i = 0; i < rt.lane_count(); ++i) {
+            u128 x = GetLane(raw, widen, i);
+            v = SetLane(v, ow, i, sign ? static_cast<u128>(SignExtend(x, widen)) : x);
+          }
+        } else if (sign) {
+          v = static_cast<u128>(SignExtend(raw, size * 8));
+        }
+        set_result(0, v);
+        next();
+        continue;
+      }
+      case Opcode::kStore: case Opcode::kIstore8: case Opcode::kIstore16: case Opcode::kIstore32:
+      case Opcode::kAtomicStore: {
+        Type vt = dfg.value_type(arg_values[0]);
+        if (vt.is_dynamic() || vt.bits_total() > 128) return Error(*fr, inst, "store of an unsupported type");
+        uint32_t size = op == Opcode::kIstore8 ? 1 : op == Opcode::kIstore16 ? 2 : op == Opcode::kIstore32 ? 4 : vt.bytes();
+        uint32_t lane_bytes = std::min<uint32_t>(size, std::max<uint32_t>(vt.lane_bits() / 8, 1));
+        uint64_t addr = static_cast<uint64_t>(args[1]) + static_cast<uint64_t>(op == Opcode::kAtomicStore ? 0 : d.imm);
+        uint8_t buf[16];
+        u128 v = args[0];
+        std::memcpy(buf, &v, 16);
+        if (d.flags.has(ir::MemFlags::kBig)) SwapBytes(buf, size, lane_bytes);
+        if (!memory_.Store(addr, size, buf)) {
+          return trap(d.flags.trap.valid() ? d.flags.trap.code() : ir::TrapCode::kHeapOutOfBounds);
+        }
+        next();
+        continue;
+      }
+      case Opcode::kAtomicRmw:
+      case Opcode::kAtomicCas: {
+        Type t = dfg.value_type(res_values[0]);
+        uint32_t size = t.bytes(), w = t.bits_total();
+        uint64_t addr = static_cast<uint64_t>(args[0]);
+        uint8_t buf[16] = {0};
+        uint8_t trap_code = d.flags.trap.valid() ? d.flags.trap.code() : ir::TrapCode::kHeapOutOfBounds;
+        if (addr % size != 0) return trap(trap_code);  // atomics require natural alignment
+        if (!memory_.Load(addr, size, buf)) return trap(trap_code);
+        bool big = d.flags.has(ir::MemFlags::kBig);
+        if (big) SwapBytes(buf, size, size);
+        u128 old = 0;
+        std::memcpy(&old, buf, size);
+        u128 nv;
+        if (op == Opcode::kAtomicCas) {
+          nv = old == MaskBits(args[1], w) ? args[2] : old;
+        } else {
+          u128 x = MaskBits(args[1], w);
+          switch (static_cast<ir::AtomicRmwOp>(d.cond)) {
+            case ir::AtomicRmwOp::kAdd: nv = old + x; break;
+            case ir::AtomicRmwOp::kSub: nv = old - x; break;
+            case ir::AtomicRmwOp::kAnd: nv = old & x; break;
+            case ir::AtomicRmwOp::kNand: nv = ~(old & x); break;
+            case ir::AtomicRmwOp::kOr: nv = old | x; break;
+            case ir::AtomicRmwOp::kXor: nv = old ^ x; break;
+            case ir::AtomicRmwOp::kXchg: nv = x; break;
+            case ir::AtomicRmwOp::kUmin: nv = std::min(old, x); break;
+            case ir::AtomicRmwOp::kUmax: nv = std::max(old, x); break;
+            case ir::AtomicRmwOp::kSmin: nv = SignExtend(old, w) < SignExtend(x, w) ? old : x; break;
+            case ir::AtomicRmwOp::kSmax: nv = SignExtend(old, w) > SignExtend(x, w) ? old : x; break;
+            default: return Error(*fr, inst, "unknown atomic operation");
+          }
+        }
+        nv = MaskBits(nv, w);
+        std::memcpy(buf, &nv, 16);
+        if (big) SwapBytes(buf, size, size);
+        if (!memory_.Store(addr, size, buf)) return trap(trap_code);
+        set_result(0, old);
+        next();
+        continue;
+      }
+      default:
+        break;
+    }
+
+    const ir::OpcodeInfo& info = ir::Info(op);
+    if ((info.flags & (ir::kLoad | ir::kStore | ir::kCall | ir::kBranch | ir::kSide)) != 0 ||
+        info.format == ir::Format::kUnaryGlobalValue || info.format == ir::Format::kStackAddr ||
+        info.format == ir::Format::kDynamicStackAddr) {
+      if (op != Opcode::kDebugtrap) {
+        return Error(*fr, inst, absl::StrCat("opcode '", info.name, "' is not implemented by the interpreter"));
+      }
+    }
+    if (res_values.size() > 4 || arg_values.size() > 8) return Error(*fr, inst, "too many operands");
+    // Dynamic vectors run with a scale of 1: each is its base fixed vector, the value that
+    // `dyn_scale_target_const` = 1 gives (a valid choice of target scale).
+    auto fixed = [](Type t) { return t.is_dynamic() ? t.dynamic_base() : t; };
+    for (size_t i = 0; i < arg_values.size(); ++i) arg_types[i] = fixed(dfg.value_type(arg_values[i]));
+    for (size_t i = 0; i < res_values.size(); ++i) result_types[i] = fixed(dfg.value_type(res_values[i]));
+    PureInst pi{&f, &d, absl::MakeConstSpan(args), absl::MakeConstSpan(arg_types, arg_values.size()),
+                absl::MakeConstSpan(result_types, res_values.size())};
+    PureOutcome o = EvalPure(pi, results);
+    switch (o.status) {
+      case EvalStatus::kOk:
+        for (size_t i = 0; i < res_values.size(); ++i) set_result(i, results[i]);
+        next();
+        continue;
+      case EvalStatus::kTrap:
+        return trap(o.trap.code());
+      case EvalStatus::kUnsupported:
+        return Error(*fr, inst, o.reason);
+    }
+  }
+}
+
+}  // namespace lathe::interp
