@@ -170,6 +170,11 @@ absl::Status FunctionValidator::CheckBlockType(const Operator& op, absl::Span<co
 
 absl::Status FunctionValidator::LocalType(const Operator& op, ValType* out) const {
   const uint32_t idx = op.index;
+  if (locals_expanded_) {
+    if (idx >= local_types_.size()) return Error(op, absl::StrCat("unknown local ", idx));
+    *out = local_types_[idx];
+    return absl::OkStatus();
+  }
   const size_t np = func_type_->params.size();
   if (idx < np) {
     *out = func_type_->params[idx];
@@ -204,6 +209,14 @@ absl::Status FunctionValidator::Validate(uint32_t defined_index) {
     }
     total += d.count;
     local_ends_.push_back(total);
+  }
+  // Expanding costs one byte per local; past this many, binary search instead.
+  constexpr uint64_t kMaxExpandedLocals = 1 << 16;
+  local_types_.clear();
+  locals_expanded_ = total + func_type_->params.size() <= kMaxExpandedLocals;
+  if (locals_expanded_) {
+    local_types_.assign(func_type_->params.begin(), func_type_->params.end());
+    for (const LocalDecl& d : body_->locals) local_types_.insert(local_types_.end(), d.count, d.type);
   }
   stack_.clear();
   frames_.clear();

@@ -5,6 +5,7 @@
 #ifndef LATHE_WASM_FRONTEND_OPERATOR_H_
 #define LATHE_WASM_FRONTEND_OPERATOR_H_
 
+#include <cstddef>
 #include <cstdint>
 
 #include "absl/types/span.h"
@@ -47,7 +48,10 @@ struct OpcodeInfo {
   int8_t access_log2;     // natural alignment of loads/stores, -1 otherwise
 };
 
-const OpcodeInfo& GetOpcodeInfo(Opcode op);
+// One entry per Opcode, in enum order (defined in operator.cc from opcodes.def).
+extern const OpcodeInfo kOpcodeInfos[];
+
+inline const OpcodeInfo& GetOpcodeInfo(Opcode op) { return kOpcodeInfos[static_cast<size_t>(op)]; }
 
 struct BlockType {
   enum class Kind : uint8_t { kEmpty, kValue, kTypeIndex };
