@@ -23,9 +23,8 @@ absl::StatusOr<uint64_t> BinaryReader::ReadUnsigned(int bits, const char* what) 
       // The last byte may only carry the bits that remain; a set continuation bit means the
       // encoding is longer than the type allows.
       if (b & 0x80) {
-        return MalformedError(start, absl::StrCat("integer representation too long: ", what,
-                                                  " (u", bits, " LEB128 over ", max_bytes,
-                                                  " bytes)"));
+        return MalformedError(start, absl::StrCat("integer representation too long: ", what, " (u",
+                                                  bits, " LEB128 over ", max_bytes, " bytes)"));
       }
       const int used = bits - shift;
       if (used < 7 && (b >> used) != 0) {
@@ -49,9 +48,8 @@ absl::StatusOr<int64_t> BinaryReader::ReadSigned(int bits, const char* what) {
     const int shift = 7 * i;
     if (i == max_bytes - 1) {
       if (b & 0x80) {
-        return MalformedError(start, absl::StrCat("integer representation too long: ", what,
-                                                  " (s", bits, " LEB128 over ", max_bytes,
-                                                  " bytes)"));
+        return MalformedError(start, absl::StrCat("integer representation too long: ", what, " (s",
+                                                  bits, " LEB128 over ", max_bytes, " bytes)"));
       }
       // Bits above the value's width must all copy its sign bit.
       const int used = bits - shift;  // payload bits in this byte, sign bit included
@@ -60,8 +58,9 @@ absl::StatusOr<int64_t> BinaryReader::ReadSigned(int bits, const char* what) {
         const uint8_t upper = static_cast<uint8_t>((b & 0x7F) >> used);
         const uint8_t want = sign ? static_cast<uint8_t>(0x7F >> used) : 0;
         if (upper != want) {
-          return MalformedError(start, absl::StrCat("integer too large: ", what, " (unused bits of s",
-                                                    bits, " LEB128 must extend the sign)"));
+          return MalformedError(
+              start, absl::StrCat("integer too large: ", what, " (unused bits of s", bits,
+                                  " LEB128 must extend the sign)"));
         }
       }
     }
@@ -108,8 +107,8 @@ absl::StatusOr<uint64_t> BinaryReader::ReadFixed64(const char* what) {
 
 absl::Status BinaryReader::Skip(size_t n, const char* what) {
   if (remaining() < n) {
-    return MalformedError(pos_, absl::StrCat("unexpected end: ", what, " needs ", n,
-                                             " bytes, ", remaining(), " remain"));
+    return MalformedError(pos_, absl::StrCat("unexpected end: ", what, " needs ", n, " bytes, ",
+                                             remaining(), " remain"));
   }
   pos_ += n;
   return absl::OkStatus();

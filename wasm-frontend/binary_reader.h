@@ -46,8 +46,8 @@ class BinaryReader {
     }
     return ReadS32Slow(what);
   }
-  absl::StatusOr<int64_t> ReadS33(const char* what);   // signed LEB128, <= 5 bytes
-  absl::StatusOr<int64_t> ReadS64(const char* what);   // signed LEB128, <= 10 bytes
+  absl::StatusOr<int64_t> ReadS33(const char* what);  // signed LEB128, <= 5 bytes
+  absl::StatusOr<int64_t> ReadS64(const char* what);  // signed LEB128, <= 10 bytes
   absl::StatusOr<uint32_t> ReadFixed32(const char* what);
   absl::StatusOr<uint64_t> ReadFixed64(const char* what);
   // Skips `n` bytes, failing if fewer remain.

@@ -92,7 +92,8 @@ absl::Status OperatorReader::Next(Operator* op) {
       }
       auto idx = reader_.ReadS33("block type index");
       if (!idx.ok()) return idx.status();
-      if (*idx < 0) return MalformedError(bt_at, "malformed block type (not a value type, 0x40 or type index)");
+      if (*idx < 0)
+        return MalformedError(bt_at, "malformed block type (not a value type, 0x40 or type index)");
       op->block.kind = BlockType::Kind::kTypeIndex;
       op->block.type_index = static_cast<uint32_t>(*idx);
       return absl::OkStatus();

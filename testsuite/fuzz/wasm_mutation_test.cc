@@ -1,9 +1,10 @@
 // Fuzz-style robustness test for the wasm decoder and validator: every module of the spec
 // corpus (all tiers: the newer proposals exercise the error paths) and one Sightglass program
 // are truncated at many points and mutated at random (fixed seed, so failures reproduce).
-// Whatever the bytes, DecodeModule + ValidateModule must return (never crash, hang or trip the
-// sanitizers under --config=asan); a rejection must carry a byte offset inside the input; and a
-// truncated module may only be accepted when the cut falls on a section boundary of the original.
+// Whatever the bytes, DecodeModule, ValidateModule and DecodeNameSection must return (never
+// crash, hang or trip the sanitizers under --config=asan); a rejection must carry a byte offset
+// inside the input; and a truncated module may only be accepted when the cut falls on a section
+// boundary of the original.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -22,6 +23,7 @@
 #include "wasm-frontend/binary_reader.h"
 #include "wasm-frontend/decoder.h"
 #include "wasm-frontend/module_validator.h"
+#include "wasm-frontend/name_section.h"
 
 namespace lathe {
 namespace {
@@ -33,10 +35,14 @@ Bytes ReadFile(const std::string& path) {
   return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-// Decodes and validates; returns "" if accepted, else the error message.
+// Decodes and validates; returns "" if accepted, else the error message. The name section of
+// every decodable module is read too: it may fail, but only with a located error.
 std::string Check(const Bytes& b) {
   auto m = wasm::DecodeModule(b);
   if (!m.ok()) return std::string(m.status().message());
+  if (auto names = wasm::DecodeNameSection(*m); !names.ok()) {
+    EXPECT_TRUE(absl::StartsWith(names.status().message(), "byte offset 0x")) << names.status();
+  }
   absl::Status s = wasm::ValidateModule(*m);
   return s.ok() ? std::string() : std::string(s.message());
 }
@@ -99,7 +105,8 @@ TEST(WasmMutationTest, TruncatedAndMutatedModulesAreHandled) {
     const std::set<size_t> boundaries = SectionBoundaries(original);
     // Truncations: every length of short modules' first 24 bytes, then random cut points.
     std::vector<size_t> cuts;
-    for (size_t n = 0; n < std::min<size_t>(original.size(), big ? 12 : 24); n += big ? 3 : 1) cuts.push_back(n);
+    for (size_t n = 0; n < std::min<size_t>(original.size(), big ? 12 : 24); n += big ? 3 : 1)
+      cuts.push_back(n);
     for (int i = 0; i < (big ? 20 : 4); ++i) cuts.push_back(rng() % original.size());
     for (size_t n : cuts) {
       const Bytes cut(original.begin(), original.begin() + n);
