@@ -2,14 +2,14 @@
 // Sightglass module that the frontend accepts (the largest one overall uses SIMD, which is not
 // supported yet; the skipped modules are named on stderr), falling back to the spec corpus.
 //   bazel run -c opt //bench:wasm
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
-#include <utility>
-#include <algorithm>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "benchmark/benchmark.h"

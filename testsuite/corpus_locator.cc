@@ -17,7 +17,7 @@ absl::StatusOr<std::string> CorpusPath(absl::string_view relative) {
       roots.push_back(absl::StrCat(v, "/lathe/external/corpus"));
     }
   }
-  roots.push_back("../corpus");         // `bazel run` starts in runfiles/lathe
+  roots.push_back("../corpus");  // `bazel run` starts in runfiles/lathe
   roots.push_back("external/corpus");
   roots.push_back("../shared/corpus");  // a checkout beside ../shared, run by hand
   for (const std::string& root : roots) {
@@ -25,7 +25,8 @@ absl::StatusOr<std::string> CorpusPath(absl::string_view relative) {
     std::error_code ec;
     if (std::filesystem::exists(p, ec)) return p;
   }
-  return absl::NotFoundError(absl::StrCat("corpus file ", relative, " not found (is @corpus in data?)"));
+  return absl::NotFoundError(
+      absl::StrCat("corpus file ", relative, " not found (is @corpus in data?)"));
 }
 
 }  // namespace lathe::testsuite

@@ -7,16 +7,11 @@
 
 namespace lathe::wasm {
 
-absl::Status BinaryReader::EndError(absl::string_view what) const {
+absl::Status BinaryReader::EndError(const char* what) const {
   return MalformedError(pos_, absl::StrCat("unexpected end while reading ", what));
 }
 
-absl::StatusOr<uint8_t> BinaryReader::ReadByte(absl::string_view what) {
-  if (pos_ >= end_) return EndError(what);
-  return data_[pos_++];
-}
-
-absl::StatusOr<uint64_t> BinaryReader::ReadUnsigned(int bits, absl::string_view what) {
+absl::StatusOr<uint64_t> BinaryReader::ReadUnsigned(int bits, const char* what) {
   const size_t start = pos_;
   const int max_bytes = (bits + 6) / 7;
   uint64_t result = 0;
@@ -28,9 +23,8 @@ absl::StatusOr<uint64_t> BinaryReader::ReadUnsigned(int bits, absl::string_view 
       // The last byte may only carry the bits that remain; a set continuation bit means the
       // encoding is longer than the type allows.
       if (b & 0x80) {
-        return MalformedError(start, absl::StrCat("integer representation too long: ", what,
-                                                  " (u", bits, " LEB128 over ", max_bytes,
-                                                  " bytes)"));
+        return MalformedError(start, absl::StrCat("integer representation too long: ", what, " (u",
+                                                  bits, " LEB128 over ", max_bytes, " bytes)"));
       }
       const int used = bits - shift;
       if (used < 7 && (b >> used) != 0) {
@@ -44,7 +38,7 @@ absl::StatusOr<uint64_t> BinaryReader::ReadUnsigned(int bits, absl::string_view 
   return result;  // unreachable: the last byte always returns or errs
 }
 
-absl::StatusOr<int64_t> BinaryReader::ReadSigned(int bits, absl::string_view what) {
+absl::StatusOr<int64_t> BinaryReader::ReadSigned(int bits, const char* what) {
   const size_t start = pos_;
   const int max_bytes = (bits + 6) / 7;
   uint64_t result = 0;
@@ -54,9 +48,8 @@ absl::StatusOr<int64_t> BinaryReader::ReadSigned(int bits, absl::string_view wha
     const int shift = 7 * i;
     if (i == max_bytes - 1) {
       if (b & 0x80) {
-        return MalformedError(start, absl::StrCat("integer representation too long: ", what,
-                                                  " (s", bits, " LEB128 over ", max_bytes,
-                                                  " bytes)"));
+        return MalformedError(start, absl::StrCat("integer representation too long: ", what, " (s",
+                                                  bits, " LEB128 over ", max_bytes, " bytes)"));
       }
       // Bits above the value's width must all copy its sign bit.
       const int used = bits - shift;  // payload bits in this byte, sign bit included
@@ -65,8 +58,9 @@ absl::StatusOr<int64_t> BinaryReader::ReadSigned(int bits, absl::string_view wha
         const uint8_t upper = static_cast<uint8_t>((b & 0x7F) >> used);
         const uint8_t want = sign ? static_cast<uint8_t>(0x7F >> used) : 0;
         if (upper != want) {
-          return MalformedError(start, absl::StrCat("integer too large: ", what, " (unused bits of s",
-                                                    bits, " LEB128 must extend the sign)"));
+          return MalformedError(
+              start, absl::StrCat("integer too large: ", what, " (unused bits of s", bits,
+                                  " LEB128 must extend the sign)"));
         }
       }
     }
@@ -80,24 +74,22 @@ absl::StatusOr<int64_t> BinaryReader::ReadSigned(int bits, absl::string_view wha
   return static_cast<int64_t>(result);  // unreachable, as above
 }
 
-absl::StatusOr<uint32_t> BinaryReader::ReadU32(absl::string_view what) {
-  // Fast path: one byte covers most indices and counts.
-  if (pos_ < end_ && data_[pos_] < 0x80) return data_[pos_++];
+absl::StatusOr<uint32_t> BinaryReader::ReadU32Slow(const char* what) {
   auto v = ReadUnsigned(32, what);
   if (!v.ok()) return v.status();
   return static_cast<uint32_t>(*v);
 }
 
-absl::StatusOr<int32_t> BinaryReader::ReadS32(absl::string_view what) {
+absl::StatusOr<int32_t> BinaryReader::ReadS32Slow(const char* what) {
   auto v = ReadSigned(32, what);
   if (!v.ok()) return v.status();
   return static_cast<int32_t>(*v);
 }
 
-absl::StatusOr<int64_t> BinaryReader::ReadS33(absl::string_view what) { return ReadSigned(33, what); }
-absl::StatusOr<int64_t> BinaryReader::ReadS64(absl::string_view what) { return ReadSigned(64, what); }
+absl::StatusOr<int64_t> BinaryReader::ReadS33(const char* what) { return ReadSigned(33, what); }
+absl::StatusOr<int64_t> BinaryReader::ReadS64(const char* what) { return ReadSigned(64, what); }
 
-absl::StatusOr<uint32_t> BinaryReader::ReadFixed32(absl::string_view what) {
+absl::StatusOr<uint32_t> BinaryReader::ReadFixed32(const char* what) {
   if (remaining() < 4) return EndError(what);
   uint32_t v = 0;
   for (int i = 3; i >= 0; --i) v = (v << 8) | data_[pos_ + i];
@@ -105,7 +97,7 @@ absl::StatusOr<uint32_t> BinaryReader::ReadFixed32(absl::string_view what) {
   return v;
 }
 
-absl::StatusOr<uint64_t> BinaryReader::ReadFixed64(absl::string_view what) {
+absl::StatusOr<uint64_t> BinaryReader::ReadFixed64(const char* what) {
   if (remaining() < 8) return EndError(what);
   uint64_t v = 0;
   for (int i = 7; i >= 0; --i) v = (v << 8) | data_[pos_ + i];
@@ -113,16 +105,16 @@ absl::StatusOr<uint64_t> BinaryReader::ReadFixed64(absl::string_view what) {
   return v;
 }
 
-absl::Status BinaryReader::Skip(size_t n, absl::string_view what) {
+absl::Status BinaryReader::Skip(size_t n, const char* what) {
   if (remaining() < n) {
-    return MalformedError(pos_, absl::StrCat("unexpected end: ", what, " needs ", n,
-                                             " bytes, ", remaining(), " remain"));
+    return MalformedError(pos_, absl::StrCat("unexpected end: ", what, " needs ", n, " bytes, ",
+                                             remaining(), " remain"));
   }
   pos_ += n;
   return absl::OkStatus();
 }
 
-absl::StatusOr<absl::string_view> BinaryReader::ReadName(absl::string_view what) {
+absl::StatusOr<absl::string_view> BinaryReader::ReadName(const char* what) {
   auto len = ReadU32(what);
   if (!len.ok()) return len.status();
   const size_t start = pos_;

@@ -28,25 +28,41 @@ class BinaryReader {
   bool AtEnd() const { return pos_ >= end_; }
   size_t remaining() const { return end_ - pos_; }
 
-  // `what` names the field being read; it appears in the error.
-  absl::StatusOr<uint8_t> ReadByte(absl::string_view what);
-  absl::StatusOr<uint32_t> ReadU32(absl::string_view what);  // unsigned LEB128, <= 5 bytes
-  absl::StatusOr<int32_t> ReadS32(absl::string_view what);   // signed LEB128, <= 5 bytes
-  absl::StatusOr<int64_t> ReadS33(absl::string_view what);   // signed LEB128, <= 5 bytes
-  absl::StatusOr<int64_t> ReadS64(absl::string_view what);   // signed LEB128, <= 10 bytes
-  absl::StatusOr<uint32_t> ReadFixed32(absl::string_view what);
-  absl::StatusOr<uint64_t> ReadFixed64(absl::string_view what);
+  // `what` names the field being read (a string literal); it appears in the error.
+  absl::StatusOr<uint8_t> ReadByte(const char* what) {
+    if (pos_ >= end_) return EndError(what);
+    return data_[pos_++];
+  }
+  // Unsigned LEB128, <= 5 bytes. Inline fast path: one byte covers most indices and counts.
+  absl::StatusOr<uint32_t> ReadU32(const char* what) {
+    if (pos_ < end_ && data_[pos_] < 0x80) return data_[pos_++];
+    return ReadU32Slow(what);
+  }
+  // Signed LEB128, <= 5 bytes. Inline fast path for one-byte values (most constants).
+  absl::StatusOr<int32_t> ReadS32(const char* what) {
+    if (pos_ < end_ && data_[pos_] < 0x80) {
+      const uint8_t b = data_[pos_++];
+      return (b & 0x40) ? static_cast<int32_t>(b) - 0x80 : static_cast<int32_t>(b);
+    }
+    return ReadS32Slow(what);
+  }
+  absl::StatusOr<int64_t> ReadS33(const char* what);  // signed LEB128, <= 5 bytes
+  absl::StatusOr<int64_t> ReadS64(const char* what);  // signed LEB128, <= 10 bytes
+  absl::StatusOr<uint32_t> ReadFixed32(const char* what);
+  absl::StatusOr<uint64_t> ReadFixed64(const char* what);
   // Skips `n` bytes, failing if fewer remain.
-  absl::Status Skip(size_t n, absl::string_view what);
+  absl::Status Skip(size_t n, const char* what);
   // A name: u32 length, then that many bytes of valid UTF-8.
-  absl::StatusOr<absl::string_view> ReadName(absl::string_view what);
+  absl::StatusOr<absl::string_view> ReadName(const char* what);
 
   // An "unexpected end" error at the current offset.
-  absl::Status EndError(absl::string_view what) const;
+  absl::Status EndError(const char* what) const;
 
  private:
-  absl::StatusOr<uint64_t> ReadUnsigned(int bits, absl::string_view what);
-  absl::StatusOr<int64_t> ReadSigned(int bits, absl::string_view what);
+  absl::StatusOr<uint32_t> ReadU32Slow(const char* what);
+  absl::StatusOr<int32_t> ReadS32Slow(const char* what);
+  absl::StatusOr<uint64_t> ReadUnsigned(int bits, const char* what);
+  absl::StatusOr<int64_t> ReadSigned(int bits, const char* what);
 
   const uint8_t* data_;
   size_t pos_;

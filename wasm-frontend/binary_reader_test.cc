@@ -46,7 +46,8 @@ TEST(BinaryReaderTest, UnsignedLeb128RangeAndLength) {
   EXPECT_THAT(too_long.status().message(), HasSubstr("integer representation too long"));
   auto truncated = U32({0x80, 0x80});
   ASSERT_FALSE(truncated.ok());
-  EXPECT_THAT(truncated.status().message(), HasSubstr("byte offset 0x2: malformed: unexpected end"));
+  EXPECT_THAT(truncated.status().message(),
+              HasSubstr("byte offset 0x2: malformed: unexpected end"));
 }
 
 TEST(BinaryReaderTest, SignedLeb128) {
@@ -63,10 +64,13 @@ TEST(BinaryReaderTest, SignedLeb128) {
 
 TEST(BinaryReaderTest, SignedLeb128UnusedBitsMustExtendSign) {
   // Positive value whose unused high bits are set, and negative whose are clear.
-  EXPECT_THAT(S(32, {0xFF, 0xFF, 0xFF, 0xFF, 0x17}).status().message(), HasSubstr("integer too large"));
-  EXPECT_THAT(S(32, {0x80, 0x80, 0x80, 0x80, 0x68}).status().message(), HasSubstr("integer too large"));
-  EXPECT_THAT(S(64, {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02}).status().message(),
+  EXPECT_THAT(S(32, {0xFF, 0xFF, 0xFF, 0xFF, 0x17}).status().message(),
               HasSubstr("integer too large"));
+  EXPECT_THAT(S(32, {0x80, 0x80, 0x80, 0x80, 0x68}).status().message(),
+              HasSubstr("integer too large"));
+  EXPECT_THAT(
+      S(64, {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02}).status().message(),
+      HasSubstr("integer too large"));
   EXPECT_THAT(S(32, {0x80, 0x80, 0x80, 0x80, 0x80, 0x00}).status().message(),
               HasSubstr("integer representation too long"));
 }
@@ -83,14 +87,14 @@ TEST(BinaryReaderTest, FixedWidthAndSkip) {
 
 TEST(BinaryReaderTest, Utf8Validation) {
   EXPECT_TRUE(IsValidUtf8("plain ascii"));
-  EXPECT_TRUE(IsValidUtf8("\xC3\xA9"));               // é
-  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80"));       // U+1F600
-  EXPECT_FALSE(IsValidUtf8("\xC0\x80"));              // overlong NUL
-  EXPECT_FALSE(IsValidUtf8("\xE0\x80\x80"));          // overlong 3-byte
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));          // surrogate U+D800
-  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));      // U+110000
-  EXPECT_FALSE(IsValidUtf8("\x80"));                  // lone continuation
-  EXPECT_FALSE(IsValidUtf8("\xE2\x82"));              // truncated
+  EXPECT_TRUE(IsValidUtf8("\xC3\xA9"));           // é
+  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80"));   // U+1F600
+  EXPECT_FALSE(IsValidUtf8("\xC0\x80"));          // overlong NUL
+  EXPECT_FALSE(IsValidUtf8("\xE0\x80\x80"));      // overlong 3-byte
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate U+D800
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // U+110000
+  EXPECT_FALSE(IsValidUtf8("\x80"));              // lone continuation
+  EXPECT_FALSE(IsValidUtf8("\xE2\x82"));          // truncated
 }
 
 TEST(BinaryReaderTest, NameChecksUtf8AndLength) {

@@ -12,29 +12,44 @@
 namespace lathe::wasm {
 namespace {
 
-#define RETURN_IF_ERROR_(expr)              \
-  do {                                      \
-    absl::Status status_ = (expr);          \
-    if (!status_.ok()) return status_;      \
+#define RETURN_IF_ERROR_(expr)         \
+  do {                                 \
+    absl::Status status_ = (expr);     \
+    if (!status_.ok()) return status_; \
   } while (0)
 
-#define ASSIGN_OR_RETURN_(lhs, expr)        \
-  auto lhs##_or = (expr);                   \
+#define ASSIGN_OR_RETURN_(lhs, expr)            \
+  auto lhs##_or = (expr);                       \
   if (!lhs##_or.ok()) return lhs##_or.status(); \
   auto lhs = *lhs##_or
 
 enum SectionId : uint8_t {
-  kCustom = 0, kType = 1, kImport = 2, kFunction = 3, kTable = 4, kMemory = 5, kGlobal = 6,
-  kExport = 7, kStart = 8, kElem = 9, kCode = 10, kData = 11, kDataCount = 12,
+  kCustom = 0,
+  kType = 1,
+  kImport = 2,
+  kFunction = 3,
+  kTable = 4,
+  kMemory = 5,
+  kGlobal = 6,
+  kExport = 7,
+  kStart = 8,
+  kElem = 9,
+  kCode = 10,
+  kData = 11,
+  kDataCount = 12,
 };
 
 // Position of each non-custom section in the required order (data count sits before code).
 int SectionRank(uint8_t id) {
   switch (id) {
-    case kDataCount: return 10;
-    case kCode: return 11;
-    case kData: return 12;
-    default: return id;
+    case kDataCount:
+      return 10;
+    case kCode:
+      return 11;
+    case kData:
+      return 12;
+    default:
+      return id;
   }
 }
 
@@ -98,7 +113,8 @@ absl::StatusOr<ValType> Decoder::ReadValType(BinaryReader& r) {
 absl::StatusOr<ValType> Decoder::ReadRefType(BinaryReader& r) {
   const size_t at = r.offset();
   ASSIGN_OR_RETURN_(b, r.ReadByte("reference type"));
-  if (b != static_cast<uint8_t>(ValType::kFuncRef) && b != static_cast<uint8_t>(ValType::kExternRef)) {
+  if (b != static_cast<uint8_t>(ValType::kFuncRef) &&
+      b != static_cast<uint8_t>(ValType::kExternRef)) {
     return MalformedError(at, absl::StrCat("malformed reference type 0x", absl::Hex(b)));
   }
   return static_cast<ValType>(b);
@@ -297,7 +313,8 @@ absl::Status Decoder::ExportSection(BinaryReader& r) {
     e.name = std::string(name);
     const size_t kind_at = r.offset();
     ASSIGN_OR_RETURN_(kind, r.ReadByte("export kind"));
-    if (kind > 3) return MalformedError(kind_at, absl::StrCat("malformed export kind 0x", absl::Hex(kind)));
+    if (kind > 3)
+      return MalformedError(kind_at, absl::StrCat("malformed export kind 0x", absl::Hex(kind)));
     e.kind = static_cast<ExternKind>(kind);
     ASSIGN_OR_RETURN_(index, r.ReadU32("export index"));
     e.index = index;
@@ -322,8 +339,8 @@ absl::Status Decoder::ElemSection(BinaryReader& r) {
     const size_t flags_at = r.offset();
     ASSIGN_OR_RETURN_(flags, r.ReadU32("element segment flags"));
     if (flags > 7) {
-      return MalformedError(flags_at, absl::StrCat("malformed elements segment kind ", flags,
-                                                   " (expected 0-7)"));
+      return MalformedError(
+          flags_at, absl::StrCat("malformed elements segment kind ", flags, " (expected 0-7)"));
     }
     // Bit 0: passive or declarative; bit 1: explicit table index (active) or declarative
     // (otherwise); bit 2: elements are expressions rather than function indices.
@@ -348,7 +365,8 @@ absl::Status Decoder::ElemSection(BinaryReader& r) {
       } else {
         const size_t kind_at = r.offset();
         ASSIGN_OR_RETURN_(kind, r.ReadByte("element kind"));
-        if (kind != 0) return MalformedError(kind_at, "malformed element kind (expected 0x00, funcref)");
+        if (kind != 0)
+          return MalformedError(kind_at, "malformed element kind (expected 0x00, funcref)");
       }
     }
     ASSIGN_OR_RETURN_(count, Count(r, "element count"));
@@ -382,8 +400,8 @@ absl::Status Decoder::CodeSection(BinaryReader& r) {
   saw_code_section_ = true;
   if (n != declared_funcs_) {
     return MalformedError(count_at, absl::StrCat("function and code section have inconsistent "
-                                                 "lengths (", declared_funcs_, " functions, ", n,
-                                                 " bodies)"));
+                                                 "lengths (",
+                                                 declared_funcs_, " functions, ", n, " bodies)"));
   }
   module_.bodies.reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
@@ -417,7 +435,8 @@ absl::Status Decoder::DataSection(BinaryReader& r) {
   saw_data_section_ = true;
   if (module_.data_count && *module_.data_count != n) {
     return MalformedError(count_at, absl::StrCat("data count and data section have inconsistent "
-                                                 "lengths (", *module_.data_count, " vs ", n, ")"));
+                                                 "lengths (",
+                                                 *module_.data_count, " vs ", n, ")"));
   }
   module_.datas.reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
@@ -426,8 +445,8 @@ absl::Status Decoder::DataSection(BinaryReader& r) {
     const size_t flags_at = r.offset();
     ASSIGN_OR_RETURN_(flags, r.ReadU32("data segment flags"));
     if (flags > 2) {
-      return MalformedError(flags_at, absl::StrCat("malformed data segment kind ", flags,
-                                                   " (expected 0-2)"));
+      return MalformedError(flags_at,
+                            absl::StrCat("malformed data segment kind ", flags, " (expected 0-2)"));
     }
     seg.mode = flags == 1 ? SegmentMode::kPassive : SegmentMode::kActive;
     if (flags == 2) {
@@ -449,18 +468,30 @@ absl::Status Decoder::DataSection(BinaryReader& r) {
 
 absl::Status Decoder::Section(uint8_t id, BinaryReader& r) {
   switch (id) {
-    case kType: return TypeSection(r);
-    case kImport: return ImportSection(r);
-    case kFunction: return FunctionSection(r);
-    case kTable: return TableSection(r);
-    case kMemory: return MemorySection(r);
-    case kGlobal: return GlobalSection(r);
-    case kExport: return ExportSection(r);
-    case kStart: return StartSection(r);
-    case kElem: return ElemSection(r);
-    case kCode: return CodeSection(r);
-    case kData: return DataSection(r);
-    case kDataCount: return DataCountSection(r);
+    case kType:
+      return TypeSection(r);
+    case kImport:
+      return ImportSection(r);
+    case kFunction:
+      return FunctionSection(r);
+    case kTable:
+      return TableSection(r);
+    case kMemory:
+      return MemorySection(r);
+    case kGlobal:
+      return GlobalSection(r);
+    case kExport:
+      return ExportSection(r);
+    case kStart:
+      return StartSection(r);
+    case kElem:
+      return ElemSection(r);
+    case kCode:
+      return CodeSection(r);
+    case kData:
+      return DataSection(r);
+    case kDataCount:
+      return DataCountSection(r);
   }
   return absl::OkStatus();
 }
@@ -473,7 +504,8 @@ absl::StatusOr<Module> Decoder::Run() {
   ASSIGN_OR_RETURN_(magic, r.ReadFixed32("magic header"));
   if (magic != 0x6D736100) return MalformedError(0, "magic header not detected (expected \\0asm)");
   ASSIGN_OR_RETURN_(version, r.ReadFixed32("version"));
-  if (version != 1) return MalformedError(4, absl::StrCat("unknown binary version ", version, " (expected 1)"));
+  if (version != 1)
+    return MalformedError(4, absl::StrCat("unknown binary version ", version, " (expected 1)"));
   int last_rank = 0;
   while (!r.AtEnd()) {
     const size_t id_at = r.offset();
@@ -496,9 +528,9 @@ absl::StatusOr<Module> Decoder::Run() {
     } else {
       const int rank = SectionRank(id);
       if (rank <= last_rank) {
-        return MalformedError(id_at, absl::StrCat("unexpected content after last section: section ",
-                                                  static_cast<int>(id),
-                                                  " is out of order or repeated"));
+        return MalformedError(id_at,
+                              absl::StrCat("unexpected content after last section: section ",
+                                           static_cast<int>(id), " is out of order or repeated"));
       }
       last_rank = rank;
       RETURN_IF_ERROR_(Section(id, section));
@@ -511,12 +543,14 @@ absl::StatusOr<Module> Decoder::Run() {
     RETURN_IF_ERROR_(r.Skip(size, "section"));
   }
   if (declared_funcs_ != 0 && !saw_code_section_) {
-    return MalformedError(bytes_.size(), "function and code section have inconsistent lengths "
-                                         "(functions declared but no code section)");
+    return MalformedError(bytes_.size(),
+                          "function and code section have inconsistent lengths "
+                          "(functions declared but no code section)");
   }
   if (module_.data_count && *module_.data_count != 0 && !saw_data_section_) {
-    return MalformedError(bytes_.size(), "data count and data section have inconsistent lengths "
-                                         "(data count given but no data section)");
+    return MalformedError(bytes_.size(),
+                          "data count and data section have inconsistent lengths "
+                          "(data count given but no data section)");
   }
   return std::move(module_);
 }

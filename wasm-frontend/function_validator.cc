@@ -20,10 +20,14 @@ struct Signature {
 
 ValType SigChar(char c) {
   switch (c) {
-    case 'i': return ValType::kI32;
-    case 'l': return ValType::kI64;
-    case 'f': return ValType::kF32;
-    default: return ValType::kF64;  // 'd'
+    case 'i':
+      return ValType::kI32;
+    case 'l':
+      return ValType::kI64;
+    case 'f':
+      return ValType::kF32;
+    default:
+      return ValType::kF64;  // 'd'
   }
 }
 
@@ -47,8 +51,8 @@ const std::array<Signature, static_cast<size_t>(Opcode::kCount)>& Signatures() {
 }
 
 // One-element type lists for block types written as a single value type.
-constexpr ValType kSingleTypes[] = {ValType::kI32,  ValType::kI64,     ValType::kF32,
-                                    ValType::kF64,  ValType::kV128,    ValType::kFuncRef,
+constexpr ValType kSingleTypes[] = {ValType::kI32,      ValType::kI64,  ValType::kF32,
+                                    ValType::kF64,      ValType::kV128, ValType::kFuncRef,
                                     ValType::kExternRef};
 
 absl::Span<const ValType> SingleType(ValType t) {
@@ -65,7 +69,8 @@ const char* TypeName(uint8_t t) {
 }  // namespace
 
 absl::Status FunctionValidator::Error(const Operator& op, absl::string_view message) const {
-  return InvalidError(op.offset, absl::StrCat(message, " (in ", GetOpcodeInfo(op.opcode).name, ")"));
+  return InvalidError(op.offset,
+                      absl::StrCat(message, " (in ", GetOpcodeInfo(op.opcode).name, ")"));
 }
 
 void FunctionValidator::SetUnreachable() {
@@ -98,7 +103,8 @@ absl::Status FunctionValidator::PopExpect(const Operator& op, ValType expected) 
   return absl::OkStatus();
 }
 
-absl::Status FunctionValidator::PeekVals(const Operator& op, absl::Span<const ValType> types) const {
+absl::Status FunctionValidator::PeekVals(const Operator& op,
+                                         absl::Span<const ValType> types) const {
   const Frame& f = frames_.back();
   for (size_t k = 0; k < types.size(); ++k) {
     const ValType want = types[types.size() - 1 - k];
@@ -145,7 +151,8 @@ absl::Status FunctionValidator::PopFrame(const Operator& op, Frame* out) {
   return absl::OkStatus();
 }
 
-absl::Status FunctionValidator::CheckBlockType(const Operator& op, absl::Span<const ValType>* params,
+absl::Status FunctionValidator::CheckBlockType(const Operator& op,
+                                               absl::Span<const ValType>* params,
                                                absl::Span<const ValType>* results) {
   switch (op.block.kind) {
     case BlockType::Kind::kEmpty:
@@ -170,6 +177,11 @@ absl::Status FunctionValidator::CheckBlockType(const Operator& op, absl::Span<co
 
 absl::Status FunctionValidator::LocalType(const Operator& op, ValType* out) const {
   const uint32_t idx = op.index;
+  if (locals_expanded_) {
+    if (idx >= local_types_.size()) return Error(op, absl::StrCat("unknown local ", idx));
+    *out = local_types_[idx];
+    return absl::OkStatus();
+  }
   const size_t np = func_type_->params.size();
   if (idx < np) {
     *out = func_type_->params[idx];
@@ -205,6 +217,15 @@ absl::Status FunctionValidator::Validate(uint32_t defined_index) {
     total += d.count;
     local_ends_.push_back(total);
   }
+  // Expanding costs one byte per local; past this many, binary search instead.
+  constexpr uint64_t kMaxExpandedLocals = 1 << 16;
+  local_types_.clear();
+  locals_expanded_ = total + func_type_->params.size() <= kMaxExpandedLocals;
+  if (locals_expanded_) {
+    local_types_.assign(func_type_->params.begin(), func_type_->params.end());
+    for (const LocalDecl& d : body_->locals)
+      local_types_.insert(local_types_.end(), d.count, d.type);
+  }
   stack_.clear();
   frames_.clear();
   frames_.push_back(Frame{Opcode::kNop, {}, func_type_->results, 0, false});
@@ -213,22 +234,24 @@ absl::Status FunctionValidator::Validate(uint32_t defined_index) {
   Operator op;
   while (!frames_.empty()) {
     if (reader.AtEnd()) {
-      return MalformedError(reader.offset(), "unexpected end of function body (END opcode expected)");
+      return MalformedError(reader.offset(),
+                            "unexpected end of function body (END opcode expected)");
     }
     if (absl::Status s = reader.Next(&op); !s.ok()) return s;
     if (absl::Status s = Step(op); !s.ok()) return s;
   }
   if (!reader.AtEnd()) {
-    return MalformedError(reader.offset(), "section size mismatch: operators after the function's final end");
+    return MalformedError(reader.offset(),
+                          "section size mismatch: operators after the function's final end");
   }
   return absl::OkStatus();
 }
 
 absl::Status FunctionValidator::Step(const Operator& op) {
-#define CHECK_OK_(expr)                     \
-  do {                                      \
-    absl::Status status_ = (expr);          \
-    if (!status_.ok()) return status_;      \
+#define CHECK_OK_(expr)                \
+  do {                                 \
+    absl::Status status_ = (expr);     \
+    if (!status_.ok()) return status_; \
   } while (0)
   switch (op.opcode) {
     case Opcode::kUnreachable:
@@ -252,9 +275,10 @@ absl::Status FunctionValidator::Step(const Operator& op) {
     case Opcode::kEnd: {
       Frame f;
       CHECK_OK_(PopFrame(op, &f));
-      if (f.opcode == Opcode::kIf && !std::equal(f.params.begin(), f.params.end(),
-                                                 f.results.begin(), f.results.end())) {
-        return Error(op, "type mismatch: an if without else must have equal parameter and result types");
+      if (f.opcode == Opcode::kIf &&
+          !std::equal(f.params.begin(), f.params.end(), f.results.begin(), f.results.end())) {
+        return Error(
+            op, "type mismatch: an if without else must have equal parameter and result types");
       }
       if (!frames_.empty()) PushVals(f.results);
       return absl::OkStatus();
@@ -309,7 +333,8 @@ absl::Status FunctionValidator::Step(const Operator& op) {
       if (module_.tables[op.index2].elem != ValType::kFuncRef) {
         return Error(op, "type mismatch: call_indirect needs a funcref table");
       }
-      if (op.index >= module_.types.size()) return Error(op, absl::StrCat("unknown type ", op.index));
+      if (op.index >= module_.types.size())
+        return Error(op, absl::StrCat("unknown type ", op.index));
       const FuncType& t = module_.types[op.index];
       CHECK_OK_(PopExpect(op, ValType::kI32));
       CHECK_OK_(PopVals(op, t.params));
@@ -325,7 +350,9 @@ absl::Status FunctionValidator::Step(const Operator& op) {
       uint8_t t1, t2;
       CHECK_OK_(Pop(op, &t1));
       CHECK_OK_(Pop(op, &t2));
-      const auto is_ref = [](uint8_t t) { return t != kUnknown && IsRefType(static_cast<ValType>(t)); };
+      const auto is_ref = [](uint8_t t) {
+        return t != kUnknown && IsRefType(static_cast<ValType>(t));
+      };
       if (is_ref(t1) || is_ref(t2)) {
         return Error(op, "type mismatch: select without a type needs numeric operands");
       }

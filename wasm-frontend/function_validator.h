@@ -72,6 +72,10 @@ class FunctionValidator {
   // Cumulative local counts per declaration, to find a local's type without expanding
   // (a body may legally declare billions of locals).
   std::vector<uint64_t> local_ends_;
+  // All local types (parameters first) when there are few enough to expand cheaply;
+  // otherwise LocalType searches local_ends_.
+  bool locals_expanded_ = false;
+  std::vector<ValType> local_types_;
   std::vector<uint8_t> stack_;
   std::vector<Frame> frames_;
 };

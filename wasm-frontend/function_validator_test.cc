@@ -31,9 +31,9 @@ TEST(FunctionValidatorTest, ArithmeticTypes) {
   EXPECT_EQ(CheckBody({I32, I32}, {I32}, {0x20, 0, 0x20, 1, 0x6A, 0x0B}), "OK");  // i32.add
   EXPECT_THAT(CheckBody({I32, I64}, {I32}, {0x20, 0, 0x20, 1, 0x6A, 0x0B}),
               HasSubstr("invalid: type mismatch: expected i32, found i64 (in i32.add)"));
-  EXPECT_EQ(CheckBody({F64}, {I64}, {0x20, 0, 0xB0, 0x0B}), "OK");  // i64.trunc_f64_s
+  EXPECT_EQ(CheckBody({F64}, {I64}, {0x20, 0, 0xB0, 0x0B}), "OK");        // i64.trunc_f64_s
   EXPECT_EQ(CheckBody({F32}, {I32}, {0x20, 0, 0xFC, 0x00, 0x0B}), "OK");  // i32.trunc_sat_f32_s
-  EXPECT_EQ(CheckBody({I64}, {I64}, {0x20, 0, 0xC4, 0x0B}), "OK");  // i64.extend32_s
+  EXPECT_EQ(CheckBody({I64}, {I64}, {0x20, 0, 0xC4, 0x0B}), "OK");        // i64.extend32_s
 }
 
 TEST(FunctionValidatorTest, ErrorsNameTheOffset) {
@@ -65,7 +65,8 @@ TEST(FunctionValidatorTest, BlocksAndBranches) {
   // if without else must have matching params and results
   EXPECT_THAT(CheckBody({I32}, {I32}, {0x20, 0, 0x04, I32, 0x41, 1, 0x0B, 0x0B}),
               HasSubstr("if without else"));
-  EXPECT_EQ(CheckBody({I32}, {I32}, {0x20, 0, 0x04, I32, 0x41, 1, 0x05, 0x41, 2, 0x0B, 0x0B}), "OK");
+  EXPECT_EQ(CheckBody({I32}, {I32}, {0x20, 0, 0x04, I32, 0x41, 1, 0x05, 0x41, 2, 0x0B, 0x0B}),
+            "OK");
   EXPECT_THAT(CheckBody({}, {}, {0x05, 0x0B}), HasSubstr("else without a matching if"));
 }
 
@@ -78,11 +79,13 @@ TEST(FunctionValidatorTest, UnreachableMakesTheStackPolymorphic) {
 
 TEST(FunctionValidatorTest, BrTableArityAndTypes) {
   // block (result i32) block (result i32) i32.const 0 i32.const 0 br_table 0 1 end end
-  EXPECT_EQ(CheckBody({}, {I32}, {0x02, I32, 0x02, I32, 0x41, 0, 0x41, 0, 0x0E, 1, 0, 1, 0x0B, 0x0B, 0x0B}),
+  EXPECT_EQ(CheckBody({}, {I32},
+                      {0x02, I32, 0x02, I32, 0x41, 0, 0x41, 0, 0x0E, 1, 0, 1, 0x0B, 0x0B, 0x0B}),
             "OK");
   // Targets of different arity: inner block has no result.
-  EXPECT_THAT(CheckBody({}, {I32}, {0x02, I32, 0x02, 0x40, 0x41, 0, 0x41, 0, 0x0E, 1, 0, 1, 0x0B,
-                                    0x41, 0, 0x0B, 0x0B}),
+  EXPECT_THAT(CheckBody({}, {I32},
+                        {0x02, I32, 0x02, 0x40, 0x41, 0, 0x41, 0, 0x0E, 1, 0, 1, 0x0B, 0x41, 0,
+                         0x0B, 0x0B}),
               HasSubstr("different arities"));
 }
 
@@ -90,8 +93,8 @@ TEST(FunctionValidatorTest, MultiValueBlockTypes) {
   // type 0: [] -> [i32 i32]; func type 1 is [] -> [i32]; block (type 0) ... i32.add
   const Bytes types = Section(1, {0x02, 0x60, 0x00, 0x02, I32, I32, 0x60, 0x00, 0x01, I32});
   const Bytes body = {0x00, 0x02, 0x00, 0x41, 1, 0x41, 2, 0x0B, 0x6A, 0x0B};
-  const Bytes bin = ModuleOf({types, Section(3, {0x01, 0x01}),
-                              Section(10, Cat({Bytes{0x01}, Uleb(body.size()), body}))});
+  const Bytes bin = ModuleOf(
+      {types, Section(3, {0x01, 0x01}), Section(10, Cat({Bytes{0x01}, Uleb(body.size()), body}))});
   EXPECT_EQ(Check(bin), "OK");
   const Bytes bad_type = {0x00, 0x02, 0x07, 0x0B, 0x41, 0, 0x0B};
   EXPECT_THAT(Check(ModuleOf({types, Section(3, {0x01, 0x01}),
@@ -117,7 +120,8 @@ TEST(FunctionValidatorTest, SelectRules) {
   // Untyped select on references is invalid; typed select allows it.
   EXPECT_THAT(CheckBody({}, {}, {0xD0, 0x70, 0xD0, 0x70, 0x41, 0, 0x1B, 0x1A, 0x0B}),
               HasSubstr("numeric operands"));
-  EXPECT_EQ(CheckBody({}, {}, {0xD0, 0x70, 0xD0, 0x70, 0x41, 0, 0x1C, 0x01, 0x70, 0x1A, 0x0B}), "OK");
+  EXPECT_EQ(CheckBody({}, {}, {0xD0, 0x70, 0xD0, 0x70, 0x41, 0, 0x1C, 0x01, 0x70, 0x1A, 0x0B}),
+            "OK");
 }
 
 TEST(FunctionValidatorTest, MemoryRules) {
@@ -144,14 +148,17 @@ TEST(FunctionValidatorTest, Globals) {
   const Bytes types = Section(1, {0x01, 0x60, 0x00, 0x00});
   const Bytes func = Section(3, {0x01, 0x00});
   // global 0: immutable i32, global 1: mutable i64.
-  const Bytes globals = Section(6, {0x02, 0x7F, 0x00, 0x41, 0x00, 0x0B, 0x7E, 0x01, 0x42, 0x00, 0x0B});
+  const Bytes globals =
+      Section(6, {0x02, 0x7F, 0x00, 0x41, 0x00, 0x0B, 0x7E, 0x01, 0x42, 0x00, 0x0B});
   auto with_body = [&](const Bytes& code) {
     const Bytes body = Cat({Bytes{0x00}, code});
-    return ModuleOf({types, func, globals, Section(10, Cat({Bytes{0x01}, Uleb(body.size()), body}))});
+    return ModuleOf(
+        {types, func, globals, Section(10, Cat({Bytes{0x01}, Uleb(body.size()), body}))});
   };
   EXPECT_EQ(Check(with_body({0x23, 0x00, 0x1A, 0x42, 0x05, 0x24, 0x01, 0x0B})), "OK");
   EXPECT_THAT(Check(with_body({0x41, 0x05, 0x24, 0x00, 0x0B})), HasSubstr("immutable global 0"));
-  EXPECT_THAT(Check(with_body({0x41, 0x05, 0x24, 0x01, 0x0B})), HasSubstr("type mismatch: expected i64"));
+  EXPECT_THAT(Check(with_body({0x41, 0x05, 0x24, 0x01, 0x0B})),
+              HasSubstr("type mismatch: expected i64"));
   EXPECT_THAT(Check(with_body({0x23, 0x02, 0x1A, 0x0B})), HasSubstr("unknown global 2"));
 }
 
@@ -162,10 +169,12 @@ TEST(FunctionValidatorTest, TablesAndCallIndirect) {
   const Bytes tables = Section(4, {0x02, 0x70, 0x00, 0x01, 0x6F, 0x00, 0x01});
   auto with_body = [&](const Bytes& code) {
     const Bytes body = Cat({Bytes{0x00}, code});
-    return ModuleOf({types, func, tables, Section(10, Cat({Bytes{0x01}, Uleb(body.size()), body}))});
+    return ModuleOf(
+        {types, func, tables, Section(10, Cat({Bytes{0x01}, Uleb(body.size()), body}))});
   };
   EXPECT_EQ(Check(with_body({0x41, 0x00, 0x11, 0x00, 0x00, 0x0B})), "OK");
-  EXPECT_THAT(Check(with_body({0x41, 0x00, 0x11, 0x00, 0x01, 0x0B})), HasSubstr("needs a funcref table"));
+  EXPECT_THAT(Check(with_body({0x41, 0x00, 0x11, 0x00, 0x01, 0x0B})),
+              HasSubstr("needs a funcref table"));
   EXPECT_THAT(Check(with_body({0x41, 0x00, 0x11, 0x00, 0x02, 0x0B})), HasSubstr("unknown table 2"));
   EXPECT_THAT(Check(with_body({0x41, 0x00, 0x11, 0x03, 0x00, 0x0B})), HasSubstr("unknown type 3"));
   // table.get 1 yields externref; table.set 0 wants funcref.
@@ -180,13 +189,16 @@ TEST(FunctionValidatorTest, TablesAndCallIndirect) {
 }
 
 TEST(FunctionValidatorTest, SimdIsRejectedClearly) {
-  EXPECT_THAT(CheckBody({}, {}, {0xFD, 0x0C, 0x0B}), HasSubstr("SIMD operators (0xFD prefix) are not supported yet"));
-  EXPECT_THAT(CheckBody({}, {}, {0x02, 0x7B, 0x0B, 0x0B}), HasSubstr("v128 (SIMD) is not supported yet"));
+  EXPECT_THAT(CheckBody({}, {}, {0xFD, 0x0C, 0x0B}),
+              HasSubstr("SIMD operators (0xFD prefix) are not supported yet"));
+  EXPECT_THAT(CheckBody({}, {}, {0x02, 0x7B, 0x0B, 0x0B}),
+              HasSubstr("v128 (SIMD) is not supported yet"));
 }
 
 TEST(FunctionValidatorTest, BodyFraming) {
   EXPECT_THAT(CheckBody({}, {}, {0x01}), HasSubstr("END opcode expected"));
-  EXPECT_THAT(CheckBody({}, {}, {0x0B, 0x01}), HasSubstr("operators after the function's final end"));
+  EXPECT_THAT(CheckBody({}, {}, {0x0B, 0x01}),
+              HasSubstr("operators after the function's final end"));
   EXPECT_THAT(CheckBody({}, {}, {0xFF, 0x0B}), HasSubstr("illegal opcode 0xff"));
 }
 

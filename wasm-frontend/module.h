@@ -80,8 +80,8 @@ enum class SegmentMode : uint8_t { kActive, kPassive, kDeclarative };
 
 struct ElemSegment {
   SegmentMode mode = SegmentMode::kActive;
-  uint32_t table = 0;     // kActive
-  ConstExpr offset;       // kActive
+  uint32_t table = 0;  // kActive
+  ConstExpr offset;    // kActive
   ValType type = ValType::kFuncRef;
   // Exactly one of these is used: function indices (the flag forms without expressions) or
   // one constant expression per element.
@@ -148,7 +148,9 @@ struct Module {
   std::vector<DataSegment> datas;
   std::vector<CustomSection> customs;
 
-  const FuncType& TypeOfFunction(uint32_t func_index) const { return types[func_types[func_index]]; }
+  const FuncType& TypeOfFunction(uint32_t func_index) const {
+    return types[func_types[func_index]];
+  }
 };
 
 }  // namespace lathe::wasm

@@ -45,8 +45,8 @@ absl::Status ModuleValidator::CheckValType(ValType t, size_t offset) const {
 absl::Status ModuleValidator::CheckLimits(const Limits& l, uint64_t bound, const char* what,
                                           size_t offset) const {
   if (l.min > bound) {
-    return InvalidError(offset, absl::StrCat(what, " size must be at most ", bound, " (minimum is ",
-                                             l.min, ")"));
+    return InvalidError(
+        offset, absl::StrCat(what, " size must be at most ", bound, " (minimum is ", l.min, ")"));
   }
   if (l.max) {
     if (*l.max > bound) {
@@ -74,11 +74,21 @@ absl::Status ModuleValidator::ConstExpr(const ByteRange& e, ValType expected,
   for (;;) {
     RETURN_IF_ERROR_(reader.Next(&op));
     switch (op.opcode) {
-      case Opcode::kI32Const: stack.push_back(ValType::kI32); continue;
-      case Opcode::kI64Const: stack.push_back(ValType::kI64); continue;
-      case Opcode::kF32Const: stack.push_back(ValType::kF32); continue;
-      case Opcode::kF64Const: stack.push_back(ValType::kF64); continue;
-      case Opcode::kRefNull: stack.push_back(op.type); continue;
+      case Opcode::kI32Const:
+        stack.push_back(ValType::kI32);
+        continue;
+      case Opcode::kI64Const:
+        stack.push_back(ValType::kI64);
+        continue;
+      case Opcode::kF32Const:
+        stack.push_back(ValType::kF32);
+        continue;
+      case Opcode::kF64Const:
+        stack.push_back(ValType::kF64);
+        continue;
+      case Opcode::kRefNull:
+        stack.push_back(op.type);
+        continue;
       case Opcode::kRefFunc:
         RETURN_IF_ERROR_(CheckFuncIndex(op.index, op.offset));
         refs_.insert(op.index);
@@ -86,11 +96,13 @@ absl::Status ModuleValidator::ConstExpr(const ByteRange& e, ValType expected,
         continue;
       case Opcode::kGlobalGet:
         if (op.index >= visible_globals) {
-          return InvalidError(op.offset, absl::StrCat("unknown global ", op.index,
-                                                      " (not visible in this constant expression)"));
+          return InvalidError(op.offset,
+                              absl::StrCat("unknown global ", op.index,
+                                           " (not visible in this constant expression)"));
         }
         if (m_.global_types[op.index].is_mutable) {
-          return InvalidError(op.offset, "constant expression required (global.get of a mutable global)");
+          return InvalidError(op.offset,
+                              "constant expression required (global.get of a mutable global)");
         }
         stack.push_back(m_.global_types[op.index].type);
         continue;
@@ -101,11 +113,13 @@ absl::Status ModuleValidator::ConstExpr(const ByteRange& e, ValType expected,
       case Opcode::kI64Sub:
       case Opcode::kI64Mul: {
         // Extended constant expressions: the spec test suite's 1.0-era files already use them.
-        const ValType t = GetOpcodeInfo(op.opcode).signature[0] == 'i' ? ValType::kI32 : ValType::kI64;
+        const ValType t =
+            GetOpcodeInfo(op.opcode).signature[0] == 'i' ? ValType::kI32 : ValType::kI64;
         for (int k = 0; k < 2; ++k) {
           if (stack.empty() || stack.back() != t) {
-            return InvalidError(op.offset, absl::StrCat("type mismatch: ", GetOpcodeInfo(op.opcode).name,
-                                                        " needs two ", ValTypeName(t), " operands"));
+            return InvalidError(op.offset,
+                                absl::StrCat("type mismatch: ", GetOpcodeInfo(op.opcode).name,
+                                             " needs two ", ValTypeName(t), " operands"));
           }
           stack.pop_back();
         }
@@ -115,19 +129,18 @@ absl::Status ModuleValidator::ConstExpr(const ByteRange& e, ValType expected,
       case Opcode::kEnd:
         break;
       default:
-        return InvalidError(op.offset, absl::StrCat("constant expression required (", 
-                                                    GetOpcodeInfo(op.opcode).name,
-                                                    " is not a constant instruction)"));
+        return InvalidError(
+            op.offset, absl::StrCat("constant expression required (", GetOpcodeInfo(op.opcode).name,
+                                    " is not a constant instruction)"));
     }
     break;
   }
   if (stack.size() != 1 || stack[0] != expected) {
-    return InvalidError(e.begin, absl::StrCat("type mismatch: constant expression must produce one ",
-                                              ValTypeName(expected), ", it produces ",
-                                              stack.size(), " value(s)",
-                                              stack.size() == 1
-                                                  ? absl::StrCat(" of type ", ValTypeName(stack[0]))
-                                                  : std::string()));
+    return InvalidError(
+        e.begin, absl::StrCat("type mismatch: constant expression must produce one ",
+                              ValTypeName(expected), ", it produces ", stack.size(), " value(s)",
+                              stack.size() == 1 ? absl::StrCat(" of type ", ValTypeName(stack[0]))
+                                                : std::string()));
   }
   return absl::OkStatus();
 }
@@ -157,16 +170,17 @@ absl::Status ModuleValidator::Run() {
   }
   for (size_t i = m_.num_imported_funcs; i < m_.func_types.size(); ++i) {
     if (m_.func_types[i] >= m_.types.size()) {
-      return InvalidError(m_.func_offsets[i], absl::StrCat("unknown type ", m_.func_types[i],
-                                                           " (function ", i, ")"));
+      return InvalidError(m_.func_offsets[i],
+                          absl::StrCat("unknown type ", m_.func_types[i], " (function ", i, ")"));
     }
   }
   for (size_t i = m_.num_imported_tables; i < m_.tables.size(); ++i) {
     RETURN_IF_ERROR_(CheckLimits(m_.tables[i].limits, UINT32_MAX, "table", m_.table_offsets[i]));
   }
   if (m_.memories.size() > 1) {
-    return InvalidError(m_.memory_offsets[1], "multiple memories are not allowed (multi-memory "
-                                              "is not supported)");
+    return InvalidError(m_.memory_offsets[1],
+                        "multiple memories are not allowed (multi-memory "
+                        "is not supported)");
   }
   for (size_t i = m_.num_imported_memories; i < m_.memories.size(); ++i) {
     RETURN_IF_ERROR_(CheckLimits(m_.memories[i].limits, kMaxPages, "memory", m_.memory_offsets[i]));
@@ -174,8 +188,8 @@ absl::Status ModuleValidator::Run() {
   for (size_t i = 0; i < m_.globals.size(); ++i) {
     const Global& g = m_.globals[i];
     RETURN_IF_ERROR_(CheckValType(g.type.type, g.init.begin));
-    RETURN_IF_ERROR_(ConstExpr(g.init, g.type.type,
-                               m_.num_imported_globals + static_cast<uint32_t>(i)));
+    RETURN_IF_ERROR_(
+        ConstExpr(g.init, g.type.type, m_.num_imported_globals + static_cast<uint32_t>(i)));
   }
   absl::flat_hash_set<std::string> export_names;
   for (const Export& e : m_.exports) {
@@ -188,13 +202,16 @@ absl::Status ModuleValidator::Run() {
         refs_.insert(e.index);
         break;
       case ExternKind::kTable:
-        if (e.index >= m_.tables.size()) return InvalidError(e.offset, absl::StrCat("unknown table ", e.index));
+        if (e.index >= m_.tables.size())
+          return InvalidError(e.offset, absl::StrCat("unknown table ", e.index));
         break;
       case ExternKind::kMemory:
-        if (e.index >= m_.memories.size()) return InvalidError(e.offset, absl::StrCat("unknown memory ", e.index));
+        if (e.index >= m_.memories.size())
+          return InvalidError(e.offset, absl::StrCat("unknown memory ", e.index));
         break;
       case ExternKind::kGlobal:
-        if (e.index >= m_.global_types.size()) return InvalidError(e.offset, absl::StrCat("unknown global ", e.index));
+        if (e.index >= m_.global_types.size())
+          return InvalidError(e.offset, absl::StrCat("unknown global ", e.index));
         break;
     }
   }
@@ -202,7 +219,8 @@ absl::Status ModuleValidator::Run() {
     RETURN_IF_ERROR_(CheckFuncIndex(*m_.start, m_.start_offset));
     const FuncType& t = m_.TypeOfFunction(*m_.start);
     if (!t.params.empty() || !t.results.empty()) {
-      return InvalidError(m_.start_offset, "start function must take no parameters and return nothing");
+      return InvalidError(m_.start_offset,
+                          "start function must take no parameters and return nothing");
     }
   }
   const uint32_t all_globals = static_cast<uint32_t>(m_.global_types.size());
@@ -213,9 +231,10 @@ absl::Status ModuleValidator::Run() {
       }
       RETURN_IF_ERROR_(ConstExpr(seg.offset, ValType::kI32, all_globals));
       if (m_.tables[seg.table].elem != seg.type) {
-        return InvalidError(seg.offset_in_module,
-                            absl::StrCat("type mismatch: element segment of ", ValTypeName(seg.type),
-                                         " for a table of ", ValTypeName(m_.tables[seg.table].elem)));
+        return InvalidError(
+            seg.offset_in_module,
+            absl::StrCat("type mismatch: element segment of ", ValTypeName(seg.type),
+                         " for a table of ", ValTypeName(m_.tables[seg.table].elem)));
       }
     }
     for (uint32_t f : seg.func_indices) {

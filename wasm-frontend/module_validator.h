@@ -6,8 +6,9 @@
 //
 // Constant expressions: i32/i64/f32/f64.const, ref.null, ref.func, global.get of an
 // immutable global, and (extended constant expressions, which the spec suite's older files
-// already use) i32/i64 add, sub and mul. A global initializer may read imported globals and (as the current spec
-// and its test suite allow) earlier immutable globals; offsets may read any immutable global.
+// already use) i32/i64 add, sub and mul. A global initializer may read imported globals and (as the
+// current spec and its test suite allow) earlier immutable globals; offsets may read any immutable
+// global.
 #ifndef LATHE_WASM_FRONTEND_MODULE_VALIDATOR_H_
 #define LATHE_WASM_FRONTEND_MODULE_VALIDATOR_H_
 

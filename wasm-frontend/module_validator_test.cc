@@ -36,8 +36,9 @@ TEST(ModuleValidatorTest, MemoryLimits) {
 
 TEST(ModuleValidatorTest, UnknownTypeIndex) {
   // Offset 0x11: header 8, type section 6 bytes, function section id/size/count 3.
-  EXPECT_THAT(Check(ModuleOf({kType, Section(3, {0x01, 0x05}), Section(10, {0x01, 0x02, 0x00, 0x0B})})),
-              HasSubstr("byte offset 0x11: invalid: unknown type 5"));
+  EXPECT_THAT(
+      Check(ModuleOf({kType, Section(3, {0x01, 0x05}), Section(10, {0x01, 0x02, 0x00, 0x0B})})),
+      HasSubstr("byte offset 0x11: invalid: unknown type 5"));
 }
 
 TEST(ModuleValidatorTest, GlobalInitializers) {
@@ -47,30 +48,35 @@ TEST(ModuleValidatorTest, GlobalInitializers) {
               HasSubstr("type mismatch: constant expression must produce one i32"));
   EXPECT_THAT(Check(ModuleOf({Section(6, {0x01, 0x7F, 0x00, 0x41, 0x01, 0x45, 0x0B})})),
               HasSubstr("constant expression required (i32.eqz"));
-  EXPECT_EQ(Check(ModuleOf({Section(6, {0x01, 0x7F, 0x00, 0x41, 0x01, 0x41, 0x02, 0x6A, 0x0B})})), "OK");
+  EXPECT_EQ(Check(ModuleOf({Section(6, {0x01, 0x7F, 0x00, 0x41, 0x01, 0x41, 0x02, 0x6A, 0x0B})})),
+            "OK");
   // global.get of itself (not yet visible) and of an earlier mutable global.
   EXPECT_THAT(Check(ModuleOf({Section(6, {0x01, 0x7F, 0x00, 0x23, 0x00, 0x0B})})),
               HasSubstr("unknown global 0"));
-  EXPECT_THAT(Check(ModuleOf({Section(6, {0x02, 0x7F, 0x01, 0x41, 0x00, 0x0B, 0x7F, 0x00, 0x23, 0x00, 0x0B})})),
+  EXPECT_THAT(Check(ModuleOf({Section(
+                  6, {0x02, 0x7F, 0x01, 0x41, 0x00, 0x0B, 0x7F, 0x00, 0x23, 0x00, 0x0B})})),
               HasSubstr("mutable global"));
 }
 
 TEST(ModuleValidatorTest, ExportsAndStart) {
   const Bytes two_exports = Section(7, {0x02, 0x01, 'a', 0x00, 0x00, 0x01, 'a', 0x00, 0x00});
-  EXPECT_THAT(Check(ModuleOf({kType, kFunc, two_exports, kCode})), HasSubstr("duplicate export name \"a\""));
+  EXPECT_THAT(Check(ModuleOf({kType, kFunc, two_exports, kCode})),
+              HasSubstr("duplicate export name \"a\""));
   EXPECT_THAT(Check(ModuleOf({kType, kFunc, Section(7, {0x01, 0x01, 'a', 0x00, 0x01}), kCode})),
               HasSubstr("unknown function 1"));
   EXPECT_EQ(Check(ModuleOf({kType, kFunc, Section(8, {0x00}), kCode})), "OK");
   const Bytes type_i32 = Section(1, {0x01, 0x60, 0x01, 0x7F, 0x00});
-  EXPECT_THAT(Check(ModuleOf({type_i32, kFunc, Section(8, {0x00}), Section(10, {0x01, 0x02, 0x00, 0x0B})})),
-              HasSubstr("start function"));
+  EXPECT_THAT(
+      Check(ModuleOf({type_i32, kFunc, Section(8, {0x00}), Section(10, {0x01, 0x02, 0x00, 0x0B})})),
+      HasSubstr("start function"));
 }
 
 TEST(ModuleValidatorTest, RefFuncNeedsDeclaration) {
   // func 0: ref.func 0; drop. Undeclared unless an element segment or export names it.
   const Bytes code = Section(10, {0x01, 0x05, 0x00, 0xD2, 0x00, 0x1A, 0x0B});
   EXPECT_THAT(Check(ModuleOf({kType, kFunc, code})), HasSubstr("undeclared function reference 0"));
-  EXPECT_EQ(Check(ModuleOf({kType, kFunc, Section(9, {0x01, 0x03, 0x00, 0x01, 0x00}), code})), "OK");
+  EXPECT_EQ(Check(ModuleOf({kType, kFunc, Section(9, {0x01, 0x03, 0x00, 0x01, 0x00}), code})),
+            "OK");
   EXPECT_EQ(Check(ModuleOf({kType, kFunc, Section(7, {0x01, 0x01, 'f', 0x00, 0x00}), code})), "OK");
 }
 
@@ -80,14 +86,16 @@ TEST(ModuleValidatorTest, ElementSegmentTypeMustMatchTable) {
   EXPECT_THAT(Check(ModuleOf({kType, kFunc, externref_table,
                               Section(9, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x01, 0x00}), kCode})),
               HasSubstr("type mismatch: element segment of funcref for a table of externref"));
-  EXPECT_THAT(Check(ModuleOf({kType, kFunc, Section(9, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x01, 0x00}), kCode})),
+  EXPECT_THAT(Check(ModuleOf(
+                  {kType, kFunc, Section(9, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x01, 0x00}), kCode})),
               HasSubstr("unknown table 0"));
 }
 
 TEST(ModuleValidatorTest, DataSegmentNeedsMemory) {
   EXPECT_THAT(Check(ModuleOf({Section(11, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x00})})),
               HasSubstr("unknown memory 0"));
-  EXPECT_EQ(Check(ModuleOf({Section(5, {0x01, 0x00, 0x01}), Section(11, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x01, 0xAA})})),
+  EXPECT_EQ(Check(ModuleOf({Section(5, {0x01, 0x00, 0x01}),
+                            Section(11, {0x01, 0x00, 0x41, 0x00, 0x0B, 0x01, 0xAA})})),
             "OK");
 }
 

@@ -5,6 +5,7 @@
 #ifndef LATHE_WASM_FRONTEND_OPERATOR_H_
 #define LATHE_WASM_FRONTEND_OPERATOR_H_
 
+#include <cstddef>
 #include <cstdint>
 
 #include "absl/types/span.h"
@@ -22,16 +23,16 @@ enum class Opcode : uint16_t {
 // How an operator's immediates are laid out in the binary.
 enum class Imm : uint8_t {
   kNone,
-  kBlockType,     // block, loop, if
-  kIndex,         // one u32 index (label, function, local, global, table, data or element)
-  kTwoIndices,    // call_indirect (type, table), table.init (elem, table), table.copy (dst, src)
-  kBrTable,       // vec(label) then default label
-  kSelectTypes,   // vec(valtype), which must have one entry
-  kMemArg,        // alignment exponent and offset
-  kMemoryIndex,   // memory.size/grow/fill: a zero byte (the only memory)
-  kMemoryPair,    // memory.copy: two zero bytes
-  kDataMemory,    // memory.init: data index then a zero byte
-  kRefType,       // ref.null: a reference type byte
+  kBlockType,    // block, loop, if
+  kIndex,        // one u32 index (label, function, local, global, table, data or element)
+  kTwoIndices,   // call_indirect (type, table), table.init (elem, table), table.copy (dst, src)
+  kBrTable,      // vec(label) then default label
+  kSelectTypes,  // vec(valtype), which must have one entry
+  kMemArg,       // alignment exponent and offset
+  kMemoryIndex,  // memory.size/grow/fill: a zero byte (the only memory)
+  kMemoryPair,   // memory.copy: two zero bytes
+  kDataMemory,   // memory.init: data index then a zero byte
+  kRefType,      // ref.null: a reference type byte
   kI32,
   kI64,
   kF32,
@@ -39,15 +40,18 @@ enum class Imm : uint8_t {
 };
 
 struct OpcodeInfo {
-  uint8_t prefix;         // 0 or 0xFC
-  uint32_t code;          // byte or, with a prefix, the u32 sub-opcode
-  const char* name;       // text-format name
+  uint8_t prefix;    // 0 or 0xFC
+  uint32_t code;     // byte or, with a prefix, the u32 sub-opcode
+  const char* name;  // text-format name
   Imm imm;
   const char* signature;  // "params>results" over i/l/f/d, or "" if typed by special rules
   int8_t access_log2;     // natural alignment of loads/stores, -1 otherwise
 };
 
-const OpcodeInfo& GetOpcodeInfo(Opcode op);
+// One entry per Opcode, in enum order (defined in operator.cc from opcodes.def).
+extern const OpcodeInfo kOpcodeInfos[];
+
+inline const OpcodeInfo& GetOpcodeInfo(Opcode op) { return kOpcodeInfos[static_cast<size_t>(op)]; }
 
 struct BlockType {
   enum class Kind : uint8_t { kEmpty, kValue, kTypeIndex };

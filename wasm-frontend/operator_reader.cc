@@ -11,28 +11,36 @@ namespace {
 constexpr uint16_t kNoOpcode = 0xFFFF;
 constexpr uint32_t kMaxMiscSubopcode = 32;
 
-// Byte -> opcode maps built once from the opcode table.
+// Byte -> opcode maps, built at compile time from the opcode table.
 struct DecodeTables {
-  std::array<uint16_t, 256> single;
-  std::array<uint16_t, kMaxMiscSubopcode> misc;  // 0xFC prefix
-  DecodeTables() {
-    single.fill(kNoOpcode);
-    misc.fill(kNoOpcode);
-    for (uint16_t i = 0; i < static_cast<uint16_t>(Opcode::kCount); ++i) {
-      const OpcodeInfo& info = GetOpcodeInfo(static_cast<Opcode>(i));
-      if (info.prefix == 0) {
-        single[info.code] = i;
-      } else {
-        misc[info.code] = i;
-      }
-    }
-  }
+  std::array<uint16_t, 256> single{};
+  std::array<uint16_t, kMaxMiscSubopcode> misc{};  // 0xFC prefix
 };
 
-const DecodeTables& Tables() {
-  static const DecodeTables* const tables = new DecodeTables();
-  return *tables;
+constexpr DecodeTables BuildDecodeTables() {
+  struct Entry {
+    uint8_t prefix;
+    uint32_t code;
+  };
+  constexpr Entry kEntries[] = {
+#define WASM_OP(Enum, prefix, code, text, imm, sig, align) {prefix, code},
+#include "wasm-frontend/opcodes.def"
+#undef WASM_OP
+  };
+  DecodeTables t;
+  for (auto& v : t.single) v = kNoOpcode;
+  for (auto& v : t.misc) v = kNoOpcode;
+  for (uint16_t i = 0; i < static_cast<uint16_t>(Opcode::kCount); ++i) {
+    if (kEntries[i].prefix == 0) {
+      t.single[kEntries[i].code] = i;
+    } else {
+      t.misc[kEntries[i].code] = i;
+    }
+  }
+  return t;
 }
+
+constexpr DecodeTables kTables = BuildDecodeTables();
 
 }  // namespace
 
@@ -48,11 +56,11 @@ absl::Status OperatorReader::Next(Operator* op) {
   const size_t at = reader_.offset();
   auto byte = reader_.ReadByte("opcode");
   if (!byte.ok()) return byte.status();
-  uint16_t code = Tables().single[*byte];
+  uint16_t code = kTables.single[*byte];
   if (*byte == 0xFC) {
     auto sub = reader_.ReadU32("0xFC sub-opcode");
     if (!sub.ok()) return sub.status();
-    code = *sub < kMaxMiscSubopcode ? Tables().misc[*sub] : kNoOpcode;
+    code = *sub < kMaxMiscSubopcode ? kTables.misc[*sub] : kNoOpcode;
     if (code == kNoOpcode) {
       return MalformedError(at, absl::StrCat("illegal opcode 0xFC ", *sub));
     }
@@ -84,7 +92,8 @@ absl::Status OperatorReader::Next(Operator* op) {
       }
       auto idx = reader_.ReadS33("block type index");
       if (!idx.ok()) return idx.status();
-      if (*idx < 0) return MalformedError(bt_at, "malformed block type (not a value type, 0x40 or type index)");
+      if (*idx < 0)
+        return MalformedError(bt_at, "malformed block type (not a value type, 0x40 or type index)");
       op->block.kind = BlockType::Kind::kTypeIndex;
       op->block.type_index = static_cast<uint32_t>(*idx);
       return absl::OkStatus();

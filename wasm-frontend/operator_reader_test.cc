@@ -25,18 +25,17 @@ std::vector<Operator> ReadAll(const std::vector<uint8_t>& code, absl::Status* st
 }
 
 TEST(OperatorReaderTest, ImmediatesAndOffsets) {
-  const std::vector<uint8_t> code = {
-      0x41, 0x7F,                          // i32.const -1
-      0x42, 0x80, 0x01,                    // i64.const 128
-      0x43, 0x00, 0x00, 0x80, 0x3F,        // f32.const 1.0
-      0x28, 0x02, 0x10,                    // i32.load align=2 offset=16
-      0x02, 0x40,                          // block
-      0x04, 0x7E,                          // if (result i64)
-      0x03, 0x05,                          // loop (type 5)
-      0x11, 0x03, 0x01,                    // call_indirect type 3 table 1
-      0xFC, 0x0E, 0x02, 0x03,              // table.copy 2 3
-      0xD0, 0x6F,                          // ref.null extern
-      0x0B};
+  const std::vector<uint8_t> code = {0x41, 0x7F,                    // i32.const -1
+                                     0x42, 0x80, 0x01,              // i64.const 128
+                                     0x43, 0x00, 0x00, 0x80, 0x3F,  // f32.const 1.0
+                                     0x28, 0x02, 0x10,              // i32.load align=2 offset=16
+                                     0x02, 0x40,                    // block
+                                     0x04, 0x7E,                    // if (result i64)
+                                     0x03, 0x05,                    // loop (type 5)
+                                     0x11, 0x03, 0x01,              // call_indirect type 3 table 1
+                                     0xFC, 0x0E, 0x02, 0x03,        // table.copy 2 3
+                                     0xD0, 0x6F,                    // ref.null extern
+                                     0x0B};
   absl::Status s;
   std::vector<Operator> ops = ReadAll(code, &s);
   ASSERT_TRUE(s.ok()) << s;

@@ -44,7 +44,8 @@ inline Bytes ModuleOf(std::initializer_list<Bytes> sections) {
 // `code` (which must end with 0x0B); `locals` is the encoded local declarations vector.
 inline Bytes OneFunction(const Bytes& params, const Bytes& results, const Bytes& code,
                          const Bytes& locals = Bytes{0x00}) {
-  const Bytes type = Cat({Bytes{0x01, 0x60}, Uleb(params.size()), params, Uleb(results.size()), results});
+  const Bytes type =
+      Cat({Bytes{0x01, 0x60}, Uleb(params.size()), params, Uleb(results.size()), results});
   const Bytes body = Cat({locals, code});
   return ModuleOf({Section(1, type), Section(3, {0x01, 0x00}),
                    Section(10, Cat({Bytes{0x01}, Uleb(body.size()), body}))});

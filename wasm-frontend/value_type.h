@@ -18,9 +18,7 @@ enum class ValType : uint8_t {
 };
 
 // True for the bytes that encode a value type.
-inline bool IsValTypeByte(uint8_t b) {
-  return (b >= 0x7B && b <= 0x7F) || b == 0x70 || b == 0x6F;
-}
+inline bool IsValTypeByte(uint8_t b) { return (b >= 0x7B && b <= 0x7F) || b == 0x70 || b == 0x6F; }
 inline bool IsRefType(ValType t) { return t == ValType::kFuncRef || t == ValType::kExternRef; }
 inline bool IsNumType(ValType t) {
   return t == ValType::kI32 || t == ValType::kI64 || t == ValType::kF32 || t == ValType::kF64;
@@ -29,13 +27,20 @@ inline bool IsNumType(ValType t) {
 // The text-format name ("i32", "funcref", ...).
 inline const char* ValTypeName(ValType t) {
   switch (t) {
-    case ValType::kI32: return "i32";
-    case ValType::kI64: return "i64";
-    case ValType::kF32: return "f32";
-    case ValType::kF64: return "f64";
-    case ValType::kV128: return "v128";
-    case ValType::kFuncRef: return "funcref";
-    case ValType::kExternRef: return "externref";
+    case ValType::kI32:
+      return "i32";
+    case ValType::kI64:
+      return "i64";
+    case ValType::kF32:
+      return "f32";
+    case ValType::kF64:
+      return "f64";
+    case ValType::kV128:
+      return "v128";
+    case ValType::kFuncRef:
+      return "funcref";
+    case ValType::kExternRef:
+      return "externref";
   }
   return "?";
 }

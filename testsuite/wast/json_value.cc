@@ -15,7 +15,8 @@ const JsonValue* JsonValue::Find(absl::string_view key) const {
 
 absl::string_view JsonValue::GetString(absl::string_view key) const {
   const JsonValue* v = Find(key);
-  return v != nullptr && v->kind == Kind::kString ? absl::string_view(v->text) : absl::string_view();
+  return v != nullptr && v->kind == Kind::kString ? absl::string_view(v->text)
+                                                  : absl::string_view();
 }
 
 namespace {
@@ -42,7 +43,8 @@ class Parser {
         }
         JsonValue* c = open.back();
         SkipSpace();
-        const bool empty = c->kind == JsonValue::Kind::kArray ? c->items.empty() : c->members.empty();
+        const bool empty =
+            c->kind == JsonValue::Kind::kArray ? c->items.empty() : c->members.empty();
         const char close = c->kind == JsonValue::Kind::kArray ? ']' : '}';
         if (Peek() == close) {
           ++pos_;
@@ -51,7 +53,8 @@ class Parser {
         }
         // A freshly opened container has no element yet and needs no comma.
         if (!(empty && just_opened_)) {
-          if (Peek() != ',') return Error(absl::StrCat("expected ',' or '", std::string(1, close), "'"));
+          if (Peek() != ',')
+            return Error(absl::StrCat("expected ',' or '", std::string(1, close), "'"));
           ++pos_;
           SkipSpace();
         }
@@ -80,7 +83,9 @@ class Parser {
   char Peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
 
   void SkipSpace() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t')) ++pos_;
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t'))
+      ++pos_;
   }
 
   absl::Status Error(absl::string_view what) const {
@@ -126,7 +131,9 @@ class Parser {
     if (c == '-' || (c >= '0' && c <= '9')) {
       const size_t start = pos_;
       ++pos_;
-      while (pos_ < s_.size() && (absl::string_view("0123456789+-.eE").find(s_[pos_]) != absl::string_view::npos)) ++pos_;
+      while (pos_ < s_.size() &&
+             (absl::string_view("0123456789+-.eE").find(s_[pos_]) != absl::string_view::npos))
+        ++pos_;
       v->kind = JsonValue::Kind::kNumber;
       v->text = std::string(s_.substr(start, pos_ - start));
       return absl::OkStatus();
@@ -164,10 +171,14 @@ class Parser {
     for (int i = 0; i < 4; ++i) {
       const char h = s_[pos_++];
       v <<= 4;
-      if (h >= '0' && h <= '9') v |= h - '0';
-      else if (h >= 'a' && h <= 'f') v |= h - 'a' + 10;
-      else if (h >= 'A' && h <= 'F') v |= h - 'A' + 10;
-      else return Error("expected a hex digit in \\u escape");
+      if (h >= '0' && h <= '9')
+        v |= h - '0';
+      else if (h >= 'a' && h <= 'f')
+        v |= h - 'a' + 10;
+      else if (h >= 'A' && h <= 'F')
+        v |= h - 'A' + 10;
+      else
+        return Error("expected a hex digit in \\u escape");
     }
     *out = v;
     return absl::OkStatus();
@@ -189,14 +200,30 @@ class Parser {
       if (pos_ >= s_.size()) return Error("expected an escape character");
       const char e = s_[pos_++];
       switch (e) {
-        case '"': out->push_back('"'); break;
-        case '\\': out->push_back('\\'); break;
-        case '/': out->push_back('/'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
-        case 'n': out->push_back('\n'); break;
-        case 'r': out->push_back('\r'); break;
-        case 't': out->push_back('\t'); break;
+        case '"':
+          out->push_back('"');
+          break;
+        case '\\':
+          out->push_back('\\');
+          break;
+        case '/':
+          out->push_back('/');
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
         case 'u': {
           uint32_t cp;
           if (absl::Status st = Hex4(&cp); !st.ok()) return st;

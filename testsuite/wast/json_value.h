@@ -21,8 +21,8 @@ struct JsonValue {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
   bool boolean = false;
-  std::string text;  // kString: the decoded string; kNumber: the literal as written
-  std::vector<JsonValue> items;                             // kArray
+  std::string text;              // kString: the decoded string; kNumber: the literal as written
+  std::vector<JsonValue> items;  // kArray
   std::vector<std::pair<std::string, JsonValue>> members;  // kObject, in source order
 
   // The member named `key` of an object, or nullptr.

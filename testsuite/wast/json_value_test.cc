@@ -49,7 +49,8 @@ TEST(JsonValueTest, StringEscapes) {
 }
 
 TEST(JsonValueTest, ErrorsCarryLineAndColumn) {
-  EXPECT_THAT(ParseJson("{\n  \"a\": 1,\n  \"b\" 2}").status().message(), HasSubstr("3:7: expected ':'"));
+  EXPECT_THAT(ParseJson("{\n  \"a\": 1,\n  \"b\" 2}").status().message(),
+              HasSubstr("3:7: expected ':'"));
   EXPECT_THAT(ParseJson("[1 2]").status().message(), HasSubstr("1:4: expected ',' or ']'"));
   EXPECT_THAT(ParseJson("[1,]").status().message(), HasSubstr("expected a value"));
   EXPECT_THAT(ParseJson("\"abc").status().message(), HasSubstr("expected closing"));

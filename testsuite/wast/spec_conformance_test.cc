@@ -61,7 +61,8 @@ TEST(SpecConformanceTest, Tier1And2FilesAgainstRatchet) {
   auto manifest = testsuite::CorpusPath("wasm-spec/MANIFEST.tsv");
   ASSERT_TRUE(manifest.ok()) << manifest.status();
   const std::string spec_root = manifest->substr(0, manifest->rfind('/'));
-  const std::set<std::string> expected = ReadExpectedFailures("testsuite/wast/spec_expected_failures.txt");
+  const std::set<std::string> expected =
+      ReadExpectedFailures("testsuite/wast/spec_expected_failures.txt");
   ASSERT_FALSE(expected.empty()) << "expected-failures list not found in runfiles";
 
   std::map<std::string, WastResult> by_tier;
@@ -75,11 +76,12 @@ TEST(SpecConformanceTest, Tier1And2FilesAgainstRatchet) {
     const WastCounts inv = r->by_command["assert_invalid"];
     const WastCounts mal = r->by_command["assert_malformed"];
     const WastCounts mod = r->by_command["module"];
-    std::printf("%-6s %-32s modules %d/%d accepted, assert_invalid %d/%d rejected, "
-                "assert_malformed %d/%d rejected (%d text skipped), %d skipped overall\n",
-                row.tier.c_str(), row.file.c_str(), mod.passed, mod.passed + mod.failed,
-                inv.passed, inv.passed + inv.failed, mal.passed, mal.passed + mal.failed,
-                mal.skipped + inv.skipped, r->total.skipped);
+    std::printf(
+        "%-6s %-32s modules %d/%d accepted, assert_invalid %d/%d rejected, "
+        "assert_malformed %d/%d rejected (%d text skipped), %d skipped overall\n",
+        row.tier.c_str(), row.file.c_str(), mod.passed, mod.passed + mod.failed, inv.passed,
+        inv.passed + inv.failed, mal.passed, mal.passed + mal.failed, mal.skipped + inv.skipped,
+        r->total.skipped);
     for (const WastFailure& f : r->failures) {
       failed_locations.insert(f.location);
       if (expected.count(f.location) == 0) {
@@ -100,17 +102,19 @@ TEST(SpecConformanceTest, Tier1And2FilesAgainstRatchet) {
     const WastCounts mod = r.by_command["module"];
     const int checked = inv.passed + inv.failed + mal.passed + mal.failed;
     const int rejected = inv.passed + mal.passed;
-    std::printf("tier %s: modules %d/%d accepted; assert_invalid %d/%d and assert_malformed %d/%d "
-                "rejected (%.2f%%); %d passed, %d failed, %d skipped\n",
-                tier.c_str(), mod.passed, mod.passed + mod.failed, inv.passed,
-                inv.passed + inv.failed, mal.passed, mal.passed + mal.failed,
-                checked ? 100.0 * rejected / checked : 0.0, r.total.passed, r.total.failed,
-                r.total.skipped);
-    std::printf("tier %s: rejected for the expected reason (class and text): assert_invalid %d/%d, "
-                "assert_malformed %d/%d\n",
-                tier.c_str(), inv.reason_matched, inv.passed, mal.reason_matched, mal.passed);
+    std::printf(
+        "tier %s: modules %d/%d accepted; assert_invalid %d/%d and assert_malformed %d/%d "
+        "rejected (%.2f%%); %d passed, %d failed, %d skipped\n",
+        tier.c_str(), mod.passed, mod.passed + mod.failed, inv.passed, inv.passed + inv.failed,
+        mal.passed, mal.passed + mal.failed, checked ? 100.0 * rejected / checked : 0.0,
+        r.total.passed, r.total.failed, r.total.skipped);
+    std::printf(
+        "tier %s: rejected for the expected reason (class and text): assert_invalid %d/%d, "
+        "assert_malformed %d/%d\n",
+        tier.c_str(), inv.reason_matched, inv.passed, mal.reason_matched, mal.passed);
     EXPECT_GT(checked, 50) << tier;
-    EXPECT_GE(rejected * 100, checked * 99) << tier << ": under 99% of invalid/malformed modules rejected";
+    EXPECT_GE(rejected * 100, checked * 99)
+        << tier << ": under 99% of invalid/malformed modules rejected";
   }
 }
 

@@ -47,7 +47,8 @@ absl::StatusOr<WastResult> RunWastJsonFile(const std::string& json_path) {
   auto text = ReadFile(json_path);
   if (!text.ok()) return text.status();
   auto doc = ParseJson(*text);
-  if (!doc.ok()) return absl::InvalidArgumentError(absl::StrCat(json_path, ":", doc.status().message()));
+  if (!doc.ok())
+    return absl::InvalidArgumentError(absl::StrCat(json_path, ":", doc.status().message()));
   const JsonValue* commands = doc->Find("commands");
   if (commands == nullptr || commands->kind != JsonValue::Kind::kArray) {
     return absl::InvalidArgumentError(absl::StrCat(json_path, ": expected a \"commands\" array"));
@@ -88,7 +89,8 @@ absl::StatusOr<WastResult> RunWastJsonFile(const std::string& json_path) {
           outcome = Outcome::kPass;
           const bool right_class = absl::StrContains(
               s.message(), type == "assert_malformed" ? ": malformed: " : ": invalid: ");
-          if (right_class && absl::StrContains(s.message(), cmd.GetString("text"))) reason_matched = true;
+          if (right_class && absl::StrContains(s.message(), cmd.GetString("text")))
+            reason_matched = true;
         }
       }
     } else if (type == "assert_return" || type == "assert_trap" || type == "assert_exhaustion" ||
@@ -123,7 +125,8 @@ absl::StatusOr<WastResult> RunWastJsonFile(const std::string& json_path) {
   return result;
 }
 
-absl::StatusOr<std::vector<std::string>> CollectWastJsonFiles(const std::vector<std::string>& paths) {
+absl::StatusOr<std::vector<std::string>> CollectWastJsonFiles(
+    const std::vector<std::string>& paths) {
   std::vector<std::string> out;
   for (const std::string& p : paths) {
     std::error_code ec;

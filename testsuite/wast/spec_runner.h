@@ -53,7 +53,8 @@ absl::StatusOr<WastResult> RunWastJsonFile(const std::string& json_path);
 
 // Expands each argument: a .json file stays itself, a directory becomes every .json file below
 // it (sorted). Fails on a path that is neither.
-absl::StatusOr<std::vector<std::string>> CollectWastJsonFiles(const std::vector<std::string>& paths);
+absl::StatusOr<std::vector<std::string>> CollectWastJsonFiles(
+    const std::vector<std::string>& paths);
 
 }  // namespace lathe::wast
 

@@ -29,11 +29,12 @@ class SpecRunnerTest : public ::testing::Test {
 const std::string kEmptyModule("\0asm\x01\0\0\0", 8);
 const std::string kBadVersion("\0asm\x02\0\0\0", 8);
 // One function [] -> [i32] whose body is `end` only: invalid (missing result).
-const std::string kInvalidModule("\0asm\x01\0\0\0"
-                                 "\x01\x05\x01\x60\x00\x01\x7f"
-                                 "\x03\x02\x01\x00"
-                                 "\x0a\x04\x01\x02\x00\x0b",
-                                 8 + 7 + 4 + 6);
+const std::string kInvalidModule(
+    "\0asm\x01\0\0\0"
+    "\x01\x05\x01\x60\x00\x01\x7f"
+    "\x03\x02\x01\x00"
+    "\x0a\x04\x01\x02\x00\x0b",
+    8 + 7 + 4 + 6);
 
 TEST_F(SpecRunnerTest, ChecksWhatItCanAndSkipsTheRest) {
   Write("t.0.wasm", kEmptyModule);
@@ -77,7 +78,8 @@ TEST_F(SpecRunnerTest, UnreadableOrBrokenFilesAreErrors) {
   Write("broken.json", "{\"commands\": [");
   EXPECT_THAT(RunWastJsonFile(dir_ + "/broken.json").status().message(), HasSubstr("expected"));
   Write("shape.json", "{\"commands\": 3}");
-  EXPECT_THAT(RunWastJsonFile(dir_ + "/shape.json").status().message(), HasSubstr("\"commands\" array"));
+  EXPECT_THAT(RunWastJsonFile(dir_ + "/shape.json").status().message(),
+              HasSubstr("\"commands\" array"));
 }
 
 TEST_F(SpecRunnerTest, CollectsJsonFilesFromDirectories) {

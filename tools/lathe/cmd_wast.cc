@@ -10,8 +10,9 @@ namespace lathe::tool {
 
 int RunWast(const std::vector<std::string>& args) {
   if (args.empty()) {
-    std::fprintf(stderr, "lathe wast: expected at least one FILE.json or directory\n"
-                         "usage: lathe wast FILE.json|DIR...\n");
+    std::fprintf(stderr,
+                 "lathe wast: expected at least one FILE.json or directory\n"
+                 "usage: lathe wast FILE.json|DIR...\n");
     return 2;
   }
   auto files = wast::CollectWastJsonFiles(args);
@@ -29,7 +30,8 @@ int RunWast(const std::vector<std::string>& args) {
       continue;
     }
     for (const wast::WastFailure& fail : r->failures) {
-      std::printf("%s: %s: %s\n", fail.location.c_str(), fail.command.c_str(), fail.message.c_str());
+      std::printf("%s: %s: %s\n", fail.location.c_str(), fail.command.c_str(),
+                  fail.message.c_str());
     }
     total.Add(*r);
   }
