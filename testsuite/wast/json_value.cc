@@ -225,12 +225,12 @@ class Parser {
           out->push_back('\t');
           break;
         case 'u': {
-          uint32_t cp;
+          uint32_t cp = 0;
           if (absl::Status st = Hex4(&cp); !st.ok()) return st;
           if (cp >= 0xD800 && cp <= 0xDBFF && s_.substr(pos_, 2) == "\\u") {
             const size_t save = pos_;
             pos_ += 2;
-            uint32_t lo;
+            uint32_t lo = 0;
             if (absl::Status st = Hex4(&lo); !st.ok()) return st;
             if (lo >= 0xDC00 && lo <= 0xDFFF) {
               cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
