@@ -1,5 +1,6 @@
 #include "frontend/function_builder.h"
 
+#include <cstring>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -349,6 +350,85 @@ Value FunctionBuilder::Select(Value c, Value x, Value y) {
   d.opcode = ir::Opcode::kSelect;
   Inst i = Emit(d, {c, x, y}, {});
   return i.valid() ? f_->dfg.first_result(i) : Value();
+}
+
+Value FunctionBuilder::F32const(float v) {
+  ir::InstData d;
+  d.opcode = ir::Opcode::kF32const;
+  uint32_t bits;
+  std::memcpy(&bits, &v, 4);
+  d.imm = bits;
+  Inst i = Emit(d, {}, {});
+  return i.valid() ? f_->dfg.first_result(i) : Value();
+}
+
+Value FunctionBuilder::F64const(double v) {
+  ir::InstData d;
+  d.opcode = ir::Opcode::kF64const;
+  uint64_t bits;
+  std::memcpy(&bits, &v, 8);
+  d.imm = static_cast<int64_t>(bits);
+  Inst i = Emit(d, {}, {});
+  return i.valid() ? f_->dfg.first_result(i) : Value();
+}
+
+Value FunctionBuilder::Load(Type t, ir::MemFlags flags, Value addr, int32_t offset) {
+  ir::InstData d;
+  d.opcode = ir::Opcode::kLoad;
+  d.ctrl_type = t;
+  d.flags = flags;
+  d.imm = offset;
+  Inst i = Emit(d, {addr}, {});
+  return i.valid() ? f_->dfg.first_result(i) : Value();
+}
+
+void FunctionBuilder::Store(ir::MemFlags flags, Value x, Value addr, int32_t offset) {
+  ir::InstData d;
+  d.opcode = ir::Opcode::kStore;
+  d.flags = flags;
+  d.imm = offset;
+  Emit(d, {x, addr}, {});
+}
+
+Value FunctionBuilder::StackAddr(Type pointer, ir::StackSlot slot, int32_t offset) {
+  if (!slot.valid() || slot.index() >= f_->stack_slots.size()) {
+    Fail("StackAddr: invalid stack slot");
+    return Value();
+  }
+  ir::InstData d;
+  d.opcode = ir::Opcode::kStackAddr;
+  d.ctrl_type = pointer;
+  d.entity = slot.index();
+  d.imm = offset;
+  Inst i = Emit(d, {}, {});
+  return i.valid() ? f_->dfg.first_result(i) : Value();
+}
+
+absl::Span<const Value> FunctionBuilder::Call(ir::FuncRef callee, absl::Span<const Value> args) {
+  if (!callee.valid() || callee.index() >= f_->ext_funcs.size() || !f_->ext_funcs[callee.index()].declared) {
+    Fail("Call: invalid function reference");
+    return {};
+  }
+  ir::InstData d;
+  d.opcode = ir::Opcode::kCall;
+  d.entity = callee.index();
+  Inst i = Emit(d, args, {});
+  return i.valid() ? f_->dfg.results(i) : absl::Span<const Value>();
+}
+
+absl::Span<const Value> FunctionBuilder::CallIndirect(ir::SigRef sig, Value callee, absl::Span<const Value> args) {
+  if (!sig.valid() || sig.index() >= f_->signatures.size()) {
+    Fail("CallIndirect: invalid signature reference");
+    return {};
+  }
+  ir::InstData d;
+  d.opcode = ir::Opcode::kCallIndirect;
+  d.entity = sig.index();
+  std::vector<Value> all;
+  all.push_back(callee);
+  all.insert(all.end(), args.begin(), args.end());
+  Inst i = Emit(d, all, {});
+  return i.valid() ? f_->dfg.results(i) : absl::Span<const Value>();
 }
 
 void FunctionBuilder::Jump(Block target, absl::Span<const Value> args) {
