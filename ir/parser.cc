@@ -502,6 +502,7 @@ absl::Status Parser::ParseImm64(int64_t* v) {
 
 absl::Status Parser::ParseOffset(int64_t* off) {
   *off = 0;
+  if (At(Tok::kPlus) || At(Tok::kMinus)) return Error("expected a number right after the offset's sign");
   if (At(Tok::kNumber) && (Peek().text[0] == '+' || Peek().text[0] == '-')) {
     uint64_t u;
     bool neg = false;
