@@ -253,6 +253,48 @@ Inst FunctionBuilder::Emit(ir::InstData d, absl::Span<const Value> args, absl::S
       return Inst();
     }
   }
+  // Shape checks, so that a malformed request is an error here rather than a broken function.
+  const size_t fixed = std::char_traits<char>::length(info.operands);
+  const bool variadic = info.format == ir::Format::kMultiAry || (info.flags & ir::kCall) != 0 ||
+                        info.format == ir::Format::kTryCall || info.format == ir::Format::kTryCallIndirect;
+  if (args.size() < fixed || (!variadic && args.size() != fixed)) {
+    Fail(absl::StrCat(info.name, ": expected ", fixed, " operands, got ", args.size()));
+    return Inst();
+  }
+  size_t want_targets = 0;
+  switch (info.format) {
+    case ir::Format::kJump: want_targets = 1; break;
+    case ir::Format::kBrif: want_targets = 2; break;
+    default: break;
+  }
+  const bool many_targets = info.format == ir::Format::kBranchTable;
+  if ((many_targets && targets.empty()) || (!many_targets && targets.size() != want_targets)) {
+    Fail(absl::StrCat(info.name, ": wrong number of branch targets (", targets.size(), ")"));
+    return Inst();
+  }
+  if (info.format == ir::Format::kTryCall || info.format == ir::Format::kTryCallIndirect) {
+    Fail(absl::StrCat(info.name, ": not supported by FunctionBuilder::Emit yet"));
+    return Inst();
+  }
+  if (info.format == ir::Format::kCall || info.format == ir::Format::kFuncAddr) {
+    if (d.entity >= f_->ext_funcs.size() || !f_->ext_funcs[d.entity].declared ||
+        f_->ext_funcs[d.entity].signature.index() >= f_->signatures.size()) {
+      Fail(absl::StrCat(info.name, ": invalid function reference"));
+      return Inst();
+    }
+  }
+  if (info.format == ir::Format::kCallIndirect && d.entity >= f_->signatures.size()) {
+    Fail(absl::StrCat(info.name, ": invalid signature reference"));
+    return Inst();
+  }
+  if ((info.format == ir::Format::kStackAddr && d.entity >= f_->stack_slots.size()) ||
+      (info.format == ir::Format::kUnaryGlobalValue && d.entity >= f_->global_values.size()) ||
+      (info.format == ir::Format::kUnaryConst && d.entity >= f_->constants.size()) ||
+      (info.format == ir::Format::kDynamicStackAddr && d.entity >= f_->dynamic_stack_slots.size()) ||
+      (info.format == ir::Format::kShuffle && static_cast<uint64_t>(d.imm) >= f_->immediates.size())) {
+    Fail(absl::StrCat(info.name, ": invalid entity reference"));
+    return Inst();
+  }
   if (info.ctrl >= 0 && !d.ctrl_type.valid()) {
     if (static_cast<size_t>(info.ctrl) >= args.size()) {
       Fail(absl::StrCat(info.name, ": missing operands"));

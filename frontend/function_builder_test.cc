@@ -398,6 +398,33 @@ TEST(FunctionBuilder, EmittingAfterATerminatorIsAnError) {
   EXPECT_NE(s.message().find("already ends in a terminator"), std::string::npos) << s;
 }
 
+TEST(FunctionBuilder, MalformedEmitRequestsAreErrors) {
+  ir::Function f = MakeFunction("bad", {kI32}, {});
+  FunctionBuilder b(&f);
+  Block entry = b.CreateBlock(), other = b.CreateBlock();
+  b.AppendEntryParams(entry);
+  b.SwitchToBlock(entry);
+  b.SealBlock(entry);
+  ir::InstData brif;
+  brif.opcode = Opcode::kBrif;
+  FunctionBuilder::Target t{other, {}};
+  EXPECT_FALSE(b.Emit(brif, {f.dfg.block_params(entry)[0]}, {t}).valid());  // one target, not two
+  absl::Status s = b.Finalize();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("wrong number of branch targets"), std::string::npos) << s;
+
+  ir::Function g = MakeFunction("bad2", {}, {});
+  FunctionBuilder c(&g);
+  Block e2 = c.CreateBlock();
+  c.SwitchToBlock(e2);
+  c.SealBlock(e2);
+  ir::InstData call;
+  call.opcode = Opcode::kCall;
+  call.entity = 5;  // no such function
+  EXPECT_FALSE(c.Emit(call, {}, {}).valid());
+  EXPECT_NE(c.Finalize().message().find("invalid function reference"), std::string::npos);
+}
+
 TEST(FunctionBuilder, UnsealedBlockIsReported) {
   ir::Function f = MakeFunction("bad", {}, {});
   FunctionBuilder b(&f);
