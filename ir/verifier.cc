@@ -465,7 +465,8 @@ void Verifier::CheckMemory(Inst i) {
     case Format::kAtomicCas: addr = 0; break;
     default: break;
   }
-  if (addr >= 0 && opts_.pointer_type.valid() && static_cast<size_t>(addr) < args.size() &&
+  if (addr >= 0 && opts_.pointer_type.valid() && opts_.check_address_width &&
+      static_cast<size_t>(addr) < args.size() &&
       f_.dfg.value_valid(args[addr])) {
     Type t = f_.dfg.value_type(args[addr]);
     if (t != opts_.pointer_type) {

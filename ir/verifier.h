@@ -17,9 +17,11 @@
 namespace lathe::ir {
 
 struct VerifierOptions {
-  // The target's pointer type; when invalid, address operands are not width-checked and
-  // global values use i64.
+  // The target's pointer type (the type of vmctx and symbol global values and of exception
+  // payloads); when invalid, i64 is assumed and address operands are not width-checked.
   Type pointer_type;
+  // With a valid pointer_type: require load/store/atomic addresses to have that type.
+  bool check_address_width = true;
 };
 
 struct VerifierError {

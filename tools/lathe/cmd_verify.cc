@@ -1,7 +1,8 @@
 // `lathe verify FILE...`: parses each .clif file and runs the IR verifier on every function.
 // Errors print as FILE:LINE: function %name: inst (text): message. Exit 1 if any file fails to
-// parse or any function has a verifier error. With a `target` header naming a 32-bit target,
-// addresses are checked against a 32-bit pointer type (64-bit for other targets).
+// parse or any function has a verifier error. The first `target` header sets the pointer type
+// (i32 for 32-bit targets, else i64); files with `test verifier` or `test compile` also have
+// their load/store addresses checked against it.
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -36,11 +37,17 @@ int RunVerify(const std::vector<std::string>& args) {
       continue;
     }
     ir::VerifierOptions opts;
+    bool compiled = false;  // interpreted-only tests keep their host-width addresses
     for (const ir::HeaderLine& h : file->headers) {
       if (h.kind == ir::HeaderLine::kTarget && !h.words.empty() && !opts.pointer_type.valid()) {
         opts.pointer_type = h.words[0].find("32") != std::string::npos ? ir::kI32 : ir::kI64;
       }
+      if (h.kind == ir::HeaderLine::kTest && !h.words.empty() &&
+          (h.words[0] == "verifier" || h.words[0] == "compile")) {
+        compiled = true;
+      }
     }
+    opts.check_address_width = compiled;
     for (const ir::ParsedFunction& pf : file->functions) {
       const ir::Function& f = *pf.function;
       for (const ir::VerifierError& e : ir::Verify(f, opts)) {
