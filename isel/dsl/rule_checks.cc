@@ -25,24 +25,43 @@ Tests ConstantTests(const TermMatcher& m, const LoweredRule& r) {
   return tests;
 }
 
-// Finds rules of `group` that some other rule of the group cannot be told apart from by a constant
-// test, by splitting the group on one tested binding at a time with an explicit worklist. Returns
-// (a, b) pairs, each rule b at most once.
+// True if some binding is compared with different constants by the two rules.
+bool Conflict(const Tests& a, const Tests& b) {
+  const Tests& small = a.size() <= b.size() ? a : b;
+  const Tests& large = a.size() <= b.size() ? b : a;
+  for (const auto& [binding, value] : small) {
+    auto it = large.find(binding);
+    if (it != large.end() && it->second != value) return true;
+  }
+  return false;
+}
+
+// Finds rules of `group` that another rule of the group cannot be told apart from by a constant
+// test. Returns (a, b) pairs with a < b, each rule b at most once.
+//
+// Works on parts of the group with an explicit worklist: a part is split on the binding most of
+// its rules test; rules testing it go to one sub-part per value (rules in different sub-parts are
+// disjoint), rules not testing it form their own sub-part and are compared pairwise with the rest.
+// Every pair of rules is thus examined at most once: no exponential splitting, O(n^2) at worst and
+// near-linear when rules differ in a shared opcode-like test.
 std::vector<std::pair<int, int>> OverlappingPairs(const std::vector<Tests>& tests,
                                                   const std::vector<int>& group) {
   struct Part {
     std::vector<int> rules;
-    absl::flat_hash_set<int> split;  // bindings already split on
+    absl::flat_hash_set<int> split;  // bindings every rule of the part tests with the same value
   };
   absl::flat_hash_set<int> reported;
   std::vector<std::pair<int, int>> out;
+  auto report = [&](int a, int b) {
+    if (a > b) std::swap(a, b);
+    if (reported.insert(b).second) out.push_back({a, b});
+  };
   std::vector<Part> work;
   work.push_back(Part{group, {}});
   while (!work.empty()) {
     Part part = std::move(work.back());
     work.pop_back();
     if (part.rules.size() < 2) continue;
-    // The binding tested by the most rules of this part, not yet split on.
     absl::flat_hash_map<int, int> count;
     for (int r : part.rules) {
       for (const auto& [b, v] : tests[r]) {
@@ -54,31 +73,31 @@ std::vector<std::pair<int, int>> OverlappingPairs(const std::vector<Tests>& test
       if (c > best_count || (c == best_count && b < best)) best = b, best_count = c;
     }
     if (best < 0) {
-      // Every pair in this part overlaps. Report each rule once, against the part's first rule,
-      // so that n copies of one rule give n - 1 diagnostics, not n^2 / 2.
-      for (size_t j = 1; j < part.rules.size(); ++j) {
-        if (reported.insert(part.rules[j]).second) out.push_back({part.rules[0], part.rules[j]});
-      }
+      // No test left to tell these rules apart: every pair overlaps. Report each rule once.
+      for (size_t j = 1; j < part.rules.size(); ++j) report(part.rules[0], part.rules[j]);
       continue;
     }
-    std::map<int64_t, std::vector<int>> by_value;
+    std::map<std::pair<bool, int64_t>, std::vector<int>> by_value;
     std::vector<int> untested;
     for (int r : part.rules) {
       auto it = tests[r].find(best);
       if (it == tests[r].end()) {
         untested.push_back(r);
       } else {
-        by_value[it->second.second].push_back(r);
+        by_value[it->second].push_back(r);
       }
     }
-    part.split.insert(best);
-    if (by_value.empty()) by_value[0] = {};
-    for (auto& [value, rules] : by_value) {
-      Part sub{std::move(rules), part.split};
-      sub.rules.insert(sub.rules.end(), untested.begin(), untested.end());
-      std::sort(sub.rules.begin(), sub.rules.end());
-      work.push_back(std::move(sub));
+    for (int u : untested) {
+      for (const auto& [value, rules] : by_value) {
+        for (int t : rules) {
+          if (!Conflict(tests[u], tests[t])) report(u, t);
+        }
+      }
     }
+    absl::flat_hash_set<int> split = part.split;
+    split.insert(best);
+    for (auto& [value, rules] : by_value) work.push_back(Part{std::move(rules), split});
+    work.push_back(Part{std::move(untested), part.split});
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -1,6 +1,7 @@
 #include "isel/dsl/sema.h"
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 #include <string>
 #include <utility>
