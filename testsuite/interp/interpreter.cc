@@ -30,7 +30,17 @@ void SwapBytes(uint8_t* p, uint32_t size, uint32_t lane_bytes) {
 
 }  // namespace
 
-Interpreter::Interpreter(std::vector<const ir::Function*> functions) : functions_(std::move(functions)) {}
+Interpreter::Interpreter(std::vector<const ir::Function*> functions) : functions_(std::move(functions)) {
+  for (int i = 0; i < ir::kNumOpcodes; ++i) {
+    const ir::OpcodeInfo& info = ir::Info(static_cast<Opcode>(i));
+    Shape& sh = shape_[static_cast<size_t>(i)];
+    sh.args = static_cast<uint8_t>(std::strlen(info.operands));
+    sh.results = static_cast<uint8_t>(std::strlen(info.results));
+    sh.blocks = info.format == ir::Format::kJump ? 1 : info.format == ir::Format::kBrif ? 2
+              : info.format == ir::Format::kBranchTable ? 1 : info.format == ir::Format::kTryCall ||
+                info.format == ir::Format::kTryCallIndirect ? 1 : 0;
+  }
+}
 
 const ir::Function* Interpreter::Find(std::string_view name) const {
   for (const ir::Function* f : functions_) {
@@ -99,7 +109,7 @@ absl::Status Interpreter::PushFrame(uint32_t func, absl::Span<const u128> args, 
   }
   for (size_t i = 0; i < params.size(); ++i) {
     Type t = f.dfg.value_type(params[i]);
-    fr.regs[params[i].index()] = t.valid() && t.bits_total() < 128 ? MaskBits(args[i], t.bits_total()) : args[i];
+    fr.regs[params[i].index()] = t.valid() && TotalBits(t) < 128 ? MaskBits(args[i], TotalBits(t)) : args[i];
   }
   fr.inst = f.layout.first_inst(entry);
   frames_.push_back(std::move(fr));
@@ -112,13 +122,17 @@ absl::Status Interpreter::EnterBlock(Frame& fr, uint32_t block_call, absl::Span<
   absl::Span<const ir::BlockArg> bargs = f.dfg.block_call_args(block_call);
   absl::Span<const ir::Value> params = f.dfg.block_params(bc.block);
   if (bargs.size() != params.size()) return absl::InvalidArgumentError("branch argument count mismatch");
+  if (!f.layout.IsBlockInserted(bc.block)) return absl::InvalidArgumentError("branch to a block not in the layout");
   // All arguments are read before any parameter is written (parallel assignment).
   Args vals;
   for (const ir::BlockArg& ba : bargs) {
     switch (ba.kind()) {
-      case ir::BlockArg::kValue:
-        vals.push_back(fr.regs[f.dfg.Resolve(ba.value()).index()]);
+      case ir::BlockArg::kValue: {
+        ir::Value v = f.dfg.Resolve(ba.value());
+        if (!v.valid() || v.index() >= fr.regs.size()) return absl::InvalidArgumentError("branch argument is not a valid value");
+        vals.push_back(fr.regs[v.index()]);
         break;
+      }
       case ir::BlockArg::kTryCallRet:
         if (ba.index() >= rets.size()) return absl::InvalidArgumentError("ret index out of range");
         vals.push_back(rets[ba.index()]);
@@ -178,8 +192,23 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
     const Opcode op = d.opcode;
     absl::Span<const ir::Value> arg_values = dfg.args(inst);
     args.clear();
-    for (ir::Value v : arg_values) args.push_back(fr->regs[dfg.Resolve(v).index()]);
+    for (ir::Value v : arg_values) {
+      if (v.index() < fr->regs.size() && dfg.value(v).kind != ir::ValueData::kAlias) {
+        args.push_back(fr->regs[v.index()]);
+        continue;
+      }
+      ir::Value r = dfg.Resolve(v);
+      if (!r.valid() || r.index() >= fr->regs.size()) return Error(*fr, inst, "operand is not a valid value");
+      args.push_back(fr->regs[r.index()]);
+    }
     absl::Span<const ir::Value> res_values = dfg.results(inst);
+    // The interpreter expects verified IR; these cheap checks turn unverified shapes into
+    // errors instead of out-of-range reads.
+    if (arg_values.size() < shape_[static_cast<size_t>(op)].args ||
+        res_values.size() < shape_[static_cast<size_t>(op)].results ||
+        dfg.block_calls(inst).size() < shape_[static_cast<size_t>(op)].blocks) {
+      return Error(*fr, inst, "malformed instruction (run the verifier first)");
+    }
     auto trap = [&](uint8_t code) {
       out->trapped = true;
       out->trap = ir::TrapCode(code);
@@ -189,7 +218,7 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
     auto set_result = [&](size_t i, u128 v) {
       Type t = dfg.value_type(res_values[i]);
       if (t.is_dynamic()) t = t.dynamic_base();
-      fr->regs[res_values[i].index()] = t.bits_total() < 128 ? MaskBits(v, t.bits_total()) : v;
+      fr->regs[res_values[i].index()] = TotalBits(t) < 128 ? MaskBits(v, TotalBits(t)) : v;
     };
 
     // Calls, returns and control flow.
@@ -201,7 +230,7 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
       }
       case Opcode::kBrif: {
         Type ct = dfg.value_type(arg_values[0]);
-        bool taken = MaskBits(args[0], ct.bits_total()) != 0;
+        bool taken = MaskBits(args[0], TotalBits(ct)) != 0;
         absl::Status s = EnterBlock(*fr, dfg.block_calls(inst)[taken ? 0 : 1], {});
         if (!s.ok()) return s;
         continue;
@@ -282,7 +311,7 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
         if (cres.size() != rets.size()) return Error(*fr, call, "callee returned a different number of values");
         for (size_t i = 0; i < cres.size(); ++i) {
           Type t = cf.dfg.value_type(cres[i]);
-          fr->regs[cres[i].index()] = t.bits_total() < 128 ? MaskBits(rets[i], t.bits_total()) : rets[i];
+          fr->regs[cres[i].index()] = TotalBits(t) < 128 ? MaskBits(rets[i], TotalBits(t)) : rets[i];
         }
         fr->inst = cf.layout.next_inst(call);
         continue;
@@ -297,15 +326,15 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
       case Opcode::kTrapz:
       case Opcode::kTrapnz: {
         Type ct = dfg.value_type(arg_values[0]);
-        bool nz = MaskBits(args[0], ct.bits_total()) != 0;
+        bool nz = MaskBits(args[0], TotalBits(ct)) != 0;
         if (nz == (op == Opcode::kTrapnz)) return trap(d.trap.code());
         next();
         continue;
       }
       case Opcode::kUaddOverflowTrap: {
         Type t = dfg.value_type(res_values[0]);
-        u128 s = MaskBits(args[0] + args[1], t.bits_total());
-        if (s < MaskBits(args[0], t.bits_total())) return trap(d.trap.code());
+        u128 s = MaskBits(args[0] + args[1], TotalBits(t));
+        if (s < MaskBits(args[0], TotalBits(t))) return trap(d.trap.code());
         set_result(0, s);
         next();
         continue;
@@ -342,8 +371,8 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
       case Opcode::kSload8x8: case Opcode::kUload16x4: case Opcode::kSload16x4: case Opcode::kUload32x2:
       case Opcode::kSload32x2: case Opcode::kAtomicLoad: {
         Type rt = dfg.value_type(res_values[0]);
-        if (rt.is_dynamic() || rt.bits_total() > 128) return Error(*fr, inst, "load of an unsupported type");
-        uint32_t size = rt.bytes(), lane_bytes = rt.lane_bits() / 8;
+        if (rt.is_dynamic() || TotalBits(rt) > 128) return Error(*fr, inst, "load of an unsupported type");
+        uint32_t size = (TotalBits(rt) / 8), lane_bytes = LaneBits(rt) / 8;
         bool sign = false;
         uint32_t widen = 0;  // lane width of the loaded narrow vector, when widening
         switch (op) {
@@ -371,7 +400,7 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
         std::memcpy(&raw, buf, size);
         u128 v = raw;
         if (widen != 0) {
-          uint32_t ow = rt.lane_bits();
+          uint32_t ow = LaneBits(rt);
           v = 0;
           for (uint32_t i = 0; i < rt.lane_count(); ++i) {
             u128 x = GetLane(raw, widen, i);
@@ -387,9 +416,9 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
       case Opcode::kStore: case Opcode::kIstore8: case Opcode::kIstore16: case Opcode::kIstore32:
       case Opcode::kAtomicStore: {
         Type vt = dfg.value_type(arg_values[0]);
-        if (vt.is_dynamic() || vt.bits_total() > 128) return Error(*fr, inst, "store of an unsupported type");
-        uint32_t size = op == Opcode::kIstore8 ? 1 : op == Opcode::kIstore16 ? 2 : op == Opcode::kIstore32 ? 4 : vt.bytes();
-        uint32_t lane_bytes = std::min<uint32_t>(size, std::max<uint32_t>(vt.lane_bits() / 8, 1));
+        if (vt.is_dynamic() || TotalBits(vt) > 128) return Error(*fr, inst, "store of an unsupported type");
+        uint32_t size = op == Opcode::kIstore8 ? 1 : op == Opcode::kIstore16 ? 2 : op == Opcode::kIstore32 ? 4 : (TotalBits(vt) / 8);
+        uint32_t lane_bytes = std::min<uint32_t>(size, std::max<uint32_t>(LaneBits(vt) / 8, 1));
         uint64_t addr = static_cast<uint64_t>(args[1]) + static_cast<uint64_t>(op == Opcode::kAtomicStore ? 0 : d.imm);
         uint8_t buf[16];
         u128 v = args[0];
@@ -404,7 +433,7 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
       case Opcode::kAtomicRmw:
       case Opcode::kAtomicCas: {
         Type t = dfg.value_type(res_values[0]);
-        uint32_t size = t.bytes(), w = t.bits_total();
+        uint32_t size = (TotalBits(t) / 8), w = TotalBits(t);
         uint64_t addr = static_cast<uint64_t>(args[0]);
         uint8_t buf[16] = {0};
         uint8_t trap_code = d.flags.trap.valid() ? d.flags.trap.code() : ir::TrapCode::kHeapOutOfBounds;
@@ -446,14 +475,7 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
         break;
     }
 
-    const ir::OpcodeInfo& info = ir::Info(op);
-    if ((info.flags & (ir::kLoad | ir::kStore | ir::kCall | ir::kBranch | ir::kSide)) != 0 ||
-        info.format == ir::Format::kUnaryGlobalValue || info.format == ir::Format::kStackAddr ||
-        info.format == ir::Format::kDynamicStackAddr) {
-      if (op != Opcode::kDebugtrap) {
-        return Error(*fr, inst, absl::StrCat("opcode '", info.name, "' is not implemented by the interpreter"));
-      }
-    }
+    // Opcodes with effects not handled above fall through to EvalPure's "not implemented".
     if (res_values.size() > 4 || arg_values.size() > 8) return Error(*fr, inst, "too many operands");
     // Dynamic vectors run with a scale of 1: each is its base fixed vector, the value that
     // `dyn_scale_target_const` = 1 gives (a valid choice of target scale).
