@@ -5,10 +5,10 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
-#include "ir/atomic_rmw_op.h"
 #include "ir/opcode.h"
 #include "ir/printer.h"
 #include "testsuite/interp/libcalls.h"
+#include "testsuite/interp/memory_ops.h"
 #include "testsuite/interp/pure_ops.h"
 
 namespace lathe::interp {
@@ -22,11 +22,6 @@ using ir::Type;
 constexpr uint64_t kFuncAddrBase = 0x7f000000;
 
 using Args = absl::InlinedVector<u128, 8>;
-
-// Reverses the bytes of each `lane_bytes` group (big-endian memory order).
-void SwapBytes(uint8_t* p, uint32_t size, uint32_t lane_bytes) {
-  for (uint32_t off = 0; off + lane_bytes <= size; off += lane_bytes) std::reverse(p + off, p + off + lane_bytes);
-}
 
 }  // namespace
 
@@ -369,105 +364,22 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
       case Opcode::kLoad: case Opcode::kUload8: case Opcode::kSload8: case Opcode::kUload16:
       case Opcode::kSload16: case Opcode::kUload32: case Opcode::kSload32: case Opcode::kUload8x8:
       case Opcode::kSload8x8: case Opcode::kUload16x4: case Opcode::kSload16x4: case Opcode::kUload32x2:
-      case Opcode::kSload32x2: case Opcode::kAtomicLoad: {
-        Type rt = dfg.value_type(res_values[0]);
-        if (rt.is_dynamic() || TotalBits(rt) > 128) return Error(*fr, inst, "load of an unsupported type");
-        uint32_t size = (TotalBits(rt) / 8), lane_bytes = LaneBits(rt) / 8;
-        bool sign = false;
-        uint32_t widen = 0;  // lane width of the loaded narrow vector, when widening
-        switch (op) {
-          case Opcode::kUload8: size = lane_bytes = 1; break;
-          case Opcode::kSload8: size = lane_bytes = 1; sign = true; break;
-          case Opcode::kUload16: size = lane_bytes = 2; break;
-          case Opcode::kSload16: size = lane_bytes = 2; sign = true; break;
-          case Opcode::kUload32: size = lane_bytes = 4; break;
-          case Opcode::kSload32: size = lane_bytes = 4; sign = true; break;
-          case Opcode::kUload8x8: size = 8; widen = 8; lane_bytes = 1; break;
-          case Opcode::kSload8x8: size = 8; widen = 8; lane_bytes = 1; sign = true; break;
-          case Opcode::kUload16x4: size = 8; widen = 16; lane_bytes = 2; break;
-          case Opcode::kSload16x4: size = 8; widen = 16; lane_bytes = 2; sign = true; break;
-          case Opcode::kUload32x2: size = 8; widen = 32; lane_bytes = 4; break;
-          case Opcode::kSload32x2: size = 8; widen = 32; lane_bytes = 4; sign = true; break;
-          default: break;
-        }
-        uint64_t addr = static_cast<uint64_t>(args[0]) + static_cast<uint64_t>(op == Opcode::kAtomicLoad ? 0 : d.imm);
-        uint8_t buf[16] = {0};
-        if (!memory_.Load(addr, size, buf)) {
-          return trap(d.flags.trap.valid() ? d.flags.trap.code() : ir::TrapCode::kHeapOutOfBounds);
-        }
-        if (d.flags.has(ir::MemFlags::kBig)) SwapBytes(buf, size, std::max<uint32_t>(lane_bytes, 1));
-        u128 raw = 0;
-        std::memcpy(&raw, buf, size);
-        u128 v = raw;
-        if (widen != 0) {
-          uint32_t ow = LaneBits(rt);
-          v = 0;
-          for (uint32_t i = 0; i < rt.lane_count(); ++i) {
-            u128 x = GetLane(raw, widen, i);
-            v = SetLane(v, ow, i, sign ? static_cast<u128>(SignExtend(x, widen)) : x);
-          }
-        } else if (sign) {
-          v = static_cast<u128>(SignExtend(raw, size * 8));
-        }
-        set_result(0, v);
-        next();
-        continue;
-      }
+      case Opcode::kSload32x2: case Opcode::kAtomicLoad:
       case Opcode::kStore: case Opcode::kIstore8: case Opcode::kIstore16: case Opcode::kIstore32:
-      case Opcode::kAtomicStore: {
-        Type vt = dfg.value_type(arg_values[0]);
-        if (vt.is_dynamic() || TotalBits(vt) > 128) return Error(*fr, inst, "store of an unsupported type");
-        uint32_t size = op == Opcode::kIstore8 ? 1 : op == Opcode::kIstore16 ? 2 : op == Opcode::kIstore32 ? 4 : (TotalBits(vt) / 8);
-        uint32_t lane_bytes = std::min<uint32_t>(size, std::max<uint32_t>(LaneBits(vt) / 8, 1));
-        uint64_t addr = static_cast<uint64_t>(args[1]) + static_cast<uint64_t>(op == Opcode::kAtomicStore ? 0 : d.imm);
-        uint8_t buf[16];
-        u128 v = args[0];
-        std::memcpy(buf, &v, 16);
-        if (d.flags.has(ir::MemFlags::kBig)) SwapBytes(buf, size, lane_bytes);
-        if (!memory_.Store(addr, size, buf)) {
-          return trap(d.flags.trap.valid() ? d.flags.trap.code() : ir::TrapCode::kHeapOutOfBounds);
-        }
-        next();
-        continue;
-      }
-      case Opcode::kAtomicRmw:
-      case Opcode::kAtomicCas: {
-        Type t = dfg.value_type(res_values[0]);
-        uint32_t size = (TotalBits(t) / 8), w = TotalBits(t);
-        uint64_t addr = static_cast<uint64_t>(args[0]);
-        uint8_t buf[16] = {0};
-        uint8_t trap_code = d.flags.trap.valid() ? d.flags.trap.code() : ir::TrapCode::kHeapOutOfBounds;
-        if (addr % size != 0) return trap(trap_code);  // atomics require natural alignment
-        if (!memory_.Load(addr, size, buf)) return trap(trap_code);
-        bool big = d.flags.has(ir::MemFlags::kBig);
-        if (big) SwapBytes(buf, size, size);
-        u128 old = 0;
-        std::memcpy(&old, buf, size);
-        u128 nv;
-        if (op == Opcode::kAtomicCas) {
-          nv = old == MaskBits(args[1], w) ? args[2] : old;
+      case Opcode::kAtomicStore:
+      case Opcode::kAtomicRmw: case Opcode::kAtomicCas: {
+        const uint16_t flags = ir::Info(op).flags;
+        MemResult m;
+        if (op == Opcode::kAtomicRmw || op == Opcode::kAtomicCas) {
+          m = ExecAtomic(d, args, dfg.value_type(res_values[0]), memory_);
+        } else if (flags & ir::kStore) {
+          m = ExecStore(d, args[0], dfg.value_type(arg_values[0]), args[1], memory_);
         } else {
-          u128 x = MaskBits(args[1], w);
-          switch (static_cast<ir::AtomicRmwOp>(d.cond)) {
-            case ir::AtomicRmwOp::kAdd: nv = old + x; break;
-            case ir::AtomicRmwOp::kSub: nv = old - x; break;
-            case ir::AtomicRmwOp::kAnd: nv = old & x; break;
-            case ir::AtomicRmwOp::kNand: nv = ~(old & x); break;
-            case ir::AtomicRmwOp::kOr: nv = old | x; break;
-            case ir::AtomicRmwOp::kXor: nv = old ^ x; break;
-            case ir::AtomicRmwOp::kXchg: nv = x; break;
-            case ir::AtomicRmwOp::kUmin: nv = std::min(old, x); break;
-            case ir::AtomicRmwOp::kUmax: nv = std::max(old, x); break;
-            case ir::AtomicRmwOp::kSmin: nv = SignExtend(old, w) < SignExtend(x, w) ? old : x; break;
-            case ir::AtomicRmwOp::kSmax: nv = SignExtend(old, w) > SignExtend(x, w) ? old : x; break;
-            default: return Error(*fr, inst, "unknown atomic operation");
-          }
+          m = ExecLoad(d, args[0], dfg.value_type(res_values[0]), memory_);
         }
-        nv = MaskBits(nv, w);
-        std::memcpy(buf, &nv, 16);
-        if (big) SwapBytes(buf, size, size);
-        if (!memory_.Store(addr, size, buf)) return trap(trap_code);
-        set_result(0, old);
+        if (m.kind == MemResult::kTrap) return trap(m.trap);
+        if (m.kind == MemResult::kUnsupported) return Error(*fr, inst, m.reason);
+        if (!res_values.empty()) set_result(0, m.value);
         next();
         continue;
       }
