@@ -1,5 +1,6 @@
 #include "frontend/function_builder.h"
 
+#include <cstring>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -252,6 +253,48 @@ Inst FunctionBuilder::Emit(ir::InstData d, absl::Span<const Value> args, absl::S
       return Inst();
     }
   }
+  // Shape checks, so that a malformed request is an error here rather than a broken function.
+  const size_t fixed = std::char_traits<char>::length(info.operands);
+  const bool variadic = info.format == ir::Format::kMultiAry || (info.flags & ir::kCall) != 0 ||
+                        info.format == ir::Format::kTryCall || info.format == ir::Format::kTryCallIndirect;
+  if (args.size() < fixed || (!variadic && args.size() != fixed)) {
+    Fail(absl::StrCat(info.name, ": expected ", fixed, " operands, got ", args.size()));
+    return Inst();
+  }
+  size_t want_targets = 0;
+  switch (info.format) {
+    case ir::Format::kJump: want_targets = 1; break;
+    case ir::Format::kBrif: want_targets = 2; break;
+    default: break;
+  }
+  const bool many_targets = info.format == ir::Format::kBranchTable;
+  if ((many_targets && targets.empty()) || (!many_targets && targets.size() != want_targets)) {
+    Fail(absl::StrCat(info.name, ": wrong number of branch targets (", targets.size(), ")"));
+    return Inst();
+  }
+  if (info.format == ir::Format::kTryCall || info.format == ir::Format::kTryCallIndirect) {
+    Fail(absl::StrCat(info.name, ": not supported by FunctionBuilder::Emit yet"));
+    return Inst();
+  }
+  if (info.format == ir::Format::kCall || info.format == ir::Format::kFuncAddr) {
+    if (d.entity >= f_->ext_funcs.size() || !f_->ext_funcs[d.entity].declared ||
+        f_->ext_funcs[d.entity].signature.index() >= f_->signatures.size()) {
+      Fail(absl::StrCat(info.name, ": invalid function reference"));
+      return Inst();
+    }
+  }
+  if (info.format == ir::Format::kCallIndirect && d.entity >= f_->signatures.size()) {
+    Fail(absl::StrCat(info.name, ": invalid signature reference"));
+    return Inst();
+  }
+  if ((info.format == ir::Format::kStackAddr && d.entity >= f_->stack_slots.size()) ||
+      (info.format == ir::Format::kUnaryGlobalValue && d.entity >= f_->global_values.size()) ||
+      (info.format == ir::Format::kUnaryConst && d.entity >= f_->constants.size()) ||
+      (info.format == ir::Format::kDynamicStackAddr && d.entity >= f_->dynamic_stack_slots.size()) ||
+      (info.format == ir::Format::kShuffle && static_cast<uint64_t>(d.imm) >= f_->immediates.size())) {
+    Fail(absl::StrCat(info.name, ": invalid entity reference"));
+    return Inst();
+  }
   if (info.ctrl >= 0 && !d.ctrl_type.valid()) {
     if (static_cast<size_t>(info.ctrl) >= args.size()) {
       Fail(absl::StrCat(info.name, ": missing operands"));
@@ -349,6 +392,85 @@ Value FunctionBuilder::Select(Value c, Value x, Value y) {
   d.opcode = ir::Opcode::kSelect;
   Inst i = Emit(d, {c, x, y}, {});
   return i.valid() ? f_->dfg.first_result(i) : Value();
+}
+
+Value FunctionBuilder::F32const(float v) {
+  ir::InstData d;
+  d.opcode = ir::Opcode::kF32const;
+  uint32_t bits;
+  std::memcpy(&bits, &v, 4);
+  d.imm = bits;
+  Inst i = Emit(d, {}, {});
+  return i.valid() ? f_->dfg.first_result(i) : Value();
+}
+
+Value FunctionBuilder::F64const(double v) {
+  ir::InstData d;
+  d.opcode = ir::Opcode::kF64const;
+  uint64_t bits;
+  std::memcpy(&bits, &v, 8);
+  d.imm = static_cast<int64_t>(bits);
+  Inst i = Emit(d, {}, {});
+  return i.valid() ? f_->dfg.first_result(i) : Value();
+}
+
+Value FunctionBuilder::Load(Type t, ir::MemFlags flags, Value addr, int32_t offset) {
+  ir::InstData d;
+  d.opcode = ir::Opcode::kLoad;
+  d.ctrl_type = t;
+  d.flags = flags;
+  d.imm = offset;
+  Inst i = Emit(d, {addr}, {});
+  return i.valid() ? f_->dfg.first_result(i) : Value();
+}
+
+void FunctionBuilder::Store(ir::MemFlags flags, Value x, Value addr, int32_t offset) {
+  ir::InstData d;
+  d.opcode = ir::Opcode::kStore;
+  d.flags = flags;
+  d.imm = offset;
+  Emit(d, {x, addr}, {});
+}
+
+Value FunctionBuilder::StackAddr(Type pointer, ir::StackSlot slot, int32_t offset) {
+  if (!slot.valid() || slot.index() >= f_->stack_slots.size()) {
+    Fail("StackAddr: invalid stack slot");
+    return Value();
+  }
+  ir::InstData d;
+  d.opcode = ir::Opcode::kStackAddr;
+  d.ctrl_type = pointer;
+  d.entity = slot.index();
+  d.imm = offset;
+  Inst i = Emit(d, {}, {});
+  return i.valid() ? f_->dfg.first_result(i) : Value();
+}
+
+absl::Span<const Value> FunctionBuilder::Call(ir::FuncRef callee, absl::Span<const Value> args) {
+  if (!callee.valid() || callee.index() >= f_->ext_funcs.size() || !f_->ext_funcs[callee.index()].declared) {
+    Fail("Call: invalid function reference");
+    return {};
+  }
+  ir::InstData d;
+  d.opcode = ir::Opcode::kCall;
+  d.entity = callee.index();
+  Inst i = Emit(d, args, {});
+  return i.valid() ? f_->dfg.results(i) : absl::Span<const Value>();
+}
+
+absl::Span<const Value> FunctionBuilder::CallIndirect(ir::SigRef sig, Value callee, absl::Span<const Value> args) {
+  if (!sig.valid() || sig.index() >= f_->signatures.size()) {
+    Fail("CallIndirect: invalid signature reference");
+    return {};
+  }
+  ir::InstData d;
+  d.opcode = ir::Opcode::kCallIndirect;
+  d.entity = sig.index();
+  std::vector<Value> all;
+  all.push_back(callee);
+  all.insert(all.end(), args.begin(), args.end());
+  Inst i = Emit(d, all, {});
+  return i.valid() ? f_->dfg.results(i) : absl::Span<const Value>();
 }
 
 void FunctionBuilder::Jump(Block target, absl::Span<const Value> args) {

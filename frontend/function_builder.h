@@ -63,6 +63,14 @@ class FunctionBuilder {
   ir::Value Binary(ir::Opcode op, ir::Value x, ir::Value y);         // ctrl from x
   ir::Value Icmp(ir::IntCC cc, ir::Value x, ir::Value y);
   ir::Value Select(ir::Value c, ir::Value x, ir::Value y);
+  ir::Value F32const(float v);
+  ir::Value F64const(double v);
+  ir::Value Load(ir::Type t, ir::MemFlags flags, ir::Value addr, int32_t offset = 0);
+  void Store(ir::MemFlags flags, ir::Value x, ir::Value addr, int32_t offset = 0);
+  ir::Value StackAddr(ir::Type pointer, ir::StackSlot slot, int32_t offset = 0);
+  // Direct and indirect calls; the results follow the callee's signature.
+  absl::Span<const ir::Value> Call(ir::FuncRef callee, absl::Span<const ir::Value> args);
+  absl::Span<const ir::Value> CallIndirect(ir::SigRef sig, ir::Value callee, absl::Span<const ir::Value> args);
   void Jump(ir::Block target, absl::Span<const ir::Value> args = {});
   void Brif(ir::Value c, ir::Block then_block, absl::Span<const ir::Value> then_args,
             ir::Block else_block, absl::Span<const ir::Value> else_args);

@@ -328,6 +328,49 @@ block1:
 )");
 }
 
+TEST(FunctionBuilder, CallsLoadsAndStores) {
+  ir::Function f = MakeFunction("mem", {kI64}, {ir::kF64});
+  ir::Signature callee_sig;
+  callee_sig.params.push_back(ir::AbiParam{ir::kF64});
+  callee_sig.returns.push_back(ir::AbiParam{ir::kF64});
+  ir::SigRef sig = f.AddSignature(callee_sig, true);
+  ir::FuncRef sqrt_fn = f.ImportFunction(ir::ExternalName::User(0, 7), sig);
+  ir::StackSlot slot = f.CreateStackSlot(8, 3);
+  FunctionBuilder b(&f);
+  Block entry = b.CreateBlock();
+  b.AppendEntryParams(entry);
+  b.SwitchToBlock(entry);
+  b.SealBlock(entry);
+  ir::MemFlags flags;
+  flags.set(ir::MemFlags::kAligned);
+  flags.trap = ir::TrapCode();
+  Value p = f.dfg.block_params(entry)[0];
+  Value x = b.Load(ir::kF64, flags, p, 16);
+  Value y = b.Binary(Opcode::kFadd, x, b.F64const(1.5));
+  Value addr = b.StackAddr(kI64, slot);
+  b.Store(flags, y, addr);
+  auto r = b.Call(sqrt_fn, {y});
+  ASSERT_EQ(r.size(), 1u);
+  b.Return({r[0]});
+  ASSERT_TRUE(b.Finalize().ok());
+  EXPECT_EQ(VerifyErrors(f), "");
+  EXPECT_EQ(ir::PrintFunction(f), R"(function %mem(i64) -> f64 fast {
+    ss0 = explicit_slot 8, align = 8
+    sig0 = (f64) -> f64 fast
+    fn0 = u0:7 sig0
+
+block0(v0: i64):
+    v1 = load.f64 notrap aligned v0+16
+    v2 = f64const 0x1.8000000000000p0
+    v3 = fadd v1, v2  ; v2 = 0x1.8000000000000p0
+    v4 = stack_addr.i64 ss0
+    store notrap aligned v3, v4
+    v5 = call fn0(v3)
+    return v5
+}
+)");
+}
+
 TEST(FunctionBuilder, UseBeforeDefinitionIsAnError) {
   ir::Function f = MakeFunction("bad", {}, {kI32});
   FunctionBuilder b(&f);
@@ -353,6 +396,33 @@ TEST(FunctionBuilder, EmittingAfterATerminatorIsAnError) {
   absl::Status s = b.Finalize();
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("already ends in a terminator"), std::string::npos) << s;
+}
+
+TEST(FunctionBuilder, MalformedEmitRequestsAreErrors) {
+  ir::Function f = MakeFunction("bad", {kI32}, {});
+  FunctionBuilder b(&f);
+  Block entry = b.CreateBlock(), other = b.CreateBlock();
+  b.AppendEntryParams(entry);
+  b.SwitchToBlock(entry);
+  b.SealBlock(entry);
+  ir::InstData brif;
+  brif.opcode = Opcode::kBrif;
+  FunctionBuilder::Target t{other, {}};
+  EXPECT_FALSE(b.Emit(brif, {f.dfg.block_params(entry)[0]}, {t}).valid());  // one target, not two
+  absl::Status s = b.Finalize();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("wrong number of branch targets"), std::string::npos) << s;
+
+  ir::Function g = MakeFunction("bad2", {}, {});
+  FunctionBuilder c(&g);
+  Block e2 = c.CreateBlock();
+  c.SwitchToBlock(e2);
+  c.SealBlock(e2);
+  ir::InstData call;
+  call.opcode = Opcode::kCall;
+  call.entity = 5;  // no such function
+  EXPECT_FALSE(c.Emit(call, {}, {}).valid());
+  EXPECT_NE(c.Finalize().message().find("invalid function reference"), std::string::npos);
 }
 
 TEST(FunctionBuilder, UnsealedBlockIsReported) {

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "absl/container/inlined_vector.h"
+
 namespace lathe::ir {
 
 Inst DataFlowGraph::MakeInst(const InstData& data) {
@@ -17,7 +19,7 @@ ListRef DataFlowGraph::AddList(absl::Span<const Value> values) {
 }
 
 void DataFlowGraph::SetResults(Inst i, absl::Span<const Value> values) {
-  std::vector<Value> vs(values.begin(), values.end());
+  absl::InlinedVector<Value, 4> vs(values.begin(), values.end());
   for (size_t k = 0; k < vs.size(); ++k) {
     if (!vs[k].valid()) vs[k] = MakeFreshValue();
     MakeValueSlot(vs[k]);
@@ -30,7 +32,7 @@ void DataFlowGraph::SetResults(Inst i, absl::Span<const Value> values) {
 }
 
 Value DataFlowGraph::AppendResult(Inst i, Type type) {
-  std::vector<Value> vs(results(i).begin(), results(i).end());
+  absl::InlinedVector<Value, 4> vs(results(i).begin(), results(i).end());
   Value v = MakeFreshValue();
   vs.push_back(v);
   SetResults(i, vs);
@@ -103,7 +105,7 @@ void DataFlowGraph::MakeBlockSlot(Block b) {
 Value DataFlowGraph::AppendBlockParam(Block b, Type type, Value v) {
   if (!v.valid()) v = MakeFreshValue();
   MakeValueSlot(v);
-  std::vector<Value> ps(block_params(b).begin(), block_params(b).end());
+  absl::InlinedVector<Value, 8> ps(block_params(b).begin(), block_params(b).end());
   ValueData& d = values_[v.index()];
   d.kind = ValueData::kParam;
   d.type = type;
@@ -115,7 +117,7 @@ Value DataFlowGraph::AppendBlockParam(Block b, Type type, Value v) {
 }
 
 void DataFlowGraph::RemoveBlockParam(Block b, uint32_t pos) {
-  std::vector<Value> ps(block_params(b).begin(), block_params(b).end());
+  absl::InlinedVector<Value, 8> ps(block_params(b).begin(), block_params(b).end());
   values_[ps[pos].index()].kind = ValueData::kUnused;
   ps.erase(ps.begin() + pos);
   for (size_t k = pos; k < ps.size(); ++k) values_[ps[k].index()].num = static_cast<uint32_t>(k);

@@ -74,6 +74,11 @@ class Function {
     srclocs[i.index()] = loc;
   }
 
+  // Preamble declarations for embedders building functions directly.
+  StackSlot CreateStackSlot(uint32_t size, uint8_t align_shift = 0);
+  GlobalValue CreateGlobalValue(GlobalValueData data);
+  FuncRef ImportFunction(ExternalName name, SigRef signature, bool colocated = false);
+
   // Adds a constant to the pool, reusing an identical one.
   Constant InternConstant(std::vector<uint8_t> bytes);
   SigRef AddSignature(Signature sig, bool declared);

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -20,6 +21,9 @@ namespace {
 
 // Abseil here predates std::string_view interop; bridge explicitly.
 absl::string_view A(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// Per-instruction scratch lists stay on the stack in the common case.
+using ValueVec = absl::InlinedVector<Value, 8>;
 
 // Entity numbers above this are refused: tables are dense, so a huge number in the text would
 // otherwise allocate a huge table.
@@ -95,7 +99,9 @@ class Parser {
       : text_(text), filename_(filename) {
     // Comments may sit anywhere (even inside a signature); keep them out of the token stream
     // and remember which token each one precedes, to attach them at statement boundaries.
-    for (const Token& t : Lex(text)) {
+    std::vector<Token> all = Lex(text);
+    toks_.reserve(all.size());
+    for (const Token& t : all) {
       if (t.kind == Tok::kComment) {
         comments_.push_back(PendingComment{toks_.size(), t});
       } else {
@@ -153,7 +159,7 @@ class Parser {
                              bool has_suffix, const Token& op_tok);
 
   absl::Status ParseValueRef(Value* v);
-  absl::Status ParseValueList(std::vector<Value>* out, Tok close);  // after '(' up to close
+  absl::Status ParseValueList(ValueVec* out, Tok close);  // after '(' up to close
   absl::Status ParseBlockRef(Block* b);
   absl::Status ParseBlockCall(uint32_t* bc);
   absl::Status ParseEntityRef(std::string_view prefix, uint32_t limit, uint32_t* n, std::string_view what);
@@ -435,6 +441,19 @@ absl::Status Parser::ParseFunction(ParsedFunction* pf) {
     }
     if (!ok) return ErrorAt(u.tok, "reference to an undeclared entity");
   }
+  // As in Cranelift, an opcode whose type comes from an operand takes it from that operand
+  // once every value is known; a written suffix only helps the parser before that.
+  for (Block b = f_->layout.first_block(); b.valid(); b = f_->layout.next_block(b)) {
+    for (Inst i = f_->layout.first_inst(b); i.valid(); i = f_->layout.next_inst(i)) {
+      InstData& d = f_->dfg.inst(i);
+      const OpcodeInfo& info = Info(d.opcode);
+      if (info.ctrl < 0 || static_cast<size_t>(info.ctrl) >= f_->dfg.args(i).size()) continue;
+      Value v = f_->dfg.Resolve(f_->dfg.args(i)[info.ctrl]);
+      if (f_->dfg.value_valid(v) && f_->dfg.value(v).kind != ValueData::kAlias) {
+        d.ctrl_type = f_->dfg.value_type(v);
+      }
+    }
+  }
   // Aliases take the type of the value they stand for.
   for (size_t v = 0; v < f_->dfg.num_values(); ++v) {
     const ValueData& d = f_->dfg.value(Value(static_cast<uint32_t>(v)));
@@ -483,6 +502,7 @@ absl::Status Parser::ParseImm64(int64_t* v) {
 
 absl::Status Parser::ParseOffset(int64_t* off) {
   *off = 0;
+  if (At(Tok::kPlus) || At(Tok::kMinus)) return Error("expected a number right after the offset's sign");
   if (At(Tok::kNumber) && (Peek().text[0] == '+' || Peek().text[0] == '-')) {
     uint64_t u;
     bool neg = false;
@@ -917,7 +937,7 @@ absl::Status Parser::ParseValueRef(Value* v) {
   return absl::OkStatus();
 }
 
-absl::Status Parser::ParseValueList(std::vector<Value>* out, Tok close) {
+absl::Status Parser::ParseValueList(ValueVec* out, Tok close) {
   if (At(close)) return absl::OkStatus();
   for (;;) {
     Value v;
@@ -1011,8 +1031,8 @@ absl::Status Parser::ParseInstruction() {
     }
   }
   // Results, or an alias `vA -> vB`.
-  std::vector<Value> results;
-  std::vector<Token> result_toks;
+  ValueVec results;
+  absl::InlinedVector<Token, 4> result_toks;
   uint32_t n;
   if (At(Tok::kIdent) && EntityNumber(Peek().text, "v", &n) &&
       (Peek(1).kind == Tok::kComma || Peek(1).kind == Tok::kEqual || Peek(1).kind == Tok::kArrow)) {
@@ -1092,7 +1112,7 @@ absl::Status Parser::ParseInstruction() {
   d.ctrl_type = ctrl;
   f_->dfg.inst(inst) = d;
   // Result types.
-  std::vector<Type> types;
+  absl::InlinedVector<Type, 4> types;
   if ((info.flags & kCall) != 0) {
     SigRef sig;
     if (info.format == Format::kCall) {
@@ -1139,8 +1159,8 @@ absl::Status Parser::ParseInstruction() {
 
 absl::Status Parser::ParseOperands(Inst inst, InstData* d, const OpcodeInfo& info, Type* ctrl,
                                    bool has_suffix, const Token& op_tok) {
-  std::vector<Value> args;
-  std::vector<uint32_t> calls;
+  ValueVec args;
+  absl::InlinedVector<uint32_t, 4> calls;
   absl::Status s;
   auto value = [&]() -> absl::Status {
     Value v;

@@ -56,8 +56,8 @@ bool InTypeSet(TypeSet s, Type t, Opcode op) {
     case TypeSet::kInt:
       if (!base.is_int()) return false;
       // Splitting and concatenation work on the widest scalar integers only.
-      if (op == Opcode::kIsplit) return base == kI128 || base == kI64;
-      if (op == Opcode::kIconcat) return base == kI64 || base == kI32;
+      if (op == Opcode::kIsplit) return !base.is_vector() && base.half_width().valid();
+      if (op == Opcode::kIconcat) return !base.is_vector() && base.double_width().valid();
       return true;
     case TypeSet::kFloat: return base.is_float();
     case TypeSet::kIntVector: return base.is_int() && base.is_vector();
