@@ -12,8 +12,9 @@ namespace {
 
 using lathe::interp::u128;
 
-// An integer loop (a multiply-xorshift hash over a counter) and a float loop (a polynomial
-// accumulated in f64), each a handful of instructions per iteration.
+// An integer loop (a multiply-xorshift hash over a counter), a float loop (a polynomial
+// accumulated in f64), each a handful of instructions per iteration, and recursive Fibonacci
+// (call-heavy).
 constexpr char kProgram[] = R"(
 function %int_loop(i64) -> i64 {
 block0(v0: i64):
@@ -56,6 +57,24 @@ block2:
 block3:
     return v4
 }
+
+function %fib(i64) -> i64 {
+    fn0 = %fib(i64) -> i64
+block0(v0: i64):
+    v1 = iconst.i64 2
+    v2 = icmp ult v0, v1
+    brif v2, block2, block1
+block1:
+    v3 = iconst.i64 1
+    v4 = isub v0, v3
+    v5 = call fn0(v4)
+    v6 = isub v4, v3
+    v7 = call fn0(v6)
+    v8 = iadd v5, v7
+    return v8
+block2:
+    return v0
+}
 )";
 
 void Run(benchmark::State& state, const char* name) {
@@ -85,5 +104,7 @@ void BM_IntLoop(benchmark::State& state) { Run(state, "int_loop"); }
 void BM_FloatLoop(benchmark::State& state) { Run(state, "float_loop"); }
 BENCHMARK(BM_IntLoop)->Arg(100000);
 BENCHMARK(BM_FloatLoop)->Arg(100000);
+void BM_Fib(benchmark::State& state) { Run(state, "fib"); }
+BENCHMARK(BM_Fib)->Arg(20);
 
 }  // namespace

@@ -48,31 +48,44 @@ class FileRun {
       Add(Outcome::kFail, "header", 1, absl::StrCat(path_, ":1: expected a `test` line naming the test kind"));
       return;
     }
-    const bool has_interpret = std::find(kinds.begin(), kinds.end(), "interpret") != kinds.end();
+    has_interpret_ = std::find(kinds.begin(), kinds.end(), "interpret") != kinds.end();
     for (const std::string& kind : kinds) {
-      if (kind == "interpret") {
-        RunDirectives("interpret");
-      } else if (kind == "verifier") {
-        RunVerifier();
-      } else if (kind == "domtree") {
-        RunDomtree();
-      } else if (kind == "cat") {
-        RunCat();
-      } else if (kind == "print-cfg") {
-        for (const ir::ParsedFunction& pf : file_.functions) CheckOutput("print-cfg", pf, CfgText(*pf.function));
-      } else if (kind == "run") {
-        for (const ir::ParsedFunction& pf : file_.functions) {
-          for (const ir::RunDirective& rd : pf.run_directives) {
-            if (rd.kind != ir::RunDirective::kRun) continue;
-            Add(Outcome::kSkip, "run", rd.line,
-                has_interpret ? "test run needs native code generation (already checked by test interpret)"
-                              : "test run needs native code generation, which Lathe does not have yet");
-          }
+      bool known = false;
+      for (const Kind& k : kKinds) {
+        if (kind == k.name) {
+          (this->*k.run)();
+          known = true;
+          break;
         }
-      } else {
+      }
+      if (!known) {
         for (const ir::ParsedFunction& pf : file_.functions) {
           Add(Outcome::kSkip, kind, pf.line, absl::StrCat("test ", kind, " is not supported yet"));
         }
+      }
+    }
+  }
+
+ private:
+  // The test kinds: one row each. `compile` and `optimize` join here when their layers exist;
+  // `run` then replaces its skip with native execution.
+  struct Kind {
+    const char* name;
+    void (FileRun::*run)();
+  };
+  static const Kind kKinds[6];
+
+  void RunInterpret() { RunDirectives("interpret"); }
+  void RunPrintCfg() {
+    for (const ir::ParsedFunction& pf : file_.functions) CheckOutput("print-cfg", pf, CfgText(*pf.function));
+  }
+  void RunNative() {
+    for (const ir::ParsedFunction& pf : file_.functions) {
+      for (const ir::RunDirective& rd : pf.run_directives) {
+        if (rd.kind != ir::RunDirective::kRun) continue;
+        Add(Outcome::kSkip, "run", rd.line,
+            has_interpret_ ? "test run needs native code generation (already checked by test interpret)"
+                           : "test run needs native code generation, which Lathe does not have yet");
       }
     }
   }
@@ -368,7 +381,14 @@ class FileRun {
   const FiletestOptions& options_;
   FiletestReport* report_;
   ir::TestFile file_;
+  bool has_interpret_ = false;
   std::vector<std::string> verify_errors_;  // by function; empty when it verifies
+};
+
+const FileRun::Kind FileRun::kKinds[6] = {
+    {"interpret", &FileRun::RunInterpret}, {"verifier", &FileRun::RunVerifier},
+    {"domtree", &FileRun::RunDomtree},     {"cat", &FileRun::RunCat},
+    {"print-cfg", &FileRun::RunPrintCfg},  {"run", &FileRun::RunNative},
 };
 
 }  // namespace

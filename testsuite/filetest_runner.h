@@ -1,10 +1,11 @@
 // The filetest runner: executes the test kinds a `.clif` file's `test` lines ask for and
 // counts outcomes. Supported now: `interpret` (each `; run:` directive in the reference
 // interpreter), `verifier` (functions must verify unless annotated `; error:`; annotated
-// instructions must get an error), `domtree` (`; dominates: blockN ...` annotations on
-// branches). Kinds that need a later layer (`run`, `compile`, `optimize`, ...) or FileCheck
-// (`cat`, `print-cfg`) count as skipped, one per function or run directive. A file that does
-// not parse counts as one failure carrying the parser's file:line:col message.
+// instructions must get an error), `domtree` (`; dominates:` annotations, and FileCheck
+// directives against the CFG post-order and dominator-tree listing), `cat` and `print-cfg`
+// (FileCheck directives against the printed function / Graphviz CFG). Kinds that need a later
+// layer (`run`, `compile`, `optimize`, ...) count as skipped, one per run directive or function.
+// A file that does not parse counts as one failure carrying the parser's file:line:col message.
 #ifndef LATHE_TESTSUITE_FILETEST_RUNNER_H_
 #define LATHE_TESTSUITE_FILETEST_RUNNER_H_
 

@@ -96,7 +96,7 @@ std::string FormatScalar(u128 v, ir::Type lane) {
   if (lane.is_float()) return ir::FormatIeee(v, FormatOf(lane));
   uint32_t w = lane.lane_bits();
   i128 s = SignExtend(v, w);
-  if (s < 0) return "-" + U128ToString(static_cast<u128>(-s));
+  if (s < 0) return "-" + U128ToString(u128{0} - static_cast<u128>(s));
   return U128ToString(MaskBits(v, w));
 }
 

@@ -5,10 +5,10 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
-#include "ir/atomic_rmw_op.h"
 #include "ir/opcode.h"
 #include "ir/printer.h"
 #include "testsuite/interp/libcalls.h"
+#include "testsuite/interp/memory_ops.h"
 #include "testsuite/interp/pure_ops.h"
 
 namespace lathe::interp {
@@ -23,14 +23,19 @@ constexpr uint64_t kFuncAddrBase = 0x7f000000;
 
 using Args = absl::InlinedVector<u128, 8>;
 
-// Reverses the bytes of each `lane_bytes` group (big-endian memory order).
-void SwapBytes(uint8_t* p, uint32_t size, uint32_t lane_bytes) {
-  for (uint32_t off = 0; off + lane_bytes <= size; off += lane_bytes) std::reverse(p + off, p + off + lane_bytes);
-}
-
 }  // namespace
 
-Interpreter::Interpreter(std::vector<const ir::Function*> functions) : functions_(std::move(functions)) {}
+Interpreter::Interpreter(std::vector<const ir::Function*> functions) : functions_(std::move(functions)) {
+  for (int i = 0; i < ir::kNumOpcodes; ++i) {
+    const ir::OpcodeInfo& info = ir::Info(static_cast<Opcode>(i));
+    Shape& sh = shape_[static_cast<size_t>(i)];
+    sh.args = static_cast<uint8_t>(std::strlen(info.operands));
+    sh.results = static_cast<uint8_t>(std::strlen(info.results));
+    sh.blocks = info.format == ir::Format::kJump ? 1 : info.format == ir::Format::kBrif ? 2
+              : info.format == ir::Format::kBranchTable ? 1 : info.format == ir::Format::kTryCall ||
+                info.format == ir::Format::kTryCallIndirect ? 1 : 0;
+  }
+}
 
 const ir::Function* Interpreter::Find(std::string_view name) const {
   for (const ir::Function* f : functions_) {
@@ -99,7 +104,7 @@ absl::Status Interpreter::PushFrame(uint32_t func, absl::Span<const u128> args, 
   }
   for (size_t i = 0; i < params.size(); ++i) {
     Type t = f.dfg.value_type(params[i]);
-    fr.regs[params[i].index()] = t.valid() && t.bits_total() < 128 ? MaskBits(args[i], t.bits_total()) : args[i];
+    fr.regs[params[i].index()] = t.valid() && TotalBits(t) < 128 ? MaskBits(args[i], TotalBits(t)) : args[i];
   }
   fr.inst = f.layout.first_inst(entry);
   frames_.push_back(std::move(fr));
@@ -112,13 +117,17 @@ absl::Status Interpreter::EnterBlock(Frame& fr, uint32_t block_call, absl::Span<
   absl::Span<const ir::BlockArg> bargs = f.dfg.block_call_args(block_call);
   absl::Span<const ir::Value> params = f.dfg.block_params(bc.block);
   if (bargs.size() != params.size()) return absl::InvalidArgumentError("branch argument count mismatch");
+  if (!f.layout.IsBlockInserted(bc.block)) return absl::InvalidArgumentError("branch to a block not in the layout");
   // All arguments are read before any parameter is written (parallel assignment).
   Args vals;
   for (const ir::BlockArg& ba : bargs) {
     switch (ba.kind()) {
-      case ir::BlockArg::kValue:
-        vals.push_back(fr.regs[f.dfg.Resolve(ba.value()).index()]);
+      case ir::BlockArg::kValue: {
+        ir::Value v = f.dfg.Resolve(ba.value());
+        if (!v.valid() || v.index() >= fr.regs.size()) return absl::InvalidArgumentError("branch argument is not a valid value");
+        vals.push_back(fr.regs[v.index()]);
         break;
+      }
       case ir::BlockArg::kTryCallRet:
         if (ba.index() >= rets.size()) return absl::InvalidArgumentError("ret index out of range");
         vals.push_back(rets[ba.index()]);
@@ -178,8 +187,23 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
     const Opcode op = d.opcode;
     absl::Span<const ir::Value> arg_values = dfg.args(inst);
     args.clear();
-    for (ir::Value v : arg_values) args.push_back(fr->regs[dfg.Resolve(v).index()]);
+    for (ir::Value v : arg_values) {
+      if (v.index() < fr->regs.size() && dfg.value(v).kind != ir::ValueData::kAlias) {
+        args.push_back(fr->regs[v.index()]);
+        continue;
+      }
+      ir::Value r = dfg.Resolve(v);
+      if (!r.valid() || r.index() >= fr->regs.size()) return Error(*fr, inst, "operand is not a valid value");
+      args.push_back(fr->regs[r.index()]);
+    }
     absl::Span<const ir::Value> res_values = dfg.results(inst);
+    // The interpreter expects verified IR; these cheap checks turn unverified shapes into
+    // errors instead of out-of-range reads.
+    if (arg_values.size() < shape_[static_cast<size_t>(op)].args ||
+        res_values.size() < shape_[static_cast<size_t>(op)].results ||
+        dfg.block_calls(inst).size() < shape_[static_cast<size_t>(op)].blocks) {
+      return Error(*fr, inst, "malformed instruction (run the verifier first)");
+    }
     auto trap = [&](uint8_t code) {
       out->trapped = true;
       out->trap = ir::TrapCode(code);
@@ -189,7 +213,7 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
     auto set_result = [&](size_t i, u128 v) {
       Type t = dfg.value_type(res_values[i]);
       if (t.is_dynamic()) t = t.dynamic_base();
-      fr->regs[res_values[i].index()] = t.bits_total() < 128 ? MaskBits(v, t.bits_total()) : v;
+      fr->regs[res_values[i].index()] = TotalBits(t) < 128 ? MaskBits(v, TotalBits(t)) : v;
     };
 
     // Calls, returns and control flow.
@@ -201,7 +225,7 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
       }
       case Opcode::kBrif: {
         Type ct = dfg.value_type(arg_values[0]);
-        bool taken = MaskBits(args[0], ct.bits_total()) != 0;
+        bool taken = MaskBits(args[0], TotalBits(ct)) != 0;
         absl::Status s = EnterBlock(*fr, dfg.block_calls(inst)[taken ? 0 : 1], {});
         if (!s.ok()) return s;
         continue;
@@ -282,7 +306,7 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
         if (cres.size() != rets.size()) return Error(*fr, call, "callee returned a different number of values");
         for (size_t i = 0; i < cres.size(); ++i) {
           Type t = cf.dfg.value_type(cres[i]);
-          fr->regs[cres[i].index()] = t.bits_total() < 128 ? MaskBits(rets[i], t.bits_total()) : rets[i];
+          fr->regs[cres[i].index()] = TotalBits(t) < 128 ? MaskBits(rets[i], TotalBits(t)) : rets[i];
         }
         fr->inst = cf.layout.next_inst(call);
         continue;
@@ -297,15 +321,15 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
       case Opcode::kTrapz:
       case Opcode::kTrapnz: {
         Type ct = dfg.value_type(arg_values[0]);
-        bool nz = MaskBits(args[0], ct.bits_total()) != 0;
+        bool nz = MaskBits(args[0], TotalBits(ct)) != 0;
         if (nz == (op == Opcode::kTrapnz)) return trap(d.trap.code());
         next();
         continue;
       }
       case Opcode::kUaddOverflowTrap: {
         Type t = dfg.value_type(res_values[0]);
-        u128 s = MaskBits(args[0] + args[1], t.bits_total());
-        if (s < MaskBits(args[0], t.bits_total())) return trap(d.trap.code());
+        u128 s = MaskBits(args[0] + args[1], TotalBits(t));
+        if (s < MaskBits(args[0], TotalBits(t))) return trap(d.trap.code());
         set_result(0, s);
         next();
         continue;
@@ -340,105 +364,22 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
       case Opcode::kLoad: case Opcode::kUload8: case Opcode::kSload8: case Opcode::kUload16:
       case Opcode::kSload16: case Opcode::kUload32: case Opcode::kSload32: case Opcode::kUload8x8:
       case Opcode::kSload8x8: case Opcode::kUload16x4: case Opcode::kSload16x4: case Opcode::kUload32x2:
-      case Opcode::kSload32x2: case Opcode::kAtomicLoad: {
-        Type rt = dfg.value_type(res_values[0]);
-        if (rt.is_dynamic() || rt.bits_total() > 128) return Error(*fr, inst, "load of an unsupported type");
-        uint32_t size = rt.bytes(), lane_bytes = rt.lane_bits() / 8;
-        bool sign = false;
-        uint32_t widen = 0;  // lane width of the loaded narrow vector, when widening
-        switch (op) {
-          case Opcode::kUload8: size = lane_bytes = 1; break;
-          case Opcode::kSload8: size = lane_bytes = 1; sign = true; break;
-          case Opcode::kUload16: size = lane_bytes = 2; break;
-          case Opcode::kSload16: size = lane_bytes = 2; sign = true; break;
-          case Opcode::kUload32: size = lane_bytes = 4; break;
-          case Opcode::kSload32: size = lane_bytes = 4; sign = true; break;
-          case Opcode::kUload8x8: size = 8; widen = 8; lane_bytes = 1; break;
-          case Opcode::kSload8x8: size = 8; widen = 8; lane_bytes = 1; sign = true; break;
-          case Opcode::kUload16x4: size = 8; widen = 16; lane_bytes = 2; break;
-          case Opcode::kSload16x4: size = 8; widen = 16; lane_bytes = 2; sign = true; break;
-          case Opcode::kUload32x2: size = 8; widen = 32; lane_bytes = 4; break;
-          case Opcode::kSload32x2: size = 8; widen = 32; lane_bytes = 4; sign = true; break;
-          default: break;
-        }
-        uint64_t addr = static_cast<uint64_t>(args[0]) + static_cast<uint64_t>(op == Opcode::kAtomicLoad ? 0 : d.imm);
-        uint8_t buf[16] = {0};
-        if (!memory_.Load(addr, size, buf)) {
-          return trap(d.flags.trap.valid() ? d.flags.trap.code() : ir::TrapCode::kHeapOutOfBounds);
-        }
-        if (d.flags.has(ir::MemFlags::kBig)) SwapBytes(buf, size, std::max<uint32_t>(lane_bytes, 1));
-        u128 raw = 0;
-        std::memcpy(&raw, buf, size);
-        u128 v = raw;
-        if (widen != 0) {
-          uint32_t ow = rt.lane_bits();
-          v = 0;
-          for (uint32_t i = 0; i < rt.lane_count(); ++i) {
-            u128 x = GetLane(raw, widen, i);
-            v = SetLane(v, ow, i, sign ? static_cast<u128>(SignExtend(x, widen)) : x);
-          }
-        } else if (sign) {
-          v = static_cast<u128>(SignExtend(raw, size * 8));
-        }
-        set_result(0, v);
-        next();
-        continue;
-      }
+      case Opcode::kSload32x2: case Opcode::kAtomicLoad:
       case Opcode::kStore: case Opcode::kIstore8: case Opcode::kIstore16: case Opcode::kIstore32:
-      case Opcode::kAtomicStore: {
-        Type vt = dfg.value_type(arg_values[0]);
-        if (vt.is_dynamic() || vt.bits_total() > 128) return Error(*fr, inst, "store of an unsupported type");
-        uint32_t size = op == Opcode::kIstore8 ? 1 : op == Opcode::kIstore16 ? 2 : op == Opcode::kIstore32 ? 4 : vt.bytes();
-        uint32_t lane_bytes = std::min<uint32_t>(size, std::max<uint32_t>(vt.lane_bits() / 8, 1));
-        uint64_t addr = static_cast<uint64_t>(args[1]) + static_cast<uint64_t>(op == Opcode::kAtomicStore ? 0 : d.imm);
-        uint8_t buf[16];
-        u128 v = args[0];
-        std::memcpy(buf, &v, 16);
-        if (d.flags.has(ir::MemFlags::kBig)) SwapBytes(buf, size, lane_bytes);
-        if (!memory_.Store(addr, size, buf)) {
-          return trap(d.flags.trap.valid() ? d.flags.trap.code() : ir::TrapCode::kHeapOutOfBounds);
-        }
-        next();
-        continue;
-      }
-      case Opcode::kAtomicRmw:
-      case Opcode::kAtomicCas: {
-        Type t = dfg.value_type(res_values[0]);
-        uint32_t size = t.bytes(), w = t.bits_total();
-        uint64_t addr = static_cast<uint64_t>(args[0]);
-        uint8_t buf[16] = {0};
-        uint8_t trap_code = d.flags.trap.valid() ? d.flags.trap.code() : ir::TrapCode::kHeapOutOfBounds;
-        if (addr % size != 0) return trap(trap_code);  // atomics require natural alignment
-        if (!memory_.Load(addr, size, buf)) return trap(trap_code);
-        bool big = d.flags.has(ir::MemFlags::kBig);
-        if (big) SwapBytes(buf, size, size);
-        u128 old = 0;
-        std::memcpy(&old, buf, size);
-        u128 nv;
-        if (op == Opcode::kAtomicCas) {
-          nv = old == MaskBits(args[1], w) ? args[2] : old;
+      case Opcode::kAtomicStore:
+      case Opcode::kAtomicRmw: case Opcode::kAtomicCas: {
+        const uint16_t flags = ir::Info(op).flags;
+        MemResult m;
+        if (op == Opcode::kAtomicRmw || op == Opcode::kAtomicCas) {
+          m = ExecAtomic(d, args, dfg.value_type(res_values[0]), memory_);
+        } else if (flags & ir::kStore) {
+          m = ExecStore(d, args[0], dfg.value_type(arg_values[0]), args[1], memory_);
         } else {
-          u128 x = MaskBits(args[1], w);
-          switch (static_cast<ir::AtomicRmwOp>(d.cond)) {
-            case ir::AtomicRmwOp::kAdd: nv = old + x; break;
-            case ir::AtomicRmwOp::kSub: nv = old - x; break;
-            case ir::AtomicRmwOp::kAnd: nv = old & x; break;
-            case ir::AtomicRmwOp::kNand: nv = ~(old & x); break;
-            case ir::AtomicRmwOp::kOr: nv = old | x; break;
-            case ir::AtomicRmwOp::kXor: nv = old ^ x; break;
-            case ir::AtomicRmwOp::kXchg: nv = x; break;
-            case ir::AtomicRmwOp::kUmin: nv = std::min(old, x); break;
-            case ir::AtomicRmwOp::kUmax: nv = std::max(old, x); break;
-            case ir::AtomicRmwOp::kSmin: nv = SignExtend(old, w) < SignExtend(x, w) ? old : x; break;
-            case ir::AtomicRmwOp::kSmax: nv = SignExtend(old, w) > SignExtend(x, w) ? old : x; break;
-            default: return Error(*fr, inst, "unknown atomic operation");
-          }
+          m = ExecLoad(d, args[0], dfg.value_type(res_values[0]), memory_);
         }
-        nv = MaskBits(nv, w);
-        std::memcpy(buf, &nv, 16);
-        if (big) SwapBytes(buf, size, size);
-        if (!memory_.Store(addr, size, buf)) return trap(trap_code);
-        set_result(0, old);
+        if (m.kind == MemResult::kTrap) return trap(m.trap);
+        if (m.kind == MemResult::kUnsupported) return Error(*fr, inst, m.reason);
+        if (!res_values.empty()) set_result(0, m.value);
         next();
         continue;
       }
@@ -446,14 +387,7 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
         break;
     }
 
-    const ir::OpcodeInfo& info = ir::Info(op);
-    if ((info.flags & (ir::kLoad | ir::kStore | ir::kCall | ir::kBranch | ir::kSide)) != 0 ||
-        info.format == ir::Format::kUnaryGlobalValue || info.format == ir::Format::kStackAddr ||
-        info.format == ir::Format::kDynamicStackAddr) {
-      if (op != Opcode::kDebugtrap) {
-        return Error(*fr, inst, absl::StrCat("opcode '", info.name, "' is not implemented by the interpreter"));
-      }
-    }
+    // Opcodes with effects not handled above fall through to EvalPure's "not implemented".
     if (res_values.size() > 4 || arg_values.size() > 8) return Error(*fr, inst, "too many operands");
     // Dynamic vectors run with a scale of 1: each is its base fixed vector, the value that
     // `dyn_scale_target_const` = 1 gives (a valid choice of target scale).

@@ -12,6 +12,7 @@
 #ifndef LATHE_TESTSUITE_INTERP_INTERPRETER_H_
 #define LATHE_TESTSUITE_INTERP_INTERPRETER_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "ir/function.h"
+#include "ir/opcode.h"
 #include "testsuite/interp/lane.h"
 #include "testsuite/interp/stack_memory.h"
 
@@ -64,6 +66,12 @@ class Interpreter {
   // Returns the callee index (functions_ index, or libcall id >= functions_.size()).
   absl::StatusOr<uint32_t> ResolveFuncRef(const ir::Function& f, uint32_t fn_ref) const;
   absl::Status Error(const Frame& fr, ir::Inst inst, const std::string& message) const;
+
+  // Fixed operand, result and branch-target counts of each opcode (from the opcode table).
+  struct Shape {
+    uint8_t args = 0, results = 0, blocks = 0;
+  };
+  std::array<Shape, ir::kNumOpcodes> shape_;
 
   std::vector<const ir::Function*> functions_;
   std::vector<Frame> frames_;

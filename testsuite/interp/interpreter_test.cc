@@ -148,6 +148,56 @@ block0(v0: i64):
   EXPECT_EQ(r.trap.code(), ir::TrapCode::kHeapOutOfBounds);
 }
 
+TEST_F(InterpTest, AtomicsAndEndianness) {
+  Load(R"(
+function %rmw(i32) -> i32, i32 {
+    ss0 = explicit_slot 8
+block0(v0: i32):
+    v1 = stack_addr.i64 ss0
+    v2 = iconst.i32 5
+    store.i32 v2, v1
+    v3 = atomic_rmw.i32 add v1, v0
+    v4 = load.i32 v1
+    return v3, v4
+}
+function %cas(i32) -> i32 {
+    ss0 = explicit_slot 8
+block0(v0: i32):
+    v1 = stack_addr.i64 ss0
+    v2 = iconst.i32 7
+    v3 = atomic_cas.i32 v1, v0, v2
+    v4 = load.i32 v1
+    return v4
+}
+function %misaligned() -> i32 {
+    ss0 = explicit_slot 8
+block0:
+    v1 = stack_addr.i64 ss0+1
+    v2 = iconst.i32 1
+    v3 = atomic_rmw.i32 xchg v1, v2
+    return v3
+}
+function %big() -> i32 {
+    ss0 = explicit_slot 8
+block0:
+    v1 = stack_addr.i64 ss0
+    v2 = iconst.i32 0x11223344
+    store.i32 big v2, v1
+    v3 = load.i32 little v1
+    return v3
+}
+)");
+  CallResult r = Call("rmw", {10});
+  EXPECT_EQ(r.values[0], u128{5});   // the old value
+  EXPECT_EQ(r.values[1], u128{15});  // memory after the add
+  EXPECT_EQ(Call("cas", {0}).values[0], u128{7});  // expected 0 matched the zeroed slot
+  EXPECT_EQ(Call("cas", {1}).values[0], u128{0});  // no match: memory unchanged
+  r = Call("misaligned", {});
+  ASSERT_TRUE(r.trapped);
+  EXPECT_EQ(r.trap.code(), ir::TrapCode::kHeapOutOfBounds);
+  EXPECT_EQ(Call("big", {}).values[0], u128{0x44332211});
+}
+
 TEST_F(InterpTest, CallsMultipleReturnsAndDepth) {
   Load(R"(
 function %pair(i32) -> i32, i32 {

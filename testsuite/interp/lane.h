@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "ir/types.h"
+
 namespace lathe::interp {
 
 using u128 = unsigned __int128;
@@ -34,6 +36,13 @@ inline u128 SetLane(u128 v, uint32_t width, uint32_t lane, u128 x) {
 }
 
 inline u128 AllOnes(uint32_t width) { return MaskBits(~u128{0}, width); }
+
+// Lane and total widths of a type, inline because the interpreter asks on every instruction.
+inline uint32_t LaneBits(ir::Type t) {
+  static constexpr uint8_t kBits[16] = {0, 8, 16, 32, 64, 128, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0};
+  return kBits[t.lane_kind() & 15];
+}
+inline uint32_t TotalBits(ir::Type t) { return LaneBits(t) << t.log2_lanes(); }
 
 }  // namespace lathe::interp
 

@@ -15,7 +15,7 @@ struct Shape {
   uint32_t w;  // lane width in bits
   uint32_t n;  // lane count
 };
-Shape ShapeOf(Type t) { return {t.lane_bits(), t.lane_count()}; }
+Shape ShapeOf(Type t) { return {LaneBits(t), 1u << t.log2_lanes()}; }
 
 template <typename F>
 u128 Map1(Type t, u128 a, F fn) {
@@ -167,7 +167,7 @@ bool IntCompare(ir::IntCC cc, u128 x, u128 y, uint32_t w) {
 }
 
 // A comparison result: 1/0 for scalars, all-ones/zero lanes for vectors.
-u128 Truth(bool b, Type t) { return b ? (t.is_vector() ? AllOnes(t.lane_bits()) : 1) : 0; }
+u128 Truth(bool b, Type t) { return b ? (t.is_vector() ? AllOnes(LaneBits(t)) : 1) : 0; }
 
 bool FitsS(i128 r, uint32_t w) { return r >= SMin(w) && r <= SMax(w); }
 
@@ -290,11 +290,11 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
   auto a = [&](size_t i) { return in.args[i]; };
   Type rt = in.result_types.empty() ? Type() : in.result_types[0];
   Type at = in.arg_types.empty() ? Type() : in.arg_types[0];
-  if ((rt.valid() && (rt.is_dynamic() || rt.bits_total() > 128)) ||
-      (at.valid() && (at.is_dynamic() || at.bits_total() > 128))) {
+  if ((rt.valid() && (rt.is_dynamic() || TotalBits(rt) > 128)) ||
+      (at.valid() && (at.is_dynamic() || TotalBits(at) > 128))) {
     return Unsupported("values wider than 128 bits and dynamic vectors are not supported");
   }
-  const uint32_t w = rt.valid() ? rt.lane_bits() : 0;
+  const uint32_t w = rt.valid() ? LaneBits(rt) : 0;
   PureOutcome ok;
 
   switch (op) {
@@ -388,10 +388,10 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
     }
 
     // Bitwise.
-    case Opcode::kBand: res[0] = MaskBits(a(0) & a(1), rt.bits_total()); return ok;
-    case Opcode::kBor: res[0] = MaskBits(a(0) | a(1), rt.bits_total()); return ok;
-    case Opcode::kBxor: res[0] = MaskBits(a(0) ^ a(1), rt.bits_total()); return ok;
-    case Opcode::kBnot: res[0] = MaskBits(~a(0), rt.bits_total()); return ok;
+    case Opcode::kBand: res[0] = MaskBits(a(0) & a(1), TotalBits(rt)); return ok;
+    case Opcode::kBor: res[0] = MaskBits(a(0) | a(1), TotalBits(rt)); return ok;
+    case Opcode::kBxor: res[0] = MaskBits(a(0) ^ a(1), TotalBits(rt)); return ok;
+    case Opcode::kBnot: res[0] = MaskBits(~a(0), TotalBits(rt)); return ok;
     case Opcode::kIshl:
     case Opcode::kUshr:
     case Opcode::kSshr:
@@ -413,7 +413,7 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
     // Comparisons and selects.
     case Opcode::kIcmp: {
       ir::IntCC cc = static_cast<ir::IntCC>(d.cond);
-      uint32_t aw = at.lane_bits();
+      uint32_t aw = LaneBits(at);
       if (!at.is_vector()) {
         res[0] = IntCompare(cc, MaskBits(a(0), aw), MaskBits(a(1), aw), aw) ? 1 : 0;
       } else {
@@ -424,16 +424,16 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
     case Opcode::kFcmp: {
       ir::FloatCC cc = static_cast<ir::FloatCC>(d.cond);
       FloatKind k = KindOf(at);
-      uint32_t aw = at.lane_bits();
+      uint32_t aw = LaneBits(at);
       res[0] = Map2(at, a(0), a(1), [cc, k, aw, at](u128 x, u128 y) { return Truth(FloatCompare(cc, k, x, y), at) & AllOnes(aw); });
       return ok;
     }
     case Opcode::kSelect:
     case Opcode::kSelectSpectreGuard:
-      res[0] = MaskBits(a(0), in.arg_types[0].bits_total()) != 0 ? a(1) : a(2);
+      res[0] = MaskBits(a(0), TotalBits(in.arg_types[0])) != 0 ? a(1) : a(2);
       return ok;
     case Opcode::kBitselect:
-      res[0] = MaskBits((a(0) & a(1)) | (~a(0) & a(2)), rt.bits_total());
+      res[0] = MaskBits((a(0) & a(1)) | (~a(0) & a(2)), TotalBits(rt));
       return ok;
 
     // Floating point.
@@ -482,15 +482,15 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
 
     // Conversions.
     case Opcode::kBitcast:
-      if (rt.bits_total() != at.bits_total()) return Unsupported("bitcast between different sizes");
-      if (d.flags.has(ir::MemFlags::kBig) && (rt.is_vector() || at.is_vector()) && rt.lane_bits() != at.lane_bits()) {
+      if (TotalBits(rt) != TotalBits(at)) return Unsupported("bitcast between different sizes");
+      if (d.flags.has(ir::MemFlags::kBig) && (rt.is_vector() || at.is_vector()) && LaneBits(rt) != LaneBits(at)) {
         return Unsupported("big-endian vector bitcast");
       }
       res[0] = a(0);
       return ok;
     case Opcode::kBmask: {
       if (!at.is_vector()) {
-        res[0] = MaskBits(a(0), at.bits_total()) != 0 ? AllOnes(rt.bits_total()) : 0;
+        res[0] = MaskBits(a(0), TotalBits(at)) != 0 ? AllOnes(TotalBits(rt)) : 0;
       } else {
         res[0] = MapConvert(at, rt, a(0), [w](u128 x) { return x != 0 ? AllOnes(w) : 0; });
       }
@@ -501,11 +501,11 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
       return ok;
     case Opcode::kUextend:
       if (rt.is_vector()) return Unsupported("vector uextend");
-      res[0] = MaskBits(a(0), at.lane_bits());
+      res[0] = MaskBits(a(0), LaneBits(at));
       return ok;
     case Opcode::kSextend:
       if (rt.is_vector()) return Unsupported("vector sextend");
-      res[0] = MaskBits(static_cast<u128>(SignExtend(a(0), at.lane_bits())), w);
+      res[0] = MaskBits(static_cast<u128>(SignExtend(a(0), LaneBits(at))), w);
       return ok;
     case Opcode::kFpromote:
     case Opcode::kFdemote: {
@@ -553,7 +553,7 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
       if (!rt.is_float()) return Unsupported("fcvt_from_*int to a non-float");
       FloatKind k = KindOf(rt);
       bool s = op == Opcode::kFcvtFromSint;
-      uint32_t aw = at.lane_bits();
+      uint32_t aw = LaneBits(at);
       res[0] = MapConvert(at, rt, a(0), [k, s, aw](u128 x) { return IntToFloat(k, x, s, aw); });
       return ok;
     }
@@ -566,7 +566,7 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
       return ok;
     }
     case Opcode::kIsplit: {
-      uint32_t hw = in.result_types[0].lane_bits();
+      uint32_t hw = LaneBits(in.result_types[0]);
       if (at.is_vector()) return Unsupported("vector isplit");
       res[0] = MaskBits(a(0), hw);
       res[1] = MaskBits(a(0) >> hw, hw);
@@ -574,7 +574,7 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
     }
     case Opcode::kIconcat: {
       if (at.is_vector()) return Unsupported("vector iconcat");
-      uint32_t hw = at.lane_bits();
+      uint32_t hw = LaneBits(at);
       res[0] = MaskBits(a(0), hw) | (MaskBits(a(1), hw) << hw);
       return ok;
     }
@@ -595,7 +595,7 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
       return ok;
     case Opcode::kExtractlane:
       if (static_cast<uint64_t>(d.imm) >= at.lane_count()) return Unsupported("lane index out of range");
-      res[0] = GetLane(a(0), at.lane_bits(), static_cast<uint32_t>(d.imm));
+      res[0] = GetLane(a(0), LaneBits(at), static_cast<uint32_t>(d.imm));
       return ok;
     case Opcode::kShuffle: {
       if (d.imm < 0 || static_cast<size_t>(d.imm) >= in.f->immediates.size()) return Unsupported("bad shuffle mask");
@@ -624,7 +624,7 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
     }
     case Opcode::kVanyTrue:
     case Opcode::kVallTrue: {
-      uint32_t aw = at.lane_bits();
+      uint32_t aw = LaneBits(at);
       bool any = false, all = true;
       for (uint32_t i = 0; i < at.lane_count(); ++i) {
         bool nz = GetLane(a(0), aw, i) != 0;
@@ -635,16 +635,16 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
       return ok;
     }
     case Opcode::kVhighBits: {
-      uint32_t aw = at.lane_bits();
+      uint32_t aw = LaneBits(at);
       u128 r = 0;
       for (uint32_t i = 0; i < at.lane_count(); ++i) r |= ((GetLane(a(0), aw, i) >> (aw - 1)) & 1) << i;
-      res[0] = MaskBits(r, rt.bits_total());
+      res[0] = MaskBits(r, TotalBits(rt));
       return ok;
     }
     case Opcode::kSnarrow:
     case Opcode::kUnarrow:
     case Opcode::kUunarrow: {
-      uint32_t aw = at.lane_bits(), n = at.lane_count();
+      uint32_t aw = LaneBits(at), n = at.lane_count();
       bool in_signed = op != Opcode::kUunarrow, out_signed = op == Opcode::kSnarrow;
       u128 r = 0;
       for (uint32_t i = 0; i < n; ++i) {
@@ -658,7 +658,7 @@ PureOutcome EvalPure(const PureInst& in, u128* res) {
     case Opcode::kSwidenHigh:
     case Opcode::kUwidenLow:
     case Opcode::kUwidenHigh: {
-      uint32_t aw = at.lane_bits(), n = rt.lane_count();
+      uint32_t aw = LaneBits(at), n = rt.lane_count();
       uint32_t first = (op == Opcode::kSwidenHigh || op == Opcode::kUwidenHigh) ? n : 0;
       bool s = op == Opcode::kSwidenLow || op == Opcode::kSwidenHigh;
       u128 r = 0;
