@@ -5,11 +5,7 @@ set -u
 lathe="$TEST_SRCDIR/$TEST_WORKSPACE/tools/lathe"
 dir="$TEST_TMPDIR/clif"
 mkdir -p "$dir/sub"
-failures=0
-check() {
-  local name=$1; shift
-  if "$@"; then echo "PASS $name"; else echo "FAIL $name"; failures=$((failures + 1)); fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testsuite/shell_checks.sh"
 
 cat >"$dir/good.clif" <<'CLIF'
 test interpret
@@ -65,4 +61,4 @@ check missing_path_exit_1 test "$rc" -eq 1
 "$lathe" test >/dev/null 2>&1; rc=$?
 check no_args_exit_2 test "$rc" -eq 2
 
-exit $((failures > 0))
+finish lathe_test_cli

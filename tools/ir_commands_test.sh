@@ -4,17 +4,7 @@
 set -u
 lathe="$TEST_SRCDIR/$TEST_WORKSPACE/tools/lathe"
 tmp="${TEST_TMPDIR:-/tmp}"
-failures=0
-cases=""
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then
-    echo "PASS $name"; cases+="<testcase name=\"$name\"/>"
-  else
-    echo "FAIL $name"; failures=$((failures + 1))
-    cases+="<testcase name=\"$name\"><failure message=\"check failed\"/></testcase>"
-  fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testsuite/shell_checks.sh"
 
 cat >"$tmp/good.clif" <<'CLIF'
 test run
@@ -64,9 +54,4 @@ check verify_error_names_inst grep -q 'bad_types.clif:3: function %f: inst0 (v2 
 "$lathe" cat >/dev/null 2>&1; rc=$?
 check cat_no_args_exit_2 test "$rc" -eq 2
 
-if [ -n "${XML_OUTPUT_FILE:-}" ]; then
-  echo "<?xml version=\"1.0\"?><testsuites><testsuite name=\"ir_commands\">$cases</testsuite></testsuites>" \
-    >"$XML_OUTPUT_FILE"
-fi
-echo "$failures failures"
-exit $((failures > 0))
+finish ir_commands

@@ -2,17 +2,7 @@
 # Checks the `lathe` driver: --help lists subcommands, version prints, unknown commands exit 2.
 set -u
 lathe="$TEST_SRCDIR/$TEST_WORKSPACE/tools/lathe"
-failures=0
-cases=""
-check() {  # check NAME CONDITION...: one test case, reported to Bazel's JUnit XML too.
-  local name=$1; shift
-  if "$@"; then
-    echo "PASS $name"; cases+="<testcase name=\"$name\"/>"
-  else
-    echo "FAIL $name"; failures=$((failures + 1))
-    cases+="<testcase name=\"$name\"><failure message=\"check failed\"/></testcase>"
-  fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testsuite/shell_checks.sh"
 
 out=$("$lathe" --help); rc=$?
 check help_exit_0 test "$rc" -eq 0
@@ -37,8 +27,4 @@ out=$("$lathe" help version); rc=$?
 check help_command_exit_0 test "$rc" -eq 0
 check help_command_usage grep -q 'usage: lathe version' <<<"$out"
 
-if [ -n "${XML_OUTPUT_FILE:-}" ]; then
-  echo "<?xml version=\"1.0\"?><testsuites><testsuite name=\"lathe_cli\">$cases</testsuite></testsuites>" \
-    >"$XML_OUTPUT_FILE"
-fi
-exit $((failures > 0))
+finish lathe_cli

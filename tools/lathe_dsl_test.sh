@@ -4,17 +4,7 @@
 set -u
 lathe="$TEST_SRCDIR/$TEST_WORKSPACE/tools/lathe"
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
-failures=0
-cases=""
-check() {  # check NAME CONDITION...: one test case, reported to Bazel's JUnit XML too.
-  local name=$1; shift
-  if "$@"; then
-    echo "PASS $name"; cases+="<testcase name=\"$name\"/>"
-  else
-    echo "FAIL $name"; failures=$((failures + 1))
-    cases+="<testcase name=\"$name\"><failure message=\"check failed\"/></testcase>"
-  fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testsuite/shell_checks.sh"
 
 cat >"$tmp/good.isel" <<'RULES'
 (type Op (enum A B))
@@ -49,8 +39,4 @@ err=$("$lathe" dsl check "$tmp/missing.isel" 2>&1); rc=$?
 check missing_file_exit_1 test "$rc" -eq 1
 check missing_file_named grep -q "missing.isel: cannot open rules file" <<<"$err"
 
-if [ -n "${XML_OUTPUT_FILE:-}" ]; then
-  echo "<?xml version=\"1.0\"?><testsuites><testsuite name=\"lathe_dsl\">$cases</testsuite></testsuites>" \
-    >"$XML_OUTPUT_FILE"
-fi
-exit $((failures > 0))
+finish lathe_dsl

@@ -5,17 +5,7 @@ set -u
 lathe="$TEST_SRCDIR/$TEST_WORKSPACE/tools/lathe"
 spec="$TEST_SRCDIR/corpus/wasm-spec/json"
 [ -d "$spec" ] || spec="$TEST_SRCDIR/$TEST_WORKSPACE/external/corpus/wasm-spec/json"
-failures=0
-cases=""
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then
-    echo "PASS $name"; cases+="<testcase name=\"$name\"/>"
-  else
-    echo "FAIL $name"; failures=$((failures + 1))
-    cases+="<testcase name=\"$name\"><failure message=\"check failed\"/></testcase>"
-  fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/testsuite/shell_checks.sh"
 
 out=$("$lathe" wast "$spec/binary-leb128/binary-leb128.json"); rc=$?
 check file_exit_0 test "$rc" -eq 0
@@ -44,8 +34,4 @@ err=$("$lathe" wast "$tmp/does-not-exist" 2>&1 >/dev/null); rc=$?
 check missing_exit_1 test "$rc" -eq 1
 check missing_named grep -q 'does-not-exist' <<<"$err"
 
-if [ -n "${XML_OUTPUT_FILE:-}" ]; then
-  echo "<?xml version=\"1.0\"?><testsuites><testsuite name=\"wast_cli\">$cases</testsuite></testsuites>" \
-    >"$XML_OUTPUT_FILE"
-fi
-exit $((failures > 0))
+finish wast_cli
