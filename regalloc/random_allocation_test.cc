@@ -24,7 +24,8 @@ RandomProgramOptions OptionsFor(uint64_t seed) {
   return o;
 }
 
-// Seeds [first, first + count): four tests of 2,500 programs, sharded, make 10,000 per run.
+// Seeds [first, first + count): four tests of 2,500 programs make 10,000 per run. (Not sharded:
+// test.sh reads each target's own test.xml.)
 void RunPrograms(uint64_t first, int count) {
   RegisterAllocator ra;
   Function fn;
