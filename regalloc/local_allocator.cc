@@ -179,8 +179,8 @@ void LocalAllocator::StartBlock(uint32_t b) {
 absl::Status LocalAllocator::AllocInst(uint32_t i) {
   const Inst& inst = fn_->insts[i];
   point_ = ProgPoint::Before(i);
-  const Operand* ops = &fn_->operands[inst.operands_begin];
-  Location* locs = &out_->operand_locs[inst.operands_begin];
+  const Operand* ops = fn_->operands.data() + inst.operands_begin;
+  Location* locs = out_->operand_locs.data() + inst.operands_begin;
   const uint32_t n = inst.operands_end - inst.operands_begin;
   const PRegSet& clobbers = fn_->clobber_sets[inst.clobbers];
   for (int c = 0; c < kNumRegClasses; ++c) {
