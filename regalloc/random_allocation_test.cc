@@ -69,5 +69,38 @@ TEST(RandomAllocationTest, Programs2500To4999) { RunPrograms(2500, 2500); }
 TEST(RandomAllocationTest, Programs5000To7499) { RunPrograms(5000, 2500); }
 TEST(RandomAllocationTest, Programs7500To9999) { RunPrograms(7500, 2500); }
 
+// Few registers and many calls, fixed operands, reuses, late uses and block parameters.
+TEST(RandomAllocationTest, HighPressurePrograms) {
+  RegisterAllocator ra;
+  Function fn;
+  MachineEnv env;
+  Allocation alloc;
+  for (uint64_t seed = 0; seed < 1500; ++seed) {
+    Rng r(seed * 7 + 3);
+    RandomProgramOptions o;
+    o.num_blocks = 1 + r.Below(30);
+    o.max_insts_per_block = 1 + r.Below(14);
+    o.num_int_regs = 4 + r.Below(3);
+    o.num_float_regs = 2 + r.Below(2);
+    o.scratch = r.Percent(50);
+    o.max_params = r.Below(6);
+    o.call_percent = r.Below(50);
+    o.fixed_percent = r.Below(50);
+    o.reuse_percent = r.Below(70);
+    o.late_percent = r.Below(50);
+    o.stack_percent = r.Below(20);
+    o.float_percent = r.Below(60);
+    GenerateRandomProgram(seed + 100000, o, &fn, &env);
+    for (Algorithm a : {Algorithm::kSinglePass, Algorithm::kOptimizing}) {
+      absl::Status s = ra.Allocate(fn, env, a, &alloc);
+      ASSERT_TRUE(s.ok()) << "seed " << seed << " " << AlgorithmName(a) << ": " << s << "\n"
+                          << FunctionToString(fn);
+      absl::Status c = CheckAllocation(fn, env, alloc);
+      ASSERT_TRUE(c.ok()) << "seed " << seed << " " << AlgorithmName(a) << ": " << c << "\n"
+                          << FunctionToString(fn, &alloc);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lathe::regalloc
