@@ -9,8 +9,8 @@
 // edge_args[edge_args_begin[s] .. edge_args_begin[s+1]). No edge may be critical (from a block
 // with several successors to one with several predecessors). Terminators with successors may
 // only use operands constrained to Any or Reg and define nothing.
-// Clobber sets are pooled: Inst::clobbers indexes clobber_sets (0 means none by convention when
-// clobber_sets[0] is empty) so calls share one set.
+// Clobber sets are pooled: Inst::clobbers indexes clobber_sets, whose entry 0 must be the empty
+// set, so calls share one set.
 #pragma once
 
 #include <cstdint>

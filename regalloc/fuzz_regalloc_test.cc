@@ -20,6 +20,8 @@ TEST(FuzzRegallocTest, SeedsAndRandomInputsRunCleanly) {
       {0, 1, 2, 3, 4, 5, 6, 7, 8, 20, 10, 6, 4, 1, 3, 30, 30, 40, 30},
       {1, 1, 5, 3, 3, 0x85, 2, 0x40, 1, 0x83, 1, 2, 0, 1, 0, 0, 1, 1, 1},
       {1, 0, 2, 4, 2, 3, 1, 0x81, 1, 0x01, 2, 0, 0, 2, 1, 1, 0, 2, 0, 0},
+      // Found by libFuzzer: one value as two reuse inputs plus a late Any use, two registers.
+      {0x0, 0xa7, 0x3f, 0x55, 0x1, 0x3f, 0xa7, 0x3f, 0x55, 0x1, 0x3f, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0xa7, 0x26},
   };
   for (const auto& s : seeds) EXPECT_EQ(LLVMFuzzerTestOneInput(s.data(), s.size()), 0);
   Rng rng(7);

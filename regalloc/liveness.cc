@@ -24,36 +24,29 @@ absl::Status Liveness::Compute(const Function& fn) {
   const uint32_t nb = static_cast<uint32_t>(fn.blocks.size());
   const uint32_t nv = fn.num_vregs;
   def_block_.assign(nv, kNone);
-  def_inst_.assign(nv, kNone);
-  for (uint32_t b = 0; b < nb; ++b) {
-    const Block& bl = fn.blocks[b];
-    for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
-      def_block_[fn.params[p]] = b;
-      def_inst_[fn.params[p]] = bl.insts_begin;  // before any use in the block
-    }
-    for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
-      for (uint32_t k = fn.insts[i].operands_begin; k < fn.insts[i].operands_end; ++k) {
-        const Operand& op = fn.operands[k];
-        if (op.is_def()) {
-          def_block_[op.vreg()] = b;
-          def_inst_[op.vreg()] = i + 1;  // visible to uses of later instructions only
-        }
-      }
-    }
-  }
-
-  // Upward-exposed uses: (vreg, block) where the block reads the vreg before (or without) defining it.
+  // One forward pass records definitions and upward-exposed uses: (vreg, block) where the block
+  // reads the vreg before (or without) defining it. A def is recorded after the instruction's
+  // uses, and def_block_ can only equal b once b has defined the vreg, so "defined earlier in
+  // this block" is exactly def_block_[v] == b at the time of the use.
   exposed_.clear();
   for (uint32_t b = 0; b < nb; ++b) {
     const Block& bl = fn.blocks[b];
+    for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) def_block_[fn.params[p]] = b;
     for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
-      for (uint32_t k = fn.insts[i].operands_begin; k < fn.insts[i].operands_end; ++k) {
+      const Inst& inst = fn.insts[i];
+      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
         const Operand& op = fn.operands[k];
-        if (op.is_use() && !(def_block_[op.vreg()] == b && def_inst_[op.vreg()] <= i)) {
-          exposed_.push_back({op.vreg(), b});
-        }
+        if (op.is_use() && def_block_[op.vreg()] != b) exposed_.push_back({op.vreg(), b});
+      }
+      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
+        const Operand& op = fn.operands[k];
+        if (op.is_def()) def_block_[op.vreg()] = b;
       }
     }
+  }
+  // Branch arguments are read at the end of their block.
+  for (uint32_t b = 0; b < nb; ++b) {
+    const Block& bl = fn.blocks[b];
     for (uint32_t s = bl.succs_begin; s < bl.succs_end; ++s) {
       for (uint32_t a = fn.edge_args_begin[s]; a < fn.edge_args_begin[s + 1]; ++a) {
         const uint32_t v = fn.edge_args[a];

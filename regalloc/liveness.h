@@ -37,7 +37,7 @@ class Liveness {
  private:
   std::vector<uint32_t> in_begin_, in_vregs_, out_begin_, out_vregs_;
   std::vector<uint8_t> kill_;
-  std::vector<uint32_t> def_block_, def_inst_;
+  std::vector<uint32_t> def_block_;
   // Scratch.
   std::vector<std::pair<uint32_t, uint32_t>> exposed_;  // (vreg, block)
   std::vector<std::pair<uint32_t, uint32_t>> in_pairs_, out_pairs_;  // (block, vreg)

@@ -179,8 +179,8 @@ void LocalAllocator::StartBlock(uint32_t b) {
 absl::Status LocalAllocator::AllocInst(uint32_t i) {
   const Inst& inst = fn_->insts[i];
   point_ = ProgPoint::Before(i);
-  const Operand* ops = &fn_->operands[inst.operands_begin];
-  Location* locs = &out_->operand_locs[inst.operands_begin];
+  const Operand* ops = fn_->operands.data() + inst.operands_begin;
+  Location* locs = out_->operand_locs.data() + inst.operands_begin;
   const uint32_t n = inst.operands_end - inst.operands_begin;
   const PRegSet& clobbers = fn_->clobber_sets[inst.clobbers];
   for (int c = 0; c < kNumRegClasses; ++c) {
@@ -259,12 +259,15 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
       const bool tight = op.constraint() == Constraint::kAny &&
                          __builtin_popcountll(all_[c] & (lock_[c] | def_res_[c])) + reg_defs[c] + 1 >
                              static_cast<int>(env_->regs[c].size());
-      if (op.constraint() == Constraint::kStack || (tight && !(Mapped(v) && (lock_[c] & Bit(RegOf(v)))))) {
+      auto to_stack = [&] {
         if (!slot_valid_[v]) {
           Move(Location::Reg(RegOf(v)), Location::Stack(SlotOf(v)));
           slot_valid_[v] = 1;
         }
         locs[k] = Location::Stack(SlotOf(v));
+      };
+      if (op.constraint() == Constraint::kStack) {
+        to_stack();
         continue;
       }
       // Registers this operand may not sit in.
@@ -276,17 +279,31 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
       } else {
         bad = early_def_res_[c];
       }
+      // A register that already holds v: its home, or a copy made for another operand here.
+      PReg have;
       if (Mapped(v) && !(bad & Bit(RegOf(v)))) {
-        const PReg q = RegOf(v);
-        locs[k] = Location::Reg(q);
-        lock_[c] |= Bit(q);
-        lock_vreg_[q.index()] = v;
-        if (op.is_late()) late_lock_[c] |= Bit(q);
-        if (reuse) def_res_[c] |= Bit(q);
+        have = RegOf(v);
+      } else {
+        for (uint64_t m = lock_[c] & ~bad; m; m &= m - 1) {
+          const PReg r(cls, __builtin_ctzll(m));
+          if (lock_vreg_[r.index()] == v) {
+            have = r;
+            break;
+          }
+        }
+      }
+      // Under pressure an Any use takes only a register some operand has locked already.
+      if (have.valid() && tight && !(lock_[c] & Bit(have))) have = PReg();
+      if (have.valid()) {
+        locs[k] = Location::Reg(have);
+        lock_[c] |= Bit(have);
+        lock_vreg_[have.index()] = v;
+        if (op.is_late()) late_lock_[c] |= Bit(have);
+        if (reuse) def_res_[c] |= Bit(have);
         continue;
       }
-      if (op.constraint() == Constraint::kAny && !reuse && slot_valid_[v]) {
-        locs[k] = Location::Stack(SlotOf(v));
+      if (op.constraint() == Constraint::kAny && !reuse && (slot_valid_[v] || tight)) {
+        to_stack();
         continue;
       }
       PReg f = Acquire(cls, avoid_for_moves(c) | bad, (*boundary_)[v]);
@@ -455,6 +472,11 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
       loc = Location::Stack(SlotOf(v));
     } else if (op.constraint() == Constraint::kAny && !written(SlotOf(v))) {
       loc = Location::Stack(SlotOf(v));
+      pending_.push_back({Cur(v), loc});
+    } else if (op.constraint() == Constraint::kAny) {
+      // The value's own slot is being overwritten (it is a parameter of the loop header this
+      // branch jumps to): give the branch a private copy in a fresh slot.
+      loc = Location::Stack(slots_.New(op.reg_class()));
       pending_.push_back({Cur(v), loc});
     } else {
       // A value only the branch reads, and its register is needed: copy it to a free one.

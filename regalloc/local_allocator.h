@@ -28,7 +28,7 @@ namespace lathe::regalloc {
 class LocalAllocator {
  public:
   // boundary[v]: the register v occupies at block boundaries, or PReg::Invalid() for its spill slot.
-  // hint[v]: a register to prefer when v needs a new one (may be invalid).
+  // It is also the register preferred when v needs a new one inside a block.
   absl::Status Run(const Function& fn, const MachineEnv& env, const Liveness& live,
                    const std::vector<PReg>& boundary, Allocation* out);
 

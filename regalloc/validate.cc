@@ -160,7 +160,9 @@ absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
                               " has no allocatable registers"));
     }
   }
-  if (fn.clobber_sets.empty()) return Err("clobber_sets must hold at least the empty set at index 0");
+  if (fn.clobber_sets.empty() || !fn.clobber_sets[0].empty()) {
+    return Err("clobber_sets[0] must be the empty set (instructions without clobbers use index 0)");
+  }
   if (fn.edge_args_begin.size() != fn.succs.size() + 1) {
     return Err("edge_args_begin must have succs.size() + 1 entries");
   }

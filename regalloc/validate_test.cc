@@ -233,6 +233,15 @@ TEST(ValidateTest, RejectsEntryParametersAndUnreachableBlocks) {
   ExpectRejected(c.Finish(), "block 1 is unreachable");
 }
 
+TEST(ValidateTest, RejectsNonEmptyClobberSetZero) {
+  FunctionBuilder b;
+  b.StartBlock({});
+  b.AddInst({}, 0, kInstReturn);
+  Function fn = b.Finish();
+  fn.clobber_sets[0].Add(R(0));
+  ExpectRejected(fn, "clobber_sets[0] must be the empty set");
+}
+
 TEST(ValidateTest, RejectsBadEnvironment) {
   FunctionBuilder b;
   b.StartBlock({});
