@@ -1,0 +1,26 @@
+#include "isa/x64/abi.h"
+
+namespace lathe::x64 {
+
+const regalloc::MachineEnv& SysVMachineEnv() {
+  static const regalloc::MachineEnv* env = [] {
+    auto* e = new regalloc::MachineEnv();
+    // Caller-saved first, so short-lived values do not force callee-save spills in the prologue.
+    for (uint8_t r : {kRax, kRcx, kRdx, kRsi, kRdi, kR8, kR9, kR10, kRbx, kR12, kR13, kR14, kR15}) {
+      e->regs[0].push_back(IntReg(r));
+    }
+    e->scratch[0] = IntReg(kR11);
+    e->scratch[1] = regalloc::PReg::Invalid();
+    e->scratch[2] = regalloc::PReg::Invalid();
+    return e;
+  }();
+  return *env;
+}
+
+regalloc::PRegSet CallerSavedSet() {
+  regalloc::PRegSet s;
+  for (uint8_t r : {kRax, kRcx, kRdx, kRsi, kRdi, kR8, kR9, kR10}) s.Add(IntReg(r));
+  return s;
+}
+
+}  // namespace lathe::x64

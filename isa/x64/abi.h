@@ -1,0 +1,24 @@
+// System V AMD64 register conventions as the backend uses them: integer argument and return
+// registers, callee-saved registers, the allocator's register environment (r11 is the move
+// resolver's scratch, rsp and rbp are never allocated) and the caller-saved clobber set of a call.
+// Only integer arguments and returns in registers are supported (at most 6 and 2).
+#pragma once
+
+#include "isa/x64/assembler.h"
+#include "regalloc/machine_env.h"
+#include "regalloc/preg.h"
+
+namespace lathe::x64 {
+
+inline constexpr uint8_t kArgRegs[6] = {kRdi, kRsi, kRdx, kRcx, kR8, kR9};
+inline constexpr uint8_t kRetRegs[2] = {kRax, kRdx};
+inline constexpr int kMaxRegArgs = 6;
+inline constexpr int kMaxRegReturns = 2;
+
+inline bool IsCalleeSaved(uint8_t r) { return r == kRbx || r == kRbp || (r >= kR12 && r <= kR15); }
+inline regalloc::PReg IntReg(uint8_t r) { return regalloc::PReg(regalloc::RegClass::kInt, r); }
+
+const regalloc::MachineEnv& SysVMachineEnv();
+regalloc::PRegSet CallerSavedSet();
+
+}  // namespace lathe::x64

@@ -1,0 +1,280 @@
+#include "isa/x64/emit.h"
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "isa/x64/abi.h"
+#include "isa/x64/assembler.h"
+
+namespace lathe::x64 {
+namespace {
+
+using isa::CodeBuffer;
+using regalloc::Location;
+
+class Emitter {
+ public:
+  Emitter(const VCode& vc, const regalloc::Allocation& alloc, CodeBuffer* buf)
+      : vc_(vc), rf_(vc.alloc_fn), alloc_(alloc), buf_(buf), a_(buf) {}
+
+  absl::Status Run() {
+    LayoutFrame();
+    labels_.resize(rf_.blocks.size());
+    for (auto& l : labels_) l = buf_->NewLabel();
+    Prologue();
+    size_t e = 0;
+    for (uint32_t b = 0; b < rf_.blocks.size(); ++b) {
+      buf_->Bind(labels_[b]);
+      block_ = b;
+      for (uint32_t i = rf_.blocks[b].insts_begin; i < rf_.blocks[b].insts_end; ++i) {
+        for (; e < alloc_.edits.size() && alloc_.edits[e].point == regalloc::ProgPoint::Before(i); ++e) Move(alloc_.edits[e]);
+        absl::Status s = Inst(i);
+        if (!s.ok()) return s;
+        for (; e < alloc_.edits.size() && alloc_.edits[e].point == regalloc::ProgPoint::After(i); ++e) Move(alloc_.edits[e]);
+      }
+    }
+    return buf_->Finish();
+  }
+
+ private:
+  void LayoutFrame() {
+    bool used[16] = {};
+    auto note = [&](Location l) {
+      if (l.is_reg() && l.reg().reg_class() == regalloc::RegClass::kInt) used[l.reg().hw()] = true;
+    };
+    for (Location l : alloc_.operand_locs) note(l);
+    for (const regalloc::Edit& ed : alloc_.edits) {
+      note(ed.from);
+      note(ed.to);
+    }
+    for (uint8_t r = 0; r < 16; ++r) {
+      if (used[r] && IsCalleeSaved(r) && r != kRbp) saved_.push_back(r);
+    }
+    uint32_t off = 8 * alloc_.num_spill_slots;
+    for (size_t s = 0; s < vc_.slot_size.size(); ++s) {
+      uint32_t align = vc_.slot_align[s] < 8 ? 8 : vc_.slot_align[s];
+      off = (off + align - 1) / align * align;
+      slot_offset_.push_back(off);
+      off += vc_.slot_size[s];
+    }
+    frame_ = off;
+    // After the return address and saved rbp rsp is 16-aligned; keep it so after the pushes.
+    while ((frame_ + 8 * saved_.size()) % 16 != 0) ++frame_;
+  }
+  void Prologue() {
+    a_.Push(kRbp);
+    a_.MovRR(8, kRbp, kRsp);
+    for (uint8_t r : saved_) a_.Push(r);
+    if (frame_ != 0) a_.AluRI(Alu::kSub, 8, kRsp, static_cast<int32_t>(frame_));
+  }
+  void Epilogue() {
+    if (frame_ != 0) a_.AluRI(Alu::kAdd, 8, kRsp, static_cast<int32_t>(frame_));
+    for (size_t i = saved_.size(); i-- > 0;) a_.Pop(saved_[i]);
+    a_.Pop(kRbp);
+    a_.Ret();
+  }
+  Mem Spill(uint32_t slot) const { return Mem::Base(kRsp, static_cast<int32_t>(8 * slot)); }
+  void Move(const regalloc::Edit& ed) {
+    if (ed.from.is_reg() && ed.to.is_reg()) {
+      if (ed.from.reg() != ed.to.reg()) a_.MovRR(8, ed.to.reg().hw(), ed.from.reg().hw());
+    } else if (ed.from.is_reg()) {
+      a_.Store(8, Spill(ed.to.slot()), ed.from.reg().hw());
+    } else {
+      a_.Load(8, ed.to.reg().hw(), Spill(ed.from.slot()));
+    }
+  }
+  uint8_t R(uint32_t inst, int k) const {
+    Location l = alloc_.operand_locs[rf_.insts[inst].operands_begin + k];
+    return static_cast<uint8_t>(l.reg().hw());
+  }
+  uint32_t Succ(int k) const { return rf_.succs[rf_.blocks[block_].succs_begin + k]; }
+  bool IsNext(uint32_t b) const { return b == block_ + 1; }
+  void JumpTo(uint32_t b) {
+    if (!IsNext(b)) a_.Jmp(labels_[b]);
+  }
+  void TrapUnless(Cond ok, ir::TrapCode code) {
+    CodeBuffer::Label skip = buf_->NewLabel();
+    a_.Jcc(ok, skip);
+    buf_->AddTrap(code);
+    a_.Ud2();
+    buf_->Bind(skip);
+  }
+  absl::StatusOr<Mem> Addr(uint8_t base, int64_t off) const {
+    if (off < INT32_MIN || off > INT32_MAX) return absl::UnimplementedError(absl::StrCat("memory offset ", off, " beyond 32 bits"));
+    return Mem::Base(base, static_cast<int32_t>(off));
+  }
+
+  absl::Status Inst(uint32_t i) {
+    const MInst& m = vc_.insts[i];
+    const int sz = m.size;
+    switch (m.op) {
+      case MOp::kArgs: break;
+      case MOp::kMovImm: a_.MovRI(R(i, 0), static_cast<uint64_t>(m.imm)); break;
+      case MOp::kAlu: a_.AluRR(static_cast<Alu>(m.sub), sz, R(i, 2), R(i, 1)); break;
+      case MOp::kAluImm: a_.AluRI(static_cast<Alu>(m.sub), sz, R(i, 1), static_cast<int32_t>(m.imm)); break;
+      case MOp::kImul: a_.Imul(sz, R(i, 2), R(i, 1)); break;
+      case MOp::kUnary:
+        if (m.sub == 0) a_.Neg(sz, R(i, 1)); else a_.Not(sz, R(i, 1));
+        break;
+      case MOp::kShift: EmitShift(i, m); break;
+      case MOp::kDiv: EmitDiv(i, m); break;
+      case MOp::kMinMax:
+        a_.AluRR(Alu::kCmp, sz, R(i, 0), R(i, 1));
+        a_.Cmov(static_cast<Cond>(m.sub), sz == 8 ? 8 : 4, R(i, 2), R(i, 1));
+        break;
+      case MOp::kIcmp:
+        a_.AluRR(Alu::kCmp, sz, R(i, 0), R(i, 1));
+        a_.Setcc(static_cast<Cond>(m.sub), R(i, 2));
+        a_.Movzx(1, R(i, 2), R(i, 2));
+        break;
+      case MOp::kSelect:
+        a_.Test(sz, R(i, 0), R(i, 0));
+        a_.Cmov(Cond::kNe, 8, R(i, 3), R(i, 1));
+        break;
+      case MOp::kSelectIcmp:
+        a_.AluRR(Alu::kCmp, sz, R(i, 0), R(i, 1));
+        a_.Cmov(static_cast<Cond>(m.sub), 8, R(i, 4), R(i, 2));
+        break;
+      case MOp::kExt:
+        if (m.sub == 0) a_.Movzx(sz, R(i, 1), R(i, 0)); else a_.Movsx(sz, R(i, 1), R(i, 0));
+        break;
+      case MOp::kCopy:
+        if (R(i, 0) != R(i, 1)) a_.MovRR(8, R(i, 1), R(i, 0));
+        break;
+      case MOp::kLoad: {
+        absl::StatusOr<Mem> mem = Addr(R(i, 0), m.imm);
+        if (!mem.ok()) return mem.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        if (m.sub == 1 && sz < 8) a_.LoadSx(sz, R(i, 1), *mem); else a_.Load(sz, R(i, 1), *mem);
+        break;
+      }
+      case MOp::kStore: {
+        absl::StatusOr<Mem> mem = Addr(R(i, 1), m.imm);
+        if (!mem.ok()) return mem.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.Store(sz, *mem, R(i, 0));
+        break;
+      }
+      case MOp::kStackAddr: {
+        if (m.aux >= slot_offset_.size()) return absl::InvalidArgumentError(absl::StrCat("stack slot ss", m.aux, " does not exist"));
+        absl::StatusOr<Mem> mem = Addr(kRsp, slot_offset_[m.aux] + m.imm);
+        if (!mem.ok()) return mem.status();
+        a_.Lea(R(i, 0), *mem);
+        break;
+      }
+      case MOp::kJump: JumpTo(Succ(0)); break;
+      case MOp::kBrif:
+      case MOp::kBrIcmp: {
+        Cond cc = Cond::kNe;
+        if (m.op == MOp::kBrif) {
+          a_.Test(sz, R(i, 0), R(i, 0));
+        } else {
+          a_.AluRR(Alu::kCmp, sz, R(i, 0), R(i, 1));
+          cc = static_cast<Cond>(m.sub);
+        }
+        if (IsNext(Succ(0))) {
+          a_.Jcc(Invert(cc), labels_[Succ(1)]);
+        } else {
+          a_.Jcc(cc, labels_[Succ(0)]);
+          JumpTo(Succ(1));
+        }
+        break;
+      }
+      case MOp::kBrTable: {
+        uint32_t n = rf_.blocks[block_].succs_end - rf_.blocks[block_].succs_begin;
+        for (uint32_t k = 1; k < n; ++k) {
+          a_.AluRI(Alu::kCmp, 4, R(i, 0), static_cast<int32_t>(k - 1));
+          a_.Jcc(Cond::kE, labels_[Succ(static_cast<int>(k))]);
+        }
+        JumpTo(Succ(0));
+        break;
+      }
+      case MOp::kReturn: Epilogue(); break;
+      case MOp::kCall: a_.CallRel32(m.aux); break;
+      case MOp::kTrap:
+        buf_->AddTrap(m.trap);
+        a_.Ud2();
+        break;
+      case MOp::kTrapIf:
+        a_.Test(sz, R(i, 0), R(i, 0));
+        TrapUnless(m.sub == 1 ? Cond::kE : Cond::kNe, m.trap);
+        break;
+    }
+    return absl::OkStatus();
+  }
+
+  // ops: x, y, tmp (rcx), dst (= x).
+  void EmitShift(uint32_t i, const MInst& m) {
+    const Shift op = static_cast<Shift>(m.sub);
+    const int sz = m.size;
+    uint8_t d = R(i, 3);
+    a_.MovRR(4, kRcx, R(i, 1));
+    if (op == Shift::kRol || op == Shift::kRor) {
+      a_.ShiftCl(op, sz, d);  // rotating by the count modulo the width is what rotl/rotr mean
+      return;
+    }
+    if (sz < 4) {
+      // The hardware masks counts to 5 bits; narrow types mask to their own width.
+      a_.AluRI(Alu::kAnd, 4, kRcx, sz * 8 - 1);
+      if (op == Shift::kShr) a_.Movzx(sz, d, d);
+      if (op == Shift::kSar) a_.Movsx(sz, d, d);
+    }
+    a_.ShiftCl(op, sz == 8 ? 8 : 4, d);
+  }
+
+  // ops: a (rax), b, tmp (rcx), dst (rax or rdx).
+  void EmitDiv(uint32_t i, const MInst& m) {
+    const int sz = m.size;
+    const int opsz = sz == 8 ? 8 : 4;
+    const bool is_signed = m.sub == kSdiv || m.sub == kSrem;
+    uint8_t b = R(i, 1);
+    if (sz < 4) {
+      if (is_signed) a_.Movsx(sz, kRcx, b); else a_.Movzx(sz, kRcx, b);
+      if (is_signed) a_.Movsx(sz, kRax, kRax); else a_.Movzx(sz, kRax, kRax);
+    } else {
+      a_.MovRR(opsz, kRcx, b);
+    }
+    a_.Test(opsz, kRcx, kRcx);
+    TrapUnless(Cond::kNe, ir::TrapCode(ir::TrapCode::kIntegerDivisionByZero));
+    CodeBuffer::Label done = buf_->NewLabel();
+    if (is_signed) {
+      CodeBuffer::Label normal = buf_->NewLabel();
+      a_.AluRI(Alu::kCmp, opsz, kRcx, -1);
+      a_.Jcc(Cond::kNe, normal);
+      if (m.sub == kSdiv) {
+        a_.Neg(sz, kRax);  // sets OF exactly when a is the type's minimum
+        TrapUnless(Cond::kNo, ir::TrapCode(ir::TrapCode::kIntegerOverflow));
+      } else {
+        a_.AluRR(Alu::kXor, 4, kRdx, kRdx);
+      }
+      a_.Jmp(done);
+      buf_->Bind(normal);
+      a_.SignExtendRaxToRdx(opsz);
+    } else {
+      a_.AluRR(Alu::kXor, 4, kRdx, kRdx);
+    }
+    a_.Div(is_signed, opsz, kRcx);
+    buf_->Bind(done);
+  }
+
+  const VCode& vc_;
+  const regalloc::Function& rf_;
+  const regalloc::Allocation& alloc_;
+  CodeBuffer* buf_;
+  Assembler a_;
+  std::vector<CodeBuffer::Label> labels_;
+  std::vector<uint8_t> saved_;
+  std::vector<uint32_t> slot_offset_;
+  uint32_t frame_ = 0;
+  uint32_t block_ = 0;
+};
+
+}  // namespace
+
+absl::Status Emit(const VCode& vc, const regalloc::Allocation& alloc, isa::CodeBuffer* buf) {
+  Emitter e(vc, alloc, buf);
+  return e.Run();
+}
+
+}  // namespace lathe::x64

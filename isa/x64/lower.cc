@@ -1,0 +1,561 @@
+#include "isa/x64/lower.h"
+
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "ir/condcodes.h"
+#include "ir/opcode.h"
+#include "isa/x64/abi.h"
+#include "isa/x64/assembler.h"
+#include "isa/x64/lower_rules.h"
+
+namespace lathe::x64 {
+namespace {
+
+using regalloc::Constraint;
+using regalloc::Operand;
+using regalloc::OperandPos;
+using regalloc::RegClass;
+namespace rules = lathe::x64::rules;
+
+constexpr RegClass kInt = RegClass::kInt;
+
+// Bytes of a scalar integer type the backend handles (i8..i64), or 0.
+int IntBytes(ir::Type t) {
+  if (!t.is_int() || t.is_vector() || t.lane_bits() > 64) return 0;
+  return static_cast<int>(t.lane_bits() / 8);
+}
+
+Cond CondOf(ir::IntCC cc) {
+  switch (cc) {
+    case ir::IntCC::kEq: return Cond::kE;
+    case ir::IntCC::kNe: return Cond::kNe;
+    case ir::IntCC::kSlt: return Cond::kL;
+    case ir::IntCC::kSge: return Cond::kGe;
+    case ir::IntCC::kSgt: return Cond::kG;
+    case ir::IntCC::kSle: return Cond::kLe;
+    case ir::IntCC::kUlt: return Cond::kB;
+    case ir::IntCC::kUge: return Cond::kAe;
+    case ir::IntCC::kUgt: return Cond::kA;
+    case ir::IntCC::kUle: return Cond::kBe;
+  }
+  return Cond::kE;
+}
+
+std::optional<rules::Op> RuleOp(ir::Opcode op) {
+  switch (op) {
+#define MAP(X) case ir::Opcode::k##X: return rules::Op::X;
+    MAP(Iconst) MAP(Iadd) MAP(Isub) MAP(Imul) MAP(Band) MAP(Bor) MAP(Bxor) MAP(Bnot) MAP(Ineg)
+    MAP(Ishl) MAP(Ushr) MAP(Sshr) MAP(Rotl) MAP(Rotr) MAP(Icmp) MAP(Select) MAP(Udiv) MAP(Sdiv)
+    MAP(Urem) MAP(Srem) MAP(Smin) MAP(Umin) MAP(Smax) MAP(Umax) MAP(Uextend) MAP(Sextend)
+    MAP(Ireduce) MAP(Load) MAP(Uload8) MAP(Sload8) MAP(Uload16) MAP(Sload16) MAP(Uload32)
+    MAP(Sload32) MAP(Store) MAP(Istore8) MAP(Istore16) MAP(Istore32) MAP(StackAddr) MAP(Jump)
+    MAP(Brif) MAP(BrTable) MAP(Return) MAP(Call) MAP(Trap) MAP(Trapz) MAP(Trapnz) MAP(Nop)
+#undef MAP
+    default: return std::nullopt;
+  }
+}
+
+class Lowerer : public rules::Context {
+ public:
+  Lowerer(const ir::Function& f, VCode* out) : f_(f), dfg_(f.dfg), vc_(out), rf_(out->alloc_fn) {}
+
+  absl::Status Run();
+
+  // --- DSL hooks: looking at the IR.
+  void inst_op(const IrInst& i, rules::Op* out) override {
+    *out = RuleOp(dfg_.inst(ir::Inst(i.index)).opcode).value_or(rules::Op::Other);
+  }
+  bool inst_imm32_rhs(const IrInst& i, int32_t* out) override {
+    auto args = dfg_.args(ir::Inst(i.index));
+    if (args.size() != 2) return false;
+    ir::Value v = dfg_.Resolve(args[1]);
+    if (dfg_.value(v).kind != ir::ValueData::kResult) return false;
+    const ir::InstData& d = dfg_.inst(ir::Inst(dfg_.value(v).owner));
+    if (d.opcode != ir::Opcode::kIconst) return false;
+    int bytes = IntBytes(dfg_.value_type(v));
+    if (bytes == 0) return false;
+    // The immediate is sign-extended from 32 bits; for narrower types only the low bits matter.
+    int64_t k = d.imm;
+    if (bytes < 8) k = static_cast<int32_t>(static_cast<uint32_t>(k));
+    if (k < INT32_MIN || k > INT32_MAX) return false;
+    *out = static_cast<int32_t>(k);
+    return true;
+  }
+  bool inst_cond_is_icmp(const IrInst& i) override { return IcmpOf(dfg_.args(ir::Inst(i.index))[0]) != nullptr; }
+
+  // --- DSL hooks: emitting.
+  Unit emit_nothing() override { return {}; }
+  Unit emit_iconst() override {
+    int bytes = ResultBytes();
+    if (bytes == 0) return {};
+    uint64_t k = static_cast<uint64_t>(cur().imm);
+    if (bytes < 8) k &= (uint64_t{1} << (8 * bytes)) - 1;
+    Begin(MOp::kMovImm).imm = static_cast<int64_t>(k);
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_alu(rules::AluOp op) override { return Binary(MOp::kAlu, static_cast<uint8_t>(AluOf(op))); }
+  Unit emit_alu_imm(rules::AluOp op, int32_t k) override {
+    int bytes = ResultBytes();
+    if (bytes == 0) return {};
+    MInst& m = Begin(MOp::kAluImm);
+    m.sub = static_cast<uint8_t>(AluOf(op));
+    m.size = OpSize(bytes);
+    m.imm = k;
+    Use(Arg(0));
+    ReuseDef(Result(0), 0);
+    return End();
+  }
+  Unit emit_imul() override { return Binary(MOp::kImul, 0); }
+  Unit emit_unary(rules::UnOp op) override {
+    int bytes = ResultBytes();
+    if (bytes == 0) return {};
+    MInst& m = Begin(MOp::kUnary);
+    m.sub = op == rules::UnOp::Neg ? 0 : 1;
+    m.size = OpSize(bytes);
+    Use(Arg(0));
+    ReuseDef(Result(0), 0);
+    return End();
+  }
+  Unit emit_shift(rules::ShiftOp op) override {
+    int bytes = ResultBytes();
+    if (bytes == 0 || !CheckInt(Arg(1))) return {};
+    static constexpr Shift kShifts[] = {Shift::kShl, Shift::kShr, Shift::kSar, Shift::kRol, Shift::kRor};
+    MInst& m = Begin(MOp::kShift);
+    m.sub = static_cast<uint8_t>(kShifts[static_cast<int>(op)]);
+    m.size = static_cast<uint8_t>(bytes);
+    Use(Arg(0));
+    Use(Arg(1));
+    FixedDefEarly(rf_.num_vregs++, kRcx);
+    rf_.vreg_class.push_back(kInt);
+    ReuseDef(Result(0), 0);
+    return End();
+  }
+  Unit emit_div(rules::DivOp op) override {
+    int bytes = ResultBytes();
+    if (bytes == 0) return {};
+    MInst& m = Begin(MOp::kDiv);
+    m.sub = static_cast<uint8_t>(op);
+    m.size = static_cast<uint8_t>(bytes);
+    bool rem = op == rules::DivOp::Urem || op == rules::DivOp::Srem;
+    Emit(Operand::FixedUse(V(Arg(0)), IntReg(kRax)));
+    Use(Arg(1));
+    FixedDefEarly(rf_.num_vregs++, kRcx);
+    rf_.vreg_class.push_back(kInt);
+    Emit(Operand::FixedDef(V(Result(0)), IntReg(rem ? kRdx : kRax)));
+    regalloc::PRegSet clobber;
+    clobber.Add(IntReg(rem ? kRax : kRdx));
+    return End(ClobberSet(clobber, rem ? 2 : 1));
+  }
+  Unit emit_minmax(rules::MinMax op) override {
+    // Keep a, and take b when the condition says a is on the wrong side of b.
+    static constexpr Cond kTakeB[] = {Cond::kG, Cond::kA, Cond::kL, Cond::kB};
+    return Binary(MOp::kMinMax, static_cast<uint8_t>(kTakeB[static_cast<int>(op)]));
+  }
+  Unit emit_icmp() override {
+    int bytes = ArgBytes(0);
+    if (bytes == 0) return {};
+    MInst& m = Begin(MOp::kIcmp);
+    m.sub = static_cast<uint8_t>(CondOf(static_cast<ir::IntCC>(cur().cond)));
+    m.size = static_cast<uint8_t>(bytes);
+    Use(Arg(0));
+    Use(Arg(1));
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_select(bool fused) override {
+    if (ResultBytes() == 0) return {};
+    if (fused) {
+      const ir::InstData* cmp = IcmpOf(Arg(0));
+      ir::Inst ci(dfg_.value(dfg_.Resolve(Arg(0))).owner);
+      int bytes = IntBytes(dfg_.value_type(dfg_.args(ci)[0]));
+      if (bytes == 0) return Unsupported(dfg_.value_type(dfg_.args(ci)[0]));
+      MInst& m = Begin(MOp::kSelectIcmp);
+      m.sub = static_cast<uint8_t>(CondOf(static_cast<ir::IntCC>(cmp->cond)));
+      m.size = static_cast<uint8_t>(bytes);
+      Use(dfg_.args(ci)[0]);
+      Use(dfg_.args(ci)[1]);
+      Use(Arg(1));
+      Use(Arg(2));
+      ReuseDef(Result(0), 3);
+      return End();
+    }
+    int cbytes = ArgBytes(0);
+    if (cbytes == 0) return {};
+    MInst& m = Begin(MOp::kSelect);
+    m.size = static_cast<uint8_t>(cbytes);
+    Use(Arg(0));
+    Use(Arg(1));
+    Use(Arg(2));
+    ReuseDef(Result(0), 2);
+    return End();
+  }
+  Unit emit_extend(bool is_signed) override {
+    int to = ResultBytes(), from = ArgBytes(0);
+    if (to == 0 || from == 0) return {};
+    MInst& m = Begin(from == 8 ? MOp::kCopy : MOp::kExt);
+    m.sub = is_signed ? 1 : 0;
+    m.size = static_cast<uint8_t>(from);
+    Use(Arg(0));
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_ireduce() override {
+    if (ResultBytes() == 0 || ArgBytes(0) == 0) return {};
+    Begin(MOp::kCopy);
+    Use(Arg(0));
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_load(uint8_t mem_bytes, bool is_signed) override {
+    int bytes = ResultBytes();
+    if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
+    MInst& m = Begin(MOp::kLoad);
+    m.size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
+    m.sub = is_signed ? 1 : 0;
+    m.imm = cur().imm;
+    Use(Arg(0));
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_store(uint8_t mem_bytes) override {
+    int bytes = ArgBytes(0);
+    if (bytes == 0 || ArgBytes(1) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(1)));
+    MInst& m = Begin(MOp::kStore);
+    m.size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
+    m.imm = cur().imm;
+    Use(Arg(1));
+    Use(Arg(0));
+    return End();
+  }
+  Unit emit_stack_addr() override {
+    if (ResultBytes() != 8) return Unsupported(dfg_.value_type(Result(0)));
+    MInst& m = Begin(MOp::kStackAddr);
+    m.aux = cur().entity;
+    m.imm = cur().imm;
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_jump() override {
+    Begin(MOp::kJump);
+    End(0, regalloc::kInstBranch);
+    AddEdge(dfg_.block_calls(cur_)[0]);
+    return {};
+  }
+  Unit emit_brif(bool fused) override {
+    if (fused) {
+      const ir::InstData* cmp = IcmpOf(Arg(0));
+      ir::Inst ci(dfg_.value(dfg_.Resolve(Arg(0))).owner);
+      int bytes = IntBytes(dfg_.value_type(dfg_.args(ci)[0]));
+      if (bytes == 0) return Unsupported(dfg_.value_type(dfg_.args(ci)[0]));
+      MInst& m = Begin(MOp::kBrIcmp);
+      m.sub = static_cast<uint8_t>(CondOf(static_cast<ir::IntCC>(cmp->cond)));
+      m.size = static_cast<uint8_t>(bytes);
+      Use(dfg_.args(ci)[0]);
+      Use(dfg_.args(ci)[1]);
+    } else {
+      int bytes = ArgBytes(0);
+      if (bytes == 0) return {};
+      Begin(MOp::kBrif).size = static_cast<uint8_t>(bytes);
+      Use(Arg(0));
+    }
+    End(0, regalloc::kInstBranch);
+    for (uint32_t bc : dfg_.block_calls(cur_)) AddEdgeViaEdgeBlock(bc);
+    return {};
+  }
+  Unit emit_br_table() override {
+    if (ArgBytes(0) == 0) return {};
+    Begin(MOp::kBrTable).size = 4;
+    Use(Arg(0));
+    End(0, regalloc::kInstBranch);
+    for (uint32_t bc : dfg_.block_calls(cur_)) AddEdgeViaEdgeBlock(bc);
+    return {};
+  }
+  Unit emit_return() override {
+    auto args = dfg_.args(cur_);
+    if (args.size() > kMaxRegReturns) return Fail(absl::StrCat("returning ", args.size(), " values (at most 2)"));
+    Begin(MOp::kReturn);
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (!CheckInt(args[i])) return {};
+      Emit(Operand::FixedUse(V(args[i]), IntReg(kRetRegs[i])));
+    }
+    return End(0, regalloc::kInstReturn);
+  }
+  Unit emit_call() override {
+    auto args = dfg_.args(cur_);
+    auto results = dfg_.results(cur_);
+    if (args.size() > kMaxRegArgs) return Fail(absl::StrCat("a call with ", args.size(), " arguments (at most 6)"));
+    if (results.size() > kMaxRegReturns) return Fail(absl::StrCat("a call with ", results.size(), " results (at most 2)"));
+    MInst& m = Begin(MOp::kCall);
+    m.aux = cur().entity;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (!CheckInt(args[i])) return {};
+      Emit(Operand::FixedUse(V(args[i]), IntReg(kArgRegs[i])));
+    }
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (!CheckInt(results[i])) return {};
+      Emit(Operand::FixedDef(V(results[i]), IntReg(kRetRegs[i])));
+    }
+    regalloc::PRegSet clobbers = CallerSavedSet();
+    for (size_t i = 0; i < results.size(); ++i) clobbers.Remove(IntReg(kRetRegs[i]));
+    return End(ClobberSet(clobbers, static_cast<int>(3 + results.size())));
+  }
+  Unit emit_trap() override {
+    Begin(MOp::kTrap).trap = cur().trap;
+    // A trap ends its block without successors; the allocator treats it as a return.
+    return End(0, regalloc::kInstReturn);
+  }
+  Unit emit_trap_if(bool if_nonzero) override {
+    int bytes = ArgBytes(0);
+    if (bytes == 0) return {};
+    MInst& m = Begin(MOp::kTrapIf);
+    m.sub = if_nonzero ? 1 : 0;
+    m.size = static_cast<uint8_t>(bytes);
+    m.trap = cur().trap;
+    Use(Arg(0));
+    return End();
+  }
+
+ private:
+  const ir::InstData& cur() const { return dfg_.inst(cur_); }
+  ir::Value Arg(size_t i) const { return dfg_.args(cur_)[i]; }
+  ir::Value Result(size_t i) const { return dfg_.results(cur_)[i]; }
+  int ArgBytes(size_t i) {
+    if (i >= dfg_.args(cur_).size()) return Fail("a missing operand"), 0;
+    return CheckInt(Arg(i));
+  }
+  int ResultBytes() {
+    if (dfg_.results(cur_).empty()) return Fail("a missing result"), 0;
+    return CheckInt(Result(0));
+  }
+  int CheckInt(ir::Value v) {
+    int b = IntBytes(dfg_.value_type(dfg_.Resolve(v)));
+    if (b == 0) Unsupported(dfg_.value_type(dfg_.Resolve(v)));
+    return b;
+  }
+  static uint8_t OpSize(int bytes) { return bytes == 8 ? 8 : 4; }
+  static Alu AluOf(rules::AluOp op) {
+    static constexpr Alu kAlus[] = {Alu::kAdd, Alu::kSub, Alu::kAnd, Alu::kOr, Alu::kXor};
+    return kAlus[static_cast<int>(op)];
+  }
+  Unit Unsupported(ir::Type t) {
+    return Fail(absl::StrCat("type ", t.Name(), " in ", ir::Name(cur().opcode)));
+  }
+  Unit Fail(const std::string& what) {
+    if (status_.ok()) {
+      uint32_t line = f_.text_line(cur_);
+      status_ = absl::UnimplementedError(absl::StrCat(line ? absl::StrCat("line ", line, ": ") : "", "x64 backend does not support ",
+                                                      what, " (function ", f_.name.ToString(), ")"));
+    }
+    return {};
+  }
+  // The icmp producing `v`, if any.
+  const ir::InstData* IcmpOf(ir::Value v) const {
+    v = dfg_.Resolve(v);
+    if (dfg_.value(v).kind != ir::ValueData::kResult) return nullptr;
+    const ir::InstData& d = dfg_.inst(ir::Inst(dfg_.value(v).owner));
+    return d.opcode == ir::Opcode::kIcmp ? &d : nullptr;
+  }
+  Unit Binary(MOp op, uint8_t sub) {
+    int bytes = ResultBytes();
+    if (bytes == 0) return {};
+    MInst& m = Begin(op);
+    m.sub = sub;
+    m.size = op == MOp::kMinMax ? static_cast<uint8_t>(bytes) : OpSize(bytes);
+    Use(Arg(0));
+    Use(Arg(1));
+    ReuseDef(Result(0), 0);
+    return End();
+  }
+
+  uint32_t V(ir::Value v) const { return vreg_[dfg_.Resolve(v).index()]; }
+  MInst& Begin(MOp op) {
+    vc_->insts.push_back(MInst());
+    vc_->insts.back().op = op;
+    regalloc::Inst ri;
+    ri.operands_begin = ri.operands_end = static_cast<uint32_t>(rf_.operands.size());
+    rf_.insts.push_back(ri);
+    return vc_->insts.back();
+  }
+  void Emit(Operand o) { rf_.operands.push_back(o); }
+  void Use(ir::Value v) { Emit(Operand::Use(V(v), kInt, Constraint::kReg)); }
+  void Def(ir::Value v) { Emit(Operand::Def(V(v), kInt, Constraint::kReg)); }
+  void ReuseDef(ir::Value v, uint8_t input) { Emit(Operand::ReuseDef(V(v), kInt, input)); }
+  void FixedDefEarly(uint32_t vreg, uint8_t r) { Emit(Operand::FixedDef(vreg, IntReg(r), OperandPos::kEarly)); }
+  Unit End(uint32_t clobbers = 0, uint8_t flags = 0) {
+    rf_.insts.back().operands_end = static_cast<uint32_t>(rf_.operands.size());
+    rf_.insts.back().clobbers = clobbers;
+    rf_.insts.back().flags = flags;
+    return {};
+  }
+  // Clobber sets are pooled by a small fixed key (1 div, 2 rem, 3.. calls by result count).
+  uint32_t ClobberSet(const regalloc::PRegSet& set, int key) {
+    if (clobber_index_[key] == 0) {
+      clobber_index_[key] = static_cast<uint32_t>(rf_.clobber_sets.size());
+      rf_.clobber_sets.push_back(set);
+    }
+    return clobber_index_[key];
+  }
+
+  void StartBlock(uint32_t id) {
+    (void)id;
+    regalloc::Block b;
+    b.insts_begin = static_cast<uint32_t>(rf_.insts.size());
+    b.succs_begin = b.succs_end = static_cast<uint32_t>(rf_.succs.size());
+    b.params_begin = b.params_end = static_cast<uint32_t>(rf_.params.size());
+    rf_.blocks.push_back(b);
+  }
+  void EndBlock() { rf_.blocks.back().insts_end = static_cast<uint32_t>(rf_.insts.size()); }
+  // Adds a successor edge (with its arguments) to the block being built.
+  void AddSucc(uint32_t target, const std::vector<uint32_t>& args) {
+    rf_.succs.push_back(target);
+    rf_.blocks.back().succs_end = static_cast<uint32_t>(rf_.succs.size());
+    rf_.edge_args.insert(rf_.edge_args.end(), args.begin(), args.end());
+    rf_.edge_args_begin.push_back(static_cast<uint32_t>(rf_.edge_args.size()));
+  }
+  std::vector<uint32_t> EdgeArgs(uint32_t bc) {
+    std::vector<uint32_t> out;
+    for (const ir::BlockArg& a : dfg_.block_call_args(bc)) {
+      if (a.kind() != ir::BlockArg::kValue) {
+        Fail("try_call block arguments");
+        continue;
+      }
+      CheckInt(a.value());
+      out.push_back(V(a.value()));
+    }
+    return out;
+  }
+  void AddEdge(uint32_t bc) { AddSucc(block_id_[dfg_.block_call(bc).block.index()], EdgeArgs(bc)); }
+  void AddEdgeViaEdgeBlock(uint32_t bc) {
+    AddSucc(next_edge_block_, {});
+    pending_edges_.push_back({next_edge_block_++, bc});
+  }
+
+  const ir::Function& f_;
+  const ir::DataFlowGraph& dfg_;
+  VCode* vc_;
+  regalloc::Function& rf_;
+  ir::Inst cur_;
+  absl::Status status_;
+  std::vector<uint32_t> vreg_;      // by IR value
+  std::vector<uint32_t> block_id_;  // by IR block
+  uint32_t next_edge_block_ = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> pending_edges_;  // (edge block id, block call)
+  uint32_t clobber_index_[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+};
+
+absl::Status Lowerer::Run() {
+  const ir::Signature& sig = f_.signature;
+  if (sig.params.size() > kMaxRegArgs) {
+    return absl::UnimplementedError(absl::StrCat("x64 backend does not support ", sig.params.size(),
+                                                 " parameters (at most 6) in function ", f_.name.ToString()));
+  }
+  for (const ir::AbiParam& p : sig.params) {
+    if (IntBytes(p.type) == 0) {
+      return absl::UnimplementedError(absl::StrCat("x64 backend does not support parameter type ", p.type.Name(),
+                                                   " in function ", f_.name.ToString()));
+    }
+  }
+  for (const ir::AbiParam& p : sig.returns) {
+    if (IntBytes(p.type) == 0) {
+      return absl::UnimplementedError(absl::StrCat("x64 backend does not support return type ", p.type.Name(),
+                                                   " in function ", f_.name.ToString()));
+    }
+  }
+  if (sig.returns.size() > kMaxRegReturns) {
+    return absl::UnimplementedError(absl::StrCat("x64 backend does not support ", sig.returns.size(),
+                                                 " return values (at most 2) in function ", f_.name.ToString()));
+  }
+  rf_.Clear();
+  vc_->insts.clear();
+  rf_.clobber_sets.push_back(regalloc::PRegSet());  // index 0: no clobbers
+  rf_.edge_args_begin.push_back(0);
+  vreg_.assign(dfg_.num_values(), 0);
+  for (size_t v = 0; v < dfg_.num_values(); ++v) {
+    vreg_[v] = rf_.num_vregs++;
+    rf_.vreg_class.push_back(kInt);
+  }
+  vc_->slot_size.clear();
+  vc_->slot_align.clear();
+  for (const ir::StackSlotData& s : f_.stack_slots) {
+    vc_->slot_size.push_back(s.size);
+    vc_->slot_align.push_back(1u << std::min<uint32_t>(s.align_shift, 12));
+  }
+
+  // Block numbering: the entry stub, then each IR block followed by its edge blocks.
+  block_id_.assign(dfg_.num_blocks(), 0);
+  uint32_t next = 1;
+  for (ir::Block b = f_.layout.first_block(); b.valid(); b = f_.layout.next_block(b)) {
+    block_id_[b.index()] = next++;
+    ir::Inst last = f_.layout.last_inst(b);
+    if (last.valid()) {
+      ir::Opcode op = dfg_.inst(last).opcode;
+      if (op == ir::Opcode::kBrif || op == ir::Opcode::kBrTable) next += static_cast<uint32_t>(dfg_.block_calls(last).size());
+    }
+  }
+  ir::Block entry = f_.layout.entry_block();
+  if (!entry.valid()) return absl::InvalidArgumentError("function has no blocks");
+
+  // The entry stub: arguments arrive in fixed registers and flow to the IR entry block.
+  StartBlock(0);
+  Begin(MOp::kArgs);
+  std::vector<uint32_t> params;
+  for (size_t i = 0; i < dfg_.block_params(entry).size(); ++i) {
+    uint32_t v = rf_.num_vregs++;
+    rf_.vreg_class.push_back(kInt);
+    Emit(Operand::FixedDef(v, IntReg(kArgRegs[i])));
+    params.push_back(v);
+  }
+  End();
+  Begin(MOp::kJump);
+  End(0, regalloc::kInstBranch);
+  AddSucc(block_id_[entry.index()], params);
+  EndBlock();
+
+  for (ir::Block b = f_.layout.first_block(); b.valid(); b = f_.layout.next_block(b)) {
+    StartBlock(block_id_[b.index()]);
+    for (ir::Value p : dfg_.block_params(b)) rf_.params.push_back(V(p));
+    rf_.blocks.back().params_end = static_cast<uint32_t>(rf_.params.size());
+    next_edge_block_ = block_id_[b.index()] + 1;
+    pending_edges_.clear();
+    for (ir::Inst i = f_.layout.first_inst(b); i.valid(); i = f_.layout.next_inst(i)) {
+      cur_ = i;
+      std::optional<Unit> r = rules::lower(*this, IrInst{i.index()});
+      if (!r.has_value()) {
+        Fail(absl::StrCat("opcode ", ir::Name(dfg_.inst(i).opcode)));
+      }
+      if (!status_.ok()) return status_;
+    }
+    EndBlock();
+    for (auto [id, bc] : pending_edges_) {
+      (void)id;
+      StartBlock(id);
+      Begin(MOp::kJump);
+      End(0, regalloc::kInstBranch);
+      AddEdge(bc);
+      EndBlock();
+    }
+    if (!status_.ok()) return status_;
+  }
+  // Predecessors, in block order.
+  std::vector<std::vector<uint32_t>> preds(rf_.blocks.size());
+  for (uint32_t b = 0; b < rf_.blocks.size(); ++b) {
+    for (uint32_t s = rf_.blocks[b].succs_begin; s < rf_.blocks[b].succs_end; ++s) preds[rf_.succs[s]].push_back(b);
+  }
+  for (uint32_t b = 0; b < rf_.blocks.size(); ++b) {
+    rf_.blocks[b].preds_begin = static_cast<uint32_t>(rf_.preds.size());
+    rf_.preds.insert(rf_.preds.end(), preds[b].begin(), preds[b].end());
+    rf_.blocks[b].preds_end = static_cast<uint32_t>(rf_.preds.size());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Lower(const ir::Function& f, VCode* out) {
+  Lowerer l(f, out);
+  return l.Run();
+}
+
+}  // namespace lathe::x64

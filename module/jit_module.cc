@@ -1,0 +1,165 @@
+#include "module/jit_module.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "isa/x64/backend.h"
+
+namespace lathe::module {
+namespace {
+
+// The active call on this thread, for the signal handler.
+struct ActiveCall {
+  const uint8_t* base = nullptr;
+  size_t size = 0;
+  const std::vector<isa::TrapRecord>* traps = nullptr;
+  sigjmp_buf jump;
+  ir::TrapCode trap;
+};
+thread_local ActiveCall* g_active = nullptr;
+
+void OnSignal(int sig, siginfo_t*, void* context) {
+  ActiveCall* call = g_active;
+  auto* uc = static_cast<ucontext_t*>(context);
+  uintptr_t pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  if (call != nullptr && pc >= reinterpret_cast<uintptr_t>(call->base) &&
+      pc < reinterpret_cast<uintptr_t>(call->base) + call->size) {
+    uint32_t off = static_cast<uint32_t>(pc - reinterpret_cast<uintptr_t>(call->base));
+    auto it = std::lower_bound(call->traps->begin(), call->traps->end(), off,
+                               [](const isa::TrapRecord& r, uint32_t o) { return r.offset < o; });
+    call->trap = (it != call->traps->end() && it->offset == off) ? it->code
+                 : sig == SIGSEGV ? ir::TrapCode(ir::TrapCode::kStackOverflow)
+                                  : ir::TrapCode(ir::TrapCode::kHeapOutOfBounds);
+    siglongjmp(call->jump, 1);
+  }
+  // Not ours: restore the default action and let the fault happen again.
+  signal(sig, SIG_DFL);
+}
+
+void InstallHandlersOnce() {
+  static bool done = [] {
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = OnSignal;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : {SIGILL, SIGFPE, SIGSEGV, SIGBUS}) sigaction(sig, &sa, nullptr);
+    return true;
+  }();
+  (void)done;
+  // Each thread needs its own alternate stack so stack overflows can be reported.
+  thread_local std::vector<uint8_t> alt_stack;
+  if (alt_stack.empty()) {
+    alt_stack.resize(64 * 1024);
+    stack_t ss;
+    ss.ss_sp = alt_stack.data();
+    ss.ss_size = alt_stack.size();
+    ss.ss_flags = 0;
+    sigaltstack(&ss, nullptr);
+  }
+}
+
+struct TwoWords {
+  uint64_t a, b;
+};
+using Entry6 = TwoWords (*)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+}  // namespace
+
+JitModule::~JitModule() {
+  if (base_ != nullptr) munmap(base_, mapped_);
+}
+
+absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir::Function* const> functions,
+                                                            regalloc::Algorithm algorithm) {
+  std::unique_ptr<JitModule> m(new JitModule());
+  absl::flat_hash_map<std::string, size_t> by_name;
+  for (size_t i = 0; i < functions.size(); ++i) by_name[functions[i]->name.ToString()] = i;
+  x64::Backend backend;
+  isa::CodeBuffer buf;
+  std::vector<uint8_t> image;
+  struct Patch {
+    uint32_t at;
+    size_t callee;
+  };
+  std::vector<Patch> patches;
+  for (size_t i = 0; i < functions.size(); ++i) {
+    const ir::Function& f = *functions[i];
+    absl::Status s = backend.Compile(f, algorithm, &buf);
+    if (!s.ok()) return s;
+    while (image.size() % 16 != 0) image.push_back(0xCC);
+    Entry e;
+    e.offset = static_cast<uint32_t>(image.size());
+    e.size = static_cast<uint32_t>(buf.bytes().size());
+    e.num_params = f.signature.params.size();
+    image.insert(image.end(), buf.bytes().begin(), buf.bytes().end());
+    for (const isa::TrapRecord& t : buf.traps()) m->traps_.push_back({e.offset + t.offset, t.code});
+    for (const isa::CallReloc& r : buf.relocs()) {
+      if (r.callee >= f.ext_funcs.size()) return absl::InvalidArgumentError(absl::StrCat("fn", r.callee, " is not declared"));
+      const ir::ExternalName& name = f.ext_funcs[r.callee].name;
+      auto it = by_name.find(name.ToString());
+      if (it == by_name.end()) {
+        return absl::UnimplementedError(absl::StrCat("function ", f.name.ToString(), " calls ", name.ToString(),
+                                                     ", which this module does not define"));
+      }
+      patches.push_back({e.offset + r.offset, it->second});
+    }
+    m->entries_.push_back(e);
+  }
+  for (const Patch& p : patches) {
+    int32_t rel = static_cast<int32_t>(static_cast<int64_t>(m->entries_[p.callee].offset) - (p.at + 4));
+    std::memcpy(&image[p.at], &rel, 4);
+  }
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  m->mapped_ = std::max<size_t>(page, (image.size() + page - 1) / page * page);
+  void* mem = mmap(nullptr, m->mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) return absl::ResourceExhaustedError("mmap of JIT code failed");
+  m->base_ = static_cast<uint8_t*>(mem);
+  std::memcpy(m->base_, image.data(), image.size());
+  if (mprotect(m->base_, m->mapped_, PROT_READ | PROT_EXEC) != 0) {
+    return absl::InternalError("mprotect of JIT code to read+execute failed");
+  }
+  std::sort(m->traps_.begin(), m->traps_.end(),
+            [](const isa::TrapRecord& a, const isa::TrapRecord& b) { return a.offset < b.offset; });
+  return m;
+}
+
+absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint64_t> args) const {
+  if (index >= entries_.size()) return absl::InvalidArgumentError(absl::StrCat("no function ", index));
+  if (args.size() != entries_[index].num_params || args.size() > 6) {
+    return absl::InvalidArgumentError(absl::StrCat("function ", index, " takes ", entries_[index].num_params,
+                                                   " arguments, got ", args.size()));
+  }
+  InstallHandlersOnce();
+  uint64_t a[6] = {0, 0, 0, 0, 0, 0};
+  for (size_t i = 0; i < args.size(); ++i) a[i] = args[i];
+  // Extra argument registers are ignored by the callee under System V.
+  Entry6 fn = reinterpret_cast<Entry6>(const_cast<uint8_t*>(code(index)));
+  ActiveCall call;
+  call.base = base_;
+  call.size = mapped_;
+  call.traps = &traps_;
+  ActiveCall* saved = g_active;
+  CallOutcome out;
+  g_active = &call;
+  if (sigsetjmp(call.jump, 1) == 0) {
+    TwoWords r = fn(a[0], a[1], a[2], a[3], a[4], a[5]);
+    out.values[0] = r.a;
+    out.values[1] = r.b;
+  } else {
+    out.trapped = true;
+    out.trap = call.trap;
+  }
+  g_active = saved;
+  return out;
+}
+
+}  // namespace lathe::module

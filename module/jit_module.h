@@ -1,0 +1,59 @@
+// A JIT module: the functions of one CLIF file compiled for the host (x86-64 System V), placed
+// in one mmap'd region (written, then protected read+execute), with direct calls between them
+// resolved by name. Call() runs a function with 64-bit argument slots and returns up to two
+// 64-bit result slots (bits above each type's width are unspecified) or the trap it hit:
+// ud2 / faults inside the module's code are mapped through its trap records while the call is
+// active (SIGILL, SIGFPE, SIGSEGV, SIGBUS on an alternate signal stack), anything else keeps
+// its default behaviour. Calls to functions the file does not define are an error at Create.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "ir/function.h"
+#include "isa/common/code_buffer.h"
+#include "regalloc/regalloc.h"
+
+namespace lathe::module {
+
+struct CallOutcome {
+  bool trapped = false;
+  ir::TrapCode trap;
+  uint64_t values[2] = {0, 0};
+};
+
+class JitModule {
+ public:
+  ~JitModule();
+  JitModule(const JitModule&) = delete;
+  JitModule& operator=(const JitModule&) = delete;
+
+  // Compiles every function (errors name the function); the functions need not outlive it.
+  static absl::StatusOr<std::unique_ptr<JitModule>> Create(absl::Span<const ir::Function* const> functions,
+                                                          regalloc::Algorithm algorithm);
+
+  // `args` must have one slot per parameter of function `index` (at most 6).
+  absl::StatusOr<CallOutcome> Call(size_t index, absl::Span<const uint64_t> args) const;
+
+  size_t num_functions() const { return entries_.size(); }
+  const uint8_t* code(size_t index) const { return base_ + entries_[index].offset; }
+  uint32_t code_size(size_t index) const { return entries_[index].size; }
+
+ private:
+  struct Entry {
+    uint32_t offset = 0, size = 0;
+    size_t num_params = 0;
+  };
+  JitModule() = default;
+
+  uint8_t* base_ = nullptr;
+  size_t mapped_ = 0;
+  std::vector<Entry> entries_;
+  std::vector<isa::TrapRecord> traps_;  // offsets relative to base_, sorted
+};
+
+}  // namespace lathe::module

@@ -1,0 +1,123 @@
+// Runs small .clif programs natively through the JIT and checks results, traps and errors.
+#include "module/jit_module.h"
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "ir/parser.h"
+#include "ir/test_file.h"
+
+namespace lathe::module {
+namespace {
+
+struct Parsed {
+  ir::TestFile file;
+  std::vector<const ir::Function*> fns;
+};
+
+Parsed Parse(const std::string& text) {
+  Parsed p;
+  absl::StatusOr<ir::TestFile> f = ir::ParseTestFile(text, "test.clif");
+  EXPECT_TRUE(f.ok()) << f.status();
+  if (f.ok()) p.file = std::move(*f);
+  for (const ir::ParsedFunction& pf : p.file.functions) p.fns.push_back(pf.function.get());
+  return p;
+}
+
+class JitTest : public ::testing::TestWithParam<regalloc::Algorithm> {};
+
+TEST_P(JitTest, ArithmeticLoopsAndCalls) {
+  Parsed p = Parse(R"(
+function %fib(i32) -> i32 {
+block0(v0: i32):
+    v1 = iconst.i32 0
+    v2 = iconst.i32 1
+    jump block1(v0, v1, v2)
+block1(v3: i32, v4: i32, v5: i32):
+    brif v3, block2, block3(v4)
+block2:
+    v6 = iadd v4, v5
+    v9 = iconst.i32 1
+    v7 = isub v3, v9
+    jump block1(v7, v5, v6)
+block3(v8: i32):
+    return v8
+}
+function %caller(i32, i64) -> i64 {
+    fn0 = %fib(i32) -> i32
+block0(v0: i32, v1: i64):
+    v2 = call fn0(v0)
+    v3 = sextend.i64 v2
+    v4 = imul v3, v1
+    return v4
+}
+function %div(i64, i64) -> i64 {
+block0(v0: i64, v1: i64):
+    v2 = sdiv v0, v1
+    return v2
+}
+function %sel(i8, i16, i16) -> i16 {
+block0(v0: i8, v1: i16, v2: i16):
+    v3 = select v0, v1, v2
+    return v3
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  auto call = [&](size_t i, std::vector<uint64_t> args) {
+    absl::StatusOr<CallOutcome> r = (*m)->Call(i, args);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : CallOutcome();
+  };
+  EXPECT_EQ(call(0, {10}).values[0] & 0xffffffff, 55u);
+  EXPECT_EQ(call(0, {20}).values[0] & 0xffffffff, 6765u);
+  EXPECT_EQ(call(1, {10, static_cast<uint64_t>(-3)}).values[0], static_cast<uint64_t>(-165));
+  EXPECT_EQ(call(2, {static_cast<uint64_t>(-7), 2}).values[0], static_cast<uint64_t>(-3));
+  CallOutcome z = call(2, {7, 0});
+  EXPECT_TRUE(z.trapped);
+  EXPECT_EQ(z.trap.code(), ir::TrapCode::kIntegerDivisionByZero);
+  CallOutcome o = call(2, {uint64_t{1} << 63, static_cast<uint64_t>(-1)});
+  EXPECT_TRUE(o.trapped);
+  EXPECT_EQ(o.trap.code(), ir::TrapCode::kIntegerOverflow);
+  EXPECT_EQ(call(3, {1, 5, 6}).values[0] & 0xffff, 5u);
+  EXPECT_EQ(call(3, {0x100, 5, 6}).values[0] & 0xffff, 6u);  // only the i8 bits of the condition count
+}
+
+TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
+  Parsed p = Parse(R"(
+function %f(f64) -> f64 {
+block0(v0: f64):
+    return v0
+}
+function %g(i64) -> i128 {
+block0(v0: i64):
+    v1 = uextend.i128 v0
+    return v1
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create({p.fns[0]}, GetParam());
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("f64"), std::string::npos) << m.status();
+  m = JitModule::Create({p.fns[1]}, GetParam());
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("i128"), std::string::npos) << m.status();
+}
+
+TEST_P(JitTest, CallToUndefinedFunctionIsAnError) {
+  Parsed p = Parse(R"(
+function %f() -> i64 {
+    fn0 = %missing() -> i64
+block0:
+    v0 = call fn0()
+    return v0
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("missing"), std::string::npos) << m.status();
+}
+
+INSTANTIATE_TEST_SUITE_P(Allocators, JitTest,
+                         ::testing::Values(regalloc::Algorithm::kSinglePass, regalloc::Algorithm::kOptimizing));
+
+}  // namespace
+}  // namespace lathe::module
