@@ -87,37 +87,55 @@ absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir
   isa::CodeBuffer buf;
   std::vector<uint8_t> image;
   struct Patch {
+    size_t caller;
     uint32_t at;
     size_t callee;
   };
   std::vector<Patch> patches;
   for (size_t i = 0; i < functions.size(); ++i) {
     const ir::Function& f = *functions[i];
-    absl::Status s = backend.Compile(f, algorithm, &buf);
-    if (!s.ok()) return s;
-    while (image.size() % 16 != 0) image.push_back(0xCC);
     Entry e;
+    e.num_params = f.signature.params.size();
+    e.status = backend.Compile(f, algorithm, &buf);
+    if (!e.status.ok()) {
+      m->entries_.push_back(std::move(e));
+      continue;
+    }
+    while (image.size() % 16 != 0) image.push_back(0xCC);
     e.offset = static_cast<uint32_t>(image.size());
     e.size = static_cast<uint32_t>(buf.bytes().size());
-    e.num_params = f.signature.params.size();
     image.insert(image.end(), buf.bytes().begin(), buf.bytes().end());
     for (const isa::TrapRecord& t : buf.traps()) m->traps_.push_back({e.offset + t.offset, t.code});
     for (const isa::CallReloc& r : buf.relocs()) {
-      if (r.callee >= f.ext_funcs.size()) return absl::InvalidArgumentError(absl::StrCat("fn", r.callee, " is not declared"));
       const ir::ExternalName& name = f.ext_funcs[r.callee].name;
       auto it = by_name.find(name.ToString());
       if (it == by_name.end()) {
-        return absl::UnimplementedError(absl::StrCat("function ", f.name.ToString(), " calls ", name.ToString(),
-                                                     ", which this module does not define"));
+        e.status = absl::UnimplementedError(absl::StrCat("function ", f.name.ToString(), " calls ", name.ToString(),
+                                                         ", which this module does not define"));
+        break;
       }
-      patches.push_back({e.offset + r.offset, it->second});
+      patches.push_back({i, e.offset + r.offset, it->second});
     }
-    m->entries_.push_back(e);
+    m->entries_.push_back(std::move(e));
+  }
+  // A function calling one that failed cannot run either (transitively).
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const Patch& p : patches) {
+      if (m->entries_[p.caller].status.ok() && !m->entries_[p.callee].status.ok()) {
+        m->entries_[p.caller].status = absl::Status(
+            m->entries_[p.callee].status.code(),
+            absl::StrCat("calls ", functions[p.callee]->name.ToString(), ": ", m->entries_[p.callee].status.message()));
+        changed = true;
+      }
+    }
   }
   for (const Patch& p : patches) {
+    if (!m->entries_[p.caller].status.ok()) continue;
     int32_t rel = static_cast<int32_t>(static_cast<int64_t>(m->entries_[p.callee].offset) - (p.at + 4));
     std::memcpy(&image[p.at], &rel, 4);
   }
+  if (image.empty()) image.push_back(0xCC);
   size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   m->mapped_ = std::max<size_t>(page, (image.size() + page - 1) / page * page);
   void* mem = mmap(nullptr, m->mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -134,6 +152,7 @@ absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir
 
 absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint64_t> args) const {
   if (index >= entries_.size()) return absl::InvalidArgumentError(absl::StrCat("no function ", index));
+  if (!entries_[index].status.ok()) return entries_[index].status;
   if (args.size() != entries_[index].num_params || args.size() > 6) {
     return absl::InvalidArgumentError(absl::StrCat("function ", index, " takes ", entries_[index].num_params,
                                                    " arguments, got ", args.size()));

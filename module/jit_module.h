@@ -4,7 +4,9 @@
 // 64-bit result slots (bits above each type's width are unspecified) or the trap it hit:
 // ud2 / faults inside the module's code are mapped through its trap records while the call is
 // active (SIGILL, SIGFPE, SIGSEGV, SIGBUS on an alternate signal stack), anything else keeps
-// its default behaviour. Calls to functions the file does not define are an error at Create.
+// its default behaviour. A function that does not compile (or calls one that does not, or calls a
+// function the module does not define) keeps its error, which status() and Call() return; the
+// other functions still run.
 #pragma once
 
 #include <cstdint>
@@ -32,13 +34,16 @@ class JitModule {
   JitModule(const JitModule&) = delete;
   JitModule& operator=(const JitModule&) = delete;
 
-  // Compiles every function (errors name the function); the functions need not outlive it.
+  // Compiles every function; fails only when executable memory cannot be set up. The functions
+  // need not outlive the module.
   static absl::StatusOr<std::unique_ptr<JitModule>> Create(absl::Span<const ir::Function* const> functions,
                                                           regalloc::Algorithm algorithm);
 
   // `args` must have one slot per parameter of function `index` (at most 6).
   absl::StatusOr<CallOutcome> Call(size_t index, absl::Span<const uint64_t> args) const;
 
+  // Why function `index` cannot run (OK when it can); messages name the function and construct.
+  const absl::Status& status(size_t index) const { return entries_[index].status; }
   size_t num_functions() const { return entries_.size(); }
   const uint8_t* code(size_t index) const { return base_ + entries_[index].offset; }
   uint32_t code_size(size_t index) const { return entries_[index].size; }
@@ -47,6 +52,7 @@ class JitModule {
   struct Entry {
     uint32_t offset = 0, size = 0;
     size_t num_params = 0;
+    absl::Status status;
   };
   JitModule() = default;
 

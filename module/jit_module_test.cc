@@ -55,6 +55,18 @@ block0(v0: i64, v1: i64):
     v2 = sdiv v0, v1
     return v2
 }
+function %slots(i64, i32) -> i64 {
+    ss0 = explicit_slot 16
+block0(v0: i64, v1: i32):
+    v2 = stack_addr.i64 ss0
+    store.i64 v0, v2
+    v3 = stack_addr.i64 ss0+8
+    istore8 v1, v3
+    v4 = load.i64 v2
+    v5 = sload8.i64 v3
+    v6 = iadd v4, v5
+    return v6
+}
 function %sel(i8, i16, i16) -> i16 {
 block0(v0: i8, v1: i16, v2: i16):
     v3 = select v0, v1, v2
@@ -78,8 +90,9 @@ block0(v0: i8, v1: i16, v2: i16):
   CallOutcome o = call(2, {uint64_t{1} << 63, static_cast<uint64_t>(-1)});
   EXPECT_TRUE(o.trapped);
   EXPECT_EQ(o.trap.code(), ir::TrapCode::kIntegerOverflow);
-  EXPECT_EQ(call(3, {1, 5, 6}).values[0] & 0xffff, 5u);
-  EXPECT_EQ(call(3, {0x100, 5, 6}).values[0] & 0xffff, 6u);  // only the i8 bits of the condition count
+  EXPECT_EQ(call(3, {100, 0x1ff}).values[0], 99u);  // 100 + sext(0xff)
+  EXPECT_EQ(call(4, {1, 5, 6}).values[0] & 0xffff, 5u);
+  EXPECT_EQ(call(4, {0x100, 5, 6}).values[0] & 0xffff, 6u);  // only the i8 bits of the condition count
 }
 
 TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
@@ -94,12 +107,11 @@ block0(v0: i64):
     return v1
 }
 )");
-  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create({p.fns[0]}, GetParam());
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.status().message().find("f64"), std::string::npos) << m.status();
-  m = JitModule::Create({p.fns[1]}, GetParam());
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.status().message().find("i128"), std::string::npos) << m.status();
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_NE((*m)->status(0).message().find("f64"), std::string::npos) << (*m)->status(0);
+  EXPECT_NE((*m)->status(1).message().find("i128"), std::string::npos) << (*m)->status(1);
+  EXPECT_FALSE((*m)->Call(0, {0}).ok());
 }
 
 TEST_P(JitTest, CallToUndefinedFunctionIsAnError) {
@@ -112,8 +124,10 @@ block0:
 }
 )");
   absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.status().message().find("missing"), std::string::npos) << m.status();
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_NE((*m)->status(0).message().find("missing"), std::string::npos) << (*m)->status(0);
+  absl::StatusOr<CallOutcome> r = (*m)->Call(0, {});
+  EXPECT_FALSE(r.ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Allocators, JitTest,

@@ -223,7 +223,7 @@ class FileRun {
     absl::StatusOr<interp::CallResult> r = interp.CallIndex(index, args);
     if (native_ != nullptr) {
       absl::StatusOr<interp::CallResult> n = CallNative(index, args);
-      if (!n.ok()) return fail(absl::StrCat("native: ", n.status().message()));
+      if (!n.ok()) return fail(absl::StrCat("compile: ", n.status().message()));
       if (r.ok() && !SameOutcome(*r, *n, sig)) {
         return fail(absl::StrCat("native result ", Describe(*n, sig), " differs from the interpreter's ", Describe(*r, sig)));
       }

@@ -225,8 +225,8 @@ class Lowerer : public rules::Context {
     MInst& m = Begin(MOp::kStore);
     m.size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
     m.imm = cur().imm;
-    Use(Arg(1));
-    Use(Arg(0));
+    Use(Arg(0));  // the value
+    Use(Arg(1));  // the address
     return End();
   }
   Unit emit_stack_addr() override {
@@ -483,10 +483,30 @@ absl::Status Lowerer::Run() {
     vc_->slot_align.push_back(1u << std::min<uint32_t>(s.align_shift, 12));
   }
 
+  ir::Block entry = f_.layout.entry_block();
+  if (!entry.valid()) return absl::InvalidArgumentError("function has no blocks");
+  // Unreachable blocks are not lowered (the allocator requires every block to be reachable).
+  std::vector<bool> reachable(dfg_.num_blocks(), false);
+  std::vector<ir::Block> work = {entry};
+  reachable[entry.index()] = true;
+  while (!work.empty()) {
+    ir::Block b = work.back();
+    work.pop_back();
+    for (ir::Inst i = f_.layout.first_inst(b); i.valid(); i = f_.layout.next_inst(i)) {
+      for (uint32_t bc : dfg_.block_calls(i)) {
+        ir::Block t = dfg_.block_call(bc).block;
+        if (!reachable[t.index()]) {
+          reachable[t.index()] = true;
+          work.push_back(t);
+        }
+      }
+    }
+  }
   // Block numbering: the entry stub, then each IR block followed by its edge blocks.
   block_id_.assign(dfg_.num_blocks(), 0);
   uint32_t next = 1;
   for (ir::Block b = f_.layout.first_block(); b.valid(); b = f_.layout.next_block(b)) {
+    if (!reachable[b.index()]) continue;
     block_id_[b.index()] = next++;
     ir::Inst last = f_.layout.last_inst(b);
     if (last.valid()) {
@@ -494,9 +514,6 @@ absl::Status Lowerer::Run() {
       if (op == ir::Opcode::kBrif || op == ir::Opcode::kBrTable) next += static_cast<uint32_t>(dfg_.block_calls(last).size());
     }
   }
-  ir::Block entry = f_.layout.entry_block();
-  if (!entry.valid()) return absl::InvalidArgumentError("function has no blocks");
-
   // The entry stub: arguments arrive in fixed registers and flow to the IR entry block.
   StartBlock(0);
   Begin(MOp::kArgs);
@@ -514,6 +531,7 @@ absl::Status Lowerer::Run() {
   EndBlock();
 
   for (ir::Block b = f_.layout.first_block(); b.valid(); b = f_.layout.next_block(b)) {
+    if (!reachable[b.index()]) continue;
     StartBlock(block_id_[b.index()]);
     for (ir::Value p : dfg_.block_params(b)) rf_.params.push_back(V(p));
     rf_.blocks.back().params_end = static_cast<uint32_t>(rf_.params.size());
