@@ -67,10 +67,34 @@ void InstallHandlersOnce() {
   }
 }
 
+// Entry signatures: six integer slots (rdi..r9) and eight doubles (xmm0..xmm7) cover every
+// register signature; a callee ignores the registers it does not read. The return struct picks
+// the registers: two integers (rax, rdx), two doubles (xmm0, xmm1) or one of each (rax, xmm0).
 struct TwoWords {
   uint64_t a, b;
 };
-using Entry6 = TwoWords (*)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+struct TwoDoubles {
+  double a, b;
+};
+struct WordDouble {
+  uint64_t a;
+  double b;
+};
+template <typename R>
+using EntryFn = R (*)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, double, double, double, double,
+                      double, double, double, double);
+
+uint64_t Bits(double d) {
+  uint64_t u;
+  std::memcpy(&u, &d, 8);
+  return u;
+}
+double FromBits(uint64_t u) {
+  double d;
+  std::memcpy(&d, &u, 8);
+  return d;
+}
+bool IsFloatType(ir::Type t) { return !t.is_int() && !t.is_vector(); }
 
 }  // namespace
 
@@ -96,6 +120,8 @@ absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir
     const ir::Function& f = *functions[i];
     Entry e;
     e.num_params = f.signature.params.size();
+    for (const ir::AbiParam& p : f.signature.params) e.param_float.push_back(IsFloatType(p.type));
+    for (const ir::AbiParam& p : f.signature.returns) e.ret_float.push_back(IsFloatType(p.type));
     e.status = backend.Compile(f, algorithm, &buf);
     if (!e.status.ok()) {
       m->entries_.push_back(std::move(e));
@@ -158,10 +184,24 @@ absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint6
                                                    " arguments, got ", args.size()));
   }
   InstallHandlersOnce();
+  const Entry& e = entries_[index];
   uint64_t a[6] = {0, 0, 0, 0, 0, 0};
-  for (size_t i = 0; i < args.size(); ++i) a[i] = args[i];
-  // Extra argument registers are ignored by the callee under System V.
-  Entry6 fn = reinterpret_cast<Entry6>(const_cast<uint8_t*>(code(index)));
+  double x[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  size_t ni = 0, nf = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (e.param_float[i]) {
+      if (nf < 8) x[nf++] = FromBits(args[i]);
+    } else if (ni < 6) {
+      a[ni++] = args[i];
+    }
+  }
+  size_t float_rets = 0;
+  for (bool fl : e.ret_float) float_rets += fl;
+  size_t int_rets = e.ret_float.size() - float_rets;
+  if (float_rets > 2 || int_rets > 2 || (float_rets > 0 && int_rets > 1) || (int_rets > 0 && float_rets > 1)) {
+    return absl::UnimplementedError("the JIT's entry calls support at most two integer, two float, or one of each returns");
+  }
+  void* code_ptr = const_cast<uint8_t*>(code(index));
   ActiveCall call;
   call.base = base_;
   call.size = mapped_;
@@ -170,9 +210,25 @@ absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint6
   CallOutcome out;
   g_active = &call;
   if (sigsetjmp(call.jump, 1) == 0) {
-    TwoWords r = fn(a[0], a[1], a[2], a[3], a[4], a[5]);
-    out.values[0] = r.a;
-    out.values[1] = r.b;
+    uint64_t ints[2] = {0, 0}, floats[2] = {0, 0};
+    if (float_rets == 0) {
+      TwoWords r = reinterpret_cast<EntryFn<TwoWords>>(code_ptr)(a[0], a[1], a[2], a[3], a[4], a[5], x[0], x[1], x[2],
+                                                                 x[3], x[4], x[5], x[6], x[7]);
+      ints[0] = r.a;
+      ints[1] = r.b;
+    } else if (int_rets == 0) {
+      TwoDoubles r = reinterpret_cast<EntryFn<TwoDoubles>>(code_ptr)(a[0], a[1], a[2], a[3], a[4], a[5], x[0], x[1],
+                                                                     x[2], x[3], x[4], x[5], x[6], x[7]);
+      floats[0] = Bits(r.a);
+      floats[1] = Bits(r.b);
+    } else {
+      WordDouble r = reinterpret_cast<EntryFn<WordDouble>>(code_ptr)(a[0], a[1], a[2], a[3], a[4], a[5], x[0], x[1],
+                                                                     x[2], x[3], x[4], x[5], x[6], x[7]);
+      ints[0] = r.a;
+      floats[0] = Bits(r.b);
+    }
+    size_t ki = 0, kf = 0;
+    for (size_t i = 0; i < e.ret_float.size() && i < 2; ++i) out.values[i] = e.ret_float[i] ? floats[kf++] : ints[ki++];
   } else {
     out.trapped = true;
     out.trap = call.trap;

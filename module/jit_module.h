@@ -1,7 +1,8 @@
 // A JIT module: the functions of one CLIF file compiled for the host (x86-64 System V), placed
 // in one mmap'd region (written, then protected read+execute), with direct calls between them
-// resolved by name. Call() runs a function with 64-bit argument slots and returns up to two
-// 64-bit result slots (bits above each type's width are unspecified) or the trap it hit:
+// resolved by name. Call() runs a function with 64-bit argument slots (integers, or the bits of
+// f32/f64) and returns up to two 64-bit result slots (bits above each type's width are
+// unspecified) or the trap it hit:
 // ud2 / faults inside the module's code are mapped through its trap records while the call is
 // active (SIGILL, SIGFPE, SIGSEGV, SIGBUS on an alternate signal stack), anything else keeps
 // its default behaviour. A function that does not compile (or calls one that does not, or calls a
@@ -39,7 +40,7 @@ class JitModule {
   static absl::StatusOr<std::unique_ptr<JitModule>> Create(absl::Span<const ir::Function* const> functions,
                                                           regalloc::Algorithm algorithm);
 
-  // `args` must have one slot per parameter of function `index` (at most 6).
+  // `args` must have one slot per parameter of function `index` (float bits for f32/f64).
   absl::StatusOr<CallOutcome> Call(size_t index, absl::Span<const uint64_t> args) const;
 
   // Why function `index` cannot run (OK when it can); messages name the function and construct.
@@ -53,6 +54,7 @@ class JitModule {
     uint32_t offset = 0, size = 0;
     size_t num_params = 0;
     absl::Status status;
+    std::vector<bool> param_float, ret_float;
   };
   JitModule() = default;
 

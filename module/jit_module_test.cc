@@ -1,6 +1,9 @@
 // Runs small .clif programs natively through the JIT and checks results, traps and errors.
 #include "module/jit_module.h"
 
+#include <cstring>
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "ir/parser.h"
@@ -95,10 +98,62 @@ block0(v0: i8, v1: i16, v2: i16):
   EXPECT_EQ(call(4, {0x100, 5, 6}).values[0] & 0xffff, 6u);  // only the i8 bits of the condition count
 }
 
+TEST_P(JitTest, ScalarFloats) {
+  Parsed p = Parse(R"(
+function %hyp(f64, f64) -> f64 {
+block0(v0: f64, v1: f64):
+    v2 = fmul v0, v0
+    v3 = fmul v1, v1
+    v4 = fadd v2, v3
+    v5 = sqrt v4
+    return v5
+}
+function %lt(f32, f32) -> i8 {
+block0(v0: f32, v1: f32):
+    v2 = fcmp lt v0, v1
+    return v2
+}
+function %mixed(i64, f32) -> f32 {
+block0(v0: i64, v1: f32):
+    v2 = fcvt_from_sint.f32 v0
+    v3 = fneg v1
+    v4 = fsub v2, v3
+    v5 = floor v4
+    return v5
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  auto f64 = [](double d) {
+    uint64_t u;
+    std::memcpy(&u, &d, 8);
+    return u;
+  };
+  auto f32 = [](float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return uint64_t{u};
+  };
+  absl::StatusOr<CallOutcome> r = (*m)->Call(0, {f64(3.0), f64(4.0)});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->values[0], f64(5.0));
+  const uint64_t nan = f32(std::numeric_limits<float>::quiet_NaN());
+  r = (*m)->Call(1, {f32(1.0f), f32(2.0f)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->values[0] & 0xff, 1u);
+  r = (*m)->Call(1, {f32(2.0f), f32(1.0f)});
+  EXPECT_EQ(r->values[0] & 0xff, 0u);
+  r = (*m)->Call(1, {nan, f32(1.0f)});  // unordered: lt is false
+  EXPECT_EQ(r->values[0] & 0xff, 0u);
+  r = (*m)->Call(2, {static_cast<uint64_t>(-3), f32(1.25f)});  // floor(-3 + 1.25) = -2
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->values[0] & 0xffffffff, f32(-2.0f));
+}
+
 TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
   Parsed p = Parse(R"(
-function %f(f64) -> f64 {
-block0(v0: f64):
+function %f(f128) -> f128 {
+block0(v0: f128):
     return v0
 }
 function %g(i64) -> i128 {
@@ -109,7 +164,7 @@ block0(v0: i64):
 )");
   absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
   ASSERT_TRUE(m.ok()) << m.status();
-  EXPECT_NE((*m)->status(0).message().find("f64"), std::string::npos) << (*m)->status(0);
+  EXPECT_NE((*m)->status(0).message().find("f128"), std::string::npos) << (*m)->status(0);
   EXPECT_NE((*m)->status(1).message().find("i128"), std::string::npos) << (*m)->status(1);
   EXPECT_FALSE((*m)->Call(0, {0}).ok());
 }

@@ -10,7 +10,8 @@ const regalloc::MachineEnv& SysVMachineEnv() {
       e->regs[0].push_back(IntReg(r));
     }
     e->scratch[0] = IntReg(kR11);
-    e->scratch[1] = regalloc::PReg::Invalid();
+    for (uint8_t r = 0; r < 15; ++r) e->regs[1].push_back(XmmReg(r));
+    e->scratch[1] = XmmReg(15);
     e->scratch[2] = regalloc::PReg::Invalid();
     return e;
   }();
@@ -20,6 +21,7 @@ const regalloc::MachineEnv& SysVMachineEnv() {
 regalloc::PRegSet CallerSavedSet() {
   regalloc::PRegSet s;
   for (uint8_t r : {kRax, kRcx, kRdx, kRsi, kRdi, kR8, kR9, kR10}) s.Add(IntReg(r));
+  for (uint8_t r = 0; r < 15; ++r) s.Add(XmmReg(r));
   return s;
 }
 

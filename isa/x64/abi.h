@@ -1,7 +1,8 @@
 // System V AMD64 register conventions as the backend uses them: integer argument and return
 // registers, callee-saved registers, the allocator's register environment (r11 is the move
 // resolver's scratch, rsp and rbp are never allocated) and the caller-saved clobber set of a call.
-// Only integer arguments and returns in registers are supported (at most 6 and 2).
+// Floats use xmm0-xmm7 for arguments and xmm0/xmm1 for returns; xmm15 is the float scratch and
+// every xmm register is caller-saved. Stack arguments and returns are not supported.
 #pragma once
 
 #include "isa/x64/assembler.h"
@@ -13,10 +14,12 @@ namespace lathe::x64 {
 inline constexpr uint8_t kArgRegs[6] = {kRdi, kRsi, kRdx, kRcx, kR8, kR9};
 inline constexpr uint8_t kRetRegs[2] = {kRax, kRdx};
 inline constexpr int kMaxRegArgs = 6;
-inline constexpr int kMaxRegReturns = 2;
+inline constexpr int kMaxRegReturns = 2;   // per class: rax, rdx / xmm0, xmm1
+inline constexpr int kMaxFloatArgs = 8;    // xmm0-xmm7
 
 inline bool IsCalleeSaved(uint8_t r) { return r == kRbx || r == kRbp || (r >= kR12 && r <= kR15); }
 inline regalloc::PReg IntReg(uint8_t r) { return regalloc::PReg(regalloc::RegClass::kInt, r); }
+inline regalloc::PReg XmmReg(uint8_t r) { return regalloc::PReg(regalloc::RegClass::kFloat, r); }
 
 const regalloc::MachineEnv& SysVMachineEnv();
 regalloc::PRegSet CallerSavedSet();

@@ -187,4 +187,45 @@ void Assembler::Ud2() {
   buf_->Put1(0x0B);
 }
 
+void Assembler::BitImm(uint8_t digit, int size, uint8_t r, uint8_t bit) {
+  Op(size, digit, r, false, false, {0x0F, 0xBA});
+  buf_->Put1(bit);
+}
+
+void Assembler::SseRR(uint8_t prefix, uint8_t op, uint8_t dst, uint8_t src) {
+  if (prefix != 0) buf_->Put1(prefix);
+  Op(4, dst, src, false, false, {0x0F, op});
+}
+
+void Assembler::SseLoad(uint8_t prefix, uint8_t op, uint8_t dst, Mem m) {
+  if (prefix != 0) buf_->Put1(prefix);
+  OpMem(4, dst, m, false, {0x0F, op});
+}
+
+void Assembler::SseStore(uint8_t prefix, uint8_t op, Mem m, uint8_t src) {
+  if (prefix != 0) buf_->Put1(prefix);
+  OpMem(4, src, m, false, {0x0F, op});
+}
+
+void Assembler::MovGprToXmm(int size, uint8_t xmm, uint8_t gpr) {
+  buf_->Put1(0x66);
+  Op(size, xmm, gpr, false, false, {0x0F, 0x6E});
+}
+
+void Assembler::MovXmmToGpr(int size, uint8_t gpr, uint8_t xmm) {
+  buf_->Put1(0x66);
+  Op(size, xmm, gpr, false, false, {0x0F, 0x7E});
+}
+
+void Assembler::CvtSi2F(bool is_double, int size, uint8_t xmm, uint8_t gpr) {
+  buf_->Put1(is_double ? 0xF2 : 0xF3);
+  Op(size, xmm, gpr, false, false, {0x0F, 0x2A});
+}
+
+void Assembler::Round(bool is_double, uint8_t dst, uint8_t src, uint8_t mode) {
+  buf_->Put1(0x66);
+  Op(4, dst, src, false, false, {0x0F, 0x3A, static_cast<uint8_t>(is_double ? 0x0B : 0x0A)});
+  buf_->Put1(mode);
+}
+
 }  // namespace lathe::x64

@@ -69,6 +69,18 @@ class Assembler {
   void JmpR(uint8_t r);
   void Ret();
   void Ud2();
+  // Bit test family with an immediate bit: digit 4 bt, 5 bts, 6 btr, 7 btc.
+  void BitImm(uint8_t digit, int size, uint8_t r, uint8_t bit);
+
+  // SSE (registers are xmm numbers 0-15). `prefix` is the mandatory prefix (0 for none,
+  // 0x66, 0xF3 for scalar single, 0xF2 for scalar double); `op` the byte after 0x0F.
+  void SseRR(uint8_t prefix, uint8_t op, uint8_t dst, uint8_t src);
+  void SseLoad(uint8_t prefix, uint8_t op, uint8_t dst, Mem m);   // op dst, [m]
+  void SseStore(uint8_t prefix, uint8_t op, Mem m, uint8_t src);  // op [m], src (movss/movsd 0x11)
+  void MovGprToXmm(int size, uint8_t xmm, uint8_t gpr);  // movd/movq (size 4 or 8)
+  void MovXmmToGpr(int size, uint8_t gpr, uint8_t xmm);
+  void CvtSi2F(bool is_double, int size, uint8_t xmm, uint8_t gpr);  // cvtsi2ss/sd from r32/r64
+  void Round(bool is_double, uint8_t dst, uint8_t src, uint8_t mode);  // SSE4.1 roundss/sd
 
  private:
   // Prefixes, REX and opcode bytes for a register-direct or memory ModRM form. `reg` is the

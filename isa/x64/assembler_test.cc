@@ -207,6 +207,42 @@ TEST_F(AssemblerTest, MemoryOperandsIncludingSpecialBases) {
   }
 }
 
+TEST_F(AssemblerTest, SseForms) {
+  auto X = [](int r) { return absl::StrCat("xmm", r); };
+  const std::pair<uint8_t, const char*> arith[] = {{0x58, "add"}, {0x59, "mul"}, {0x5C, "sub"}, {0x5E, "div"},
+                                                   {0x51, "sqrt"}, {0x5A, "cvt"}};
+  for (int d = 0; d < 16; d += 3) {
+    for (int s2 = 0; s2 < 16; s2 += 5) {
+      for (auto [op, name] : arith) {
+        std::string ss = op == 0x5A ? "cvtss2sd" : absl::StrCat(name, "ss");
+        std::string sd = op == 0x5A ? "cvtsd2ss" : absl::StrCat(name, "sd");
+        Check(absl::StrCat(ss, " ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0xF3, op, d, s2); });
+        Check(absl::StrCat(sd, " ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0xF2, op, d, s2); });
+      }
+      Check(absl::StrCat("ucomiss ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x2E, d, s2); });
+      Check(absl::StrCat("ucomisd ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0x66, 0x2E, d, s2); });
+      Check(absl::StrCat("movaps ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x28, d, s2); });
+      Check(absl::StrCat("movq ", X(d), ", ", R(8, s2)), [&](Assembler& a) { a.MovGprToXmm(8, d, s2); });
+      Check(absl::StrCat("movd ", X(d), ", ", R(4, s2)), [&](Assembler& a) { a.MovGprToXmm(4, d, s2); });
+      Check(absl::StrCat("movq ", R(8, s2), ", ", X(d)), [&](Assembler& a) { a.MovXmmToGpr(8, s2, d); });
+      Check(absl::StrCat("movd ", R(4, s2), ", ", X(d)), [&](Assembler& a) { a.MovXmmToGpr(4, s2, d); });
+      Check(absl::StrCat("cvtsi2ss ", X(d), ", ", R(8, s2)), [&](Assembler& a) { a.CvtSi2F(false, 8, d, s2); });
+      Check(absl::StrCat("cvtsi2sd ", X(d), ", ", R(4, s2)), [&](Assembler& a) { a.CvtSi2F(true, 4, d, s2); });
+      Check(absl::StrCat("roundss ", X(d), ", ", X(s2), ", 2"), [&](Assembler& a) { a.Round(false, d, s2, 2); });
+      Check(absl::StrCat("roundsd ", X(d), ", ", X(s2), ", 1"), [&](Assembler& a) { a.Round(true, d, s2, 1); });
+    }
+    for (Mem m : {Mem::Base(kRsp, 8), Mem::Base(kR12, 0), Mem::Base(kRbp, 0), Mem::Base(kR13, -8), Mem::Rip(32)}) {
+      Check(absl::StrCat("movss ", X(d), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF3, 0x10, d, m); });
+      Check(absl::StrCat("movsd ", X(d), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF2, 0x10, d, m); });
+      Check(absl::StrCat("movss ", M(m), ", ", X(d)), [&](Assembler& a) { a.SseStore(0xF3, 0x11, m, d); });
+      Check(absl::StrCat("movsd ", M(m), ", ", X(d)), [&](Assembler& a) { a.SseStore(0xF2, 0x11, m, d); });
+    }
+    Check(absl::StrCat("btc ", R(8, d), ", 63"), [&](Assembler& a) { a.BitImm(7, 8, d, 63); });
+    Check(absl::StrCat("btr ", R(4, d), ", 31"), [&](Assembler& a) { a.BitImm(6, 4, d, 31); });
+    Check(absl::StrCat("bts ", R(8, d), ", 63"), [&](Assembler& a) { a.BitImm(5, 8, d, 63); });
+  }
+}
+
 TEST_F(AssemblerTest, BranchesResolveLabels) {
   // jmp over a ud2 to a bound label: the rel32 must be 2 (the ud2's length).
   isa::CodeBuffer buf;

@@ -76,6 +76,17 @@ class Emitter {
   }
   Mem Spill(uint32_t slot) const { return Mem::Base(kRsp, static_cast<int32_t>(8 * slot)); }
   void Move(const regalloc::Edit& ed) {
+    bool fl = (ed.from.is_reg() ? ed.from.reg() : ed.to.reg()).reg_class() == regalloc::RegClass::kFloat;
+    if (fl) {
+      if (ed.from.is_reg() && ed.to.is_reg()) {
+        if (ed.from.reg() != ed.to.reg()) a_.SseRR(0, 0x28, ed.to.reg().hw(), ed.from.reg().hw());
+      } else if (ed.from.is_reg()) {
+        a_.SseStore(0xF2, 0x11, Spill(ed.to.slot()), ed.from.reg().hw());
+      } else {
+        a_.SseLoad(0xF2, 0x10, ed.to.reg().hw(), Spill(ed.from.slot()));
+      }
+      return;
+    }
     if (ed.from.is_reg() && ed.to.is_reg()) {
       if (ed.from.reg() != ed.to.reg()) a_.MovRR(8, ed.to.reg().hw(), ed.from.reg().hw());
     } else if (ed.from.is_reg()) {
@@ -200,8 +211,93 @@ class Emitter {
         a_.Test(sz, R(i, 0), R(i, 0));
         TrapUnless(m.sub == 1 ? Cond::kE : Cond::kNe, m.trap);
         break;
+      case MOp::kGprToXmm: a_.MovGprToXmm(sz, R(i, 1), R(i, 0)); break;
+      case MOp::kXmmToGpr: a_.MovXmmToGpr(sz, R(i, 1), R(i, 0)); break;
+      case MOp::kSse: a_.SseRR(sz == 4 ? 0xF3 : 0xF2, m.sub, R(i, 2), R(i, 1)); break;
+      case MOp::kSseUnary: a_.SseRR(static_cast<uint8_t>(m.imm), m.sub, R(i, 1), R(i, 0)); break;
+      case MOp::kRound: a_.Round(sz == 8, R(i, 1), R(i, 0), m.sub); break;
+      case MOp::kFsign: EmitFsign(i, m); break;
+      case MOp::kFcmp: EmitFcmp(i, m); break;
+      case MOp::kSelectF: {
+        CodeBuffer::Label skip = buf_->NewLabel();
+        a_.Test(sz, R(i, 0), R(i, 0));
+        a_.Jcc(Cond::kE, skip);
+        if (R(i, 3) != R(i, 1)) a_.SseRR(0, 0x28, R(i, 3), R(i, 1));
+        buf_->Bind(skip);
+        break;
+      }
+      case MOp::kCvtFromInt: {
+        uint8_t t = R(i, 1);
+        if (m.sub == 1) {
+          if (sz == 8) a_.MovRR(8, t, R(i, 0)); else a_.Movsx(sz, t, R(i, 0));
+        } else {
+          a_.Movzx(sz, t, R(i, 0));
+        }
+        a_.CvtSi2F(m.imm == 8, 8, R(i, 2), t);
+        break;
+      }
+      case MOp::kFload: {
+        absl::StatusOr<Mem> mem = Addr(R(i, 0), m.imm);
+        if (!mem.ok()) return mem.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.SseLoad(sz == 4 ? 0xF3 : 0xF2, 0x10, R(i, 1), *mem);
+        break;
+      }
+      case MOp::kFstore: {
+        absl::StatusOr<Mem> mem = Addr(R(i, 1), m.imm);
+        if (!mem.ok()) return mem.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.SseStore(sz == 4 ? 0xF3 : 0xF2, 0x11, *mem, R(i, 0));
+        break;
+      }
     }
     return absl::OkStatus();
+  }
+
+  // Sign-bit operations through integer temporaries. ops: a, [b,] t1, [t2,] dst.
+  void EmitFsign(uint32_t i, const MInst& m) {
+    const int sz = m.size;
+    const uint8_t bit = static_cast<uint8_t>(sz * 8 - 1);
+    if (m.sub == 2) {
+      uint8_t t1 = R(i, 2), t2 = R(i, 3);
+      a_.MovXmmToGpr(sz, t1, R(i, 0));
+      a_.MovXmmToGpr(sz, t2, R(i, 1));
+      a_.BitImm(6, sz, t1, bit);  // btr: clear a's sign
+      a_.ShiftImm(Shift::kShr, sz, t2, bit);
+      a_.ShiftImm(Shift::kShl, sz, t2, bit);
+      a_.AluRR(Alu::kOr, sz, t1, t2);
+      a_.MovGprToXmm(sz, R(i, 4), t1);
+      return;
+    }
+    uint8_t t = R(i, 1);
+    a_.MovXmmToGpr(sz, t, R(i, 0));
+    a_.BitImm(m.sub == 0 ? 7 : 6, sz, t, bit);  // btc negates, btr clears
+    a_.MovGprToXmm(sz, R(i, 2), t);
+  }
+
+  // ucomis sets ZF, PF, CF = 1,1,1 for unordered; 0,0,1 for less; 1,0,0 for equal; 0,0,0 for
+  // greater. Each FloatCC is one flag condition, after swapping the operands for the "less"
+  // family, except eq and ne which also look at PF. ops: a, b, tmp, dst.
+  void EmitFcmp(uint32_t i, const MInst& m) {
+    struct Plan {
+      bool swap;
+      Cond cond;
+      int combine;  // 0 none, 1 and with NP, 2 or with P
+    };
+    static constexpr Plan kPlans[] = {
+        {false, Cond::kNp, 0}, {false, Cond::kP, 0},  {false, Cond::kE, 1},  {false, Cond::kNe, 2},
+        {false, Cond::kNe, 0}, {false, Cond::kE, 0},  {true, Cond::kA, 0},   {true, Cond::kAe, 0},
+        {false, Cond::kA, 0},  {false, Cond::kAe, 0}, {false, Cond::kB, 0},  {false, Cond::kBe, 0},
+        {true, Cond::kB, 0},   {true, Cond::kBe, 0}};
+    const Plan& p = kPlans[m.sub];
+    uint8_t a = R(i, 0), b = R(i, 1), t = R(i, 2), d = R(i, 3);
+    a_.SseRR(m.size == 4 ? 0 : 0x66, 0x2E, p.swap ? b : a, p.swap ? a : b);
+    a_.Setcc(p.cond, d);
+    if (p.combine != 0) {
+      a_.Setcc(p.combine == 1 ? Cond::kNp : Cond::kP, t);
+      a_.AluRR(p.combine == 1 ? Alu::kAnd : Alu::kOr, 1, d, t);
+    }
+    a_.Movzx(1, d, d);
   }
 
   // ops: x, y, tmp (rcx), dst (= x).

@@ -19,6 +19,14 @@ using regalloc::RegClass;
 namespace rules = lathe::x64::rules;
 
 constexpr RegClass kInt = RegClass::kInt;
+constexpr RegClass kFloat = RegClass::kFloat;
+
+// Bytes of a scalar float type the backend handles (f32, f64), or 0.
+int FloatBytes(ir::Type t) {
+  if (t.is_vector() || t.is_int()) return 0;
+  uint32_t bits = t.lane_bits();
+  return bits == 32 || bits == 64 ? static_cast<int>(bits / 8) : 0;
+}
 
 // Bytes of a scalar integer type the backend handles (i8..i64), or 0.
 int IntBytes(ir::Type t) {
@@ -51,6 +59,9 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(Ireduce) MAP(Load) MAP(Uload8) MAP(Sload8) MAP(Uload16) MAP(Sload16) MAP(Uload32)
     MAP(Sload32) MAP(Store) MAP(Istore8) MAP(Istore16) MAP(Istore32) MAP(StackAddr) MAP(Jump)
     MAP(Brif) MAP(BrTable) MAP(Return) MAP(Call) MAP(Trap) MAP(Trapz) MAP(Trapnz) MAP(Nop)
+    MAP(F32const) MAP(F64const) MAP(Fadd) MAP(Fsub) MAP(Fmul) MAP(Fdiv) MAP(Sqrt) MAP(Fneg)
+    MAP(Fabs) MAP(Fcopysign) MAP(Fcmp) MAP(Ceil) MAP(Floor) MAP(Trunc) MAP(Nearest) MAP(Fpromote)
+    MAP(Fdemote) MAP(Bitcast) MAP(FcvtFromSint) MAP(FcvtFromUint)
 #undef MAP
     default: return std::nullopt;
   }
@@ -86,6 +97,120 @@ class Lowerer : public rules::Context {
 
   // --- DSL hooks: emitting.
   Unit emit_nothing() override { return {}; }
+
+  // --- Scalar floats.
+  Unit emit_fconst() override {
+    int bytes = CheckFloat(Result(0));
+    if (bytes == 0) return {};
+    uint64_t bits = static_cast<uint64_t>(cur().imm);
+    if (bytes == 4) bits &= 0xffffffffu;
+    uint32_t t = rf_.num_vregs++;
+    rf_.vreg_class.push_back(kInt);
+    Begin(MOp::kMovImm).imm = static_cast<int64_t>(bits);
+    Emit(Operand::Def(t, kInt, Constraint::kReg));
+    End();
+    Begin(MOp::kGprToXmm).size = static_cast<uint8_t>(bytes);
+    Emit(Operand::Use(t, kInt, Constraint::kReg));
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_sse(rules::SseOp op) override {
+    int bytes = CheckFloat(Result(0));
+    if (bytes == 0) return {};
+    static constexpr uint8_t kOps[] = {0x58, 0x5C, 0x59, 0x5E};
+    MInst& m = Begin(MOp::kSse);
+    m.sub = kOps[static_cast<int>(op)];
+    m.size = static_cast<uint8_t>(bytes);
+    Use(Arg(0));
+    Use(Arg(1));
+    ReuseDef(Result(0), 0);
+    return End();
+  }
+  Unit SseUnary(uint8_t prefix, uint8_t op) {
+    MInst& m = Begin(MOp::kSseUnary);
+    m.sub = op;
+    m.imm = prefix;
+    Use(Arg(0));
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_sqrt() override {
+    int bytes = CheckFloat(Result(0));
+    if (bytes == 0) return {};
+    return SseUnary(bytes == 4 ? 0xF3 : 0xF2, 0x51);
+  }
+  Unit emit_fconvert() override {
+    int to = CheckFloat(Result(0)), from = CheckFloat(Arg(0));
+    if (to == 0 || from == 0) return {};
+    if (to == from) return Unsupported(dfg_.value_type(Result(0)));
+    return SseUnary(from == 4 ? 0xF3 : 0xF2, 0x5A);
+  }
+  Unit emit_round(rules::RoundMode mode) override {
+    int bytes = CheckFloat(Result(0));
+    if (bytes == 0) return {};
+    if (!__builtin_cpu_supports("sse4.1")) return Fail("rounding without SSE4.1 on this host");
+    MInst& m = Begin(MOp::kRound);
+    m.sub = static_cast<uint8_t>(mode);
+    m.size = static_cast<uint8_t>(bytes);
+    Use(Arg(0));
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_fsign(rules::SignOp op) override {
+    int bytes = CheckFloat(Result(0));
+    if (bytes == 0) return {};
+    MInst& m = Begin(MOp::kFsign);
+    m.sub = static_cast<uint8_t>(op);
+    m.size = static_cast<uint8_t>(bytes);
+    Use(Arg(0));
+    if (op == rules::SignOp::Copysign) Use(Arg(1));
+    TempDefEarly();
+    if (op == rules::SignOp::Copysign) TempDefEarly();
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_fcmp() override {
+    int bytes = CheckFloat(Arg(0));
+    if (bytes == 0 || ResultBytes() == 0) return {};
+    MInst& m = Begin(MOp::kFcmp);
+    m.sub = cur().cond;
+    m.size = static_cast<uint8_t>(bytes);
+    Use(Arg(0));
+    Use(Arg(1));
+    TempDefEarly();
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_bitcast() override {
+    ir::Value a = Arg(0), r = Result(0);
+    int to = CheckScalar(r), from = CheckScalar(a);
+    if (to == 0 || from == 0) return {};
+    if (to != from) return Unsupported(dfg_.value_type(r));
+    if (IsFloat(a) == IsFloat(r)) {
+      if (IsFloat(a)) return SseUnary(0, 0x28);  // movaps
+      Begin(MOp::kCopy);
+      Use(a);
+      Def(r);
+      return End();
+    }
+    Begin(IsFloat(r) ? MOp::kGprToXmm : MOp::kXmmToGpr).size = static_cast<uint8_t>(to);
+    Use(a);
+    Def(r);
+    return End();
+  }
+  Unit emit_from_int(bool is_signed) override {
+    int to = CheckFloat(Result(0)), from = CheckInt(Arg(0));
+    if (to == 0 || from == 0) return {};
+    if (!is_signed && from == 8) return Fail("fcvt_from_uint from i64");
+    MInst& m = Begin(MOp::kCvtFromInt);
+    m.sub = is_signed ? 1 : 0;
+    m.size = static_cast<uint8_t>(from);
+    m.imm = to;
+    Use(Arg(0));
+    TempDefEarly();
+    Def(Result(0));
+    return End();
+  }
   Unit emit_iconst() override {
     int bytes = ResultBytes();
     if (bytes == 0) return {};
@@ -165,6 +290,17 @@ class Lowerer : public rules::Context {
     return End();
   }
   Unit emit_select(bool fused) override {
+    if (!dfg_.results(cur_).empty() && IsFloat(Result(0))) {
+      int cbytes = ArgBytes(0);
+      if (cbytes == 0) return {};
+      MInst& m = Begin(MOp::kSelectF);
+      m.size = static_cast<uint8_t>(cbytes);
+      Use(Arg(0));
+      Use(Arg(1));
+      Use(Arg(2));
+      ReuseDef(Result(0), 2);
+      return End();
+    }
     if (ResultBytes() == 0) return {};
     if (fused) {
       const ir::InstData* cmp = IcmpOf(Arg(0));
@@ -209,6 +345,15 @@ class Lowerer : public rules::Context {
     return End();
   }
   Unit emit_load(uint8_t mem_bytes, bool is_signed) override {
+    if (!dfg_.results(cur_).empty() && IsFloat(Result(0)) && mem_bytes == 0) {
+      if (ArgBytes(0) != 8) return {};
+      MInst& m = Begin(MOp::kFload);
+      m.size = static_cast<uint8_t>(CheckFloat(Result(0)));
+      m.imm = cur().imm;
+      Use(Arg(0));
+      Def(Result(0));
+      return End();
+    }
     int bytes = ResultBytes();
     if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
     MInst& m = Begin(MOp::kLoad);
@@ -220,6 +365,15 @@ class Lowerer : public rules::Context {
     return End();
   }
   Unit emit_store(uint8_t mem_bytes) override {
+    if (dfg_.args(cur_).size() == 2 && IsFloat(Arg(0)) && mem_bytes == 0) {
+      if (ArgBytes(1) != 8) return {};
+      MInst& m = Begin(MOp::kFstore);
+      m.size = static_cast<uint8_t>(CheckFloat(Arg(0)));
+      m.imm = cur().imm;
+      Use(Arg(0));
+      Use(Arg(1));
+      return End();
+    }
     int bytes = ArgBytes(0);
     if (bytes == 0 || ArgBytes(1) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(1)));
     MInst& m = Begin(MOp::kStore);
@@ -274,32 +428,41 @@ class Lowerer : public rules::Context {
   }
   Unit emit_return() override {
     auto args = dfg_.args(cur_);
-    if (args.size() > kMaxRegReturns) return Fail(absl::StrCat("returning ", args.size(), " values (at most 2)"));
     Begin(MOp::kReturn);
+    int ni = 0, nf = 0;
     for (size_t i = 0; i < args.size(); ++i) {
-      if (!CheckInt(args[i])) return {};
-      Emit(Operand::FixedUse(V(args[i]), IntReg(kRetRegs[i])));
+      if (!CheckScalar(args[i])) return {};
+      bool fl = IsFloat(args[i]);
+      if ((fl ? nf : ni) >= kMaxRegReturns) return Fail("returning more than 2 integer or 2 float values");
+      Emit(Operand::FixedUse(V(args[i]), fl ? XmmReg(static_cast<uint8_t>(nf++)) : IntReg(kRetRegs[ni++])));
     }
     return End(0, regalloc::kInstReturn);
   }
   Unit emit_call() override {
     auto args = dfg_.args(cur_);
     auto results = dfg_.results(cur_);
-    if (args.size() > kMaxRegArgs) return Fail(absl::StrCat("a call with ", args.size(), " arguments (at most 6)"));
-    if (results.size() > kMaxRegReturns) return Fail(absl::StrCat("a call with ", results.size(), " results (at most 2)"));
     MInst& m = Begin(MOp::kCall);
     m.aux = cur().entity;
-    for (size_t i = 0; i < args.size(); ++i) {
-      if (!CheckInt(args[i])) return {};
-      Emit(Operand::FixedUse(V(args[i]), IntReg(kArgRegs[i])));
-    }
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (!CheckInt(results[i])) return {};
-      Emit(Operand::FixedDef(V(results[i]), IntReg(kRetRegs[i])));
-    }
     regalloc::PRegSet clobbers = CallerSavedSet();
-    for (size_t i = 0; i < results.size(); ++i) clobbers.Remove(IntReg(kRetRegs[i]));
-    return End(ClobberSet(clobbers, static_cast<int>(3 + results.size())));
+    int ni = 0, nf = 0;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (!CheckScalar(args[i])) return {};
+      bool fl = IsFloat(args[i]);
+      if (fl ? nf >= kMaxFloatArgs : ni >= kMaxRegArgs) return Fail("a call with stack arguments");
+      Emit(Operand::FixedUse(V(args[i]), fl ? XmmReg(static_cast<uint8_t>(nf++)) : IntReg(kArgRegs[ni++])));
+    }
+    ni = nf = 0;
+    int key = 3;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (!CheckScalar(results[i])) return {};
+      bool fl = IsFloat(results[i]);
+      if ((fl ? nf : ni) >= kMaxRegReturns) return Fail("a call returning more than 2 integer or 2 float values");
+      regalloc::PReg r = fl ? XmmReg(static_cast<uint8_t>(nf++)) : IntReg(kRetRegs[ni++]);
+      Emit(Operand::FixedDef(V(results[i]), r));
+      clobbers.Remove(r);
+      key += (fl ? 3 : 1) * (fl ? nf : ni) * (fl ? 3 : 1);
+    }
+    return End(ClobberSet(clobbers, key));
   }
   Unit emit_trap() override {
     Begin(MOp::kTrap).trap = cur().trap;
@@ -379,10 +542,25 @@ class Lowerer : public rules::Context {
     return vc_->insts.back();
   }
   void Emit(Operand o) { rf_.operands.push_back(o); }
-  void Use(ir::Value v) { Emit(Operand::Use(V(v), kInt, Constraint::kReg)); }
-  void Def(ir::Value v) { Emit(Operand::Def(V(v), kInt, Constraint::kReg)); }
-  void ReuseDef(ir::Value v, uint8_t input) { Emit(Operand::ReuseDef(V(v), kInt, input)); }
+  RegClass Cls(ir::Value v) const { return rf_.vreg_class[V(v)]; }
+  void Use(ir::Value v) { Emit(Operand::Use(V(v), Cls(v), Constraint::kReg)); }
+  void Def(ir::Value v) { Emit(Operand::Def(V(v), Cls(v), Constraint::kReg)); }
+  void ReuseDef(ir::Value v, uint8_t input) { Emit(Operand::ReuseDef(V(v), Cls(v), input)); }
   void FixedDefEarly(uint32_t vreg, uint8_t r) { Emit(Operand::FixedDef(vreg, IntReg(r), OperandPos::kEarly)); }
+  // A fresh integer temporary, defined early (so it overlaps no operand of the instruction).
+  void TempDefEarly() {
+    uint32_t v = rf_.num_vregs++;
+    rf_.vreg_class.push_back(kInt);
+    Emit(Operand::Def(v, kInt, Constraint::kReg, OperandPos::kEarly));
+  }
+  int CheckFloat(ir::Value v) {
+    int b = FloatBytes(dfg_.value_type(dfg_.Resolve(v)));
+    if (b == 0) Unsupported(dfg_.value_type(dfg_.Resolve(v)));
+    return b;
+  }
+  bool IsFloat(ir::Value v) const { return FloatBytes(dfg_.value_type(dfg_.Resolve(v))) != 0; }
+  // Int or float scalar: bytes, or 0 after recording an error.
+  int CheckScalar(ir::Value v) { return IsFloat(v) ? FloatBytes(dfg_.value_type(dfg_.Resolve(v))) : CheckInt(v); }
   Unit End(uint32_t clobbers = 0, uint8_t flags = 0) {
     rf_.insts.back().operands_end = static_cast<uint32_t>(rf_.operands.size());
     rf_.insts.back().clobbers = clobbers;
@@ -421,7 +599,7 @@ class Lowerer : public rules::Context {
         Fail("try_call block arguments");
         continue;
       }
-      CheckInt(a.value());
+      CheckScalar(a.value());
       out.push_back(V(a.value()));
     }
     return out;
@@ -442,30 +620,30 @@ class Lowerer : public rules::Context {
   std::vector<uint32_t> block_id_;  // by IR block
   uint32_t next_edge_block_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> pending_edges_;  // (edge block id, block call)
-  uint32_t clobber_index_[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  uint32_t clobber_index_[64] = {};
 };
 
 absl::Status Lowerer::Run() {
   const ir::Signature& sig = f_.signature;
-  if (sig.params.size() > kMaxRegArgs) {
-    return absl::UnimplementedError(absl::StrCat("x64 backend does not support ", sig.params.size(),
-                                                 " parameters (at most 6) in function ", f_.name.ToString()));
+  int int_params = 0, float_params = 0, int_rets = 0, float_rets = 0;
+  for (const ir::AbiParam& p : sig.params) (FloatBytes(p.type) ? float_params : int_params)++;
+  for (const ir::AbiParam& p : sig.returns) (FloatBytes(p.type) ? float_rets : int_rets)++;
+  if (int_params > kMaxRegArgs || float_params > kMaxFloatArgs || int_rets > kMaxRegReturns ||
+      float_rets > kMaxRegReturns) {
+    return absl::UnimplementedError(absl::StrCat("x64 backend does not support the signature ", sig.ToString(),
+                                                 " (stack arguments or returns) in function ", f_.name.ToString()));
   }
   for (const ir::AbiParam& p : sig.params) {
-    if (IntBytes(p.type) == 0) {
+    if (IntBytes(p.type) == 0 && FloatBytes(p.type) == 0) {
       return absl::UnimplementedError(absl::StrCat("x64 backend does not support parameter type ", p.type.Name(),
                                                    " in function ", f_.name.ToString()));
     }
   }
   for (const ir::AbiParam& p : sig.returns) {
-    if (IntBytes(p.type) == 0) {
+    if (IntBytes(p.type) == 0 && FloatBytes(p.type) == 0) {
       return absl::UnimplementedError(absl::StrCat("x64 backend does not support return type ", p.type.Name(),
                                                    " in function ", f_.name.ToString()));
     }
-  }
-  if (sig.returns.size() > kMaxRegReturns) {
-    return absl::UnimplementedError(absl::StrCat("x64 backend does not support ", sig.returns.size(),
-                                                 " return values (at most 2) in function ", f_.name.ToString()));
   }
   rf_.Clear();
   vc_->insts.clear();
@@ -474,7 +652,9 @@ absl::Status Lowerer::Run() {
   vreg_.assign(dfg_.num_values(), 0);
   for (size_t v = 0; v < dfg_.num_values(); ++v) {
     vreg_[v] = rf_.num_vregs++;
-    rf_.vreg_class.push_back(kInt);
+    bool fl = dfg_.value(ir::Value(static_cast<uint32_t>(v))).kind != ir::ValueData::kUnused &&
+              FloatBytes(dfg_.value_type(ir::Value(static_cast<uint32_t>(v)))) != 0;
+    rf_.vreg_class.push_back(fl ? kFloat : kInt);
   }
   vc_->slot_size.clear();
   vc_->slot_align.clear();
@@ -518,11 +698,19 @@ absl::Status Lowerer::Run() {
   StartBlock(0);
   Begin(MOp::kArgs);
   std::vector<uint32_t> params;
-  for (size_t i = 0; i < dfg_.block_params(entry).size(); ++i) {
-    uint32_t v = rf_.num_vregs++;
-    rf_.vreg_class.push_back(kInt);
-    Emit(Operand::FixedDef(v, IntReg(kArgRegs[i])));
-    params.push_back(v);
+  {
+    int ni = 0, nf = 0;
+    for (ir::Value p : dfg_.block_params(entry)) {
+      uint32_t v = rf_.num_vregs++;
+      bool fl = IsFloat(p);
+      rf_.vreg_class.push_back(fl ? kFloat : kInt);
+      if (fl ? nf >= kMaxFloatArgs : ni >= kMaxRegArgs) {
+        return absl::InvalidArgumentError(absl::StrCat("entry block parameters of ", f_.name.ToString(),
+                                                       " do not match the signature"));
+      }
+      Emit(Operand::FixedDef(v, fl ? XmmReg(static_cast<uint8_t>(nf++)) : IntReg(kArgRegs[ni++])));
+      params.push_back(v);
+    }
   }
   End();
   Begin(MOp::kJump);

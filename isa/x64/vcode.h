@@ -49,6 +49,18 @@ enum class MOp : uint8_t {
   kCall,       // fixed uses (argument registers), fixed defs (rax, rdx); aux = FuncRef
   kTrap,       // trap
   kTrapIf,     // use c; sub 0 trapz, 1 trapnz; size; trap
+  // Scalar floats (xmm registers; size 4 = f32, 8 = f64).
+  kGprToXmm,   // use a (int), def (float); size (movd/movq)
+  kXmmToGpr,   // use a (float), def (int); size
+  kSse,        // use a, use b, def (reuses a); sub = opcode byte after 0F; size
+  kSseUnary,   // use a, def; sub = opcode byte; imm = mandatory prefix
+  kRound,      // use a, def; sub = rounding mode; size
+  kFsign,      // use a, [use b,] early def t1 (int), [early def t2 (int),] def; sub 0 neg, 1 abs, 2 copysign
+  kFcmp,       // use a, use b, early def tmp (int), def (int); sub = FloatCC; size
+  kSelectF,    // use c, use x, use y (floats), def (reuses y); size = c bytes
+  kCvtFromInt, // use a (int), early def tmp (int), def (float); sub 1 signed; size = source bytes; imm = dest bytes
+  kFload,      // use addr, def (float); size; imm offset
+  kFstore,     // use value (float), use addr; size; imm offset
 };
 
 enum DivKind : uint8_t { kUdiv, kSdiv, kUrem, kSrem };
