@@ -187,6 +187,12 @@ void Assembler::Ud2() {
   buf_->Put1(0x0B);
 }
 
+void Assembler::BitCount(uint8_t op, int size, uint8_t dst, uint8_t src) {
+  if (size == 2) buf_->Put1(0x66);
+  buf_->Put1(0xF3);
+  Op(size == 2 ? 4 : size, dst, src, false, false, {0x0F, op});
+}
+
 void Assembler::BitImm(uint8_t digit, int size, uint8_t r, uint8_t bit) {
   Op(size, digit, r, false, false, {0x0F, 0xBA});
   buf_->Put1(bit);

@@ -69,6 +69,8 @@ class Assembler {
   void JmpR(uint8_t r);
   void Ret();
   void Ud2();
+  // popcnt (0xB8), tzcnt (0xBC), lzcnt (0xBD): F3 0F op /r.
+  void BitCount(uint8_t op, int size, uint8_t dst, uint8_t src);
   // Bit test family with an immediate bit: digit 4 bt, 5 bts, 6 btr, 7 btc.
   void BitImm(uint8_t digit, int size, uint8_t r, uint8_t bit);
 

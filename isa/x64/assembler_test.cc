@@ -237,6 +237,11 @@ TEST_F(AssemblerTest, SseForms) {
       Check(absl::StrCat("movss ", M(m), ", ", X(d)), [&](Assembler& a) { a.SseStore(0xF3, 0x11, m, d); });
       Check(absl::StrCat("movsd ", M(m), ", ", X(d)), [&](Assembler& a) { a.SseStore(0xF2, 0x11, m, d); });
     }
+    for (int size : {2, 4, 8}) {
+      Check(absl::StrCat("popcnt ", R(size, d), ", ", R(size, 15 - d)), [&](Assembler& a) { a.BitCount(0xB8, size, d, 15 - d); });
+      Check(absl::StrCat("tzcnt ", R(size, d), ", ", R(size, 15 - d)), [&](Assembler& a) { a.BitCount(0xBC, size, d, 15 - d); });
+      Check(absl::StrCat("lzcnt ", R(size, d), ", ", R(size, 15 - d)), [&](Assembler& a) { a.BitCount(0xBD, size, d, 15 - d); });
+    }
     Check(absl::StrCat("btc ", R(8, d), ", 63"), [&](Assembler& a) { a.BitImm(7, 8, d, 63); });
     Check(absl::StrCat("btr ", R(4, d), ", 31"), [&](Assembler& a) { a.BitImm(6, 4, d, 31); });
     Check(absl::StrCat("bts ", R(8, d), ", 63"), [&](Assembler& a) { a.BitImm(5, 8, d, 63); });

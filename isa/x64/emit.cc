@@ -217,6 +217,26 @@ class Emitter {
       case MOp::kSseUnary: a_.SseRR(static_cast<uint8_t>(m.imm), m.sub, R(i, 1), R(i, 0)); break;
       case MOp::kRound: a_.Round(sz == 8, R(i, 1), R(i, 0), m.sub); break;
       case MOp::kFsign: EmitFsign(i, m); break;
+      case MOp::kBmask:
+        a_.Test(sz, R(i, 0), R(i, 0));
+        a_.Setcc(Cond::kNe, R(i, 1));
+        a_.Movzx(1, R(i, 1), R(i, 1));
+        a_.Neg(8, R(i, 1));
+        break;
+      case MOp::kOverflow: EmitOverflow(i, m); break;
+      case MOp::kBitCount: {
+        uint8_t d = R(i, 1), a = R(i, 0);
+        static constexpr uint8_t kOps[] = {0xB8, 0xBD, 0xBC};
+        if (sz >= 4) {
+          a_.BitCount(kOps[m.sub], sz, d, a);
+          break;
+        }
+        a_.Movzx(sz, d, a);
+        if (m.sub == 2) a_.BitImm(5, 4, d, static_cast<uint8_t>(sz * 8));  // bts: ctz(0) = width
+        a_.BitCount(kOps[m.sub], 4, d, d);
+        if (m.sub == 1) a_.AluRI(Alu::kSub, 4, d, 32 - sz * 8);
+        break;
+      }
       case MOp::kFcmp: EmitFcmp(i, m); break;
       case MOp::kSelectF: {
         CodeBuffer::Label skip = buf_->NewLabel();
@@ -298,6 +318,39 @@ class Emitter {
       a_.AluRR(p.combine == 1 ? Alu::kAnd : Alu::kOr, 1, d, t);
     }
     a_.Movzx(1, d, d);
+  }
+
+  // ops: a, b, tmp, dst (= a), flag.
+  void EmitOverflow(uint32_t i, const MInst& m) {
+    const int sz = m.size;
+    uint8_t b = R(i, 1), t = R(i, 2), d = R(i, 3), flag = R(i, 4);
+    Cond cc = Cond::kO;
+    switch (m.sub) {
+      case kUaddOvf: a_.AluRR(Alu::kAdd, sz, d, b); cc = Cond::kB; break;
+      case kSaddOvf: a_.AluRR(Alu::kAdd, sz, d, b); break;
+      case kUsubOvf: a_.AluRR(Alu::kSub, sz, d, b); cc = Cond::kB; break;
+      case kSsubOvf: a_.AluRR(Alu::kSub, sz, d, b); break;
+      default: {
+        bool is_signed = m.sub == kSmulOvf;
+        if (sz == 8) {  // signed only (umul.i64 is rejected by lowering)
+          a_.Imul(8, d, b);
+          break;
+        }
+        // Multiply exactly in 64 bits, then check that the product fits the type.
+        auto ext = [&](uint8_t dst, uint8_t src) {
+          if (is_signed) a_.Movsx(sz, dst, src); else a_.Movzx(sz, dst, src);
+        };
+        ext(t, b);
+        ext(d, d);
+        a_.Imul(8, d, t);
+        ext(t, d);
+        a_.AluRR(Alu::kCmp, 8, t, d);
+        cc = Cond::kNe;
+        break;
+      }
+    }
+    a_.Setcc(cc, flag);
+    a_.Movzx(1, flag, flag);
   }
 
   // ops: x, y, tmp (rcx), dst (= x).

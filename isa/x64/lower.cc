@@ -7,6 +7,7 @@
 #include "ir/opcode.h"
 #include "isa/x64/abi.h"
 #include "isa/x64/assembler.h"
+#include "isa/x64/host_features.h"
 #include "isa/x64/lower_rules.h"
 
 namespace lathe::x64 {
@@ -62,6 +63,8 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(F32const) MAP(F64const) MAP(Fadd) MAP(Fsub) MAP(Fmul) MAP(Fdiv) MAP(Sqrt) MAP(Fneg)
     MAP(Fabs) MAP(Fcopysign) MAP(Fcmp) MAP(Ceil) MAP(Floor) MAP(Trunc) MAP(Nearest) MAP(Fpromote)
     MAP(Fdemote) MAP(Bitcast) MAP(FcvtFromSint) MAP(FcvtFromUint)
+    MAP(Bmask) MAP(UaddOverflow) MAP(SaddOverflow) MAP(UsubOverflow) MAP(SsubOverflow)
+    MAP(UmulOverflow) MAP(SmulOverflow) MAP(Popcnt) MAP(Clz) MAP(Ctz)
 #undef MAP
     default: return std::nullopt;
   }
@@ -97,6 +100,44 @@ class Lowerer : public rules::Context {
 
   // --- DSL hooks: emitting.
   Unit emit_nothing() override { return {}; }
+
+  Unit emit_bmask() override {
+    int from = ArgBytes(0);
+    if (from == 0 || ResultBytes() == 0) return {};
+    Begin(MOp::kBmask).size = static_cast<uint8_t>(from);
+    Use(Arg(0));
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_overflow(rules::OvfOp op) override {
+    int bytes = ResultBytes();
+    if (bytes == 0) return {};
+    if (op == rules::OvfOp::Umul && bytes == 8) return Fail("umul_overflow.i64");
+    if (dfg_.results(cur_).size() != 2) return Fail("an overflow op without its flag result");
+    MInst& m = Begin(MOp::kOverflow);
+    m.sub = static_cast<uint8_t>(op);
+    m.size = static_cast<uint8_t>(bytes);
+    Use(Arg(0));
+    Use(Arg(1));
+    TempDefEarly();
+    ReuseDef(Result(0), 0);
+    Def(Result(1));
+    return End();
+  }
+  Unit emit_bitcount(rules::CountOp op) override {
+    int bytes = ResultBytes();
+    if (bytes == 0) return {};
+    const IsaFlags& isa = HostIsaFlags();
+    if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this host");
+    if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this host");
+    if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this host");
+    MInst& m = Begin(MOp::kBitCount);
+    m.sub = static_cast<uint8_t>(op);
+    m.size = static_cast<uint8_t>(bytes);
+    Use(Arg(0));
+    Def(Result(0));
+    return End();
+  }
 
   // --- Scalar floats.
   Unit emit_fconst() override {
@@ -148,7 +189,7 @@ class Lowerer : public rules::Context {
   Unit emit_round(rules::RoundMode mode) override {
     int bytes = CheckFloat(Result(0));
     if (bytes == 0) return {};
-    if (!__builtin_cpu_supports("sse4.1")) return Fail("rounding without SSE4.1 on this host");
+    if (!HostIsaFlags().has_sse41) return Fail("rounding without SSE4.1 on this host");
     MInst& m = Begin(MOp::kRound);
     m.sub = static_cast<uint8_t>(mode);
     m.size = static_cast<uint8_t>(bytes);

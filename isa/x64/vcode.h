@@ -61,7 +61,12 @@ enum class MOp : uint8_t {
   kCvtFromInt, // use a (int), early def tmp (int), def (float); sub 1 signed; size = source bytes; imm = dest bytes
   kFload,      // use addr, def (float); size; imm offset
   kFstore,     // use value (float), use addr; size; imm offset
+  kBmask,      // use a, def; size = a bytes
+  kOverflow,   // use a, use b, early def tmp, def (reuses a), def flag; sub = OvfKind; size
+  kBitCount,   // use a, def; sub 0 popcnt, 1 clz, 2 ctz; size
 };
+
+enum OvfKind : uint8_t { kUaddOvf, kSaddOvf, kUsubOvf, kSsubOvf, kUmulOvf, kSmulOvf };
 
 enum DivKind : uint8_t { kUdiv, kSdiv, kUrem, kSrem };
 
