@@ -3,7 +3,7 @@
 // testdata/x64_runtests_expected_failures.txt (one `FILE:LINE` per failing directive of a
 // non-SIMD file). The list ratchets: a failure not on the list fails the test, and so does a
 // listed directive that now passes (remove it from the list). SIMD files are run and reported
-// separately, outside the list. Files naming no x86_64 target are skipped by the runner.
+// separately, outside the list. Runs once per register allocator. Files naming no x86_64 target are skipped by the runner.
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -27,7 +27,10 @@ bool IsSimd(const std::string& file) {
   return false;
 }
 
-TEST(X64Runtests, NativeMatchesExpectations) {
+class X64Runtests : public ::testing::TestWithParam<bool> {};
+
+// Both register allocators must fail exactly the listed directives.
+TEST_P(X64Runtests, NativeMatchesExpectations) {
 #if !defined(__x86_64__)
   GTEST_SKIP() << "native x86-64 execution needs an x86-64 host";
 #endif
@@ -41,6 +44,7 @@ TEST(X64Runtests, NativeMatchesExpectations) {
   std::string root = ir::testing::CorpusRoot(kCorpus);
   FiletestOptions options;
   options.native_only = true;
+  options.optimizing_allocator = GetParam();
   options.step_limit = 20'000'000;
   int passed = 0, failed = 0, skipped = 0, simd_passed = 0, simd_failed = 0;
   std::set<std::string> failing;
@@ -76,11 +80,14 @@ TEST(X64Runtests, NativeMatchesExpectations) {
       EXPECT_TRUE(known) << e << " is listed but names no runtests file";
     }
   }
+  std::printf("[%s allocator] ", GetParam() ? "optimizing" : "single-pass");
   std::printf("x64 native runtests (non-SIMD): %d of %d directives pass (%.1f%%), %d skipped (no x86_64 target)\n",
               passed, passed + failed, 100.0 * passed / std::max(1, passed + failed), skipped);
   std::printf("x64 native runtests (SIMD, reported only): %d of %d pass\n", simd_passed, simd_passed + simd_failed);
   EXPECT_GT(passed, 1000);
 }
+
+INSTANTIATE_TEST_SUITE_P(Allocators, X64Runtests, ::testing::Values(false, true));
 
 }  // namespace
 }  // namespace lathe::testsuite

@@ -224,6 +224,10 @@ class Emitter {
         a_.Neg(8, R(i, 1));
         break;
       case MOp::kOverflow: EmitOverflow(i, m); break;
+      case MOp::kAddTrapC:
+        a_.AluRR(Alu::kAdd, sz, R(i, 2), R(i, 1));  // the type's own width, so CF is its carry
+        TrapUnless(Cond::kAe, m.trap);
+        break;
       case MOp::kBitCount: {
         uint8_t d = R(i, 1), a = R(i, 0);
         static constexpr uint8_t kOps[] = {0xB8, 0xBD, 0xBC};

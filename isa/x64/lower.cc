@@ -64,7 +64,7 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(Fabs) MAP(Fcopysign) MAP(Fcmp) MAP(Ceil) MAP(Floor) MAP(Trunc) MAP(Nearest) MAP(Fpromote)
     MAP(Fdemote) MAP(Bitcast) MAP(FcvtFromSint) MAP(FcvtFromUint)
     MAP(Bmask) MAP(UaddOverflow) MAP(SaddOverflow) MAP(UsubOverflow) MAP(SsubOverflow)
-    MAP(UmulOverflow) MAP(SmulOverflow) MAP(Popcnt) MAP(Clz) MAP(Ctz)
+    MAP(UmulOverflow) MAP(SmulOverflow) MAP(Popcnt) MAP(Clz) MAP(Ctz) MAP(UaddOverflowTrap)
 #undef MAP
     default: return std::nullopt;
   }
@@ -122,6 +122,17 @@ class Lowerer : public rules::Context {
     TempDefEarly();
     ReuseDef(Result(0), 0);
     Def(Result(1));
+    return End();
+  }
+  Unit emit_add_trap_on_carry() override {
+    int bytes = ResultBytes();
+    if (bytes == 0) return {};
+    MInst& m = Begin(MOp::kAddTrapC);
+    m.size = static_cast<uint8_t>(bytes);
+    m.trap = cur().trap;
+    Use(Arg(0));
+    Use(Arg(1));
+    ReuseDef(Result(0), 0);
     return End();
   }
   Unit emit_bitcount(rules::CountOp op) override {
@@ -312,7 +323,7 @@ class Lowerer : public rules::Context {
     Emit(Operand::FixedDef(V(Result(0)), IntReg(rem ? kRdx : kRax)));
     regalloc::PRegSet clobber;
     clobber.Add(IntReg(rem ? kRax : kRdx));
-    return End(ClobberSet(clobber, rem ? 2 : 1));
+    return End(ClobberSet(clobber));
   }
   Unit emit_minmax(rules::MinMax op) override {
     // Keep a, and take b when the condition says a is on the wrong side of b.
@@ -493,7 +504,6 @@ class Lowerer : public rules::Context {
       Emit(Operand::FixedUse(V(args[i]), fl ? XmmReg(static_cast<uint8_t>(nf++)) : IntReg(kArgRegs[ni++])));
     }
     ni = nf = 0;
-    int key = 3;
     for (size_t i = 0; i < results.size(); ++i) {
       if (!CheckScalar(results[i])) return {};
       bool fl = IsFloat(results[i]);
@@ -501,9 +511,8 @@ class Lowerer : public rules::Context {
       regalloc::PReg r = fl ? XmmReg(static_cast<uint8_t>(nf++)) : IntReg(kRetRegs[ni++]);
       Emit(Operand::FixedDef(V(results[i]), r));
       clobbers.Remove(r);
-      key += (fl ? 3 : 1) * (fl ? nf : ni) * (fl ? 3 : 1);
     }
-    return End(ClobberSet(clobbers, key));
+    return End(ClobberSet(clobbers));
   }
   Unit emit_trap() override {
     Begin(MOp::kTrap).trap = cur().trap;
@@ -608,13 +617,18 @@ class Lowerer : public rules::Context {
     rf_.insts.back().flags = flags;
     return {};
   }
-  // Clobber sets are pooled by a small fixed key (1 div, 2 rem, 3.. calls by result count).
-  uint32_t ClobberSet(const regalloc::PRegSet& set, int key) {
-    if (clobber_index_[key] == 0) {
-      clobber_index_[key] = static_cast<uint32_t>(rf_.clobber_sets.size());
-      rf_.clobber_sets.push_back(set);
+  // Clobber sets are pooled; a function uses only a handful of distinct ones.
+  uint32_t ClobberSet(const regalloc::PRegSet& set) {
+    for (uint32_t k = 1; k < rf_.clobber_sets.size(); ++k) {
+      const regalloc::PRegSet& c = rf_.clobber_sets[k];
+      bool same = true;
+      for (int cls = 0; cls < regalloc::kNumRegClasses; ++cls) {
+        same = same && c.class_bits(static_cast<RegClass>(cls)) == set.class_bits(static_cast<RegClass>(cls));
+      }
+      if (same) return k;
     }
-    return clobber_index_[key];
+    rf_.clobber_sets.push_back(set);
+    return static_cast<uint32_t>(rf_.clobber_sets.size() - 1);
   }
 
   void StartBlock(uint32_t id) {
@@ -661,7 +675,6 @@ class Lowerer : public rules::Context {
   std::vector<uint32_t> block_id_;  // by IR block
   uint32_t next_edge_block_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> pending_edges_;  // (edge block id, block call)
-  uint32_t clobber_index_[64] = {};
 };
 
 absl::Status Lowerer::Run() {

@@ -64,6 +64,7 @@ enum class MOp : uint8_t {
   kBmask,      // use a, def; size = a bytes
   kOverflow,   // use a, use b, early def tmp, def (reuses a), def flag; sub = OvfKind; size
   kBitCount,   // use a, def; sub 0 popcnt, 1 clz, 2 ctz; size
+  kAddTrapC,   // use a, use b, def (reuses a); size; trap when the unsigned add carries
 };
 
 enum OvfKind : uint8_t { kUaddOvf, kSaddOvf, kUsubOvf, kSsubOvf, kUmulOvf, kSmulOvf };
