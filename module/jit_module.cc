@@ -95,6 +95,7 @@ double FromBits(uint64_t u) {
   return d;
 }
 bool IsFloatType(ir::Type t) { return !t.is_int() && !t.is_vector(); }
+bool IsWide(ir::Type t) { return t.is_int() && !t.is_vector() && t.lane_bits() == 128; }
 
 }  // namespace
 
@@ -119,9 +120,16 @@ absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir
   for (size_t i = 0; i < functions.size(); ++i) {
     const ir::Function& f = *functions[i];
     Entry e;
-    e.num_params = f.signature.params.size();
-    for (const ir::AbiParam& p : f.signature.params) e.param_float.push_back(IsFloatType(p.type));
-    for (const ir::AbiParam& p : f.signature.returns) e.ret_float.push_back(IsFloatType(p.type));
+    // One slot per register: an i128 takes two (low, high).
+    for (const ir::AbiParam& p : f.signature.params) {
+      e.param_float.push_back(IsFloatType(p.type));
+      if (IsWide(p.type)) e.param_float.push_back(false);
+    }
+    e.num_params = e.param_float.size();
+    for (const ir::AbiParam& p : f.signature.returns) {
+      e.ret_float.push_back(IsFloatType(p.type));
+      if (IsWide(p.type)) e.ret_float.push_back(false);
+    }
     e.status = backend.Compile(f, algorithm, &buf);
     if (!e.status.ok()) {
       m->entries_.push_back(std::move(e));

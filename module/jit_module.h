@@ -40,7 +40,8 @@ class JitModule {
   static absl::StatusOr<std::unique_ptr<JitModule>> Create(absl::Span<const ir::Function* const> functions,
                                                           regalloc::Algorithm algorithm);
 
-  // `args` must have one slot per parameter of function `index` (float bits for f32/f64).
+  // `args` must have one slot per parameter register of function `index`: integers, the bits of
+  // f32/f64, and two slots (low, high) for an i128. Results follow the same layout.
   absl::StatusOr<CallOutcome> Call(size_t index, absl::Span<const uint64_t> args) const;
 
   // Why function `index` cannot run (OK when it can); messages name the function and construct.

@@ -150,22 +150,64 @@ block0(v0: i64, v1: f32):
   EXPECT_EQ(r->values[0] & 0xffffffff, f32(-2.0f));
 }
 
+TEST_P(JitTest, I128Pairs) {
+  Parsed p = Parse(R"(
+function %add(i128, i128) -> i128 {
+block0(v0: i128, v1: i128):
+    v2 = iadd v0, v1
+    return v2
+}
+function %lt(i128, i128) -> i8 {
+block0(v0: i128, v1: i128):
+    v2 = icmp slt v0, v1
+    return v2
+}
+function %wide(i64) -> i64 {
+block0(v0: i64):
+    v1 = sextend.i128 v0
+    v2 = iconst.i64 1
+    v3 = uextend.i128 v2
+    v4 = isub v1, v3
+    v5, v6 = isplit v4
+    return v6
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_TRUE((*m)->status(0).ok()) << (*m)->status(0);
+  // (2^64 - 1) + 1 carries into the high half.
+  absl::StatusOr<CallOutcome> r = (*m)->Call(0, {~uint64_t{0}, 0, 1, 0});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->values[0], 0u);
+  EXPECT_EQ(r->values[1], 1u);
+  r = (*m)->Call(1, {~uint64_t{0}, 0, 1, 0});  // 2^64 - 1 < 1 is false
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->values[0] & 0xff, 0u);
+  r = (*m)->Call(1, {5, ~uint64_t{0}, 1, 0});  // a negative value < 1
+  EXPECT_EQ(r->values[0] & 0xff, 1u);
+  r = (*m)->Call(2, {0});  // sext(0) - 1 = -1: the high half is all ones
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->values[0], ~uint64_t{0});
+  r = (*m)->Call(2, {5});
+  EXPECT_EQ(r->values[0], 0u);
+}
+
 TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
   Parsed p = Parse(R"(
 function %f(f128) -> f128 {
 block0(v0: f128):
     return v0
 }
-function %g(i64) -> i128 {
-block0(v0: i64):
-    v1 = uextend.i128 v0
+function %g(i128) -> i128 {
+block0(v0: i128):
+    v1 = imul v0, v0
     return v1
 }
 )");
   absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_NE((*m)->status(0).message().find("f128"), std::string::npos) << (*m)->status(0);
-  EXPECT_NE((*m)->status(1).message().find("i128"), std::string::npos) << (*m)->status(1);
+  EXPECT_NE((*m)->status(1).message().find("type i128 in imul"), std::string::npos) << (*m)->status(1);
   EXPECT_FALSE((*m)->Call(0, {0}).ok());
 }
 

@@ -134,16 +134,21 @@ class FileRun {
   absl::StatusOr<interp::CallResult> CallNative(size_t index, absl::Span<const u128> args) {
     const ir::Signature& sig = file_.functions[index].function->signature;
     std::vector<uint64_t> slots;
-    for (u128 a : args) slots.push_back(static_cast<uint64_t>(a));
+    for (size_t i = 0; i < args.size(); ++i) {
+      slots.push_back(static_cast<uint64_t>(args[i]));
+      if (i < sig.params.size() && sig.params[i].type.lane_bits() == 128) slots.push_back(static_cast<uint64_t>(args[i] >> 64));
+    }
     absl::StatusOr<module::CallOutcome> r = native_->Call(index, slots);
     if (!r.ok()) return r.status();
     interp::CallResult out;
     out.trapped = r->trapped;
     out.trap = r->trap;
     if (!r->trapped) {
-      for (size_t i = 0; i < sig.returns.size(); ++i) {
+      size_t k = 0;
+      for (size_t i = 0; i < sig.returns.size() && k < 2; ++i) {
         uint32_t bits = sig.returns[i].type.lane_bits();
-        uint64_t v = r->values[i];
+        u128 v = r->values[k++];
+        if (bits == 128 && k < 2) v |= static_cast<u128>(r->values[k++]) << 64;
         if (bits < 64) v &= (uint64_t{1} << bits) - 1;
         out.values.push_back(v);
       }

@@ -103,7 +103,8 @@ const int kSizes[4] = {1, 2, 4, 8};
 
 TEST_F(AssemblerTest, AluRegRegAndImm) {
   const std::pair<Alu, const char*> ops[] = {{Alu::kAdd, "add"}, {Alu::kOr, "or"},   {Alu::kAnd, "and"},
-                                             {Alu::kSub, "sub"}, {Alu::kXor, "xor"}, {Alu::kCmp, "cmp"}};
+                                             {Alu::kSub, "sub"}, {Alu::kXor, "xor"}, {Alu::kCmp, "cmp"},
+                                             {Alu::kAdc, "adc"}, {Alu::kSbb, "sbb"}};
   for (auto [op, name] : ops) {
     for (int size : kSizes) {
       for (int d = 0; d < 16; ++d) {

@@ -4,6 +4,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "ir/condcodes.h"
 #include "isa/x64/abi.h"
 #include "isa/x64/assembler.h"
 
@@ -224,6 +225,38 @@ class Emitter {
         a_.Neg(8, R(i, 1));
         break;
       case MOp::kOverflow: EmitOverflow(i, m); break;
+      case MOp::kAlu128: {
+        Alu lo = static_cast<Alu>(m.sub);
+        Alu hi = lo == Alu::kAdd ? Alu::kAdc : lo == Alu::kSub ? Alu::kSbb : lo;
+        a_.AluRR(lo, 8, R(i, 4), R(i, 2));
+        a_.AluRR(hi, 8, R(i, 5), R(i, 3));
+        break;
+      }
+      case MOp::kIcmp128: EmitIcmp128(i, m); break;
+      case MOp::kSelect128:
+        a_.Test(sz, R(i, 0), R(i, 0));
+        a_.Cmov(Cond::kNe, 8, R(i, 5), R(i, 1));
+        a_.Cmov(Cond::kNe, 8, R(i, 6), R(i, 2));
+        break;
+      case MOp::kSarImm: a_.ShiftImm(Shift::kSar, 8, R(i, 1), static_cast<uint8_t>(m.imm)); break;
+      case MOp::kLoad128: {
+        absl::StatusOr<Mem> lo = Addr(R(i, 0), m.imm), hi = Addr(R(i, 0), m.imm + 8);
+        if (!lo.ok() || !hi.ok()) return lo.ok() ? hi.status() : lo.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.Load(8, R(i, 1), *lo);
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.Load(8, R(i, 2), *hi);
+        break;
+      }
+      case MOp::kStore128: {
+        absl::StatusOr<Mem> lo = Addr(R(i, 2), m.imm), hi = Addr(R(i, 2), m.imm + 8);
+        if (!lo.ok() || !hi.ok()) return lo.ok() ? hi.status() : lo.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.Store(8, *lo, R(i, 0));
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.Store(8, *hi, R(i, 1));
+        break;
+      }
       case MOp::kAddTrapC:
         a_.AluRR(Alu::kAdd, sz, R(i, 2), R(i, 1));  // the type's own width, so CF is its carry
         TrapUnless(Cond::kAe, m.trap);
@@ -320,6 +353,40 @@ class Emitter {
     if (p.combine != 0) {
       a_.Setcc(p.combine == 1 ? Cond::kNp : Cond::kP, t);
       a_.AluRR(p.combine == 1 ? Alu::kAnd : Alu::kOr, 1, d, t);
+    }
+    a_.Movzx(1, d, d);
+  }
+
+  // ops: alo, ahi, blo, bhi, t1, t2, dst. Equality ORs the halves' differences; orderings
+  // subtract with borrow (x - y over 128 bits) and read the flags of the high half.
+  void EmitIcmp128(uint32_t i, const MInst& m) {
+    uint8_t alo = R(i, 0), ahi = R(i, 1), blo = R(i, 2), bhi = R(i, 3), t1 = R(i, 4), t2 = R(i, 5), d = R(i, 6);
+    ir::IntCC cc = static_cast<ir::IntCC>(m.sub);
+    if (cc == ir::IntCC::kEq || cc == ir::IntCC::kNe) {
+      a_.MovRR(8, t1, alo);
+      a_.AluRR(Alu::kXor, 8, t1, blo);
+      a_.MovRR(8, t2, ahi);
+      a_.AluRR(Alu::kXor, 8, t2, bhi);
+      a_.AluRR(Alu::kOr, 8, t1, t2);
+      a_.Setcc(cc == ir::IntCC::kEq ? Cond::kE : Cond::kNe, d);
+    } else {
+      bool swap = false;
+      Cond c = Cond::kL;
+      switch (cc) {
+        case ir::IntCC::kSlt: c = Cond::kL; break;
+        case ir::IntCC::kSge: c = Cond::kGe; break;
+        case ir::IntCC::kSgt: c = Cond::kL; swap = true; break;
+        case ir::IntCC::kSle: c = Cond::kGe; swap = true; break;
+        case ir::IntCC::kUlt: c = Cond::kB; break;
+        case ir::IntCC::kUge: c = Cond::kAe; break;
+        case ir::IntCC::kUgt: c = Cond::kB; swap = true; break;
+        default: c = Cond::kAe; swap = true; break;  // ule
+      }
+      uint8_t xlo = swap ? blo : alo, xhi = swap ? bhi : ahi, ylo = swap ? alo : blo, yhi = swap ? ahi : bhi;
+      a_.MovRR(8, t1, xhi);
+      a_.AluRR(Alu::kCmp, 8, xlo, ylo);
+      a_.AluRR(Alu::kSbb, 8, t1, yhi);
+      a_.Setcc(c, d);
     }
     a_.Movzx(1, d, d);
   }

@@ -22,6 +22,8 @@ namespace rules = lathe::x64::rules;
 constexpr RegClass kInt = RegClass::kInt;
 constexpr RegClass kFloat = RegClass::kFloat;
 
+bool IsI128(ir::Type t) { return t.is_int() && !t.is_vector() && t.lane_bits() == 128; }
+
 // Bytes of a scalar float type the backend handles (f32, f64), or 0.
 int FloatBytes(ir::Type t) {
   if (t.is_vector() || t.is_int()) return 0;
@@ -65,6 +67,7 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(Fdemote) MAP(Bitcast) MAP(FcvtFromSint) MAP(FcvtFromUint)
     MAP(Bmask) MAP(UaddOverflow) MAP(SaddOverflow) MAP(UsubOverflow) MAP(SsubOverflow)
     MAP(UmulOverflow) MAP(SmulOverflow) MAP(Popcnt) MAP(Clz) MAP(Ctz) MAP(UaddOverflowTrap)
+    MAP(Iconcat) MAP(Isplit)
 #undef MAP
     default: return std::nullopt;
   }
@@ -96,10 +99,127 @@ class Lowerer : public rules::Context {
     *out = static_cast<int32_t>(k);
     return true;
   }
-  bool inst_cond_is_icmp(const IrInst& i) override { return IcmpOf(dfg_.args(ir::Inst(i.index))[0]) != nullptr; }
+  bool inst_cond_is_icmp(const IrInst& i) override {
+    ir::Value c = dfg_.args(ir::Inst(i.index))[0];
+    if (IcmpOf(c) == nullptr) return false;
+    ir::Inst ci(dfg_.value(dfg_.Resolve(c)).owner);
+    return !Wide(dfg_.args(ci)[0]);  // i128 compares are materialized by their own rule
+  }
 
   // --- DSL hooks: emitting.
   Unit emit_nothing() override { return {}; }
+
+  // --- i128 pairs.
+  bool inst_is_i128(const IrInst& i) override {
+    ir::Inst in(i.index);
+    for (ir::Value r : dfg_.results(in)) {
+      if (Wide(r)) return true;
+    }
+    auto args = dfg_.args(in);
+    return !args.empty() && Wide(args[0]);
+  }
+  Unit emit_iconcat() override {
+    if (!Wide(Result(0)) || ArgBytes(0) != 8 || ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Result(0)));
+    Begin(MOp::kCopy);
+    Use(Arg(0));
+    Def(Result(0));
+    End();
+    Begin(MOp::kCopy);
+    Use(Arg(1));
+    DefH(Result(0));
+    return End();
+  }
+  Unit emit_isplit() override {
+    if (!Wide(Arg(0)) || dfg_.results(cur_).size() != 2) return Unsupported(dfg_.value_type(Arg(0)));
+    Begin(MOp::kCopy);
+    Use(Arg(0));
+    Def(Result(0));
+    End();
+    Begin(MOp::kCopy);
+    UseH(Arg(0));
+    Def(Result(1));
+    return End();
+  }
+  Unit emit_wide_alu(rules::AluOp op) override {
+    if (!Wide(Arg(0)) || !Wide(Arg(1)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Result(0)));
+    Begin(MOp::kAlu128).sub = static_cast<uint8_t>(AluOf(op));
+    Use(Arg(0));
+    UseH(Arg(0));
+    Use(Arg(1));
+    UseH(Arg(1));
+    ReuseDef(Result(0), 0);
+    Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
+    return End();
+  }
+  Unit emit_wide_icmp() override {
+    if (!Wide(Arg(0)) || !Wide(Arg(1)) || ResultBytes() == 0) return {};
+    Begin(MOp::kIcmp128).sub = cur().cond;
+    Use(Arg(0));
+    UseH(Arg(0));
+    Use(Arg(1));
+    UseH(Arg(1));
+    TempDefEarly();
+    TempDefEarly();
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_wide_select() override {
+    if (!Wide(Result(0))) return Unsupported(dfg_.value_type(Result(0)));
+    int cbytes = ArgBytes(0);
+    if (cbytes == 0) return {};
+    Begin(MOp::kSelect128).size = static_cast<uint8_t>(cbytes);
+    Use(Arg(0));
+    Use(Arg(1));
+    UseH(Arg(1));
+    Use(Arg(2));
+    UseH(Arg(2));
+    ReuseDef(Result(0), 3);
+    Emit(Operand::ReuseDef(H(Result(0)), kInt, 4));
+    return End();
+  }
+  Unit emit_wide_extend(bool is_signed) override {
+    if (!Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
+    int from = ArgBytes(0);
+    if (from == 0) return {};
+    MInst& m = Begin(from == 8 ? MOp::kCopy : MOp::kExt);
+    m.sub = is_signed ? 1 : 0;
+    m.size = static_cast<uint8_t>(from);
+    Use(Arg(0));
+    Def(Result(0));
+    End();
+    if (is_signed) {
+      Begin(MOp::kSarImm).imm = 63;
+      Use(Result(0));
+      Emit(Operand::ReuseDef(H(Result(0)), kInt, 0));
+      return End();
+    }
+    Begin(MOp::kMovImm).imm = 0;
+    DefH(Result(0));
+    return End();
+  }
+  Unit emit_wide_reduce() override {
+    if (!Wide(Arg(0)) || ResultBytes() == 0) return {};
+    Begin(MOp::kCopy);
+    Use(Arg(0));
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_wide_load() override {
+    if (!Wide(Result(0)) || ArgBytes(0) != 8) return Unsupported(dfg_.value_type(Result(0)));
+    Begin(MOp::kLoad128).imm = cur().imm;
+    Use(Arg(0));
+    Emit(Operand::Def(V(Result(0)), kInt, Constraint::kReg, OperandPos::kEarly));
+    DefH(Result(0));
+    return End();
+  }
+  Unit emit_wide_store() override {
+    if (!Wide(Arg(0)) || ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Arg(0)));
+    Begin(MOp::kStore128).imm = cur().imm;
+    Use(Arg(0));
+    UseH(Arg(0));
+    Use(Arg(1));
+    return End();
+  }
 
   Unit emit_bmask() override {
     int from = ArgBytes(0);
@@ -297,7 +417,7 @@ class Lowerer : public rules::Context {
   }
   Unit emit_shift(rules::ShiftOp op) override {
     int bytes = ResultBytes();
-    if (bytes == 0 || !CheckInt(Arg(1))) return {};
+    if (bytes == 0 || (!Wide(Arg(1)) && !CheckInt(Arg(1)))) return {};  // an i128 amount: its low half
     static constexpr Shift kShifts[] = {Shift::kShl, Shift::kShr, Shift::kSar, Shift::kRol, Shift::kRor};
     MInst& m = Begin(MOp::kShift);
     m.sub = static_cast<uint8_t>(kShifts[static_cast<int>(op)]);
@@ -483,6 +603,12 @@ class Lowerer : public rules::Context {
     Begin(MOp::kReturn);
     int ni = 0, nf = 0;
     for (size_t i = 0; i < args.size(); ++i) {
+      if (Wide(args[i])) {
+        if (ni != 0) return Fail("returning an i128 with other integer values");
+        Emit(Operand::FixedUse(V(args[i]), IntReg(kRetRegs[ni++])));
+        Emit(Operand::FixedUse(H(args[i]), IntReg(kRetRegs[ni++])));
+        continue;
+      }
       if (!CheckScalar(args[i])) return {};
       bool fl = IsFloat(args[i]);
       if ((fl ? nf : ni) >= kMaxRegReturns) return Fail("returning more than 2 integer or 2 float values");
@@ -498,6 +624,12 @@ class Lowerer : public rules::Context {
     regalloc::PRegSet clobbers = CallerSavedSet();
     int ni = 0, nf = 0;
     for (size_t i = 0; i < args.size(); ++i) {
+      if (Wide(args[i])) {
+        if (ni + 1 >= kMaxRegArgs) return Fail("a call with stack arguments");
+        Emit(Operand::FixedUse(V(args[i]), IntReg(kArgRegs[ni++])));
+        Emit(Operand::FixedUse(H(args[i]), IntReg(kArgRegs[ni++])));
+        continue;
+      }
       if (!CheckScalar(args[i])) return {};
       bool fl = IsFloat(args[i]);
       if (fl ? nf >= kMaxFloatArgs : ni >= kMaxRegArgs) return Fail("a call with stack arguments");
@@ -505,6 +637,15 @@ class Lowerer : public rules::Context {
     }
     ni = nf = 0;
     for (size_t i = 0; i < results.size(); ++i) {
+      if (Wide(results[i])) {
+        if (ni != 0) return Fail("a call returning an i128 with other integer values");
+        Emit(Operand::FixedDef(V(results[i]), IntReg(kRetRegs[0])));
+        Emit(Operand::FixedDef(H(results[i]), IntReg(kRetRegs[1])));
+        clobbers.Remove(IntReg(kRetRegs[0]));
+        clobbers.Remove(IntReg(kRetRegs[1]));
+        ni = 2;
+        continue;
+      }
       if (!CheckScalar(results[i])) return {};
       bool fl = IsFloat(results[i]);
       if ((fl ? nf : ni) >= kMaxRegReturns) return Fail("a call returning more than 2 integer or 2 float values");
@@ -583,6 +724,11 @@ class Lowerer : public rules::Context {
   }
 
   uint32_t V(ir::Value v) const { return vreg_[dfg_.Resolve(v).index()]; }
+  // The high half of an i128 value.
+  uint32_t H(ir::Value v) const { return hi_[dfg_.Resolve(v).index()]; }
+  bool Wide(ir::Value v) const { return IsI128(dfg_.value_type(dfg_.Resolve(v))); }
+  void UseH(ir::Value v) { Emit(Operand::Use(H(v), kInt, Constraint::kReg)); }
+  void DefH(ir::Value v) { Emit(Operand::Def(H(v), kInt, Constraint::kReg)); }
   MInst& Begin(MOp op) {
     vc_->insts.push_back(MInst());
     vc_->insts.back().op = op;
@@ -654,6 +800,11 @@ class Lowerer : public rules::Context {
         Fail("try_call block arguments");
         continue;
       }
+      if (Wide(a.value())) {
+        out.push_back(V(a.value()));
+        out.push_back(H(a.value()));
+        continue;
+      }
       CheckScalar(a.value());
       out.push_back(V(a.value()));
     }
@@ -671,7 +822,8 @@ class Lowerer : public rules::Context {
   regalloc::Function& rf_;
   ir::Inst cur_;
   absl::Status status_;
-  std::vector<uint32_t> vreg_;      // by IR value
+  std::vector<uint32_t> vreg_;      // by IR value (the low half of an i128)
+  std::vector<uint32_t> hi_;        // by IR value: the high half of an i128
   std::vector<uint32_t> block_id_;  // by IR block
   uint32_t next_edge_block_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> pending_edges_;  // (edge block id, block call)
@@ -680,21 +832,21 @@ class Lowerer : public rules::Context {
 absl::Status Lowerer::Run() {
   const ir::Signature& sig = f_.signature;
   int int_params = 0, float_params = 0, int_rets = 0, float_rets = 0;
-  for (const ir::AbiParam& p : sig.params) (FloatBytes(p.type) ? float_params : int_params)++;
-  for (const ir::AbiParam& p : sig.returns) (FloatBytes(p.type) ? float_rets : int_rets)++;
+  for (const ir::AbiParam& p : sig.params) (FloatBytes(p.type) ? float_params : int_params) += IsI128(p.type) ? 2 : 1;
+  for (const ir::AbiParam& p : sig.returns) (FloatBytes(p.type) ? float_rets : int_rets) += IsI128(p.type) ? 2 : 1;
   if (int_params > kMaxRegArgs || float_params > kMaxFloatArgs || int_rets > kMaxRegReturns ||
       float_rets > kMaxRegReturns) {
     return absl::UnimplementedError(absl::StrCat("x64 backend does not support the signature ", sig.ToString(),
                                                  " (stack arguments or returns) in function ", f_.name.ToString()));
   }
   for (const ir::AbiParam& p : sig.params) {
-    if (IntBytes(p.type) == 0 && FloatBytes(p.type) == 0) {
+    if (IntBytes(p.type) == 0 && FloatBytes(p.type) == 0 && !IsI128(p.type)) {
       return absl::UnimplementedError(absl::StrCat("x64 backend does not support parameter type ", p.type.Name(),
                                                    " in function ", f_.name.ToString()));
     }
   }
   for (const ir::AbiParam& p : sig.returns) {
-    if (IntBytes(p.type) == 0 && FloatBytes(p.type) == 0) {
+    if (IntBytes(p.type) == 0 && FloatBytes(p.type) == 0 && !IsI128(p.type)) {
       return absl::UnimplementedError(absl::StrCat("x64 backend does not support return type ", p.type.Name(),
                                                    " in function ", f_.name.ToString()));
     }
@@ -709,6 +861,14 @@ absl::Status Lowerer::Run() {
     bool fl = dfg_.value(ir::Value(static_cast<uint32_t>(v))).kind != ir::ValueData::kUnused &&
               FloatBytes(dfg_.value_type(ir::Value(static_cast<uint32_t>(v)))) != 0;
     rf_.vreg_class.push_back(fl ? kFloat : kInt);
+  }
+  hi_.assign(dfg_.num_values(), 0);
+  for (size_t v = 0; v < dfg_.num_values(); ++v) {
+    ir::Value val(static_cast<uint32_t>(v));
+    if (dfg_.value(val).kind != ir::ValueData::kUnused && IsI128(dfg_.value_type(val))) {
+      hi_[v] = rf_.num_vregs++;
+      rf_.vreg_class.push_back(kInt);
+    }
   }
   vc_->slot_size.clear();
   vc_->slot_align.clear();
@@ -758,12 +918,18 @@ absl::Status Lowerer::Run() {
       uint32_t v = rf_.num_vregs++;
       bool fl = IsFloat(p);
       rf_.vreg_class.push_back(fl ? kFloat : kInt);
-      if (fl ? nf >= kMaxFloatArgs : ni >= kMaxRegArgs) {
+      if (fl ? nf >= kMaxFloatArgs : ni + (Wide(p) ? 1 : 0) >= kMaxRegArgs) {
         return absl::InvalidArgumentError(absl::StrCat("entry block parameters of ", f_.name.ToString(),
                                                        " do not match the signature"));
       }
       Emit(Operand::FixedDef(v, fl ? XmmReg(static_cast<uint8_t>(nf++)) : IntReg(kArgRegs[ni++])));
       params.push_back(v);
+      if (Wide(p)) {
+        uint32_t h = rf_.num_vregs++;
+        rf_.vreg_class.push_back(kInt);
+        Emit(Operand::FixedDef(h, IntReg(kArgRegs[ni++])));
+        params.push_back(h);
+      }
     }
   }
   End();
@@ -775,7 +941,10 @@ absl::Status Lowerer::Run() {
   for (ir::Block b = f_.layout.first_block(); b.valid(); b = f_.layout.next_block(b)) {
     if (!reachable[b.index()]) continue;
     StartBlock(block_id_[b.index()]);
-    for (ir::Value p : dfg_.block_params(b)) rf_.params.push_back(V(p));
+    for (ir::Value p : dfg_.block_params(b)) {
+      rf_.params.push_back(V(p));
+      if (Wide(p)) rf_.params.push_back(H(p));
+    }
     rf_.blocks.back().params_end = static_cast<uint32_t>(rf_.params.size());
     next_edge_block_ = block_id_[b.index()] + 1;
     pending_edges_.clear();

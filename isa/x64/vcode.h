@@ -65,6 +65,13 @@ enum class MOp : uint8_t {
   kOverflow,   // use a, use b, early def tmp, def (reuses a), def flag; sub = OvfKind; size
   kBitCount,   // use a, def; sub 0 popcnt, 1 clz, 2 ctz; size
   kAddTrapC,   // use a, use b, def (reuses a); size; trap when the unsigned add carries
+  // i128 as (low, high) register pairs.
+  kAlu128,     // use alo, ahi, blo, bhi, def lo (reuses alo), def hi (reuses ahi); sub = Alu of the low half
+  kIcmp128,    // use alo, ahi, blo, bhi, early def t1, t2, def; sub = IntCC
+  kSelect128,  // use c, xlo, xhi, ylo, yhi, def lo (reuses ylo), def hi (reuses yhi); size = c bytes
+  kSarImm,     // use a, def (reuses a); imm = count (64-bit)
+  kLoad128,    // use addr, early def lo, def hi; imm offset
+  kStore128,   // use lo, use hi, use addr; imm offset
 };
 
 enum OvfKind : uint8_t { kUaddOvf, kSaddOvf, kUsubOvf, kSsubOvf, kUmulOvf, kSmulOvf };
