@@ -228,6 +228,14 @@ void Assembler::CvtSi2F(bool is_double, int size, uint8_t xmm, uint8_t gpr) {
   Op(size, xmm, gpr, false, false, {0x0F, 0x2A});
 }
 
+void Assembler::Fmadd231(bool is_double, uint8_t dst, uint8_t a, uint8_t b) {
+  buf_->Put1(0xC4);  // three-byte VEX, map 0F38
+  buf_->Put1(static_cast<uint8_t>(((~dst >> 3) & 1) << 7 | 1 << 6 | ((~b >> 3) & 1) << 5 | 0x02));
+  buf_->Put1(static_cast<uint8_t>((is_double ? 1 : 0) << 7 | ((~a) & 0xF) << 3 | 0x01));  // L=0, pp=66
+  buf_->Put1(0xB9);
+  ModRmReg(dst, b);
+}
+
 void Assembler::Round(bool is_double, uint8_t dst, uint8_t src, uint8_t mode) {
   buf_->Put1(0x66);
   Op(4, dst, src, false, false, {0x0F, 0x3A, static_cast<uint8_t>(is_double ? 0x0B : 0x0A)});

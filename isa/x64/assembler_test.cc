@@ -229,6 +229,10 @@ TEST_F(AssemblerTest, SseForms) {
       Check(absl::StrCat("movd ", R(4, s2), ", ", X(d)), [&](Assembler& a) { a.MovXmmToGpr(4, s2, d); });
       Check(absl::StrCat("cvtsi2ss ", X(d), ", ", R(8, s2)), [&](Assembler& a) { a.CvtSi2F(false, 8, d, s2); });
       Check(absl::StrCat("cvtsi2sd ", X(d), ", ", R(4, s2)), [&](Assembler& a) { a.CvtSi2F(true, 4, d, s2); });
+      Check(absl::StrCat("vfmadd231ss ", X(d), ", ", X(15 - s2), ", ", X(s2)),
+            [&](Assembler& a) { a.Fmadd231(false, d, 15 - s2, s2); });
+      Check(absl::StrCat("vfmadd231sd ", X(d), ", ", X(s2), ", ", X(15 - d)),
+            [&](Assembler& a) { a.Fmadd231(true, d, s2, 15 - d); });
       Check(absl::StrCat("roundss ", X(d), ", ", X(s2), ", 2"), [&](Assembler& a) { a.Round(false, d, s2, 2); });
       Check(absl::StrCat("roundsd ", X(d), ", ", X(s2), ", 1"), [&](Assembler& a) { a.Round(true, d, s2, 1); });
     }

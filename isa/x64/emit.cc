@@ -218,6 +218,7 @@ class Emitter {
       case MOp::kSseUnary: a_.SseRR(static_cast<uint8_t>(m.imm), m.sub, R(i, 1), R(i, 0)); break;
       case MOp::kRound: a_.Round(sz == 8, R(i, 1), R(i, 0), m.sub); break;
       case MOp::kFsign: EmitFsign(i, m); break;
+      case MOp::kFma: a_.Fmadd231(sz == 8, R(i, 3), R(i, 0), R(i, 1)); break;
       case MOp::kBmask:
         a_.Test(sz, R(i, 0), R(i, 0));
         a_.Setcc(Cond::kNe, R(i, 1));

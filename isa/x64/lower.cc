@@ -67,7 +67,7 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(Fdemote) MAP(Bitcast) MAP(FcvtFromSint) MAP(FcvtFromUint)
     MAP(Bmask) MAP(UaddOverflow) MAP(SaddOverflow) MAP(UsubOverflow) MAP(SsubOverflow)
     MAP(UmulOverflow) MAP(SmulOverflow) MAP(Popcnt) MAP(Clz) MAP(Ctz) MAP(UaddOverflowTrap)
-    MAP(Iconcat) MAP(Isplit)
+    MAP(Iconcat) MAP(Isplit) MAP(Fma)
 #undef MAP
     default: return std::nullopt;
   }
@@ -221,6 +221,17 @@ class Lowerer : public rules::Context {
     return End();
   }
 
+  Unit emit_fma() override {
+    int bytes = CheckFloat(Result(0));
+    if (bytes == 0) return {};
+    if (!HostIsaFlags().has_fma) return Fail("fma without the FMA3 extension on this host");
+    Begin(MOp::kFma).size = static_cast<uint8_t>(bytes);
+    Use(Arg(0));
+    Use(Arg(1));
+    Use(Arg(2));
+    ReuseDef(Result(0), 2);
+    return End();
+  }
   Unit emit_bmask() override {
     int from = ArgBytes(0);
     if (from == 0 || ResultBytes() == 0) return {};

@@ -65,6 +65,7 @@ enum class MOp : uint8_t {
   kOverflow,   // use a, use b, early def tmp, def (reuses a), def flag; sub = OvfKind; size
   kBitCount,   // use a, def; sub 0 popcnt, 1 clz, 2 ctz; size
   kAddTrapC,   // use a, use b, def (reuses a); size; trap when the unsigned add carries
+  kFma,        // use a, use b, use c, def (reuses c); size
   // i128 as (low, high) register pairs.
   kAlu128,     // use alo, ahi, blo, bhi, def lo (reuses alo), def hi (reuses ahi); sub = Alu of the low half
   kIcmp128,    // use alo, ahi, blo, bhi, early def t1, t2, def; sub = IntCC
