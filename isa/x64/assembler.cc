@@ -97,6 +97,10 @@ void Assembler::Test(int size, uint8_t a, uint8_t b) {
   Op(size, b, a, size == 1, size == 1, {static_cast<uint8_t>(size == 1 ? 0x84 : 0x85)});
 }
 
+void Assembler::ShiftDoubleCl(bool left, uint8_t dst, uint8_t src) {
+  Op(8, src, dst, false, false, {0x0F, static_cast<uint8_t>(left ? 0xA5 : 0xAD)});
+}
+
 void Assembler::Neg(int size, uint8_t r) { Op(size, 3, r, false, size == 1, {static_cast<uint8_t>(size == 1 ? 0xF6 : 0xF7)}); }
 void Assembler::Not(int size, uint8_t r) { Op(size, 2, r, false, size == 1, {static_cast<uint8_t>(size == 1 ? 0xF6 : 0xF7)}); }
 

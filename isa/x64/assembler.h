@@ -46,6 +46,8 @@ class Assembler {
   void ShiftCl(Shift op, int size, uint8_t dst);                // op dst, cl
   void ShiftImm(Shift op, int size, uint8_t dst, uint8_t imm);  // op dst, imm8
   void Test(int size, uint8_t a, uint8_t b);
+  // shld/shrd dst, src, cl (64-bit): shift dst, filling from src.
+  void ShiftDoubleCl(bool left, uint8_t dst, uint8_t src);
   void Neg(int size, uint8_t r);
   void Not(int size, uint8_t r);
   // div/idiv of rdx:rax (or ax for size 1) by r.

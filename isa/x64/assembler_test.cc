@@ -153,6 +153,10 @@ TEST_F(AssemblerTest, ArithShiftsCompares) {
       }
       Check(absl::StrCat("test ", R(size, d), ", ", R(size, 15 - d)), [&](Assembler& a) { a.Test(size, d, 15 - d); });
       Check(absl::StrCat("neg ", R(size, d)), [&](Assembler& a) { a.Neg(size, d); });
+      if (size == 8) {
+        Check(absl::StrCat("shld ", R(8, d), ", ", R(8, 15 - d), ", cl"), [&](Assembler& a) { a.ShiftDoubleCl(true, d, 15 - d); });
+        Check(absl::StrCat("shrd ", R(8, d), ", ", R(8, 15 - d), ", cl"), [&](Assembler& a) { a.ShiftDoubleCl(false, d, 15 - d); });
+      }
       Check(absl::StrCat("not ", R(size, d)), [&](Assembler& a) { a.Not(size, d); });
       Check(absl::StrCat("div ", R(size, d)), [&](Assembler& a) { a.Div(false, size, d); });
       Check(absl::StrCat("idiv ", R(size, d)), [&](Assembler& a) { a.Div(true, size, d); });

@@ -239,6 +239,32 @@ class Emitter {
         a_.Cmov(Cond::kNe, 8, R(i, 5), R(i, 1));
         a_.Cmov(Cond::kNe, 8, R(i, 6), R(i, 2));
         break;
+      case MOp::kShift128: {
+        // The hardware shifts by the count modulo 64; bit 6 of the count (the amount is taken
+        // modulo 128) then moves one half into the other.
+        uint8_t lo = R(i, 4), hi = R(i, 5);
+        Shift op = static_cast<Shift>(m.sub);
+        a_.MovRR(4, kRcx, R(i, 2));
+        if (op == Shift::kShl) {
+          a_.ShiftDoubleCl(true, hi, lo);
+          a_.ShiftCl(Shift::kShl, 8, lo);
+        } else {
+          a_.ShiftDoubleCl(false, lo, hi);
+          a_.ShiftCl(op, 8, hi);
+        }
+        CodeBuffer::Label done = buf_->NewLabel();
+        a_.AluRI(Alu::kAnd, 4, kRcx, 64);
+        a_.Jcc(Cond::kE, done);
+        if (op == Shift::kShl) {
+          a_.MovRR(8, hi, lo);
+          a_.AluRR(Alu::kXor, 4, lo, lo);
+        } else {
+          a_.MovRR(8, lo, hi);
+          if (op == Shift::kSar) a_.ShiftImm(Shift::kSar, 8, hi, 63); else a_.AluRR(Alu::kXor, 4, hi, hi);
+        }
+        buf_->Bind(done);
+        break;
+      }
       case MOp::kSarImm: a_.ShiftImm(Shift::kSar, 8, R(i, 1), static_cast<uint8_t>(m.imm)); break;
       case MOp::kLoad128: {
         absl::StatusOr<Mem> lo = Addr(R(i, 0), m.imm), hi = Addr(R(i, 0), m.imm + 8);

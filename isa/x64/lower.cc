@@ -221,6 +221,20 @@ class Lowerer : public rules::Context {
     return End();
   }
 
+  Unit emit_wide_shift(rules::ShiftOp op) override {
+    if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
+    if (!Wide(Arg(1)) && !CheckInt(Arg(1))) return {};
+    static constexpr Shift kShifts[] = {Shift::kShl, Shift::kShr, Shift::kSar, Shift::kRol, Shift::kRor};
+    Begin(MOp::kShift128).sub = static_cast<uint8_t>(kShifts[static_cast<int>(op)]);
+    Use(Arg(0));
+    UseH(Arg(0));
+    Use(Arg(1));  // an i128 amount: its low half
+    FixedDefEarly(rf_.num_vregs++, kRcx);
+    rf_.vreg_class.push_back(kInt);
+    ReuseDef(Result(0), 0);
+    Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
+    return End();
+  }
   Unit emit_fma() override {
     int bytes = CheckFloat(Result(0));
     if (bytes == 0) return {};
