@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "isa/x64/abi.h"
 #include "isa/x64/backend.h"
 
 namespace lathe::module {
@@ -126,6 +127,8 @@ absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir
       if (IsWide(p.type)) e.param_float.push_back(false);
     }
     e.num_params = e.param_float.size();
+    e.ret_area = x64::ReturnsInMemory(f.signature);
+    for (const ir::AbiParam& p : f.signature.returns) e.ret_wide.push_back(IsWide(p.type));
     for (const ir::AbiParam& p : f.signature.returns) {
       e.ret_float.push_back(IsFloatType(p.type));
       if (IsWide(p.type)) e.ret_float.push_back(false);
@@ -187,7 +190,7 @@ absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir
 absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint64_t> args) const {
   if (index >= entries_.size()) return absl::InvalidArgumentError(absl::StrCat("no function ", index));
   if (!entries_[index].status.ok()) return entries_[index].status;
-  if (args.size() != entries_[index].num_params || args.size() > 6) {
+  if (args.size() != entries_[index].num_params) {
     return absl::InvalidArgumentError(absl::StrCat("function ", index, " takes ", entries_[index].num_params,
                                                    " arguments, got ", args.size()));
   }
@@ -196,6 +199,8 @@ absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint6
   uint64_t a[6] = {0, 0, 0, 0, 0, 0};
   double x[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   size_t ni = 0, nf = 0;
+  std::vector<uint64_t> area(2 * e.ret_wide.size() + 2, 0);
+  if (e.ret_area) a[ni++] = reinterpret_cast<uint64_t>(area.data());
   for (size_t i = 0; i < args.size(); ++i) {
     if (e.param_float[i]) {
       if (nf < 8) x[nf++] = FromBits(args[i]);
@@ -206,7 +211,8 @@ absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint6
   size_t float_rets = 0;
   for (bool fl : e.ret_float) float_rets += fl;
   size_t int_rets = e.ret_float.size() - float_rets;
-  if (float_rets > 2 || int_rets > 2 || (float_rets > 0 && int_rets > 1) || (int_rets > 0 && float_rets > 1)) {
+  if (!e.ret_area &&
+      (float_rets > 2 || int_rets > 2 || (float_rets > 0 && int_rets > 1) || (int_rets > 0 && float_rets > 1))) {
     return absl::UnimplementedError("the JIT's entry calls support at most two integer, two float, or one of each returns");
   }
   void* code_ptr = const_cast<uint8_t*>(code(index));
@@ -219,7 +225,10 @@ absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint6
   g_active = &call;
   if (sigsetjmp(call.jump, 1) == 0) {
     uint64_t ints[2] = {0, 0}, floats[2] = {0, 0};
-    if (float_rets == 0) {
+    if (e.ret_area) {
+      reinterpret_cast<EntryFn<TwoWords>>(code_ptr)(a[0], a[1], a[2], a[3], a[4], a[5], x[0], x[1], x[2], x[3], x[4],
+                                                    x[5], x[6], x[7]);
+    } else if (float_rets == 0) {
       TwoWords r = reinterpret_cast<EntryFn<TwoWords>>(code_ptr)(a[0], a[1], a[2], a[3], a[4], a[5], x[0], x[1], x[2],
                                                                  x[3], x[4], x[5], x[6], x[7]);
       ints[0] = r.a;
@@ -235,8 +244,17 @@ absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint6
       ints[0] = r.a;
       floats[0] = Bits(r.b);
     }
-    size_t ki = 0, kf = 0;
-    for (size_t i = 0; i < e.ret_float.size() && i < 2; ++i) out.values[i] = e.ret_float[i] ? floats[kf++] : ints[ki++];
+    if (e.ret_area) {
+      for (size_t i = 0; i < e.ret_wide.size(); ++i) {
+        out.values.push_back(area[2 * i]);
+        if (e.ret_wide[i]) out.values.push_back(area[2 * i + 1]);
+      }
+    } else {
+      size_t ki = 0, kf = 0;
+      for (size_t i = 0; i < e.ret_float.size() && i < 2; ++i) {
+        out.values.push_back(e.ret_float[i] ? floats[kf++] : ints[ki++]);
+      }
+    }
   } else {
     out.trapped = true;
     out.trap = call.trap;

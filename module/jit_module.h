@@ -26,7 +26,7 @@ namespace lathe::module {
 struct CallOutcome {
   bool trapped = false;
   ir::TrapCode trap;
-  uint64_t values[2] = {0, 0};
+  std::vector<uint64_t> values;  // one slot per return register (an i128 takes two)
 };
 
 class JitModule {
@@ -56,6 +56,8 @@ class JitModule {
     size_t num_params = 0;
     absl::Status status;
     std::vector<bool> param_float, ret_float;
+    bool ret_area = false;       // returns through memory (x64::ReturnsInMemory)
+    std::vector<bool> ret_wide;  // per return, for reading the return area
   };
   JitModule() = default;
 

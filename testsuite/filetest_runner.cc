@@ -145,10 +145,10 @@ class FileRun {
     out.trap = r->trap;
     if (!r->trapped) {
       size_t k = 0;
-      for (size_t i = 0; i < sig.returns.size() && k < 2; ++i) {
+      for (size_t i = 0; i < sig.returns.size() && k < r->values.size(); ++i) {
         uint32_t bits = sig.returns[i].type.lane_bits();
         u128 v = r->values[k++];
-        if (bits == 128 && k < 2) v |= static_cast<u128>(r->values[k++]) << 64;
+        if (bits == 128 && k < r->values.size()) v |= static_cast<u128>(r->values[k++]) << 64;
         if (bits < 64) v &= (uint64_t{1} << bits) - 1;
         out.values.push_back(v);
       }

@@ -18,6 +18,18 @@ const regalloc::MachineEnv& SysVMachineEnv() {
   return *env;
 }
 
+bool ReturnsInMemory(const ir::Signature& sig) {
+  int ints = 0, floats = 0;
+  for (const ir::AbiParam& p : sig.returns) {
+    if (p.type.is_int() || p.type.is_vector()) {
+      ints += p.type.lane_bits() == 128 ? 2 : 1;
+    } else {
+      ++floats;
+    }
+  }
+  return ints > kMaxRegReturns || floats > kMaxRegReturns;
+}
+
 regalloc::PRegSet CallerSavedSet() {
   regalloc::PRegSet s;
   for (uint8_t r : {kRax, kRcx, kRdx, kRsi, kRdi, kR8, kR9, kR10}) s.Add(IntReg(r));

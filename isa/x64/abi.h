@@ -5,6 +5,7 @@
 // every xmm register is caller-saved. Stack arguments and returns are not supported.
 #pragma once
 
+#include "ir/signature.h"
 #include "isa/x64/assembler.h"
 #include "regalloc/machine_env.h"
 #include "regalloc/preg.h"
@@ -20,6 +21,11 @@ inline constexpr int kMaxFloatArgs = 8;    // xmm0-xmm7
 inline bool IsCalleeSaved(uint8_t r) { return r == kRbx || r == kRbp || (r >= kR12 && r <= kR15); }
 inline regalloc::PReg IntReg(uint8_t r) { return regalloc::PReg(regalloc::RegClass::kInt, r); }
 inline regalloc::PReg XmmReg(uint8_t r) { return regalloc::PReg(regalloc::RegClass::kFloat, r); }
+
+// True when the returns do not fit rax/rdx and xmm0/xmm1: the caller then passes a return
+// area pointer as the first integer argument (rdi) and the callee stores return i at offset
+// 16 * i (an i128 as low, high), returning nothing in registers.
+bool ReturnsInMemory(const ir::Signature& sig);
 
 const regalloc::MachineEnv& SysVMachineEnv();
 regalloc::PRegSet CallerSavedSet();

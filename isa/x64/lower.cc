@@ -625,6 +625,21 @@ class Lowerer : public rules::Context {
   }
   Unit emit_return() override {
     auto args = dfg_.args(cur_);
+    if (ret_area_) {
+      for (size_t i = 0; i < args.size(); ++i) {
+        bool wide = Wide(args[i]), fl = IsFloat(args[i]);
+        if (!wide && !CheckScalar(args[i])) return {};
+        MInst& m = Begin(wide ? MOp::kStore128 : fl ? MOp::kFstore : MOp::kStore);
+        m.size = fl ? static_cast<uint8_t>(CheckFloat(args[i])) : 8;
+        m.imm = static_cast<int64_t>(16 * i);
+        Use(args[i]);
+        if (wide) UseH(args[i]);
+        Emit(Operand::Use(ret_ptr_, kInt, Constraint::kReg));
+        End();
+      }
+      Begin(MOp::kReturn);
+      return End(0, regalloc::kInstReturn);
+    }
     Begin(MOp::kReturn);
     int ni = 0, nf = 0;
     for (size_t i = 0; i < args.size(); ++i) {
@@ -644,6 +659,10 @@ class Lowerer : public rules::Context {
   Unit emit_call() override {
     auto args = dfg_.args(cur_);
     auto results = dfg_.results(cur_);
+    const ir::ExtFuncData& callee = f_.ext_funcs[cur().entity];
+    if (callee.signature.index() < f_.signatures.size() && ReturnsInMemory(f_.signatures[callee.signature.index()])) {
+      return Fail("calls to functions returning values in memory");
+    }
     MInst& m = Begin(MOp::kCall);
     m.aux = cur().entity;
     regalloc::PRegSet clobbers = CallerSavedSet();
@@ -849,6 +868,8 @@ class Lowerer : public rules::Context {
   absl::Status status_;
   std::vector<uint32_t> vreg_;      // by IR value (the low half of an i128)
   std::vector<uint32_t> hi_;        // by IR value: the high half of an i128
+  bool ret_area_ = false;           // returns go through memory (see ReturnsInMemory)
+  uint32_t ret_ptr_ = 0;            // the vreg holding the return area pointer
   std::vector<uint32_t> block_id_;  // by IR block
   uint32_t next_edge_block_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> pending_edges_;  // (edge block id, block call)
@@ -859,8 +880,11 @@ absl::Status Lowerer::Run() {
   int int_params = 0, float_params = 0, int_rets = 0, float_rets = 0;
   for (const ir::AbiParam& p : sig.params) (FloatBytes(p.type) ? float_params : int_params) += IsI128(p.type) ? 2 : 1;
   for (const ir::AbiParam& p : sig.returns) (FloatBytes(p.type) ? float_rets : int_rets) += IsI128(p.type) ? 2 : 1;
-  if (int_params > kMaxRegArgs || float_params > kMaxFloatArgs || int_rets > kMaxRegReturns ||
-      float_rets > kMaxRegReturns) {
+  ret_area_ = ReturnsInMemory(sig);
+  if (ret_area_) int_params++;
+  (void)int_rets;
+  (void)float_rets;
+  if (int_params > kMaxRegArgs || float_params > kMaxFloatArgs) {
     return absl::UnimplementedError(absl::StrCat("x64 backend does not support the signature ", sig.ToString(),
                                                  " (stack arguments or returns) in function ", f_.name.ToString()));
   }
@@ -939,6 +963,11 @@ absl::Status Lowerer::Run() {
   std::vector<uint32_t> params;
   {
     int ni = 0, nf = 0;
+    if (ret_area_) {
+      ret_ptr_ = rf_.num_vregs++;
+      rf_.vreg_class.push_back(kInt);
+      Emit(Operand::FixedDef(ret_ptr_, IntReg(kArgRegs[ni++])));
+    }
     for (ir::Value p : dfg_.block_params(entry)) {
       uint32_t v = rf_.num_vregs++;
       bool fl = IsFloat(p);
