@@ -265,6 +265,25 @@ class Emitter {
         buf_->Bind(done);
         break;
       }
+      case MOp::kOverflow128: {
+        bool add = m.sub == kUaddOvf || m.sub == kSaddOvf;
+        bool is_signed = m.sub == kSaddOvf || m.sub == kSsubOvf;
+        a_.AluRR(add ? Alu::kAdd : Alu::kSub, 8, R(i, 4), R(i, 2));
+        a_.AluRR(add ? Alu::kAdc : Alu::kSbb, 8, R(i, 5), R(i, 3));
+        a_.Setcc(is_signed ? Cond::kO : Cond::kB, R(i, 6));
+        a_.Movzx(1, R(i, 6), R(i, 6));
+        break;
+      }
+      case MOp::kUnary128:
+        if (m.sub == 1) {
+          a_.Not(8, R(i, 2));
+          a_.Not(8, R(i, 3));
+        } else {  // -(hi:lo) = (-hi - borrow):(-lo)
+          a_.Neg(8, R(i, 2));
+          a_.AluRI(Alu::kAdc, 8, R(i, 3), 0);
+          a_.Neg(8, R(i, 3));
+        }
+        break;
       case MOp::kSarImm: a_.ShiftImm(Shift::kSar, 8, R(i, 1), static_cast<uint8_t>(m.imm)); break;
       case MOp::kLoad128: {
         absl::StatusOr<Mem> lo = Addr(R(i, 0), m.imm), hi = Addr(R(i, 0), m.imm + 8);

@@ -235,6 +235,30 @@ class Lowerer : public rules::Context {
     Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
     return End();
   }
+  Unit emit_wide_overflow(rules::OvfOp op) override {
+    if (op == rules::OvfOp::Umul || op == rules::OvfOp::Smul) return Unsupported(dfg_.value_type(Arg(0)));
+    if (!Wide(Arg(0)) || !Wide(Arg(1)) || dfg_.results(cur_).size() != 2 || !CheckInt(Result(1))) {
+      return Unsupported(dfg_.value_type(Arg(0)));
+    }
+    Begin(MOp::kOverflow128).sub = static_cast<uint8_t>(op);
+    Use(Arg(0));
+    UseH(Arg(0));
+    Use(Arg(1));
+    UseH(Arg(1));
+    ReuseDef(Result(0), 0);
+    Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
+    Def(Result(1));
+    return End();
+  }
+  Unit emit_wide_unary(rules::UnOp op) override {
+    if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
+    Begin(MOp::kUnary128).sub = op == rules::UnOp::Neg ? 0 : 1;
+    Use(Arg(0));
+    UseH(Arg(0));
+    ReuseDef(Result(0), 0);
+    Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
+    return End();
+  }
   Unit emit_fma() override {
     int bytes = CheckFloat(Result(0));
     if (bytes == 0) return {};

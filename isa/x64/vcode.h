@@ -71,6 +71,8 @@ enum class MOp : uint8_t {
   kIcmp128,    // use alo, ahi, blo, bhi, early def t1, t2, def; sub = IntCC
   kSelect128,  // use c, xlo, xhi, ylo, yhi, def lo (reuses ylo), def hi (reuses yhi); size = c bytes
   kSarImm,     // use a, def (reuses a); imm = count (64-bit)
+  kOverflow128,// use alo, ahi, blo, bhi, def lo (reuses alo), def hi (reuses ahi), def flag; sub = OvfKind
+  kUnary128,   // use lo, use hi, def lo (reuses lo), def hi (reuses hi); sub 0 neg, 1 not
   kShift128,   // use lo, use hi, use amount, early def tmp (rcx), def lo (reuses lo), def hi (reuses hi); sub = Shift
   kLoad128,    // use addr, early def lo, def hi; imm offset
   kStore128,   // use lo, use hi, use addr; imm offset
