@@ -16,6 +16,7 @@
 #include "testsuite/filecheck.h"
 #include "ir/test_file.h"
 #include "ir/verifier.h"
+#include "module/jit_module.h"
 #include "testsuite/interp/interpreter.h"
 #include "testsuite/run_values.h"
 
@@ -38,6 +39,10 @@ class FileRun {
     file_ = std::move(*parsed);
     if (options_.interpret_only) {
       RunDirectives("interpret");
+      return;
+    }
+    if (options_.native_only) {
+      RunNative();
       return;
     }
     std::vector<std::string> kinds;
@@ -79,15 +84,76 @@ class FileRun {
   void RunPrintCfg() {
     for (const ir::ParsedFunction& pf : file_.functions) CheckOutput("print-cfg", pf, CfgText(*pf.function));
   }
+  // Native execution on the host (x86-64 only): every run directive is compiled and run, and
+  // its result must also agree with the interpreter's (the differential check).
   void RunNative() {
-    for (const ir::ParsedFunction& pf : file_.functions) {
-      for (const ir::RunDirective& rd : pf.run_directives) {
-        if (rd.kind != ir::RunDirective::kRun) continue;
-        Add(Outcome::kSkip, "run", rd.line,
-            has_interpret_ ? "test run needs native code generation (already checked by test interpret)"
-                           : "test run needs native code generation, which Lathe does not have yet");
+    bool x86 = false;
+    for (const ir::HeaderLine& h : file_.headers) {
+      x86 = x86 || (h.kind == ir::HeaderLine::kTarget && !h.words.empty() && h.words[0] == "x86_64");
+    }
+    if (!x86 || !HostIsX86_64()) {
+      for (const ir::ParsedFunction& pf : file_.functions) {
+        for (const ir::RunDirective& rd : pf.run_directives) {
+          if (rd.kind == ir::RunDirective::kRun) {
+            Add(Outcome::kSkip, "run", rd.line, x86 ? "the host is not x86_64" : "the file names no x86_64 target");
+          }
+        }
+      }
+      return;
+    }
+    std::vector<const ir::Function*> fns;
+    for (const ir::ParsedFunction& pf : file_.functions) fns.push_back(pf.function.get());
+    absl::StatusOr<std::unique_ptr<module::JitModule>> jit =
+        module::JitModule::Create(fns, options_.optimizing_allocator ? regalloc::Algorithm::kOptimizing
+                                                                     : regalloc::Algorithm::kSinglePass);
+    if (!jit.ok()) {
+      for (const ir::ParsedFunction& pf : file_.functions) {
+        for (const ir::RunDirective& rd : pf.run_directives) {
+          if (rd.kind == ir::RunDirective::kRun) {
+            Add(Outcome::kFail, "run", rd.line,
+                absl::StrCat(Where(rd.line), ": ", rd.ToString(), ": compile: ", jit.status().message()));
+          }
+        }
+      }
+      return;
+    }
+    native_ = jit->get();
+    RunDirectives("run");
+    native_ = nullptr;
+  }
+
+  static bool HostIsX86_64() {
+#if defined(__x86_64__)
+    return true;
+#else
+    return false;
+#endif
+  }
+
+  // Runs function `index` natively; values come back masked to their types.
+  absl::StatusOr<interp::CallResult> CallNative(size_t index, absl::Span<const u128> args) {
+    const ir::Signature& sig = file_.functions[index].function->signature;
+    std::vector<uint64_t> slots;
+    for (size_t i = 0; i < args.size(); ++i) {
+      slots.push_back(static_cast<uint64_t>(args[i]));
+      if (i < sig.params.size() && sig.params[i].type.lane_bits() == 128) slots.push_back(static_cast<uint64_t>(args[i] >> 64));
+    }
+    absl::StatusOr<module::CallOutcome> r = native_->Call(index, slots);
+    if (!r.ok()) return r.status();
+    interp::CallResult out;
+    out.trapped = r->trapped;
+    out.trap = r->trap;
+    if (!r->trapped) {
+      size_t k = 0;
+      for (size_t i = 0; i < sig.returns.size() && k < r->values.size(); ++i) {
+        uint32_t bits = sig.returns[i].type.lane_bits();
+        u128 v = r->values[k++];
+        if (bits == 128 && k < r->values.size()) v |= static_cast<u128>(r->values[k++]) << 64;
+        if (bits < 64) v &= (uint64_t{1} << bits) - 1;
+        out.values.push_back(v);
       }
     }
+    return out;
   }
 
  private:
@@ -160,6 +226,14 @@ class FileRun {
       }
     }
     absl::StatusOr<interp::CallResult> r = interp.CallIndex(index, args);
+    if (native_ != nullptr) {
+      absl::StatusOr<interp::CallResult> n = CallNative(index, args);
+      if (!n.ok()) return fail(absl::StrCat("compile: ", n.status().message()));
+      if (r.ok() && !SameOutcome(*r, *n, sig)) {
+        return fail(absl::StrCat("native result ", Describe(*n, sig), " differs from the interpreter's ", Describe(*r, sig)));
+      }
+      r = std::move(n);
+    }
     if (!r.ok()) return fail(absl::StrCat("interpreter: ", r.status().message()));
     if (rd.kind == ir::RunDirective::kPrint) {
       if (r->trapped) return fail(absl::StrCat("trapped: ", r->trap.Name()));
@@ -194,6 +268,23 @@ class FileRun {
     } else {
       fail(absl::StrCat("expected ", want, ", got ", actual));
     }
+  }
+
+  static bool SameOutcome(const interp::CallResult& a, const interp::CallResult& b, const ir::Signature& sig) {
+    if (a.trapped != b.trapped) return false;
+    if (a.trapped) return a.trap.code() == b.trap.code();
+    for (size_t i = 0; i < sig.returns.size() && i < a.values.size() && i < b.values.size(); ++i) {
+      if (!RunValuesEqual(a.values[i], b.values[i], sig.returns[i].type)) return false;
+    }
+    return a.values.size() == b.values.size();
+  }
+  static std::string Describe(const interp::CallResult& r, const ir::Signature& sig) {
+    if (r.trapped) return absl::StrCat("trap ", r.trap.Name());
+    std::vector<std::string> parts;
+    for (size_t i = 0; i < r.values.size() && i < sig.returns.size(); ++i) {
+      parts.push_back(FormatRunValue(r.values[i], sig.returns[i].type));
+    }
+    return absl::StrCat("[", absl::StrJoin(parts, ", "), "]");
   }
 
   // The first `target` line decides the pointer width (32-bit targets name "32").
@@ -381,6 +472,7 @@ class FileRun {
   const FiletestOptions& options_;
   FiletestReport* report_;
   ir::TestFile file_;
+  module::JitModule* native_ = nullptr;
   bool has_interpret_ = false;
   std::vector<std::string> verify_errors_;  // by function; empty when it verifies
 };

@@ -1,10 +1,11 @@
 // The filetest runner: executes the test kinds a `.clif` file's `test` lines ask for and
-// counts outcomes. Supported now: `interpret` (each `; run:` directive in the reference
+// counts outcomes. Supported now: `run` (each `; run:` directive compiled for the host x86-64
+// and executed natively, cross-checked against the interpreter), `interpret` (each `; run:` directive in the reference
 // interpreter), `verifier` (functions must verify unless annotated `; error:`; annotated
 // instructions must get an error), `domtree` (`; dominates:` annotations, and FileCheck
 // directives against the CFG post-order and dominator-tree listing), `cat` and `print-cfg`
 // (FileCheck directives against the printed function / Graphviz CFG). Kinds that need a later
-// layer (`run`, `compile`, `optimize`, ...) count as skipped, one per run directive or function.
+// layer (`compile`, `optimize`, ...) count as skipped, one per run directive or function.
 // A file that does not parse counts as one failure carrying the parser's file:line:col message.
 #ifndef LATHE_TESTSUITE_FILETEST_RUNNER_H_
 #define LATHE_TESTSUITE_FILETEST_RUNNER_H_
@@ -23,6 +24,11 @@ struct FiletestOptions {
   // nothing else.
   bool interpret_only = false;
   uint64_t step_limit = 0;  // 0: the interpreter's default
+  // Run the file's run directives natively (x86-64 hosts, files naming an x86_64 target)
+  // whatever its `test` lines say, and nothing else.
+  bool native_only = false;
+  // `test run` uses the optimizing register allocator instead of the single-pass one.
+  bool optimizing_allocator = false;
 };
 
 struct Outcome {

@@ -13,6 +13,8 @@ int RunWast(const std::vector<std::string>& args);
 int RunDsl(const std::vector<std::string>& args);
 int RunTest(const std::vector<std::string>& args);
 int RunInterpret(const std::vector<std::string>& args);
+int RunNative(const std::vector<std::string>& args);
+int RunCompile(const std::vector<std::string>& args);
 
 namespace {
 
@@ -24,6 +26,8 @@ const Command kCommands[] = {
     {"dsl", "check rules files or generate C++ from them", "lathe dsl check FILE... | lathe dsl gen FILE... -o OUT.cc [...]", RunDsl},
     {"test", "run the filetests in files or directories", "lathe test PATH...", RunTest},
     {"interpret", "run the `; run:` directives of files or directories in the interpreter", "lathe interpret PATH...", RunInterpret},
+    {"run", "run the `; run:` directives natively (x86-64), cross-checked with the interpreter", "lathe run [--regalloc=fast|optimizing] PATH...", RunNative},
+    {"compile", "compile .clif functions for x86-64; -D prints the disassembly", "lathe compile [-D] [--target x86_64] FILE", RunCompile},
 };
 
 }  // namespace

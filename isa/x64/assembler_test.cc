@@ -1,0 +1,289 @@
+// Checks every instruction form the x86-64 assembler emits against Capstone's decoding, over all
+// 16 registers (so every REX.R/REX.B combination and the bare REX of spl..dil is covered) and
+// the special memory cases (rsp/r12 base, rbp/r13 base with zero displacement, rip-relative).
+// Capstone's operands are rendered structurally (register names, base+disp, immediates in
+// decimal) so the comparison does not depend on its text formatting.
+#include "isa/x64/assembler.h"
+
+#include <capstone/capstone.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace lathe::x64 {
+namespace {
+
+const char* const kNames64[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                  "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+const char* const kNames32[16] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+                                  "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"};
+const char* const kNames16[16] = {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di",
+                                  "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w"};
+const char* const kNames8[16] = {"al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil",
+                                 "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b"};
+
+std::string R(int size, int r) {
+  switch (size) {
+    case 1: return kNames8[r];
+    case 2: return kNames16[r];
+    case 4: return kNames32[r];
+    default: return kNames64[r];
+  }
+}
+
+std::string M(Mem m) {
+  if (m.rip) return absl::StrCat("[rip+", m.disp, "]");
+  return absl::StrCat("[", kNames64[m.base], "+", m.disp, "]");
+}
+
+class Disasm {
+ public:
+  Disasm() {
+    EXPECT_EQ(cs_open(CS_ARCH_X86, CS_MODE_64, &handle_), CS_ERR_OK);
+    cs_option(handle_, CS_OPT_DETAIL, CS_OPT_ON);
+  }
+  ~Disasm() { cs_close(&handle_); }
+
+  // Decodes exactly one instruction spanning all of `bytes`; renders "mnemonic op, op".
+  std::string One(const std::vector<uint8_t>& bytes) {
+    cs_insn* insn = nullptr;
+    size_t n = cs_disasm(handle_, bytes.data(), bytes.size(), 0x1000, 0, &insn);
+    std::string out;
+    if (n != 1 || insn[0].size != bytes.size()) {
+      out = absl::StrCat("<decoded ", n, " instructions>");
+    } else {
+      out = insn[0].mnemonic;
+      const cs_x86& x = insn[0].detail->x86;
+      for (int i = 0; i < x.op_count; ++i) {
+        const cs_x86_op& op = x.operands[i];
+        absl::StrAppend(&out, i == 0 ? " " : ", ");
+        if (op.type == X86_OP_REG) {
+          absl::StrAppend(&out, cs_reg_name(handle_, op.reg));
+        } else if (op.type == X86_OP_IMM) {
+          // Capstone reports some immediates zero-extended; sign-extend from the operand size.
+          int64_t v = op.imm;
+          if (op.size == 1) v = static_cast<int8_t>(v);
+          if (op.size == 2) v = static_cast<int16_t>(v);
+          if (op.size == 4) v = static_cast<int32_t>(v);
+          absl::StrAppend(&out, v);
+        } else if (op.type == X86_OP_MEM) {
+          absl::StrAppend(&out, "[", op.mem.base == X86_REG_INVALID ? "none" : cs_reg_name(handle_, op.mem.base), "+",
+                          op.mem.disp, "]");
+          if (op.mem.index != X86_REG_INVALID) absl::StrAppend(&out, "<index>");
+        }
+      }
+    }
+    cs_free(insn, n);
+    return out;
+  }
+
+ private:
+  csh handle_ = 0;
+};
+
+class AssemblerTest : public ::testing::Test {
+ protected:
+  template <typename F>
+  void Check(const std::string& expected, F emit) {
+    isa::CodeBuffer buf;
+    Assembler a(&buf);
+    emit(a);
+    ASSERT_TRUE(buf.Finish().ok());
+    EXPECT_EQ(dis_.One(buf.bytes()), expected);
+    ++forms_;
+  }
+  Disasm dis_;
+  int forms_ = 0;
+};
+
+const int kSizes[4] = {1, 2, 4, 8};
+
+TEST_F(AssemblerTest, AluRegRegAndImm) {
+  const std::pair<Alu, const char*> ops[] = {{Alu::kAdd, "add"}, {Alu::kOr, "or"},   {Alu::kAnd, "and"},
+                                             {Alu::kSub, "sub"}, {Alu::kXor, "xor"}, {Alu::kCmp, "cmp"},
+                                             {Alu::kAdc, "adc"}, {Alu::kSbb, "sbb"}};
+  for (auto [op, name] : ops) {
+    for (int size : kSizes) {
+      for (int d = 0; d < 16; ++d) {
+        for (int s = 0; s < 16; s += 5) {
+          Check(absl::StrCat(name, " ", R(size, d), ", ", R(size, s)), [&](Assembler& a) { a.AluRR(op, size, d, s); });
+        }
+        for (int32_t imm : {1, -128, 127, 100000, -70000}) {
+          int32_t v = size == 1 ? static_cast<int8_t>(imm) : size == 2 ? static_cast<int16_t>(imm) : imm;
+          Check(absl::StrCat(name, " ", R(size, d), ", ", v), [&](Assembler& a) { a.AluRI(op, size, d, v); });
+        }
+      }
+    }
+  }
+}
+
+TEST_F(AssemblerTest, MovesAndExtensions) {
+  for (int d = 0; d < 16; ++d) {
+    for (int s = 0; s < 16; s += 3) {
+      for (int size : kSizes) {
+        Check(absl::StrCat("mov ", R(size, d), ", ", R(size, s)), [&](Assembler& a) { a.MovRR(size, d, s); });
+      }
+      Check(absl::StrCat("movzx ", R(4, d), ", ", R(1, s)), [&](Assembler& a) { a.Movzx(1, d, s); });
+      Check(absl::StrCat("movzx ", R(4, d), ", ", R(2, s)), [&](Assembler& a) { a.Movzx(2, d, s); });
+      Check(absl::StrCat("mov ", R(4, d), ", ", R(4, s)), [&](Assembler& a) { a.Movzx(4, d, s); });
+      Check(absl::StrCat("movsx ", R(8, d), ", ", R(1, s)), [&](Assembler& a) { a.Movsx(1, d, s); });
+      Check(absl::StrCat("movsx ", R(8, d), ", ", R(2, s)), [&](Assembler& a) { a.Movsx(2, d, s); });
+      Check(absl::StrCat("movsxd ", R(8, d), ", ", R(4, s)), [&](Assembler& a) { a.Movsx(4, d, s); });
+    }
+    Check(absl::StrCat("mov ", R(4, d), ", 305419896"), [&](Assembler& a) { a.MovRI(d, 0x12345678); });
+    Check(absl::StrCat("mov ", R(8, d), ", -2"), [&](Assembler& a) { a.MovRI(d, ~uint64_t{1}); });
+    Check(absl::StrCat("movabs ", R(8, d), ", 81985529216486895"),
+          [&](Assembler& a) { a.MovRI(d, 0x0123456789abcdefull); });
+  }
+}
+
+TEST_F(AssemblerTest, ArithShiftsCompares) {
+  const std::pair<Shift, const char*> shifts[] = {
+      {Shift::kRol, "rol"}, {Shift::kRor, "ror"}, {Shift::kShl, "shl"}, {Shift::kShr, "shr"}, {Shift::kSar, "sar"}};
+  const char* const cc_names[16] = {"o", "no", "b", "ae", "e", "ne", "be", "a",
+                                    "s", "np", "p", "np", "l", "ge", "le", "g"};
+  for (int d = 0; d < 16; ++d) {
+    for (int size : kSizes) {
+      for (auto [op, name] : shifts) {
+        Check(absl::StrCat(name, " ", R(size, d), ", cl"), [&](Assembler& a) { a.ShiftCl(op, size, d); });
+        Check(absl::StrCat(name, " ", R(size, d), ", 3"), [&](Assembler& a) { a.ShiftImm(op, size, d, 3); });
+      }
+      Check(absl::StrCat("test ", R(size, d), ", ", R(size, 15 - d)), [&](Assembler& a) { a.Test(size, d, 15 - d); });
+      Check(absl::StrCat("neg ", R(size, d)), [&](Assembler& a) { a.Neg(size, d); });
+      if (size == 8) {
+        Check(absl::StrCat("shld ", R(8, d), ", ", R(8, 15 - d), ", cl"), [&](Assembler& a) { a.ShiftDoubleCl(true, d, 15 - d); });
+        Check(absl::StrCat("shrd ", R(8, d), ", ", R(8, 15 - d), ", cl"), [&](Assembler& a) { a.ShiftDoubleCl(false, d, 15 - d); });
+      }
+      Check(absl::StrCat("not ", R(size, d)), [&](Assembler& a) { a.Not(size, d); });
+      Check(absl::StrCat("div ", R(size, d)), [&](Assembler& a) { a.Div(false, size, d); });
+      Check(absl::StrCat("idiv ", R(size, d)), [&](Assembler& a) { a.Div(true, size, d); });
+      if (size != 1) {
+        Check(absl::StrCat("imul ", R(size, d), ", ", R(size, 15 - d)), [&](Assembler& a) { a.Imul(size, d, 15 - d); });
+      }
+    }
+    for (int cc = 0; cc < 16; ++cc) {
+      // Capstone spells condition 10 "p" and 11 "np" (listed above as the set/cmov suffixes).
+      std::string suffix = cc == 9 ? "ns" : cc_names[cc];
+      Check(absl::StrCat("set", suffix, " ", R(1, d)), [&](Assembler& a) { a.Setcc(static_cast<Cond>(cc), d); });
+      Check(absl::StrCat("cmov", suffix, " ", R(8, d), ", ", R(8, 15 - d)),
+            [&](Assembler& a) { a.Cmov(static_cast<Cond>(cc), 8, d, 15 - d); });
+      Check(absl::StrCat("cmov", suffix, " ", R(4, d), ", ", R(4, 15 - d)),
+            [&](Assembler& a) { a.Cmov(static_cast<Cond>(cc), 4, d, 15 - d); });
+    }
+    Check(absl::StrCat("push ", R(8, d)), [&](Assembler& a) { a.Push(d); });
+    Check(absl::StrCat("pop ", R(8, d)), [&](Assembler& a) { a.Pop(d); });
+    Check(absl::StrCat("call ", R(8, d)), [&](Assembler& a) { a.CallR(d); });
+    Check(absl::StrCat("jmp ", R(8, d)), [&](Assembler& a) { a.JmpR(d); });
+  }
+  Check("cwd", [&](Assembler& a) { a.SignExtendRaxToRdx(2); });
+  Check("cdq", [&](Assembler& a) { a.SignExtendRaxToRdx(4); });
+  Check("cqo", [&](Assembler& a) { a.SignExtendRaxToRdx(8); });
+  Check("ret", [&](Assembler& a) { a.Ret(); });
+  Check("ud2", [&](Assembler& a) { a.Ud2(); });
+}
+
+TEST_F(AssemblerTest, MemoryOperandsIncludingSpecialBases) {
+  std::vector<Mem> mems;
+  for (int b = 0; b < 16; ++b) {
+    for (int32_t disp : {0, 8, -128, 127, 128, -4096, 0x12345}) mems.push_back(Mem::Base(b, disp));
+  }
+  mems.push_back(Mem::Rip(0x40));
+  mems.push_back(Mem::Rip(-16));
+  for (const Mem& m : mems) {
+    std::string ms = M(m);
+    for (int r = 0; r < 16; r += 5) {
+      for (int size : kSizes) {
+        Check(absl::StrCat("mov ", ms, ", ", R(size, r)), [&](Assembler& a) { a.Store(size, m, r); });
+      }
+      Check(absl::StrCat("movzx ", R(4, r), ", ", ms), [&](Assembler& a) { a.Load(1, r, m); });
+      Check(absl::StrCat("movzx ", R(4, r), ", ", ms), [&](Assembler& a) { a.Load(2, r, m); });
+      Check(absl::StrCat("mov ", R(4, r), ", ", ms), [&](Assembler& a) { a.Load(4, r, m); });
+      Check(absl::StrCat("mov ", R(8, r), ", ", ms), [&](Assembler& a) { a.Load(8, r, m); });
+      Check(absl::StrCat("movsx ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(1, r, m); });
+      Check(absl::StrCat("movsx ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(2, r, m); });
+      Check(absl::StrCat("movsxd ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(4, r, m); });
+      Check(absl::StrCat("lea ", R(8, r), ", ", ms), [&](Assembler& a) { a.Lea(r, m); });
+    }
+    Check(absl::StrCat("mov ", ms, ", -7"), [&](Assembler& a) { a.StoreImm32(8, m, -7); });
+    Check(absl::StrCat("mov ", ms, ", 9"), [&](Assembler& a) { a.StoreImm32(4, m, 9); });
+  }
+}
+
+TEST_F(AssemblerTest, SseForms) {
+  auto X = [](int r) { return absl::StrCat("xmm", r); };
+  const std::pair<uint8_t, const char*> arith[] = {{0x58, "add"}, {0x59, "mul"}, {0x5C, "sub"}, {0x5E, "div"},
+                                                   {0x51, "sqrt"}, {0x5A, "cvt"}};
+  for (int d = 0; d < 16; d += 3) {
+    for (int s2 = 0; s2 < 16; s2 += 5) {
+      for (auto [op, name] : arith) {
+        std::string ss = op == 0x5A ? "cvtss2sd" : absl::StrCat(name, "ss");
+        std::string sd = op == 0x5A ? "cvtsd2ss" : absl::StrCat(name, "sd");
+        Check(absl::StrCat(ss, " ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0xF3, op, d, s2); });
+        Check(absl::StrCat(sd, " ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0xF2, op, d, s2); });
+      }
+      Check(absl::StrCat("ucomiss ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x2E, d, s2); });
+      Check(absl::StrCat("ucomisd ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0x66, 0x2E, d, s2); });
+      Check(absl::StrCat("movaps ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x28, d, s2); });
+      Check(absl::StrCat("movq ", X(d), ", ", R(8, s2)), [&](Assembler& a) { a.MovGprToXmm(8, d, s2); });
+      Check(absl::StrCat("movd ", X(d), ", ", R(4, s2)), [&](Assembler& a) { a.MovGprToXmm(4, d, s2); });
+      Check(absl::StrCat("movq ", R(8, s2), ", ", X(d)), [&](Assembler& a) { a.MovXmmToGpr(8, s2, d); });
+      Check(absl::StrCat("movd ", R(4, s2), ", ", X(d)), [&](Assembler& a) { a.MovXmmToGpr(4, s2, d); });
+      Check(absl::StrCat("cvtsi2ss ", X(d), ", ", R(8, s2)), [&](Assembler& a) { a.CvtSi2F(false, 8, d, s2); });
+      Check(absl::StrCat("cvtsi2sd ", X(d), ", ", R(4, s2)), [&](Assembler& a) { a.CvtSi2F(true, 4, d, s2); });
+      Check(absl::StrCat("vfmadd231ss ", X(d), ", ", X(15 - s2), ", ", X(s2)),
+            [&](Assembler& a) { a.Fmadd231(false, d, 15 - s2, s2); });
+      Check(absl::StrCat("vfmadd231sd ", X(d), ", ", X(s2), ", ", X(15 - d)),
+            [&](Assembler& a) { a.Fmadd231(true, d, s2, 15 - d); });
+      Check(absl::StrCat("roundss ", X(d), ", ", X(s2), ", 2"), [&](Assembler& a) { a.Round(false, d, s2, 2); });
+      Check(absl::StrCat("roundsd ", X(d), ", ", X(s2), ", 1"), [&](Assembler& a) { a.Round(true, d, s2, 1); });
+    }
+    for (Mem m : {Mem::Base(kRsp, 8), Mem::Base(kR12, 0), Mem::Base(kRbp, 0), Mem::Base(kR13, -8), Mem::Rip(32)}) {
+      Check(absl::StrCat("movss ", X(d), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF3, 0x10, d, m); });
+      Check(absl::StrCat("movsd ", X(d), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF2, 0x10, d, m); });
+      Check(absl::StrCat("movss ", M(m), ", ", X(d)), [&](Assembler& a) { a.SseStore(0xF3, 0x11, m, d); });
+      Check(absl::StrCat("movsd ", M(m), ", ", X(d)), [&](Assembler& a) { a.SseStore(0xF2, 0x11, m, d); });
+    }
+    for (int size : {2, 4, 8}) {
+      Check(absl::StrCat("popcnt ", R(size, d), ", ", R(size, 15 - d)), [&](Assembler& a) { a.BitCount(0xB8, size, d, 15 - d); });
+      Check(absl::StrCat("tzcnt ", R(size, d), ", ", R(size, 15 - d)), [&](Assembler& a) { a.BitCount(0xBC, size, d, 15 - d); });
+      Check(absl::StrCat("lzcnt ", R(size, d), ", ", R(size, 15 - d)), [&](Assembler& a) { a.BitCount(0xBD, size, d, 15 - d); });
+    }
+    Check(absl::StrCat("btc ", R(8, d), ", 63"), [&](Assembler& a) { a.BitImm(7, 8, d, 63); });
+    Check(absl::StrCat("btr ", R(4, d), ", 31"), [&](Assembler& a) { a.BitImm(6, 4, d, 31); });
+    Check(absl::StrCat("bts ", R(8, d), ", 63"), [&](Assembler& a) { a.BitImm(5, 8, d, 63); });
+  }
+}
+
+TEST_F(AssemblerTest, BranchesResolveLabels) {
+  // jmp over a ud2 to a bound label: the rel32 must be 2 (the ud2's length).
+  isa::CodeBuffer buf;
+  Assembler a(&buf);
+  isa::CodeBuffer::Label l = buf.NewLabel();
+  a.Jmp(l);
+  a.Ud2();
+  buf.Bind(l);
+  a.Jcc(Cond::kNe, l);  // backwards: to its own start
+  ASSERT_TRUE(buf.Finish().ok());
+  std::vector<uint8_t> jmp(buf.bytes().begin(), buf.bytes().begin() + 5);
+  std::vector<uint8_t> jcc(buf.bytes().begin() + 7, buf.bytes().end());
+  EXPECT_EQ(dis_.One(jmp), "jmp 4103");  // 0x1000 + 5 + 2
+  EXPECT_EQ(dis_.One(jcc), "jne 4096");  // its own address
+
+  isa::CodeBuffer unbound;
+  Assembler b(&unbound);
+  b.Jmp(unbound.NewLabel());
+  EXPECT_FALSE(unbound.Finish().ok());
+
+  isa::CodeBuffer call;
+  Assembler c(&call);
+  c.CallRel32(7);
+  ASSERT_EQ(call.relocs().size(), 1u);
+  EXPECT_EQ(call.relocs()[0].offset, 1u);
+  EXPECT_EQ(call.relocs()[0].callee, 7u);
+}
+
+}  // namespace
+}  // namespace lathe::x64

@@ -1,0 +1,26 @@
+// The x86-64 backend entry point: verify -> lower (DSL rules) -> register allocation -> emit.
+// The allocator algorithm is the caller's choice (opt_level none: single pass; speed:
+// optimizing). The context keeps its buffers across functions; use one per thread.
+#pragma once
+
+#include "absl/status/status.h"
+#include "ir/function.h"
+#include "isa/common/code_buffer.h"
+#include "isa/x64/vcode.h"
+#include "regalloc/regalloc.h"
+
+namespace lathe::x64 {
+
+class Backend {
+ public:
+  // Compiles `f` into `buf` (cleared first). Errors: InvalidArgument when `f` does not verify,
+  // Unimplemented for opcodes/types/signatures the backend lacks (naming them).
+  absl::Status Compile(const ir::Function& f, regalloc::Algorithm algorithm, isa::CodeBuffer* buf);
+
+ private:
+  VCode vcode_;
+  regalloc::Allocation alloc_;
+  regalloc::RegisterAllocator allocator_;
+};
+
+}  // namespace lathe::x64

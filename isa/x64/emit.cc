@@ -1,0 +1,546 @@
+#include "isa/x64/emit.h"
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "ir/condcodes.h"
+#include "isa/x64/abi.h"
+#include "isa/x64/assembler.h"
+
+namespace lathe::x64 {
+namespace {
+
+using isa::CodeBuffer;
+using regalloc::Location;
+
+class Emitter {
+ public:
+  Emitter(const VCode& vc, const regalloc::Allocation& alloc, CodeBuffer* buf)
+      : vc_(vc), rf_(vc.alloc_fn), alloc_(alloc), buf_(buf), a_(buf) {}
+
+  absl::Status Run() {
+    LayoutFrame();
+    labels_.resize(rf_.blocks.size());
+    for (auto& l : labels_) l = buf_->NewLabel();
+    Prologue();
+    size_t e = 0;
+    for (uint32_t b = 0; b < rf_.blocks.size(); ++b) {
+      buf_->Bind(labels_[b]);
+      block_ = b;
+      for (uint32_t i = rf_.blocks[b].insts_begin; i < rf_.blocks[b].insts_end; ++i) {
+        for (; e < alloc_.edits.size() && alloc_.edits[e].point == regalloc::ProgPoint::Before(i); ++e) Move(alloc_.edits[e]);
+        absl::Status s = Inst(i);
+        if (!s.ok()) return s;
+        for (; e < alloc_.edits.size() && alloc_.edits[e].point == regalloc::ProgPoint::After(i); ++e) Move(alloc_.edits[e]);
+      }
+    }
+    return buf_->Finish();
+  }
+
+ private:
+  void LayoutFrame() {
+    bool used[16] = {};
+    auto note = [&](Location l) {
+      if (l.is_reg() && l.reg().reg_class() == regalloc::RegClass::kInt) used[l.reg().hw()] = true;
+    };
+    for (Location l : alloc_.operand_locs) note(l);
+    for (const regalloc::Edit& ed : alloc_.edits) {
+      note(ed.from);
+      note(ed.to);
+    }
+    for (uint8_t r = 0; r < 16; ++r) {
+      if (used[r] && IsCalleeSaved(r) && r != kRbp) saved_.push_back(r);
+    }
+    uint32_t off = 8 * alloc_.num_spill_slots;
+    for (size_t s = 0; s < vc_.slot_size.size(); ++s) {
+      uint32_t align = vc_.slot_align[s] < 8 ? 8 : vc_.slot_align[s];
+      off = (off + align - 1) / align * align;
+      slot_offset_.push_back(off);
+      off += vc_.slot_size[s];
+    }
+    frame_ = off;
+    // After the return address and saved rbp rsp is 16-aligned; keep it so after the pushes.
+    while ((frame_ + 8 * saved_.size()) % 16 != 0) ++frame_;
+  }
+  void Prologue() {
+    a_.Push(kRbp);
+    a_.MovRR(8, kRbp, kRsp);
+    for (uint8_t r : saved_) a_.Push(r);
+    if (frame_ != 0) a_.AluRI(Alu::kSub, 8, kRsp, static_cast<int32_t>(frame_));
+  }
+  void Epilogue() {
+    if (frame_ != 0) a_.AluRI(Alu::kAdd, 8, kRsp, static_cast<int32_t>(frame_));
+    for (size_t i = saved_.size(); i-- > 0;) a_.Pop(saved_[i]);
+    a_.Pop(kRbp);
+    a_.Ret();
+  }
+  Mem Spill(uint32_t slot) const { return Mem::Base(kRsp, static_cast<int32_t>(8 * slot)); }
+  void Move(const regalloc::Edit& ed) {
+    bool fl = (ed.from.is_reg() ? ed.from.reg() : ed.to.reg()).reg_class() == regalloc::RegClass::kFloat;
+    if (fl) {
+      if (ed.from.is_reg() && ed.to.is_reg()) {
+        if (ed.from.reg() != ed.to.reg()) a_.SseRR(0, 0x28, ed.to.reg().hw(), ed.from.reg().hw());
+      } else if (ed.from.is_reg()) {
+        a_.SseStore(0xF2, 0x11, Spill(ed.to.slot()), ed.from.reg().hw());
+      } else {
+        a_.SseLoad(0xF2, 0x10, ed.to.reg().hw(), Spill(ed.from.slot()));
+      }
+      return;
+    }
+    if (ed.from.is_reg() && ed.to.is_reg()) {
+      if (ed.from.reg() != ed.to.reg()) a_.MovRR(8, ed.to.reg().hw(), ed.from.reg().hw());
+    } else if (ed.from.is_reg()) {
+      a_.Store(8, Spill(ed.to.slot()), ed.from.reg().hw());
+    } else {
+      a_.Load(8, ed.to.reg().hw(), Spill(ed.from.slot()));
+    }
+  }
+  uint8_t R(uint32_t inst, int k) const {
+    Location l = alloc_.operand_locs[rf_.insts[inst].operands_begin + k];
+    return static_cast<uint8_t>(l.reg().hw());
+  }
+  uint32_t Succ(int k) const { return rf_.succs[rf_.blocks[block_].succs_begin + k]; }
+  bool IsNext(uint32_t b) const { return b == block_ + 1; }
+  void JumpTo(uint32_t b) {
+    if (!IsNext(b)) a_.Jmp(labels_[b]);
+  }
+  void TrapUnless(Cond ok, ir::TrapCode code) {
+    CodeBuffer::Label skip = buf_->NewLabel();
+    a_.Jcc(ok, skip);
+    buf_->AddTrap(code);
+    a_.Ud2();
+    buf_->Bind(skip);
+  }
+  absl::StatusOr<Mem> Addr(uint8_t base, int64_t off) const {
+    if (off < INT32_MIN || off > INT32_MAX) return absl::UnimplementedError(absl::StrCat("memory offset ", off, " beyond 32 bits"));
+    return Mem::Base(base, static_cast<int32_t>(off));
+  }
+
+  absl::Status Inst(uint32_t i) {
+    const MInst& m = vc_.insts[i];
+    const int sz = m.size;
+    switch (m.op) {
+      case MOp::kArgs: break;
+      case MOp::kMovImm: a_.MovRI(R(i, 0), static_cast<uint64_t>(m.imm)); break;
+      case MOp::kAlu: a_.AluRR(static_cast<Alu>(m.sub), sz, R(i, 2), R(i, 1)); break;
+      case MOp::kAluImm: a_.AluRI(static_cast<Alu>(m.sub), sz, R(i, 1), static_cast<int32_t>(m.imm)); break;
+      case MOp::kImul: a_.Imul(sz, R(i, 2), R(i, 1)); break;
+      case MOp::kUnary:
+        if (m.sub == 0) a_.Neg(sz, R(i, 1)); else a_.Not(sz, R(i, 1));
+        break;
+      case MOp::kShift: EmitShift(i, m); break;
+      case MOp::kDiv: EmitDiv(i, m); break;
+      case MOp::kMinMax:
+        a_.AluRR(Alu::kCmp, sz, R(i, 0), R(i, 1));
+        a_.Cmov(static_cast<Cond>(m.sub), sz == 8 ? 8 : 4, R(i, 2), R(i, 1));
+        break;
+      case MOp::kIcmp:
+        a_.AluRR(Alu::kCmp, sz, R(i, 0), R(i, 1));
+        a_.Setcc(static_cast<Cond>(m.sub), R(i, 2));
+        a_.Movzx(1, R(i, 2), R(i, 2));
+        break;
+      case MOp::kSelect:
+        a_.Test(sz, R(i, 0), R(i, 0));
+        a_.Cmov(Cond::kNe, 8, R(i, 3), R(i, 1));
+        break;
+      case MOp::kSelectIcmp:
+        a_.AluRR(Alu::kCmp, sz, R(i, 0), R(i, 1));
+        a_.Cmov(static_cast<Cond>(m.sub), 8, R(i, 4), R(i, 2));
+        break;
+      case MOp::kExt:
+        if (m.sub == 0) a_.Movzx(sz, R(i, 1), R(i, 0)); else a_.Movsx(sz, R(i, 1), R(i, 0));
+        break;
+      case MOp::kCopy:
+        if (R(i, 0) != R(i, 1)) a_.MovRR(8, R(i, 1), R(i, 0));
+        break;
+      case MOp::kLoad: {
+        absl::StatusOr<Mem> mem = Addr(R(i, 0), m.imm);
+        if (!mem.ok()) return mem.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        if (m.sub == 1 && sz < 8) a_.LoadSx(sz, R(i, 1), *mem); else a_.Load(sz, R(i, 1), *mem);
+        break;
+      }
+      case MOp::kStore: {
+        absl::StatusOr<Mem> mem = Addr(R(i, 1), m.imm);
+        if (!mem.ok()) return mem.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.Store(sz, *mem, R(i, 0));
+        break;
+      }
+      case MOp::kStackAddr: {
+        if (m.aux >= slot_offset_.size()) return absl::InvalidArgumentError(absl::StrCat("stack slot ss", m.aux, " does not exist"));
+        absl::StatusOr<Mem> mem = Addr(kRsp, slot_offset_[m.aux] + m.imm);
+        if (!mem.ok()) return mem.status();
+        a_.Lea(R(i, 0), *mem);
+        break;
+      }
+      case MOp::kJump: JumpTo(Succ(0)); break;
+      case MOp::kBrif:
+      case MOp::kBrIcmp: {
+        Cond cc = Cond::kNe;
+        if (m.op == MOp::kBrif) {
+          a_.Test(sz, R(i, 0), R(i, 0));
+        } else {
+          a_.AluRR(Alu::kCmp, sz, R(i, 0), R(i, 1));
+          cc = static_cast<Cond>(m.sub);
+        }
+        if (IsNext(Succ(0))) {
+          a_.Jcc(Invert(cc), labels_[Succ(1)]);
+        } else {
+          a_.Jcc(cc, labels_[Succ(0)]);
+          JumpTo(Succ(1));
+        }
+        break;
+      }
+      case MOp::kBrTable: {
+        uint32_t n = rf_.blocks[block_].succs_end - rf_.blocks[block_].succs_begin;
+        for (uint32_t k = 1; k < n; ++k) {
+          a_.AluRI(Alu::kCmp, 4, R(i, 0), static_cast<int32_t>(k - 1));
+          a_.Jcc(Cond::kE, labels_[Succ(static_cast<int>(k))]);
+        }
+        JumpTo(Succ(0));
+        break;
+      }
+      case MOp::kReturn: Epilogue(); break;
+      case MOp::kCall: a_.CallRel32(m.aux); break;
+      case MOp::kTrap:
+        buf_->AddTrap(m.trap);
+        a_.Ud2();
+        break;
+      case MOp::kTrapIf:
+        a_.Test(sz, R(i, 0), R(i, 0));
+        TrapUnless(m.sub == 1 ? Cond::kE : Cond::kNe, m.trap);
+        break;
+      case MOp::kGprToXmm: a_.MovGprToXmm(sz, R(i, 1), R(i, 0)); break;
+      case MOp::kXmmToGpr: a_.MovXmmToGpr(sz, R(i, 1), R(i, 0)); break;
+      case MOp::kSse: a_.SseRR(sz == 4 ? 0xF3 : 0xF2, m.sub, R(i, 2), R(i, 1)); break;
+      case MOp::kSseUnary: a_.SseRR(static_cast<uint8_t>(m.imm), m.sub, R(i, 1), R(i, 0)); break;
+      case MOp::kRound: a_.Round(sz == 8, R(i, 1), R(i, 0), m.sub); break;
+      case MOp::kFsign: EmitFsign(i, m); break;
+      case MOp::kFma: a_.Fmadd231(sz == 8, R(i, 3), R(i, 0), R(i, 1)); break;
+      case MOp::kBmask:
+        a_.Test(sz, R(i, 0), R(i, 0));
+        a_.Setcc(Cond::kNe, R(i, 1));
+        a_.Movzx(1, R(i, 1), R(i, 1));
+        a_.Neg(8, R(i, 1));
+        break;
+      case MOp::kOverflow: EmitOverflow(i, m); break;
+      case MOp::kAlu128: {
+        Alu lo = static_cast<Alu>(m.sub);
+        Alu hi = lo == Alu::kAdd ? Alu::kAdc : lo == Alu::kSub ? Alu::kSbb : lo;
+        a_.AluRR(lo, 8, R(i, 4), R(i, 2));
+        a_.AluRR(hi, 8, R(i, 5), R(i, 3));
+        break;
+      }
+      case MOp::kIcmp128: EmitIcmp128(i, m); break;
+      case MOp::kSelect128:
+        a_.Test(sz, R(i, 0), R(i, 0));
+        a_.Cmov(Cond::kNe, 8, R(i, 5), R(i, 1));
+        a_.Cmov(Cond::kNe, 8, R(i, 6), R(i, 2));
+        break;
+      case MOp::kShift128: {
+        // The hardware shifts by the count modulo 64; bit 6 of the count (the amount is taken
+        // modulo 128) then moves one half into the other.
+        uint8_t lo = R(i, 4), hi = R(i, 5);
+        Shift op = static_cast<Shift>(m.sub);
+        a_.MovRR(4, kRcx, R(i, 2));
+        if (op == Shift::kShl) {
+          a_.ShiftDoubleCl(true, hi, lo);
+          a_.ShiftCl(Shift::kShl, 8, lo);
+        } else {
+          a_.ShiftDoubleCl(false, lo, hi);
+          a_.ShiftCl(op, 8, hi);
+        }
+        CodeBuffer::Label done = buf_->NewLabel();
+        a_.AluRI(Alu::kAnd, 4, kRcx, 64);
+        a_.Jcc(Cond::kE, done);
+        if (op == Shift::kShl) {
+          a_.MovRR(8, hi, lo);
+          a_.AluRR(Alu::kXor, 4, lo, lo);
+        } else {
+          a_.MovRR(8, lo, hi);
+          if (op == Shift::kSar) a_.ShiftImm(Shift::kSar, 8, hi, 63); else a_.AluRR(Alu::kXor, 4, hi, hi);
+        }
+        buf_->Bind(done);
+        break;
+      }
+      case MOp::kOverflow128: {
+        bool add = m.sub == kUaddOvf || m.sub == kSaddOvf;
+        bool is_signed = m.sub == kSaddOvf || m.sub == kSsubOvf;
+        a_.AluRR(add ? Alu::kAdd : Alu::kSub, 8, R(i, 4), R(i, 2));
+        a_.AluRR(add ? Alu::kAdc : Alu::kSbb, 8, R(i, 5), R(i, 3));
+        a_.Setcc(is_signed ? Cond::kO : Cond::kB, R(i, 6));
+        a_.Movzx(1, R(i, 6), R(i, 6));
+        break;
+      }
+      case MOp::kUnary128:
+        if (m.sub == 1) {
+          a_.Not(8, R(i, 2));
+          a_.Not(8, R(i, 3));
+        } else {  // -(hi:lo) = (-hi - borrow):(-lo)
+          a_.Neg(8, R(i, 2));
+          a_.AluRI(Alu::kAdc, 8, R(i, 3), 0);
+          a_.Neg(8, R(i, 3));
+        }
+        break;
+      case MOp::kSarImm: a_.ShiftImm(Shift::kSar, 8, R(i, 1), static_cast<uint8_t>(m.imm)); break;
+      case MOp::kLoad128: {
+        absl::StatusOr<Mem> lo = Addr(R(i, 0), m.imm), hi = Addr(R(i, 0), m.imm + 8);
+        if (!lo.ok() || !hi.ok()) return lo.ok() ? hi.status() : lo.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.Load(8, R(i, 1), *lo);
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.Load(8, R(i, 2), *hi);
+        break;
+      }
+      case MOp::kStore128: {
+        absl::StatusOr<Mem> lo = Addr(R(i, 2), m.imm), hi = Addr(R(i, 2), m.imm + 8);
+        if (!lo.ok() || !hi.ok()) return lo.ok() ? hi.status() : lo.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.Store(8, *lo, R(i, 0));
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.Store(8, *hi, R(i, 1));
+        break;
+      }
+      case MOp::kAddTrapC:
+        a_.AluRR(Alu::kAdd, sz, R(i, 2), R(i, 1));  // the type's own width, so CF is its carry
+        TrapUnless(Cond::kAe, m.trap);
+        break;
+      case MOp::kBitCount: {
+        uint8_t d = R(i, 1), a = R(i, 0);
+        static constexpr uint8_t kOps[] = {0xB8, 0xBD, 0xBC};
+        if (sz >= 4) {
+          a_.BitCount(kOps[m.sub], sz, d, a);
+          break;
+        }
+        a_.Movzx(sz, d, a);
+        if (m.sub == 2) a_.BitImm(5, 4, d, static_cast<uint8_t>(sz * 8));  // bts: ctz(0) = width
+        a_.BitCount(kOps[m.sub], 4, d, d);
+        if (m.sub == 1) a_.AluRI(Alu::kSub, 4, d, 32 - sz * 8);
+        break;
+      }
+      case MOp::kFcmp: EmitFcmp(i, m); break;
+      case MOp::kSelectF: {
+        CodeBuffer::Label skip = buf_->NewLabel();
+        a_.Test(sz, R(i, 0), R(i, 0));
+        a_.Jcc(Cond::kE, skip);
+        if (R(i, 3) != R(i, 1)) a_.SseRR(0, 0x28, R(i, 3), R(i, 1));
+        buf_->Bind(skip);
+        break;
+      }
+      case MOp::kCvtFromInt: {
+        uint8_t t = R(i, 1);
+        if (m.sub == 1) {
+          if (sz == 8) a_.MovRR(8, t, R(i, 0)); else a_.Movsx(sz, t, R(i, 0));
+        } else {
+          a_.Movzx(sz, t, R(i, 0));
+        }
+        a_.CvtSi2F(m.imm == 8, 8, R(i, 2), t);
+        break;
+      }
+      case MOp::kFload: {
+        absl::StatusOr<Mem> mem = Addr(R(i, 0), m.imm);
+        if (!mem.ok()) return mem.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.SseLoad(sz == 4 ? 0xF3 : 0xF2, 0x10, R(i, 1), *mem);
+        break;
+      }
+      case MOp::kFstore: {
+        absl::StatusOr<Mem> mem = Addr(R(i, 1), m.imm);
+        if (!mem.ok()) return mem.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.SseStore(sz == 4 ? 0xF3 : 0xF2, 0x11, *mem, R(i, 0));
+        break;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Sign-bit operations through integer temporaries. ops: a, [b,] t1, [t2,] dst.
+  void EmitFsign(uint32_t i, const MInst& m) {
+    const int sz = m.size;
+    const uint8_t bit = static_cast<uint8_t>(sz * 8 - 1);
+    if (m.sub == 2) {
+      uint8_t t1 = R(i, 2), t2 = R(i, 3);
+      a_.MovXmmToGpr(sz, t1, R(i, 0));
+      a_.MovXmmToGpr(sz, t2, R(i, 1));
+      a_.BitImm(6, sz, t1, bit);  // btr: clear a's sign
+      a_.ShiftImm(Shift::kShr, sz, t2, bit);
+      a_.ShiftImm(Shift::kShl, sz, t2, bit);
+      a_.AluRR(Alu::kOr, sz, t1, t2);
+      a_.MovGprToXmm(sz, R(i, 4), t1);
+      return;
+    }
+    uint8_t t = R(i, 1);
+    a_.MovXmmToGpr(sz, t, R(i, 0));
+    a_.BitImm(m.sub == 0 ? 7 : 6, sz, t, bit);  // btc negates, btr clears
+    a_.MovGprToXmm(sz, R(i, 2), t);
+  }
+
+  // ucomis sets ZF, PF, CF = 1,1,1 for unordered; 0,0,1 for less; 1,0,0 for equal; 0,0,0 for
+  // greater. Each FloatCC is one flag condition, after swapping the operands for the "less"
+  // family, except eq and ne which also look at PF. ops: a, b, tmp, dst.
+  void EmitFcmp(uint32_t i, const MInst& m) {
+    struct Plan {
+      bool swap;
+      Cond cond;
+      int combine;  // 0 none, 1 and with NP, 2 or with P
+    };
+    static constexpr Plan kPlans[] = {
+        {false, Cond::kNp, 0}, {false, Cond::kP, 0},  {false, Cond::kE, 1},  {false, Cond::kNe, 2},
+        {false, Cond::kNe, 0}, {false, Cond::kE, 0},  {true, Cond::kA, 0},   {true, Cond::kAe, 0},
+        {false, Cond::kA, 0},  {false, Cond::kAe, 0}, {false, Cond::kB, 0},  {false, Cond::kBe, 0},
+        {true, Cond::kB, 0},   {true, Cond::kBe, 0}};
+    const Plan& p = kPlans[m.sub];
+    uint8_t a = R(i, 0), b = R(i, 1), t = R(i, 2), d = R(i, 3);
+    a_.SseRR(m.size == 4 ? 0 : 0x66, 0x2E, p.swap ? b : a, p.swap ? a : b);
+    a_.Setcc(p.cond, d);
+    if (p.combine != 0) {
+      a_.Setcc(p.combine == 1 ? Cond::kNp : Cond::kP, t);
+      a_.AluRR(p.combine == 1 ? Alu::kAnd : Alu::kOr, 1, d, t);
+    }
+    a_.Movzx(1, d, d);
+  }
+
+  // ops: alo, ahi, blo, bhi, t1, t2, dst. Equality ORs the halves' differences; orderings
+  // subtract with borrow (x - y over 128 bits) and read the flags of the high half.
+  void EmitIcmp128(uint32_t i, const MInst& m) {
+    uint8_t alo = R(i, 0), ahi = R(i, 1), blo = R(i, 2), bhi = R(i, 3), t1 = R(i, 4), t2 = R(i, 5), d = R(i, 6);
+    ir::IntCC cc = static_cast<ir::IntCC>(m.sub);
+    if (cc == ir::IntCC::kEq || cc == ir::IntCC::kNe) {
+      a_.MovRR(8, t1, alo);
+      a_.AluRR(Alu::kXor, 8, t1, blo);
+      a_.MovRR(8, t2, ahi);
+      a_.AluRR(Alu::kXor, 8, t2, bhi);
+      a_.AluRR(Alu::kOr, 8, t1, t2);
+      a_.Setcc(cc == ir::IntCC::kEq ? Cond::kE : Cond::kNe, d);
+    } else {
+      bool swap = false;
+      Cond c = Cond::kL;
+      switch (cc) {
+        case ir::IntCC::kSlt: c = Cond::kL; break;
+        case ir::IntCC::kSge: c = Cond::kGe; break;
+        case ir::IntCC::kSgt: c = Cond::kL; swap = true; break;
+        case ir::IntCC::kSle: c = Cond::kGe; swap = true; break;
+        case ir::IntCC::kUlt: c = Cond::kB; break;
+        case ir::IntCC::kUge: c = Cond::kAe; break;
+        case ir::IntCC::kUgt: c = Cond::kB; swap = true; break;
+        default: c = Cond::kAe; swap = true; break;  // ule
+      }
+      uint8_t xlo = swap ? blo : alo, xhi = swap ? bhi : ahi, ylo = swap ? alo : blo, yhi = swap ? ahi : bhi;
+      a_.MovRR(8, t1, xhi);
+      a_.AluRR(Alu::kCmp, 8, xlo, ylo);
+      a_.AluRR(Alu::kSbb, 8, t1, yhi);
+      a_.Setcc(c, d);
+    }
+    a_.Movzx(1, d, d);
+  }
+
+  // ops: a, b, tmp, dst (= a), flag.
+  void EmitOverflow(uint32_t i, const MInst& m) {
+    const int sz = m.size;
+    uint8_t b = R(i, 1), t = R(i, 2), d = R(i, 3), flag = R(i, 4);
+    Cond cc = Cond::kO;
+    switch (m.sub) {
+      case kUaddOvf: a_.AluRR(Alu::kAdd, sz, d, b); cc = Cond::kB; break;
+      case kSaddOvf: a_.AluRR(Alu::kAdd, sz, d, b); break;
+      case kUsubOvf: a_.AluRR(Alu::kSub, sz, d, b); cc = Cond::kB; break;
+      case kSsubOvf: a_.AluRR(Alu::kSub, sz, d, b); break;
+      default: {
+        bool is_signed = m.sub == kSmulOvf;
+        if (sz == 8) {  // signed only (umul.i64 is rejected by lowering)
+          a_.Imul(8, d, b);
+          break;
+        }
+        // Multiply exactly in 64 bits, then check that the product fits the type.
+        auto ext = [&](uint8_t dst, uint8_t src) {
+          if (is_signed) a_.Movsx(sz, dst, src); else a_.Movzx(sz, dst, src);
+        };
+        ext(t, b);
+        ext(d, d);
+        a_.Imul(8, d, t);
+        ext(t, d);
+        a_.AluRR(Alu::kCmp, 8, t, d);
+        cc = Cond::kNe;
+        break;
+      }
+    }
+    a_.Setcc(cc, flag);
+    a_.Movzx(1, flag, flag);
+  }
+
+  // ops: x, y, tmp (rcx), dst (= x).
+  void EmitShift(uint32_t i, const MInst& m) {
+    const Shift op = static_cast<Shift>(m.sub);
+    const int sz = m.size;
+    uint8_t d = R(i, 3);
+    a_.MovRR(4, kRcx, R(i, 1));
+    if (op == Shift::kRol || op == Shift::kRor) {
+      a_.ShiftCl(op, sz, d);  // rotating by the count modulo the width is what rotl/rotr mean
+      return;
+    }
+    if (sz < 4) {
+      // The hardware masks counts to 5 bits; narrow types mask to their own width.
+      a_.AluRI(Alu::kAnd, 4, kRcx, sz * 8 - 1);
+      if (op == Shift::kShr) a_.Movzx(sz, d, d);
+      if (op == Shift::kSar) a_.Movsx(sz, d, d);
+    }
+    a_.ShiftCl(op, sz == 8 ? 8 : 4, d);
+  }
+
+  // ops: a (rax), b, tmp (rcx), dst (rax or rdx).
+  void EmitDiv(uint32_t i, const MInst& m) {
+    const int sz = m.size;
+    const int opsz = sz == 8 ? 8 : 4;
+    const bool is_signed = m.sub == kSdiv || m.sub == kSrem;
+    uint8_t b = R(i, 1);
+    if (sz < 4) {
+      if (is_signed) a_.Movsx(sz, kRcx, b); else a_.Movzx(sz, kRcx, b);
+      if (is_signed) a_.Movsx(sz, kRax, kRax); else a_.Movzx(sz, kRax, kRax);
+    } else {
+      a_.MovRR(opsz, kRcx, b);
+    }
+    a_.Test(opsz, kRcx, kRcx);
+    TrapUnless(Cond::kNe, ir::TrapCode(ir::TrapCode::kIntegerDivisionByZero));
+    CodeBuffer::Label done = buf_->NewLabel();
+    if (is_signed) {
+      CodeBuffer::Label normal = buf_->NewLabel();
+      a_.AluRI(Alu::kCmp, opsz, kRcx, -1);
+      a_.Jcc(Cond::kNe, normal);
+      if (m.sub == kSdiv) {
+        a_.Neg(sz, kRax);  // sets OF exactly when a is the type's minimum
+        TrapUnless(Cond::kNo, ir::TrapCode(ir::TrapCode::kIntegerOverflow));
+      } else {
+        a_.AluRR(Alu::kXor, 4, kRdx, kRdx);
+      }
+      a_.Jmp(done);
+      buf_->Bind(normal);
+      a_.SignExtendRaxToRdx(opsz);
+    } else {
+      a_.AluRR(Alu::kXor, 4, kRdx, kRdx);
+    }
+    a_.Div(is_signed, opsz, kRcx);
+    buf_->Bind(done);
+  }
+
+  const VCode& vc_;
+  const regalloc::Function& rf_;
+  const regalloc::Allocation& alloc_;
+  CodeBuffer* buf_;
+  Assembler a_;
+  std::vector<CodeBuffer::Label> labels_;
+  std::vector<uint8_t> saved_;
+  std::vector<uint32_t> slot_offset_;
+  uint32_t frame_ = 0;
+  uint32_t block_ = 0;
+};
+
+}  // namespace
+
+absl::Status Emit(const VCode& vc, const regalloc::Allocation& alloc, isa::CodeBuffer* buf) {
+  Emitter e(vc, alloc, buf);
+  return e.Run();
+}
+
+}  // namespace lathe::x64

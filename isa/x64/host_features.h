@@ -1,0 +1,20 @@
+// The x86-64 ISA extensions the backend may use, detected from the host with CPUID. The JIT
+// compiles for the host, so lowering consults these before emitting an extension's instruction
+// and reports an error naming the missing extension otherwise.
+#pragma once
+
+namespace lathe::x64 {
+
+struct IsaFlags {
+  bool has_sse41 = false;
+  bool has_popcnt = false;
+  bool has_lzcnt = false;
+  bool has_bmi1 = false;  // tzcnt
+  bool has_avx = false;
+  bool has_fma = false;
+};
+
+// Detected once, on first use.
+const IsaFlags& HostIsaFlags();
+
+}  // namespace lathe::x64

@@ -1,0 +1,19 @@
+// Lowers a verified ir::Function to x86-64 vcode (virtual registers, regalloc input).
+//
+// Blocks keep the IR layout order after an entry stub that receives the System V arguments;
+// every edge out of a multi-successor terminator goes through its own edge block, so no edge is
+// critical. Instructions are selected by the DSL rules in lower.isel. Values of i8..i64 live in
+// 64-bit registers whose bits above the type width are unspecified; instructions that read
+// those bits (division, right shifts, extensions) normalize first. Unsupported opcodes, types
+// and signatures give Unimplemented naming them (with the instruction's text line if known).
+#pragma once
+
+#include "absl/status/status.h"
+#include "ir/function.h"
+#include "isa/x64/vcode.h"
+
+namespace lathe::x64 {
+
+absl::Status Lower(const ir::Function& f, VCode* out);
+
+}  // namespace lathe::x64

@@ -1,0 +1,101 @@
+// The x86-64 machine function between lowering and emission ("vcode"): one MInst per
+// register-allocator instruction, over virtual registers. The operands of instruction i are
+// alloc_fn.operands[alloc_fn.insts[i].operands_begin ...] in the order each MOp documents, so
+// after allocation the emitter reads their locations from Allocation::operand_locs.
+// Branch targets are the owning block's successors (alloc_fn.succs) in the documented order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ir/trap_code.h"
+#include "regalloc/function.h"
+
+namespace lathe::x64 {
+
+// The DSL's extern types (see lower.isel).
+struct IrInst {
+  uint32_t index = 0;
+  friend bool operator==(IrInst a, IrInst b) { return a.index == b.index; }
+};
+struct Unit {
+  friend bool operator==(Unit, Unit) { return true; }
+};
+
+enum class MOp : uint8_t {
+  kArgs,       // defs: the parameters, fixed in argument registers
+  kMovImm,     // def; imm
+  kAlu,        // use a, use b, def (reuses a); sub = Alu; size
+  kAluImm,     // use a, def (reuses a); sub = Alu; imm; size
+  kImul,       // use a, use b, def (reuses a); size
+  kUnary,      // use a, def (reuses a); sub 0 neg, 1 not; size
+  kShift,      // use x, use y, early def tmp (rcx), def (reuses x); sub = Shift; size = type bytes
+  kDiv,        // use a (rax), use b, early def tmp (rcx), def (rax or rdx); sub = DivKind; size
+  kMinMax,     // use a, use b, def (reuses a); sub = Cond (keep b when cond(a, b) fails)
+  kIcmp,       // use a, use b, def; sub = Cond; size
+  kSelect,     // use c, use x, use y, def (reuses y); size = c bytes
+  kSelectIcmp, // use a, use b, use x, use y, def (reuses y); sub = Cond; size = compare bytes
+  kExt,        // use a, def; sub 0 zero, 1 sign; size = source bytes
+  kCopy,       // use a, def (64-bit move)
+  kLoad,       // use addr, def; sub 0 zero, 1 sign; size = memory bytes; imm offset
+  kStore,      // use addr, use value; size = memory bytes; imm offset
+  kStackAddr,  // def; aux = IR stack slot; imm offset
+  kJump,       // succ 0
+  kBrif,       // use c; size; succs: then, else
+  kBrIcmp,     // use a, use b; sub = Cond; size; succs: then, else
+  kBrTable,    // use index; succs: default, entries...
+  kReturn,     // fixed uses (rax, rdx)
+  kCall,       // fixed uses (argument registers), fixed defs (rax, rdx); aux = FuncRef
+  kTrap,       // trap
+  kTrapIf,     // use c; sub 0 trapz, 1 trapnz; size; trap
+  // Scalar floats (xmm registers; size 4 = f32, 8 = f64).
+  kGprToXmm,   // use a (int), def (float); size (movd/movq)
+  kXmmToGpr,   // use a (float), def (int); size
+  kSse,        // use a, use b, def (reuses a); sub = opcode byte after 0F; size
+  kSseUnary,   // use a, def; sub = opcode byte; imm = mandatory prefix
+  kRound,      // use a, def; sub = rounding mode; size
+  kFsign,      // use a, [use b,] early def t1 (int), [early def t2 (int),] def; sub 0 neg, 1 abs, 2 copysign
+  kFcmp,       // use a, use b, early def tmp (int), def (int); sub = FloatCC; size
+  kSelectF,    // use c, use x, use y (floats), def (reuses y); size = c bytes
+  kCvtFromInt, // use a (int), early def tmp (int), def (float); sub 1 signed; size = source bytes; imm = dest bytes
+  kFload,      // use addr, def (float); size; imm offset
+  kFstore,     // use value (float), use addr; size; imm offset
+  kBmask,      // use a, def; size = a bytes
+  kOverflow,   // use a, use b, early def tmp, def (reuses a), def flag; sub = OvfKind; size
+  kBitCount,   // use a, def; sub 0 popcnt, 1 clz, 2 ctz; size
+  kAddTrapC,   // use a, use b, def (reuses a); size; trap when the unsigned add carries
+  kFma,        // use a, use b, use c, def (reuses c); size
+  // i128 as (low, high) register pairs.
+  kAlu128,     // use alo, ahi, blo, bhi, def lo (reuses alo), def hi (reuses ahi); sub = Alu of the low half
+  kIcmp128,    // use alo, ahi, blo, bhi, early def t1, t2, def; sub = IntCC
+  kSelect128,  // use c, xlo, xhi, ylo, yhi, def lo (reuses ylo), def hi (reuses yhi); size = c bytes
+  kSarImm,     // use a, def (reuses a); imm = count (64-bit)
+  kOverflow128,// use alo, ahi, blo, bhi, def lo (reuses alo), def hi (reuses ahi), def flag; sub = OvfKind
+  kUnary128,   // use lo, use hi, def lo (reuses lo), def hi (reuses hi); sub 0 neg, 1 not
+  kShift128,   // use lo, use hi, use amount, early def tmp (rcx), def lo (reuses lo), def hi (reuses hi); sub = Shift
+  kLoad128,    // use addr, early def lo, def hi; imm offset
+  kStore128,   // use lo, use hi, use addr; imm offset
+};
+
+enum OvfKind : uint8_t { kUaddOvf, kSaddOvf, kUsubOvf, kSsubOvf, kUmulOvf, kSmulOvf };
+
+enum DivKind : uint8_t { kUdiv, kSdiv, kUrem, kSrem };
+
+struct MInst {
+  MOp op = MOp::kJump;
+  uint8_t sub = 0;
+  uint8_t size = 8;
+  ir::TrapCode trap;
+  uint32_t aux = 0;
+  int64_t imm = 0;
+};
+
+struct VCode {
+  regalloc::Function alloc_fn;
+  std::vector<MInst> insts;
+  // IR stack slot sizes and alignments (bytes), by slot index.
+  std::vector<uint32_t> slot_size, slot_align;
+};
+
+}  // namespace lathe::x64

@@ -1,0 +1,234 @@
+// Runs small .clif programs natively through the JIT and checks results, traps and errors.
+#include "module/jit_module.h"
+
+#include <cstring>
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "ir/parser.h"
+#include "ir/test_file.h"
+
+namespace lathe::module {
+namespace {
+
+struct Parsed {
+  ir::TestFile file;
+  std::vector<const ir::Function*> fns;
+};
+
+Parsed Parse(const std::string& text) {
+  Parsed p;
+  absl::StatusOr<ir::TestFile> f = ir::ParseTestFile(text, "test.clif");
+  EXPECT_TRUE(f.ok()) << f.status();
+  if (f.ok()) p.file = std::move(*f);
+  for (const ir::ParsedFunction& pf : p.file.functions) p.fns.push_back(pf.function.get());
+  return p;
+}
+
+class JitTest : public ::testing::TestWithParam<regalloc::Algorithm> {};
+
+TEST_P(JitTest, ArithmeticLoopsAndCalls) {
+  Parsed p = Parse(R"(
+function %fib(i32) -> i32 {
+block0(v0: i32):
+    v1 = iconst.i32 0
+    v2 = iconst.i32 1
+    jump block1(v0, v1, v2)
+block1(v3: i32, v4: i32, v5: i32):
+    brif v3, block2, block3(v4)
+block2:
+    v6 = iadd v4, v5
+    v9 = iconst.i32 1
+    v7 = isub v3, v9
+    jump block1(v7, v5, v6)
+block3(v8: i32):
+    return v8
+}
+function %caller(i32, i64) -> i64 {
+    fn0 = %fib(i32) -> i32
+block0(v0: i32, v1: i64):
+    v2 = call fn0(v0)
+    v3 = sextend.i64 v2
+    v4 = imul v3, v1
+    return v4
+}
+function %div(i64, i64) -> i64 {
+block0(v0: i64, v1: i64):
+    v2 = sdiv v0, v1
+    return v2
+}
+function %slots(i64, i32) -> i64 {
+    ss0 = explicit_slot 16
+block0(v0: i64, v1: i32):
+    v2 = stack_addr.i64 ss0
+    store.i64 v0, v2
+    v3 = stack_addr.i64 ss0+8
+    istore8 v1, v3
+    v4 = load.i64 v2
+    v5 = sload8.i64 v3
+    v6 = iadd v4, v5
+    return v6
+}
+function %sel(i8, i16, i16) -> i16 {
+block0(v0: i8, v1: i16, v2: i16):
+    v3 = select v0, v1, v2
+    return v3
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  auto call = [&](size_t i, std::vector<uint64_t> args) {
+    absl::StatusOr<CallOutcome> r = (*m)->Call(i, args);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : CallOutcome();
+  };
+  EXPECT_EQ(call(0, {10}).values[0] & 0xffffffff, 55u);
+  EXPECT_EQ(call(0, {20}).values[0] & 0xffffffff, 6765u);
+  EXPECT_EQ(call(1, {10, static_cast<uint64_t>(-3)}).values[0], static_cast<uint64_t>(-165));
+  EXPECT_EQ(call(2, {static_cast<uint64_t>(-7), 2}).values[0], static_cast<uint64_t>(-3));
+  CallOutcome z = call(2, {7, 0});
+  EXPECT_TRUE(z.trapped);
+  EXPECT_EQ(z.trap.code(), ir::TrapCode::kIntegerDivisionByZero);
+  CallOutcome o = call(2, {uint64_t{1} << 63, static_cast<uint64_t>(-1)});
+  EXPECT_TRUE(o.trapped);
+  EXPECT_EQ(o.trap.code(), ir::TrapCode::kIntegerOverflow);
+  EXPECT_EQ(call(3, {100, 0x1ff}).values[0], 99u);  // 100 + sext(0xff)
+  EXPECT_EQ(call(4, {1, 5, 6}).values[0] & 0xffff, 5u);
+  EXPECT_EQ(call(4, {0x100, 5, 6}).values[0] & 0xffff, 6u);  // only the i8 bits of the condition count
+}
+
+TEST_P(JitTest, ScalarFloats) {
+  Parsed p = Parse(R"(
+function %hyp(f64, f64) -> f64 {
+block0(v0: f64, v1: f64):
+    v2 = fmul v0, v0
+    v3 = fmul v1, v1
+    v4 = fadd v2, v3
+    v5 = sqrt v4
+    return v5
+}
+function %lt(f32, f32) -> i8 {
+block0(v0: f32, v1: f32):
+    v2 = fcmp lt v0, v1
+    return v2
+}
+function %mixed(i64, f32) -> f32 {
+block0(v0: i64, v1: f32):
+    v2 = fcvt_from_sint.f32 v0
+    v3 = fneg v1
+    v4 = fsub v2, v3
+    v5 = floor v4
+    return v5
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  auto f64 = [](double d) {
+    uint64_t u;
+    std::memcpy(&u, &d, 8);
+    return u;
+  };
+  auto f32 = [](float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return uint64_t{u};
+  };
+  absl::StatusOr<CallOutcome> r = (*m)->Call(0, {f64(3.0), f64(4.0)});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->values[0], f64(5.0));
+  const uint64_t nan = f32(std::numeric_limits<float>::quiet_NaN());
+  r = (*m)->Call(1, {f32(1.0f), f32(2.0f)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->values[0] & 0xff, 1u);
+  r = (*m)->Call(1, {f32(2.0f), f32(1.0f)});
+  EXPECT_EQ(r->values[0] & 0xff, 0u);
+  r = (*m)->Call(1, {nan, f32(1.0f)});  // unordered: lt is false
+  EXPECT_EQ(r->values[0] & 0xff, 0u);
+  r = (*m)->Call(2, {static_cast<uint64_t>(-3), f32(1.25f)});  // floor(-3 + 1.25) = -2
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->values[0] & 0xffffffff, f32(-2.0f));
+}
+
+TEST_P(JitTest, I128Pairs) {
+  Parsed p = Parse(R"(
+function %add(i128, i128) -> i128 {
+block0(v0: i128, v1: i128):
+    v2 = iadd v0, v1
+    return v2
+}
+function %lt(i128, i128) -> i8 {
+block0(v0: i128, v1: i128):
+    v2 = icmp slt v0, v1
+    return v2
+}
+function %wide(i64) -> i64 {
+block0(v0: i64):
+    v1 = sextend.i128 v0
+    v2 = iconst.i64 1
+    v3 = uextend.i128 v2
+    v4 = isub v1, v3
+    v5, v6 = isplit v4
+    return v6
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_TRUE((*m)->status(0).ok()) << (*m)->status(0);
+  // (2^64 - 1) + 1 carries into the high half.
+  absl::StatusOr<CallOutcome> r = (*m)->Call(0, {~uint64_t{0}, 0, 1, 0});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->values[0], 0u);
+  EXPECT_EQ(r->values[1], 1u);
+  r = (*m)->Call(1, {~uint64_t{0}, 0, 1, 0});  // 2^64 - 1 < 1 is false
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->values[0] & 0xff, 0u);
+  r = (*m)->Call(1, {5, ~uint64_t{0}, 1, 0});  // a negative value < 1
+  EXPECT_EQ(r->values[0] & 0xff, 1u);
+  r = (*m)->Call(2, {0});  // sext(0) - 1 = -1: the high half is all ones
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->values[0], ~uint64_t{0});
+  r = (*m)->Call(2, {5});
+  EXPECT_EQ(r->values[0], 0u);
+}
+
+TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
+  Parsed p = Parse(R"(
+function %f(f128) -> f128 {
+block0(v0: f128):
+    return v0
+}
+function %g(i128) -> i128 {
+block0(v0: i128):
+    v1 = imul v0, v0
+    return v1
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_NE((*m)->status(0).message().find("f128"), std::string::npos) << (*m)->status(0);
+  EXPECT_NE((*m)->status(1).message().find("type i128 in imul"), std::string::npos) << (*m)->status(1);
+  EXPECT_FALSE((*m)->Call(0, {0}).ok());
+}
+
+TEST_P(JitTest, CallToUndefinedFunctionIsAnError) {
+  Parsed p = Parse(R"(
+function %f() -> i64 {
+    fn0 = %missing() -> i64
+block0:
+    v0 = call fn0()
+    return v0
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_NE((*m)->status(0).message().find("missing"), std::string::npos) << (*m)->status(0);
+  absl::StatusOr<CallOutcome> r = (*m)->Call(0, {});
+  EXPECT_FALSE(r.ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Allocators, JitTest,
+                         ::testing::Values(regalloc::Algorithm::kSinglePass, regalloc::Algorithm::kOptimizing));
+
+}  // namespace
+}  // namespace lathe::module

@@ -1,0 +1,93 @@
+// Runs every `; run:` directive of the Cranelift corpus's runtests/ natively on x86-64 (through
+// the JIT, each result cross-checked against the interpreter) and compares the failures with
+// testdata/x64_runtests_expected_failures.txt (one `FILE:LINE` per failing directive of a
+// non-SIMD file). The list ratchets: a failure not on the list fails the test, and so does a
+// listed directive that now passes (remove it from the list). SIMD files are run and reported
+// separately, outside the list. Runs once per register allocator. Files naming no x86_64 target are skipped by the runner.
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "ir/corpus_files.h"
+#include "testsuite/filetest_runner.h"
+
+namespace lathe::testsuite {
+namespace {
+
+constexpr char kCorpus[] = "cranelift-filetests";
+
+bool IsSimd(const std::string& file) {
+  std::string name = file.substr(file.rfind('/') + 1);
+  for (const char* part : {"simd", "vec", "vconst", "sdot", "usdot", "vpdpbusd", "shuffle"}) {
+    if (name.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+class X64Runtests : public ::testing::TestWithParam<bool> {};
+
+// Both register allocators must fail exactly the listed directives.
+TEST_P(X64Runtests, NativeMatchesExpectations) {
+#if !defined(__x86_64__)
+  GTEST_SKIP() << "native x86-64 execution needs an x86-64 host";
+#endif
+  std::vector<std::string> files = ir::testing::CorpusFiles(kCorpus, ".clif");
+  files.erase(std::remove_if(files.begin(), files.end(),
+                             [](const std::string& f) { return f.rfind("runtests/", 0) != 0; }),
+              files.end());
+  ASSERT_GT(files.size(), 250u) << "runtests corpus not found";
+  std::vector<std::string> listed = ir::testing::ReadList("testsuite/testdata/x64_runtests_expected_failures.txt");
+  std::set<std::string> expected(listed.begin(), listed.end());
+  std::string root = ir::testing::CorpusRoot(kCorpus);
+  FiletestOptions options;
+  options.native_only = true;
+  options.optimizing_allocator = GetParam();
+  options.step_limit = 20'000'000;
+  int passed = 0, failed = 0, skipped = 0, simd_passed = 0, simd_failed = 0;
+  std::set<std::string> failing;
+  for (const std::string& rel : files) {
+    FiletestReport report;
+    RunFiletest(rel, ir::testing::ReadFileOrEmpty(root + "/" + rel), options, &report);
+    bool simd = IsSimd(rel);
+    for (const Outcome& o : report.outcomes) {
+      if (o.kind == Outcome::kSkip) {
+        skipped += !simd;
+        continue;
+      }
+      bool pass = o.kind == Outcome::kPass;
+      if (simd) {
+        (pass ? simd_passed : simd_failed)++;
+        continue;
+      }
+      (pass ? passed : failed)++;
+      std::string key = rel + ":" + std::to_string(o.line);
+      if (pass) {
+        EXPECT_EQ(expected.count(key), 0u) << key << " passes now; remove it from the expected-failures list";
+      } else {
+        failing.insert(key);
+        EXPECT_EQ(expected.count(key), 1u) << "unexpected failure: " << o.message.substr(0, 400);
+      }
+    }
+  }
+  for (const std::string& e : expected) {
+    if (failing.count(e) == 0) {
+      // Passing keys were reported above; a key that names no directive is stale.
+      bool known = false;
+      for (const std::string& f : files) known = known || e.rfind(f + ":", 0) == 0;
+      EXPECT_TRUE(known) << e << " is listed but names no runtests file";
+    }
+  }
+  std::printf("[%s allocator] ", GetParam() ? "optimizing" : "single-pass");
+  std::printf("x64 native runtests (non-SIMD): %d of %d directives pass (%.1f%%), %d skipped (no x86_64 target)\n",
+              passed, passed + failed, 100.0 * passed / std::max(1, passed + failed), skipped);
+  std::printf("x64 native runtests (SIMD, reported only): %d of %d pass\n", simd_passed, simd_passed + simd_failed);
+  EXPECT_GT(passed, 1000);
+}
+
+INSTANTIATE_TEST_SUITE_P(Allocators, X64Runtests, ::testing::Values(false, true));
+
+}  // namespace
+}  // namespace lathe::testsuite
