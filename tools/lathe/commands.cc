@@ -13,6 +13,7 @@ int RunWast(const std::vector<std::string>& args);
 int RunDsl(const std::vector<std::string>& args);
 int RunTest(const std::vector<std::string>& args);
 int RunInterpret(const std::vector<std::string>& args);
+int RunWasm(const std::vector<std::string>& args);
 
 namespace {
 
@@ -24,6 +25,7 @@ const Command kCommands[] = {
     {"dsl", "check rules files or generate C++ from them", "lathe dsl check FILE... | lathe dsl gen FILE... -o OUT.cc [...]", RunDsl},
     {"test", "run the filetests in files or directories", "lathe test PATH...", RunTest},
     {"interpret", "run the `; run:` directives of files or directories in the interpreter", "lathe interpret PATH...", RunInterpret},
+    {"wasm", "translate WebAssembly modules to IR and print it", "lathe wasm translate FILE.wasm...", RunWasm},
 };
 
 }  // namespace
