@@ -285,7 +285,7 @@ ir::FuncRef FunctionTranslator::FuncRefFor(uint32_t func_index) {
   auto it = func_refs_.find(func_index);
   if (it != func_refs_.end()) return it->second;
   ir::SigRef s = SigFor(m_.func_types[func_index]);
-  ir::FuncRef r = f_->ImportFunction(ir::ExternalName::User(0, func_index), s, true);
+  ir::FuncRef r = f_->ImportFunction(ir::ExternalName::User(opt_.func_namespace, func_index), s, true);
   func_refs_[func_index] = r;
   return r;
 }
@@ -295,7 +295,7 @@ ir::FuncRef FunctionTranslator::RuntimeRef(RuntimeFn fn) {
   auto it = runtime_refs_.find(id);
   if (it != runtime_refs_.end()) return it->second;
   ir::SigRef s = f_->AddSignature(RuntimeSignature(fn), true);
-  ir::FuncRef r = f_->ImportFunction(ir::ExternalName::User(1, id), s, false);
+  ir::FuncRef r = f_->ImportFunction(ir::ExternalName::User(opt_.runtime_namespace, id), s, false);
   runtime_refs_[id] = r;
   return r;
 }
@@ -787,7 +787,7 @@ absl::Status FunctionTranslator::Run() {
   const uint32_t defined = func_index_ - m_.num_imported_funcs;
   const FuncType& type = m_.TypeOfFunction(func_index_);
   const FunctionBody& body = m_.bodies[defined];
-  f_->name = ir::ExternalName::User(0, func_index_);
+  f_->name = ir::ExternalName::User(opt_.func_namespace, func_index_);
   f_->signature = IrSignature(type);
 
   Block entry = b_.CreateBlock();

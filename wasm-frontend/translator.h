@@ -5,7 +5,7 @@
 // depth never grows the host stack.
 //
 // The embedder ABI (what the generated code expects at run time):
-//  - Function i is named `u0:i`; its signature is (i64 vmctx, wasm params...) -> wasm results,
+//  - Function i is named `u0:i` (namespace configurable); its signature is (i64 vmctx, wasm params...) -> wasm results,
 //    with i32/i64/f32/f64 as themselves and funcref/externref as i64 (0 is null).
 //  - vmctx holds, at the offsets of VmctxLayout, the linear memory's base address and current
 //    byte size (i64 each) and pointers to four arrays: global storage pointers (i64 per
@@ -69,6 +69,10 @@ ir::Signature RuntimeSignature(RuntimeFn fn);
 
 struct TranslateOptions {
   VmctxLayout vmctx;
+  // Function i is named u<func_namespace>:i and runtime function N u<runtime_namespace>:N, so
+  // an embedder running several modules together can keep their names apart.
+  uint32_t func_namespace = 0;
+  uint32_t runtime_namespace = 1;
 };
 
 // The IR type a wasm value type is represented by.
