@@ -110,7 +110,8 @@ class FunctionTranslator {
   };
 
   absl::Status Error(uint32_t offset, std::string msg) const {
-    return absl::InvalidArgumentError(absl::StrCat("@", offset, ": ", msg));
+    return absl::InvalidArgumentError(
+        absl::StrCat("byte offset 0x", absl::Hex(offset), ": function ", func_index_, ": ", msg));
   }
   Value Pop() {
     if (stack_.empty()) return Value();
@@ -842,7 +843,11 @@ absl::Status FunctionTranslator::Run() {
     for (size_t i = before; i < f_->dfg.num_insts(); ++i) f_->set_srcloc(ir::Inst(static_cast<uint32_t>(i)), o.offset);
   }
   if (!frames_.empty()) return Error(body.code.end, "function body ends inside a block");
-  return b_.Finalize();
+  if (absl::Status s = b_.Finalize(); !s.ok()) {
+    // Only input the validator would have rejected gets here (an operand stack underflow).
+    return Error(body.body.begin, absl::StrCat("cannot build IR: ", s.message()));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -855,10 +860,7 @@ absl::StatusOr<ir::Function> TranslateFunction(const Module& module, uint32_t de
   }
   ir::Function f;
   FunctionTranslator t(module, module.num_imported_funcs + defined_index, options, &f);
-  if (absl::Status s = t.Run(); !s.ok()) {
-    return absl::Status(s.code(), absl::StrCat("function ", module.num_imported_funcs + defined_index,
-                                               ": ", s.message()));
-  }
+  if (absl::Status s = t.Run(); !s.ok()) return s;
   return f;
 }
 

@@ -125,7 +125,9 @@ TEST(TranslatorTest, UnvalidatedBodyIsAnErrorNotACrash) {
   auto m = DecodeModule(bytes);
   ASSERT_TRUE(m.ok()) << m.status();
   auto f = TranslateFunction(*m, 0);
-  EXPECT_FALSE(f.ok());
+  ASSERT_FALSE(f.ok());
+  EXPECT_TRUE(absl::StartsWith(f.status().message(), "byte offset 0x")) << f.status();
+  EXPECT_TRUE(absl::StrContains(f.status().message(), "function 0")) << f.status();
   EXPECT_FALSE(TranslateFunction(*m, 7).ok());
 }
 
