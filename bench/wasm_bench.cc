@@ -1,4 +1,4 @@
-// Decode + validate throughput of the wasm frontend, in MB of wasm per second, on the largest
+// Decode + validate (+ translate to IR) throughput of the wasm frontend, in MB of wasm per second, on the largest
 // Sightglass module that the frontend accepts (the largest one overall uses SIMD, which is not
 // supported yet; the skipped modules are named on stderr), falling back to the spec corpus.
 //   bazel run -c opt //bench:wasm
@@ -16,6 +16,7 @@
 #include "testsuite/corpus_locator.h"
 #include "wasm-frontend/decoder.h"
 #include "wasm-frontend/module_validator.h"
+#include "wasm-frontend/translator.h"
 
 namespace {
 
@@ -116,5 +117,29 @@ void BM_WasmDecodeValidate(benchmark::State& state) {
   SetThroughput(state, in.bytes.size());
 }
 BENCHMARK(BM_WasmDecodeValidate)->Unit(benchmark::kMillisecond);
+
+void BM_WasmDecodeValidateTranslate(benchmark::State& state) {
+  const Input& in = LoadInput();
+  if (in.bytes.empty()) {
+    state.SkipWithError("no wasm module found in the corpus");
+    return;
+  }
+  for (auto _ : state) {
+    auto m = lathe::wasm::DecodeModule(in.bytes);
+    absl::Status s = m.ok() ? lathe::wasm::ValidateModule(*m) : m.status();
+    if (!s.ok()) {
+      state.SkipWithError(std::string(s.message()).c_str());
+      return;
+    }
+    auto fs = lathe::wasm::TranslateModule(*m);
+    if (!fs.ok()) {
+      state.SkipWithError(std::string(fs.status().message()).c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(fs->data());
+  }
+  SetThroughput(state, in.bytes.size());
+}
+BENCHMARK(BM_WasmDecodeValidateTranslate)->Unit(benchmark::kMillisecond);
 
 }  // namespace

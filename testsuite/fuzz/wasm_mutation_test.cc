@@ -1,8 +1,9 @@
-// Fuzz-style robustness test for the wasm decoder and validator: every module of the spec
+// Fuzz-style robustness test for the wasm decoder, validator and IR translator: every module of the spec
 // corpus (all tiers: the newer proposals exercise the error paths) and one Sightglass program
 // are truncated at many points and mutated at random (fixed seed, so failures reproduce).
 // Whatever the bytes, DecodeModule, ValidateModule and DecodeNameSection must return (never
-// crash, hang or trip the sanitizers under --config=asan); a rejection must carry a byte offset
+// crash, hang or trip the sanitizers under --config=asan); every function of a module that
+// validates must translate to IR the verifier accepts; a rejection must carry a byte offset
 // inside the input; and a truncated module may only be accepted when the cut falls on a section
 // boundary of the original.
 #include <cstdio>
@@ -24,6 +25,8 @@
 #include "wasm-frontend/decoder.h"
 #include "wasm-frontend/module_validator.h"
 #include "wasm-frontend/name_section.h"
+#include "wasm-frontend/translator.h"
+#include "ir/verifier.h"
 
 namespace lathe {
 namespace {
@@ -44,7 +47,16 @@ std::string Check(const Bytes& b) {
     EXPECT_TRUE(absl::StartsWith(names.status().message(), "byte offset 0x")) << names.status();
   }
   absl::Status s = wasm::ValidateModule(*m);
-  return s.ok() ? std::string() : std::string(s.message());
+  if (!s.ok()) return std::string(s.message());
+  for (uint32_t i = 0; i < m->bodies.size(); ++i) {
+    auto f = wasm::TranslateFunction(*m, i);
+    EXPECT_TRUE(f.ok()) << "validated function " << i << " failed to translate: " << f.status();
+    if (!f.ok()) break;
+    absl::Status v = ir::VerifyFunction(*f);
+    EXPECT_TRUE(v.ok()) << "function " << i << ": " << v;
+    if (!v.ok()) break;
+  }
+  return std::string();
 }
 
 // Every rejection must start "byte offset 0x<hex>:" with the offset within the input.

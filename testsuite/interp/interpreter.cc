@@ -55,6 +55,14 @@ absl::Status Interpreter::Error(const Frame& fr, ir::Inst inst, const std::strin
   return absl::Status(absl::StatusCode::kUnimplemented, absl::StrCat(where, ": ", message));
 }
 
+size_t Interpreter::AddHostFunction(ir::ExternalName name, HostFunction fn) {
+  host_.emplace_back(std::move(name), std::move(fn));
+  return host_.size() - 1;
+}
+
+uint64_t Interpreter::FuncAddr(size_t function_index) { return kFuncAddrBase + 16 * uint64_t{function_index}; }
+uint64_t Interpreter::HostFuncAddr(size_t host_id) { return FuncAddr(kHostBase + host_id); }
+
 absl::StatusOr<uint32_t> Interpreter::ResolveFuncRef(const ir::Function& f, uint32_t fn_ref) const {
   if (fn_ref >= f.ext_funcs.size()) return absl::InvalidArgumentError("bad function reference");
   const ir::ExternalName& name = f.ext_funcs[fn_ref].name;
@@ -62,6 +70,12 @@ absl::StatusOr<uint32_t> Interpreter::ResolveFuncRef(const ir::Function& f, uint
     const ir::ExternalName& n = functions_[i]->name;
     if (n.kind == name.kind && n.name == name.name && n.ns == name.ns && n.index == name.index) {
       return static_cast<uint32_t>(i);
+    }
+  }
+  for (size_t i = 0; i < host_.size(); ++i) {
+    const ir::ExternalName& n = host_[i].first;
+    if (n.kind == name.kind && n.name == name.name && n.ns == name.ns && n.index == name.index) {
+      return static_cast<uint32_t>(kHostBase + i);
     }
   }
   if (name.kind == ir::ExternalName::kTestCase) {
@@ -74,7 +88,7 @@ absl::StatusOr<uint32_t> Interpreter::ResolveFuncRef(const ir::Function& f, uint
 absl::Status Interpreter::PushFrame(uint32_t func, absl::Span<const u128> args, bool* overflow) {
   *overflow = false;
   const ir::Function& f = *functions_[func];
-  if (frames_.size() >= kMaxFrames) {
+  if (frames_.size() >= max_frames_) {
     *overflow = true;
     return absl::OkStatus();
   }
@@ -258,12 +272,20 @@ absl::StatusOr<bool> Interpreter::Run(CallResult* out) {
             u128 addr = args[0];
             call_args = call_args.subspan(1);
             uint64_t total = functions_.size() + 64;
-            if (addr < kFuncAddrBase || (addr - kFuncAddrBase) % 16 != 0 || (addr - kFuncAddrBase) / 16 >= total) {
+            const bool host = addr >= kFuncAddrBase && (addr - kFuncAddrBase) % 16 == 0 &&
+                              (addr - kFuncAddrBase) / 16 >= kHostBase &&
+                              (addr - kFuncAddrBase) / 16 < kHostBase + host_.size();
+            if (!host && (addr < kFuncAddrBase || (addr - kFuncAddrBase) % 16 != 0 || (addr - kFuncAddrBase) / 16 >= total)) {
               return Error(*fr, inst, "indirect call to an address that is not a function");
             }
             callee = static_cast<uint32_t>((addr - kFuncAddrBase) / 16);
           }
-          if (callee >= functions_.size()) {
+          if (callee >= kHostBase) {
+            absl::StatusOr<CallResult> r = host_[callee - kHostBase].second(call_args);
+            if (!r.ok()) return Error(*fr, inst, std::string(r.status().message()));
+            if (r->trapped) return trap(r->trap.code());
+            rets.assign(r->values.begin(), r->values.end());
+          } else if (callee >= functions_.size()) {
             int id = static_cast<int>(callee - functions_.size());
             if (call_args.size() != LibcallArity(id)) return Error(*fr, inst, "wrong number of libcall arguments");
             rets.push_back(EvalLibcall(id, call_args));

@@ -13,6 +13,7 @@
 #define LATHE_TESTSUITE_INTERP_INTERPRETER_H_
 
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -47,7 +48,20 @@ class Interpreter {
 
   const ir::Function* Find(std::string_view name) const;
 
+  // Embedder hooks (used by the wasm host layer). A host function is called by `call` of its
+  // external name or by `call_indirect` of HostFuncAddr(id); it returns its values or a trap.
+  using HostFunction = std::function<absl::StatusOr<CallResult>(absl::Span<const u128> args)>;
+  // Returns the id of the new host function.
+  size_t AddHostFunction(ir::ExternalName name, HostFunction fn);
+  static uint64_t FuncAddr(size_t function_index);
+  static uint64_t HostFuncAddr(size_t host_id);
+  // See StackMemory::MapRegion.
+  void MapRegion(uint64_t base, std::vector<uint8_t>* bytes) { memory_.MapRegion(base, bytes); }
+
   void set_step_limit(uint64_t limit) { step_limit_ = limit; }
+  // Lowers the call depth at which calls trap with stack_overflow (at most kMaxFrames), for
+  // embedders whose frames are large.
+  void set_max_frames(size_t n) { max_frames_ = n < kMaxFrames ? n : kMaxFrames; }
   // Instructions executed since construction.
   uint64_t steps() const { return steps_; }
 
@@ -74,11 +88,15 @@ class Interpreter {
   std::array<Shape, ir::kNumOpcodes> shape_;
 
   std::vector<const ir::Function*> functions_;
+  // Callee ids at or above kHostBase are host functions.
+  static constexpr uint32_t kHostBase = 1u << 20;
+  std::vector<std::pair<ir::ExternalName, HostFunction>> host_;
   std::vector<Frame> frames_;
   StackMemory memory_;
   u128 pinned_reg_ = 0;
   uint64_t steps_ = 0;
   uint64_t step_limit_ = kDefaultStepLimit;
+  size_t max_frames_ = kMaxFrames;
   uint64_t call_start_steps_ = 0;
 };
 

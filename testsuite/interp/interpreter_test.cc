@@ -322,3 +322,58 @@ block0(v0: i16x8, v1: i16x8):
 
 }  // namespace
 }  // namespace lathe::interp
+
+namespace lathe::interp {
+namespace {
+
+// Embedder hooks: a mapped region is addressable (and growable) and a host function is
+// reachable by name and by address, returning values or a trap.
+TEST_F(InterpTest, MappedRegionsAndHostFunctions) {
+  Load(R"(
+function %peek(i64) -> i32 {
+    sig0 = (i64) -> i64
+    fn0 = u9:1 sig0
+block0(v0: i64):
+    v1 = call fn0(v0)
+    v2 = load.i32 v1
+    return v2
+}
+function %indirect(i64, i64) -> i64 {
+    sig0 = (i64) -> i64
+block0(v0: i64, v1: i64):
+    v2 = call_indirect sig0, v0(v1)
+    return v2
+}
+)");
+  std::vector<uint8_t> region(8, 0);
+  region[4] = 42;
+  constexpr uint64_t kBase = uint64_t{1} << 40;
+  interp_->MapRegion(kBase, &region);
+  size_t id = interp_->AddHostFunction(ir::ExternalName::User(9, 1), [](absl::Span<const u128> args) {
+    CallResult r;
+    if (args[0] == 0) {
+      r.trapped = true;
+      r.trap = ir::TrapCode(7);
+    } else {
+      r.values.push_back(args[0] + 4);
+    }
+    return absl::StatusOr<CallResult>(r);
+  });
+  CallResult ok = Call("peek", {kBase});
+  ASSERT_FALSE(ok.trapped);
+  EXPECT_EQ(ok.values[0], 42u);
+  CallResult trapped = Call("peek", {0});
+  EXPECT_TRUE(trapped.trapped);
+  EXPECT_EQ(trapped.trap, ir::TrapCode(7));
+  // Past the region's end (it holds 8 bytes): a heap_oob trap, not a host read.
+  CallResult oob = Call("peek", {kBase + 4 + 2});
+  EXPECT_TRUE(oob.trapped);
+  region.resize(16, 0);
+  EXPECT_FALSE(Call("peek", {kBase + 6}).trapped);
+  CallResult ind = Call("indirect", {Interpreter::HostFuncAddr(id), 10});
+  ASSERT_FALSE(ind.trapped);
+  EXPECT_EQ(ind.values[0], 14u);
+}
+
+}  // namespace
+}  // namespace lathe::interp

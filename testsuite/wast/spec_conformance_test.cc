@@ -1,7 +1,9 @@
 // Runs the spec-test runner over the WebAssembly 1.0 (tier S1) and 2.0 (tier S2) files of the
 // spec corpus (../shared/corpus/wasm-spec, tiers from its MANIFEST.tsv), prints counts per file
 // and per tier, and ratchets against spec_expected_failures.txt. It also requires that at least
-// 99% of the binary assert_invalid and assert_malformed modules are rejected per tier.
+// 99% of the binary assert_invalid and assert_malformed modules are rejected per tier, and that
+// at least 95% of assert_return and assert_trap assertions pass (executed by translating to IR
+// and running it in the reference interpreter).
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -78,10 +80,14 @@ TEST(SpecConformanceTest, Tier1And2FilesAgainstRatchet) {
     const WastCounts mod = r->by_command["module"];
     std::printf(
         "%-6s %-32s modules %d/%d accepted, assert_invalid %d/%d rejected, "
-        "assert_malformed %d/%d rejected (%d text skipped), %d skipped overall\n",
+        "assert_malformed %d/%d rejected (%d text skipped), assert_return %d/%d, "
+        "assert_trap %d/%d passed, %d skipped overall\n",
         row.tier.c_str(), row.file.c_str(), mod.passed, mod.passed + mod.failed, inv.passed,
         inv.passed + inv.failed, mal.passed, mal.passed + mal.failed, mal.skipped + inv.skipped,
-        r->total.skipped);
+        r->by_command["assert_return"].passed,
+        r->by_command["assert_return"].passed + r->by_command["assert_return"].failed,
+        r->by_command["assert_trap"].passed,
+        r->by_command["assert_trap"].passed + r->by_command["assert_trap"].failed, r->total.skipped);
     for (const WastFailure& f : r->failures) {
       failed_locations.insert(f.location);
       if (expected.count(f.location) == 0) {
@@ -112,6 +118,17 @@ TEST(SpecConformanceTest, Tier1And2FilesAgainstRatchet) {
         "tier %s: rejected for the expected reason (class and text): assert_invalid %d/%d, "
         "assert_malformed %d/%d\n",
         tier.c_str(), inv.reason_matched, inv.passed, mal.reason_matched, mal.passed);
+    const WastCounts ret = r.by_command["assert_return"];
+    const WastCounts trp = r.by_command["assert_trap"];
+    const int executed = ret.passed + ret.failed + trp.passed + trp.failed;
+    const int exec_passed = ret.passed + trp.passed;
+    std::printf(
+        "tier %s: assert_return %d/%d (%d skipped), assert_trap %d/%d passed (%.2f%% of %d)\n",
+        tier.c_str(), ret.passed, ret.passed + ret.failed, ret.skipped, trp.passed,
+        trp.passed + trp.failed, executed ? 100.0 * exec_passed / executed : 0.0, executed);
+    EXPECT_GT(executed, 1000) << tier;
+    EXPECT_GE(exec_passed * 100, executed * 95)
+        << tier << ": under 95% of assert_return/assert_trap assertions pass";
     EXPECT_GT(checked, 50) << tier;
     EXPECT_GE(rejected * 100, checked * 99)
         << tier << ": under 99% of invalid/malformed modules rejected";

@@ -48,29 +48,63 @@ TEST_F(SpecRunnerTest, ChecksWhatItCanAndSkipsTheRest) {
     {"type": "module", "line": 5, "filename": "t.2.wasm"},
     {"type": "assert_malformed", "line": 6, "filename": "t.3.wat", "module_type": "text", "text": "x"},
     {"type": "assert_return", "line": 7, "action": {"type": "invoke", "field": "f", "args": []}, "expected": []},
-    {"type": "assert_trap", "line": 8, "action": {"type": "invoke", "field": "f", "args": []}, "text": "t"},
-    {"type": "register", "line": 9, "as": "m"},
-    {"type": "action", "line": 10, "action": {"type": "invoke", "field": "f", "args": []}},
-    {"type": "assert_unlinkable", "line": 11, "filename": "t.0.wasm", "module_type": "binary", "text": "x"},
     {"type": "assert_frobnicate", "line": 12},
     {"type": "assert_malformed", "line": 13, "filename": "missing.wasm", "module_type": "binary", "text": "x"}
   ]})");
   auto r = RunWastJsonFile(dir_ + "/t.json");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->total.passed, 3);
-  EXPECT_EQ(r->total.failed, 4);
-  EXPECT_EQ(r->total.skipped, 6);
-  ASSERT_EQ(r->failures.size(), 4u);
+  EXPECT_EQ(r->total.failed, 5);
+  EXPECT_EQ(r->total.skipped, 1);
+  ASSERT_EQ(r->failures.size(), 5u);
   EXPECT_EQ(r->failures[0].location, "t.wast:4");
   EXPECT_THAT(r->failures[0].message, HasSubstr("accepted, expected rejection (\"should fail\")"));
   EXPECT_EQ(r->failures[1].location, "t.wast:5");
-  EXPECT_THAT(r->failures[1].message, HasSubstr("valid module t.2.wasm rejected: byte offset"));
-  EXPECT_EQ(r->failures[2].location, "t.wast:12");
-  EXPECT_THAT(r->failures[2].message, HasSubstr("unknown command type \"assert_frobnicate\""));
-  EXPECT_THAT(r->failures[3].message, HasSubstr("cannot open"));
+  EXPECT_THAT(r->failures[1].message, HasSubstr("valid module t.2.wasm not instantiated: byte offset"));
+  // The failed module leaves no current module to invoke.
+  EXPECT_EQ(r->failures[2].location, "t.wast:7");
+  EXPECT_THAT(r->failures[2].message, HasSubstr("no module instantiated"));
+  EXPECT_EQ(r->failures[3].location, "t.wast:12");
+  EXPECT_THAT(r->failures[3].message, HasSubstr("unknown command type \"assert_frobnicate\""));
+  EXPECT_THAT(r->failures[4].message, HasSubstr("cannot open"));
   EXPECT_EQ(r->by_command["assert_invalid"].passed, 1);
   EXPECT_EQ(r->by_command["assert_invalid"].failed, 1);
   EXPECT_EQ(r->by_command["assert_malformed"].skipped, 1);
+}
+
+// Exports "div" = i32.div_s of its two parameters.
+const std::string kDivModule(
+    "\0asm\x01\0\0\0"
+    "\x01\x07\x01\x60\x02\x7f\x7f\x01\x7f"
+    "\x03\x02\x01\x00"
+    "\x07\x07\x01\x03" "div" "\x00\x00"
+    "\x0a\x09\x01\x07\x00\x20\x00\x20\x01\x6d\x0b",
+    8 + 9 + 4 + 9 + 11);
+
+TEST_F(SpecRunnerTest, ExecutesAssertionsThroughTheInterpreter) {
+  Write("d.0.wasm", kDivModule);
+  Write("d.json", R"({"source_filename": "d.wast", "commands": [
+    {"type": "module", "line": 1, "name": "$D", "filename": "d.0.wasm"},
+    {"type": "assert_return", "line": 2, "action": {"type": "invoke", "field": "div", "args": [{"type": "i32", "value": "4294967289"}, {"type": "i32", "value": "2"}]}, "expected": [{"type": "i32", "value": "4294967293"}]},
+    {"type": "assert_return", "line": 3, "action": {"type": "invoke", "field": "div", "args": [{"type": "i32", "value": "7"}, {"type": "i32", "value": "2"}]}, "expected": [{"type": "i32", "value": "4"}]},
+    {"type": "assert_trap", "line": 4, "action": {"type": "invoke", "field": "div", "args": [{"type": "i32", "value": "1"}, {"type": "i32", "value": "0"}]}, "text": "integer divide by zero"},
+    {"type": "assert_trap", "line": 5, "action": {"type": "invoke", "field": "div", "args": [{"type": "i32", "value": "2147483648"}, {"type": "i32", "value": "4294967295"}]}, "text": "integer overflow"},
+    {"type": "assert_trap", "line": 6, "action": {"type": "invoke", "field": "div", "args": [{"type": "i32", "value": "1"}, {"type": "i32", "value": "0"}]}, "text": "integer overflow"},
+    {"type": "register", "line": 7, "name": "$D", "as": "d"},
+    {"type": "action", "line": 8, "action": {"type": "invoke", "module": "$D", "field": "div", "args": [{"type": "i32", "value": "1"}, {"type": "i32", "value": "1"}]}},
+    {"type": "assert_return", "line": 9, "action": {"type": "invoke", "field": "nope", "args": []}, "expected": []}
+  ]})");
+  auto r = RunWastJsonFile(dir_ + "/d.json");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->total.passed, 6);
+  EXPECT_EQ(r->total.failed, 3);
+  ASSERT_EQ(r->failures.size(), 3u);
+  EXPECT_EQ(r->failures[0].location, "d.wast:3");
+  EXPECT_THAT(r->failures[0].message, HasSubstr("expected i32 4, got 3"));
+  EXPECT_EQ(r->failures[1].location, "d.wast:6");
+  EXPECT_THAT(r->failures[1].message, HasSubstr("trapped with int_divz"));
+  EXPECT_EQ(r->failures[2].location, "d.wast:9");
+  EXPECT_THAT(r->failures[2].message, HasSubstr("no exported function nope"));
 }
 
 TEST_F(SpecRunnerTest, UnreadableOrBrokenFilesAreErrors) {

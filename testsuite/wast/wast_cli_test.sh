@@ -15,6 +15,16 @@ out=$("$lathe" wast "$spec/address" "$spec/nop"); rc=$?
 check dirs_exit_0 test "$rc" -eq 0
 check dirs_summary grep -Eq '^[1-9][0-9]* passed, 0 failed, [1-9][0-9]* skipped$' <<<"$(tail -1 <<<"$out")"
 
+# `lathe wasm translate`: verifier-clean IR for a corpus module, errors and usage.
+out=$("$lathe" wasm translate "$spec/address/address.0.wasm"); rc=$?
+check translate_exit_0 test "$rc" -eq 0
+check translate_prints_ir grep -q '^function u0:0(i64 vmctx, i32) -> i32' <<<"$out"
+check translate_bounds_check grep -q 'trapnz .*, heap_oob' <<<"$out"
+"$lathe" wasm translate "$spec/binary-leb128/binary-leb128.json" >/dev/null 2>&1; rc=$?
+check translate_bad_input_exit_1 test "$rc" -eq 1
+"$lathe" wasm >/dev/null 2>&1; rc=$?
+check translate_usage_exit_2 test "$rc" -eq 2
+
 tmp="${TEST_TMPDIR:-/tmp}/wast_cli_test"
 mkdir -p "$tmp"
 cp "$spec/binary-leb128/binary-leb128.0.wasm" "$tmp/ok.wasm"

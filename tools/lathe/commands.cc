@@ -15,6 +15,7 @@ int RunTest(const std::vector<std::string>& args);
 int RunInterpret(const std::vector<std::string>& args);
 int RunNative(const std::vector<std::string>& args);
 int RunCompile(const std::vector<std::string>& args);
+int RunWasm(const std::vector<std::string>& args);
 
 namespace {
 
@@ -28,6 +29,7 @@ const Command kCommands[] = {
     {"interpret", "run the `; run:` directives of files or directories in the interpreter", "lathe interpret PATH...", RunInterpret},
     {"run", "run the `; run:` directives natively (x86-64), cross-checked with the interpreter", "lathe run [--regalloc=fast|optimizing] PATH...", RunNative},
     {"compile", "compile .clif functions for x86-64; -D prints the disassembly", "lathe compile [-D] [--target x86_64] FILE", RunCompile},
+    {"wasm", "translate WebAssembly modules to IR and print it", "lathe wasm translate FILE.wasm...", RunWasm},
 };
 
 }  // namespace
