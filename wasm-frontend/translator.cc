@@ -153,7 +153,9 @@ class FunctionTranslator {
     return {fr.cont, TopN(fr.results.size())};
   }
 
-  Value Vm() { return b_.UseVar(vmctx_); }
+  // vmctx is never reassigned and the entry parameter dominates every block, so it needs no
+  // SSA variable (a variable would add block parameters at every merge, removed only later).
+  Value Vm() const { return vmctx_; }
   Value VmLoad(ir::Type t, Value base, int32_t off) { return b_.Load(t, VmFlags(), base, off); }
   Value Iconst(ir::Type t, int64_t v) { return b_.Iconst(t, v); }
   Value Bool(Value i8) { return b_.Convert(ir::Opcode::kUextend, ir::kI32, i8); }
@@ -262,7 +264,7 @@ class FunctionTranslator {
   const TranslateOptions& opt_;
   ir::Function* f_;
   FunctionBuilder b_;
-  Variable vmctx_;
+  Value vmctx_;
   std::vector<Variable> locals_;
   std::vector<ValType> local_types_;
   std::vector<Value> stack_;
@@ -797,8 +799,7 @@ absl::Status FunctionTranslator::Run() {
   b_.SealBlock(entry);
   auto params = f_->dfg.block_params(entry);
   std::vector<Value> pv(params.begin(), params.end());
-  vmctx_ = b_.DeclareVar(ir::kI64);
-  b_.DefVar(vmctx_, pv[0]);
+  vmctx_ = pv[0];
   for (size_t i = 0; i < type.params.size(); ++i) {
     Variable v = b_.DeclareVar(IrType(type.params[i]));
     b_.DefVar(v, pv[i + 1]);
