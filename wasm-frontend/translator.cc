@@ -227,9 +227,11 @@ class FunctionTranslator {
   // The host address of a `size`-byte access at i32 `index` + `offset`, bounds-checked.
   Value HeapAddr(Value index, uint32_t offset, uint32_t size) {
     Value idx = b_.Convert(ir::Opcode::kUextend, ir::kI64, index);
-    Value end = b_.Binary(ir::Opcode::kIadd, idx, Iconst(ir::kI64, int64_t{offset} + size));
-    Value bound = VmLoad(ir::kI64, Vm(), opt_.vmctx.memory_size);
-    TrapIf(b_.Icmp(ir::IntCC::kUgt, end, bound), ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+    if (uint64_t{offset} + size > opt_.heap_guard_bytes) {
+      Value end = b_.Binary(ir::Opcode::kIadd, idx, Iconst(ir::kI64, int64_t{offset} + size));
+      Value bound = VmLoad(ir::kI64, Vm(), opt_.vmctx.memory_size);
+      TrapIf(b_.Icmp(ir::IntCC::kUgt, end, bound), ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+    }
     Value base = VmLoad(ir::kI64, Vm(), opt_.vmctx.memory_base);
     Value addr = b_.Binary(ir::Opcode::kIadd, base, idx);
     if (offset != 0) addr = b_.Binary(ir::Opcode::kIadd, addr, Iconst(ir::kI64, offset));
