@@ -153,7 +153,9 @@ class FunctionTranslator {
     return {fr.cont, TopN(fr.results.size())};
   }
 
-  Value Vm() { return b_.UseVar(vmctx_); }
+  // vmctx is never reassigned and the entry parameter dominates every block, so it needs no
+  // SSA variable (a variable would add block parameters at every merge, removed only later).
+  Value Vm() const { return vmctx_; }
   Value VmLoad(ir::Type t, Value base, int32_t off) { return b_.Load(t, VmFlags(), base, off); }
   Value Iconst(ir::Type t, int64_t v) { return b_.Iconst(t, v); }
   Value Bool(Value i8) { return b_.Convert(ir::Opcode::kUextend, ir::kI32, i8); }
@@ -225,9 +227,11 @@ class FunctionTranslator {
   // The host address of a `size`-byte access at i32 `index` + `offset`, bounds-checked.
   Value HeapAddr(Value index, uint32_t offset, uint32_t size) {
     Value idx = b_.Convert(ir::Opcode::kUextend, ir::kI64, index);
-    Value end = b_.Binary(ir::Opcode::kIadd, idx, Iconst(ir::kI64, int64_t{offset} + size));
-    Value bound = VmLoad(ir::kI64, Vm(), opt_.vmctx.memory_size);
-    TrapIf(b_.Icmp(ir::IntCC::kUgt, end, bound), ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+    if (uint64_t{offset} + size > opt_.heap_guard_bytes) {
+      Value end = b_.Binary(ir::Opcode::kIadd, idx, Iconst(ir::kI64, int64_t{offset} + size));
+      Value bound = VmLoad(ir::kI64, Vm(), opt_.vmctx.memory_size);
+      TrapIf(b_.Icmp(ir::IntCC::kUgt, end, bound), ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+    }
     Value base = VmLoad(ir::kI64, Vm(), opt_.vmctx.memory_base);
     Value addr = b_.Binary(ir::Opcode::kIadd, base, idx);
     if (offset != 0) addr = b_.Binary(ir::Opcode::kIadd, addr, Iconst(ir::kI64, offset));
@@ -262,7 +266,7 @@ class FunctionTranslator {
   const TranslateOptions& opt_;
   ir::Function* f_;
   FunctionBuilder b_;
-  Variable vmctx_;
+  Value vmctx_;
   std::vector<Variable> locals_;
   std::vector<ValType> local_types_;
   std::vector<Value> stack_;
@@ -797,8 +801,7 @@ absl::Status FunctionTranslator::Run() {
   b_.SealBlock(entry);
   auto params = f_->dfg.block_params(entry);
   std::vector<Value> pv(params.begin(), params.end());
-  vmctx_ = b_.DeclareVar(ir::kI64);
-  b_.DefVar(vmctx_, pv[0]);
+  vmctx_ = pv[0];
   for (size_t i = 0; i < type.params.size(); ++i) {
     Variable v = b_.DeclareVar(IrType(type.params[i]));
     b_.DefVar(v, pv[i + 1]);

@@ -13,7 +13,8 @@
 //    canonical type ids (i32 per type index) and function records (i64 per function index).
 //  - A function record (what a funcref points to) is {i64 code, i32 type id, i64 vmctx} at
 //    offsets 0, 8, 16. Imported functions are called through their record.
-//  - Memory accesses are bounds-checked explicitly against the byte size (heap_oob).
+//  - Memory accesses are bounds-checked explicitly against the byte size (heap_oob), unless
+//    TranslateOptions::heap_guard_bytes selects guard-page elision.
 //  - Bulk memory, memory.grow and table.grow/fill/copy/init, data.drop and elem.drop call
 //    runtime functions `u1:N` (RuntimeFn) whose first parameter is vmctx; the ones that can
 //    fail return an i32 that is non-zero when the operation must trap.
@@ -73,6 +74,11 @@ struct TranslateOptions {
   // an embedder running several modules together can keep their names apart.
   uint32_t func_namespace = 0;
   uint32_t runtime_namespace = 1;
+  // Heap strategy. 0: every access is bounds-checked against the byte size in vmctx (what the
+  // interpreter needs). Otherwise the embedder reserves 4 GiB + heap_guard_bytes of address
+  // space per memory with everything past the accessible size unmapped, so an access whose
+  // static offset + size fits in the guard needs no check (the fault is the trap).
+  uint64_t heap_guard_bytes = 0;
 };
 
 // The IR type a wasm value type is represented by.

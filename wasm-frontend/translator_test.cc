@@ -76,6 +76,34 @@ TEST(TranslatorTest, MemoryAccessIsBoundsChecked) {
   EXPECT_TRUE(absl::StrContains(ir, "iconst.i64 6")) << ir;  // offset 5 + 1 byte
 }
 
+TEST(TranslatorTest, GuardPagesElideChecksWithinTheGuard) {
+  const Bytes type = {0x01, 0x60, 0x01, kI32, 0x01, kI32};
+  // i32.load offset=5, and i32.load offset=0x10000 (a u32 LEB of 3 bytes)
+  const Bytes body = {0x00, 0x20, 0x00, 0x28, 0x02, 0x05, 0x20, 0x00,
+                      0x28, 0x02, 0x80, 0x80, 0x04, 0x6A, 0x0B};
+  Bytes mod = testing::ModuleOf({testing::Section(1, type), testing::Section(3, {0x01, 0x00}),
+                                 testing::Section(5, {0x01, 0x00, 0x01}),
+                                 testing::Section(10, Cat({Bytes{0x01}, testing::Uleb(body.size()), body}))});
+  auto m = DecodeModule(mod);
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_TRUE(ValidateModule(*m).ok());
+  auto count = [](const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+    return n;
+  };
+  TranslateOptions checked;
+  auto a = TranslateFunction(*m, 0, checked);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(count(ir::PrintFunction(*a), "heap_oob"), 2u);
+  TranslateOptions guarded;
+  guarded.heap_guard_bytes = 0x1000;  // covers offset 5 + 4, not 0x10000 + 4
+  auto b = TranslateFunction(*m, 0, guarded);
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_TRUE(ir::VerifyFunction(*b).ok());
+  EXPECT_EQ(count(ir::PrintFunction(*b), "heap_oob"), 1u) << ir::PrintFunction(*b);
+}
+
 TEST(TranslatorTest, LoopWithResultAndBranches) {
   // (i32) -> i32: block (result i32) loop local.get 0 i32.eqz br_if 1?; count down.
   //   block i32: i32.const 7; local.get 0; br_if 0; drop; i32.const 9; end
