@@ -240,6 +240,11 @@ void Assembler::Fmadd231(bool is_double, uint8_t dst, uint8_t a, uint8_t b) {
   ModRmReg(dst, b);
 }
 
+void Assembler::CvtTF2Si(bool is_double, uint8_t gpr, uint8_t xmm) {
+  buf_->Put1(is_double ? 0xF2 : 0xF3);
+  Op(8, gpr, xmm, false, false, {0x0F, 0x2C});
+}
+
 void Assembler::Round(bool is_double, uint8_t dst, uint8_t src, uint8_t mode) {
   buf_->Put1(0x66);
   Op(4, dst, src, false, false, {0x0F, 0x3A, static_cast<uint8_t>(is_double ? 0x0B : 0x0A)});

@@ -83,6 +83,8 @@ class Assembler {
   void SseStore(uint8_t prefix, uint8_t op, Mem m, uint8_t src);  // op [m], src (movss/movsd 0x11)
   void MovGprToXmm(int size, uint8_t xmm, uint8_t gpr);  // movd/movq (size 4 or 8)
   void MovXmmToGpr(int size, uint8_t gpr, uint8_t xmm);
+  // cvttss2si/cvttsd2si r64, xmm (truncating).
+  void CvtTF2Si(bool is_double, uint8_t gpr, uint8_t xmm);
   void CvtSi2F(bool is_double, int size, uint8_t xmm, uint8_t gpr);  // cvtsi2ss/sd from r32/r64
   // FMA3 vfmadd231ss/sd: dst = a * b + dst (VEX-encoded).
   void Fmadd231(bool is_double, uint8_t dst, uint8_t a, uint8_t b);

@@ -237,6 +237,8 @@ TEST_F(AssemblerTest, SseForms) {
             [&](Assembler& a) { a.Fmadd231(false, d, 15 - s2, s2); });
       Check(absl::StrCat("vfmadd231sd ", X(d), ", ", X(s2), ", ", X(15 - d)),
             [&](Assembler& a) { a.Fmadd231(true, d, s2, 15 - d); });
+      Check(absl::StrCat("cvttss2si ", R(8, s2), ", ", X(d)), [&](Assembler& a) { a.CvtTF2Si(false, s2, d); });
+      Check(absl::StrCat("cvttsd2si ", R(8, s2), ", ", X(d)), [&](Assembler& a) { a.CvtTF2Si(true, s2, d); });
       Check(absl::StrCat("roundss ", X(d), ", ", X(s2), ", 2"), [&](Assembler& a) { a.Round(false, d, s2, 2); });
       Check(absl::StrCat("roundsd ", X(d), ", ", X(s2), ", 1"), [&](Assembler& a) { a.Round(true, d, s2, 1); });
     }

@@ -1,5 +1,7 @@
 #include "isa/x64/emit.h"
 
+#include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -218,6 +220,7 @@ class Emitter {
       case MOp::kSseUnary: a_.SseRR(static_cast<uint8_t>(m.imm), m.sub, R(i, 1), R(i, 0)); break;
       case MOp::kRound: a_.Round(sz == 8, R(i, 1), R(i, 0), m.sub); break;
       case MOp::kFsign: EmitFsign(i, m); break;
+      case MOp::kToInt: EmitToInt(i, m); break;
       case MOp::kFma: a_.Fmadd231(sz == 8, R(i, 3), R(i, 0), R(i, 1)); break;
       case MOp::kBmask:
         a_.Test(sz, R(i, 0), R(i, 0));
@@ -435,6 +438,84 @@ class Emitter {
       a_.Setcc(c, d);
     }
     a_.Movzx(1, d, d);
+  }
+
+  // Loads the constant `v` of the source float type into xmm `f` through gpr `t`.
+  void FloatConst(bool is_double, double v, uint8_t t, uint8_t f) {
+    uint64_t bits;
+    if (is_double) {
+      std::memcpy(&bits, &v, 8);
+    } else {
+      float x = static_cast<float>(v);
+      uint32_t b;
+      std::memcpy(&b, &x, 4);
+      bits = b;
+    }
+    a_.MovRI(t, bits);
+    a_.MovGprToXmm(is_double ? 8 : 4, f, t);
+  }
+
+  // Float to integer with Cranelift's semantics: NaN traps (bad_toint) or gives 0; values whose
+  // truncation does not fit trap (int_ovf) or saturate. The range checks compare against
+  // exactly representable bounds before the truncating conversion.
+  // ops: a, t, f1, f2, dst.
+  void EmitToInt(uint32_t i, const MInst& m) {
+    const bool is_signed = m.sub & 1, sat = m.sub & 2, dbl = m.size == 8;
+    const int bits = static_cast<int>(m.imm) * 8;
+    const uint8_t a = R(i, 0), t = R(i, 1), f1 = R(i, 2), f2 = R(i, 3), d = R(i, 4);
+    const uint8_t ucomi_prefix = dbl ? 0x66 : 0;
+    CodeBuffer::Label nan = buf_->NewLabel(), big = buf_->NewLabel(), small = buf_->NewLabel(),
+                      done = buf_->NewLabel();
+    a_.SseRR(ucomi_prefix, 0x2E, a, a);
+    a_.Jcc(Cond::kP, nan);
+    // Upper bound: 2^(bits-1) signed, 2^bits unsigned (both exact in f32 and f64).
+    FloatConst(dbl, std::ldexp(1.0, is_signed ? bits - 1 : bits), t, f1);
+    a_.SseRR(ucomi_prefix, 0x2E, a, f1);
+    a_.Jcc(Cond::kAe, big);
+    // Lower bound: truncation is below the minimum exactly when a <= min - 1; when min - 1 is
+    // not representable, no value lies strictly between it and min, so a < min is the test.
+    double min = is_signed ? -std::ldexp(1.0, bits - 1) : 0.0;
+    double below = min - 1.0;
+    bool exact = dbl ? static_cast<double>(below) == below && below - min == -1.0
+                     : static_cast<double>(static_cast<float>(below)) == below;
+    FloatConst(dbl, exact ? below : min, t, f1);
+    a_.SseRR(ucomi_prefix, 0x2E, a, f1);
+    a_.Jcc(exact ? Cond::kBe : Cond::kB, small);
+    if (!is_signed && bits == 64) {
+      // Values in [2^63, 2^64) convert after subtracting 2^63, which is then put back.
+      CodeBuffer::Label high = buf_->NewLabel();
+      FloatConst(dbl, std::ldexp(1.0, 63), t, f1);
+      a_.SseRR(ucomi_prefix, 0x2E, a, f1);
+      a_.Jcc(Cond::kAe, high);
+      a_.CvtTF2Si(dbl, d, a);
+      a_.Jmp(done);
+      buf_->Bind(high);
+      a_.SseRR(0, 0x28, f2, a);
+      a_.SseRR(dbl ? 0xF2 : 0xF3, 0x5C, f2, f1);
+      a_.CvtTF2Si(dbl, d, f2);
+      a_.BitImm(7, 8, d, 63);
+      a_.Jmp(done);
+    } else {
+      a_.CvtTF2Si(dbl, d, a);
+      a_.Jmp(done);
+    }
+    auto trap_or = [&](CodeBuffer::Label l, ir::TrapCode code, uint64_t value) {
+      buf_->Bind(l);
+      if (sat) {
+        a_.MovRI(d, value);
+        a_.Jmp(done);
+      } else {
+        buf_->AddTrap(code);
+        a_.Ud2();
+      }
+    };
+    const uint64_t max = is_signed ? (bits == 64 ? uint64_t{INT64_MAX} : uint64_t{INT32_MAX})
+                                   : (bits == 64 ? ~uint64_t{0} : uint64_t{UINT32_MAX});
+    const uint64_t minv = is_signed ? (bits == 64 ? uint64_t{1} << 63 : uint64_t{0xffffffff80000000ull}) : 0;
+    trap_or(nan, ir::TrapCode(ir::TrapCode::kBadConversionToInteger), 0);
+    trap_or(big, ir::TrapCode(ir::TrapCode::kIntegerOverflow), max);
+    trap_or(small, ir::TrapCode(ir::TrapCode::kIntegerOverflow), minv);
+    buf_->Bind(done);
   }
 
   // ops: a, b, tmp, dst (= a), flag.

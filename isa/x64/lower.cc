@@ -67,7 +67,8 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(Fdemote) MAP(Bitcast) MAP(FcvtFromSint) MAP(FcvtFromUint)
     MAP(Bmask) MAP(UaddOverflow) MAP(SaddOverflow) MAP(UsubOverflow) MAP(SsubOverflow)
     MAP(UmulOverflow) MAP(SmulOverflow) MAP(Popcnt) MAP(Clz) MAP(Ctz) MAP(UaddOverflowTrap)
-    MAP(Iconcat) MAP(Isplit) MAP(Fma)
+    MAP(Iconcat) MAP(Isplit) MAP(Fma) MAP(FcvtToSint) MAP(FcvtToUint) MAP(FcvtToSintSat)
+    MAP(FcvtToUintSat)
 #undef MAP
     default: return std::nullopt;
   }
@@ -257,6 +258,24 @@ class Lowerer : public rules::Context {
     UseH(Arg(0));
     ReuseDef(Result(0), 0);
     Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
+    return End();
+  }
+  Unit emit_to_int(bool is_signed, bool saturating) override {
+    int from = CheckFloat(Arg(0)), to = ResultBytes();
+    if (from == 0 || to == 0) return {};
+    if (to < 4) return Unsupported(dfg_.value_type(Result(0)));
+    MInst& m = Begin(MOp::kToInt);
+    m.sub = static_cast<uint8_t>((is_signed ? 1 : 0) | (saturating ? 2 : 0));
+    m.size = static_cast<uint8_t>(from);
+    m.imm = to;
+    Use(Arg(0));
+    TempDefEarly();
+    for (int k = 0; k < 2; ++k) {
+      uint32_t v = rf_.num_vregs++;
+      rf_.vreg_class.push_back(kFloat);
+      Emit(Operand::Def(v, kFloat, Constraint::kReg, OperandPos::kEarly));
+    }
+    Def(Result(0));
     return End();
   }
   Unit emit_fma() override {

@@ -66,6 +66,8 @@ enum class MOp : uint8_t {
   kBitCount,   // use a, def; sub 0 popcnt, 1 clz, 2 ctz; size
   kAddTrapC,   // use a, use b, def (reuses a); size; trap when the unsigned add carries
   kFma,        // use a, use b, use c, def (reuses c); size
+  kToInt,      // use a (float), early def t (int), f1, f2 (float), def (int); sub bit0 signed, bit1
+               // saturating; size = source bytes; imm = destination bytes (4 or 8)
   // i128 as (low, high) register pairs.
   kAlu128,     // use alo, ahi, blo, bhi, def lo (reuses alo), def hi (reuses ahi); sub = Alu of the low half
   kIcmp128,    // use alo, ahi, blo, bhi, early def t1, t2, def; sub = IntCC
