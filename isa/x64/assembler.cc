@@ -155,6 +155,11 @@ void Assembler::StoreImm32(int size, Mem m, int32_t imm) {
   buf_->Put4(static_cast<uint32_t>(imm));
 }
 
+void Assembler::LockCmpxchg(int size, Mem m, uint8_t src) {
+  buf_->Put1(0xF0);
+  OpMem(size, src, m, size == 1, {0x0F, static_cast<uint8_t>(size == 1 ? 0xB0 : 0xB1)});
+}
+
 void Assembler::Lea(uint8_t dst, Mem m) { OpMem(8, dst, m, false, {0x8D}); }
 
 void Assembler::Push(uint8_t r) {

@@ -206,6 +206,9 @@ TEST_F(AssemblerTest, MemoryOperandsIncludingSpecialBases) {
       Check(absl::StrCat("movsx ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(2, r, m); });
       Check(absl::StrCat("movsxd ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(4, r, m); });
       Check(absl::StrCat("lea ", R(8, r), ", ", ms), [&](Assembler& a) { a.Lea(r, m); });
+      for (int size : kSizes) {
+        Check(absl::StrCat("lock cmpxchg ", ms, ", ", R(size, r)), [&](Assembler& a) { a.LockCmpxchg(size, m, r); });
+      }
     }
     Check(absl::StrCat("mov ", ms, ", -7"), [&](Assembler& a) { a.StoreImm32(8, m, -7); });
     Check(absl::StrCat("mov ", ms, ", 9"), [&](Assembler& a) { a.StoreImm32(4, m, 9); });

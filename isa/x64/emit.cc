@@ -221,6 +221,44 @@ class Emitter {
       case MOp::kRound: a_.Round(sz == 8, R(i, 1), R(i, 0), m.sub); break;
       case MOp::kFsign: EmitFsign(i, m); break;
       case MOp::kToInt: EmitToInt(i, m); break;
+      case MOp::kCas: {
+        absl::StatusOr<Mem> mem = Addr(R(i, 1), 0);
+        if (!mem.ok()) return mem.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.LockCmpxchg(sz, *mem, R(i, 2));
+        break;
+      }
+      case MOp::kBitCount128: {
+        uint8_t lo = R(i, 0), hi = R(i, 1), t = R(i, 2), dlo = R(i, 3), dhi = R(i, 4);
+        if (m.sub == 0) {
+          a_.BitCount(0xB8, 8, t, hi);
+          a_.BitCount(0xB8, 8, dlo, lo);
+          a_.AluRR(Alu::kAdd, 8, dlo, t);
+        } else {
+          // clz: the high half's count unless it is all zero (64), then 64 + the low half's;
+          // ctz the same with the halves exchanged.
+          uint8_t first = m.sub == 1 ? hi : lo, second = m.sub == 1 ? lo : hi;
+          uint8_t op = m.sub == 1 ? 0xBD : 0xBC;
+          a_.BitCount(op, 8, t, first);
+          a_.BitCount(op, 8, dlo, second);
+          a_.AluRI(Alu::kAdd, 8, dlo, 64);
+          a_.AluRI(Alu::kCmp, 8, t, 64);
+          a_.Cmov(Cond::kNe, 8, dlo, t);
+        }
+        a_.AluRR(Alu::kXor, 4, dhi, dhi);
+        break;
+      }
+      case MOp::kCls: {
+        // cls(x) = clz(x ^ (x >> (width-1))) - 1, computed on the value sign-extended to 64 bits.
+        uint8_t t = R(i, 1), d = R(i, 2);
+        if (sz == 8) a_.MovRR(8, t, R(i, 0)); else a_.Movsx(sz, t, R(i, 0));
+        a_.MovRR(8, d, t);
+        a_.ShiftImm(Shift::kSar, 8, t, 63);
+        a_.AluRR(Alu::kXor, 8, d, t);
+        a_.BitCount(0xBD, 8, d, d);
+        a_.AluRI(Alu::kSub, 4, d, 65 - sz * 8);
+        break;
+      }
       case MOp::kFma: a_.Fmadd231(sz == 8, R(i, 3), R(i, 0), R(i, 1)); break;
       case MOp::kBmask:
         a_.Test(sz, R(i, 0), R(i, 0));

@@ -68,7 +68,7 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(Bmask) MAP(UaddOverflow) MAP(SaddOverflow) MAP(UsubOverflow) MAP(SsubOverflow)
     MAP(UmulOverflow) MAP(SmulOverflow) MAP(Popcnt) MAP(Clz) MAP(Ctz) MAP(UaddOverflowTrap)
     MAP(Iconcat) MAP(Isplit) MAP(Fma) MAP(FcvtToSint) MAP(FcvtToUint) MAP(FcvtToSintSat)
-    MAP(FcvtToUintSat)
+    MAP(FcvtToUintSat) MAP(AtomicCas) MAP(Cls)
 #undef MAP
     default: return std::nullopt;
   }
@@ -275,6 +275,40 @@ class Lowerer : public rules::Context {
       rf_.vreg_class.push_back(kFloat);
       Emit(Operand::Def(v, kFloat, Constraint::kReg, OperandPos::kEarly));
     }
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_wide_bitcount(rules::CountOp op) override {
+    if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
+    const IsaFlags& isa = HostIsaFlags();
+    if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this host");
+    if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this host");
+    if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this host");
+    Begin(MOp::kBitCount128).sub = static_cast<uint8_t>(op);
+    Use(Arg(0));
+    UseH(Arg(0));
+    TempDefEarly();
+    Def(Result(0));
+    DefH(Result(0));
+    return End();
+  }
+  Unit emit_atomic_cas() override {
+    int bytes = ResultBytes();
+    if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
+    Begin(MOp::kCas).size = static_cast<uint8_t>(bytes);
+    Emit(Operand::FixedUse(V(Arg(1)), IntReg(kRax)));
+    Use(Arg(0));
+    Use(Arg(2));
+    Emit(Operand::FixedDef(V(Result(0)), IntReg(kRax)));
+    return End();
+  }
+  Unit emit_cls() override {
+    int bytes = ResultBytes();
+    if (bytes == 0) return {};
+    if (!HostIsaFlags().has_lzcnt) return Fail("cls without the lzcnt extension on this host");
+    Begin(MOp::kCls).size = static_cast<uint8_t>(bytes);
+    Use(Arg(0));
+    TempDefEarly();
     Def(Result(0));
     return End();
   }
