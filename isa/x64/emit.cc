@@ -195,6 +195,13 @@ class Emitter {
         }
         break;
       }
+      case MOp::kBrif128:
+        a_.Test(8, R(i, 0), R(i, 0));
+        a_.Jcc(Cond::kNe, labels_[Succ(0)]);
+        a_.Test(8, R(i, 1), R(i, 1));
+        a_.Jcc(Cond::kNe, labels_[Succ(0)]);
+        JumpTo(Succ(1));
+        break;
       case MOp::kBrTable: {
         uint32_t n = rf_.blocks[block_].succs_end - rf_.blocks[block_].succs_begin;
         for (uint32_t k = 1; k < n; ++k) {

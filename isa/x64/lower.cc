@@ -682,6 +682,10 @@ class Lowerer : public rules::Context {
       m.size = static_cast<uint8_t>(bytes);
       Use(dfg_.args(ci)[0]);
       Use(dfg_.args(ci)[1]);
+    } else if (Wide(Arg(0))) {
+      Begin(MOp::kBrif128);
+      Use(Arg(0));
+      UseH(Arg(0));
     } else {
       int bytes = ArgBytes(0);
       if (bytes == 0) return {};
