@@ -84,7 +84,7 @@ TEST_P(X64Runtests, NativeMatchesExpectations) {
   std::printf("x64 native runtests (non-SIMD): %d of %d directives pass (%.1f%%), %d skipped (no x86_64 target)\n",
               passed, passed + failed, 100.0 * passed / std::max(1, passed + failed), skipped);
   std::printf("x64 native runtests (SIMD, reported only): %d of %d pass\n", simd_passed, simd_passed + simd_failed);
-  EXPECT_GT(passed, 1000);
+  EXPECT_GE(passed * 100, (passed + failed) * 95) << "below 95% of the non-SIMD run directives";
 }
 
 INSTANTIATE_TEST_SUITE_P(Allocators, X64Runtests, ::testing::Values(false, true));
