@@ -230,6 +230,10 @@ TEST_F(AssemblerTest, SseForms) {
       Check(absl::StrCat("ucomiss ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x2E, d, s2); });
       Check(absl::StrCat("ucomisd ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0x66, 0x2E, d, s2); });
       Check(absl::StrCat("movaps ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x28, d, s2); });
+      Check(absl::StrCat("orps ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x56, d, s2); });
+      Check(absl::StrCat("andps ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x54, d, s2); });
+      Check(absl::StrCat("minss ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0xF3, 0x5D, d, s2); });
+      Check(absl::StrCat("maxsd ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0xF2, 0x5F, d, s2); });
       Check(absl::StrCat("movq ", X(d), ", ", R(8, s2)), [&](Assembler& a) { a.MovGprToXmm(8, d, s2); });
       Check(absl::StrCat("movd ", X(d), ", ", R(4, s2)), [&](Assembler& a) { a.MovGprToXmm(4, d, s2); });
       Check(absl::StrCat("movq ", R(8, s2), ", ", X(d)), [&](Assembler& a) { a.MovXmmToGpr(8, s2, d); });

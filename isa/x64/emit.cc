@@ -228,6 +228,26 @@ class Emitter {
       case MOp::kRound: a_.Round(sz == 8, R(i, 1), R(i, 0), m.sub); break;
       case MOp::kFsign: EmitFsign(i, m); break;
       case MOp::kToInt: EmitToInt(i, m); break;
+      case MOp::kFminMax: {
+        // NaN in, canonical NaN out; equal operands (including +0 and -0) combine their bits so
+        // that min prefers -0 and max +0; otherwise minss/maxss are exact.
+        uint8_t b = R(i, 1), t = R(i, 2), d = R(i, 3);
+        const bool dbl = sz == 8, is_max = m.sub == 1;
+        CodeBuffer::Label nan = buf_->NewLabel(), ne = buf_->NewLabel(), done = buf_->NewLabel();
+        a_.SseRR(dbl ? 0x66 : 0, 0x2E, d, b);
+        a_.Jcc(Cond::kP, nan);
+        a_.Jcc(Cond::kNe, ne);
+        a_.SseRR(0, is_max ? 0x54 : 0x56, d, b);
+        a_.Jmp(done);
+        buf_->Bind(ne);
+        a_.SseRR(dbl ? 0xF2 : 0xF3, is_max ? 0x5F : 0x5D, d, b);
+        a_.Jmp(done);
+        buf_->Bind(nan);
+        a_.MovRI(t, dbl ? 0x7ff8000000000000ull : 0x7fc00000u);
+        a_.MovGprToXmm(sz, d, t);
+        buf_->Bind(done);
+        break;
+      }
       case MOp::kCas: {
         absl::StatusOr<Mem> mem = Addr(R(i, 1), 0);
         if (!mem.ok()) return mem.status();

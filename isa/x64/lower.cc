@@ -68,7 +68,7 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(Bmask) MAP(UaddOverflow) MAP(SaddOverflow) MAP(UsubOverflow) MAP(SsubOverflow)
     MAP(UmulOverflow) MAP(SmulOverflow) MAP(Popcnt) MAP(Clz) MAP(Ctz) MAP(UaddOverflowTrap)
     MAP(Iconcat) MAP(Isplit) MAP(Fma) MAP(FcvtToSint) MAP(FcvtToUint) MAP(FcvtToSintSat)
-    MAP(FcvtToUintSat) MAP(AtomicCas) MAP(Cls)
+    MAP(FcvtToUintSat) MAP(AtomicCas) MAP(Cls) MAP(Fmin) MAP(Fmax)
 #undef MAP
     default: return std::nullopt;
   }
@@ -290,6 +290,18 @@ class Lowerer : public rules::Context {
     TempDefEarly();
     Def(Result(0));
     DefH(Result(0));
+    return End();
+  }
+  Unit emit_fminmax(bool is_max) override {
+    int bytes = CheckFloat(Result(0));
+    if (bytes == 0) return {};
+    MInst& m = Begin(MOp::kFminMax);
+    m.sub = is_max ? 1 : 0;
+    m.size = static_cast<uint8_t>(bytes);
+    Use(Arg(0));
+    Use(Arg(1));
+    TempDefEarly();
+    ReuseDef(Result(0), 0);
     return End();
   }
   Unit emit_atomic_cas() override {
