@@ -108,6 +108,10 @@ void Assembler::Div(bool is_signed, int size, uint8_t r) {
   Op(size, is_signed ? 7 : 6, r, false, size == 1, {static_cast<uint8_t>(size == 1 ? 0xF6 : 0xF7)});
 }
 
+void Assembler::MulWide(int size, uint8_t r) {
+  Op(size, 4, r, false, size == 1, {static_cast<uint8_t>(size == 1 ? 0xF6 : 0xF7)});
+}
+
 void Assembler::SignExtendRaxToRdx(int size) {
   if (size == 2) buf_->Put1(0x66);
   if (size == 8) buf_->Put1(0x48);

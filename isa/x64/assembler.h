@@ -53,6 +53,7 @@ class Assembler {
   // div/idiv of rdx:rax (or ax for size 1) by r.
   void Div(bool is_signed, int size, uint8_t r);
   void SignExtendRaxToRdx(int size);  // cwd/cdq/cqo
+  void MulWide(int size, uint8_t r);    // rdx:rax = rax * r (unsigned)
   void Setcc(Cond cc, uint8_t dst);
   void Cmov(Cond cc, int size, uint8_t dst, uint8_t src);
   void Movzx(int from_size, uint8_t dst, uint8_t src);  // to 64 bits (32-bit forms zero the rest)

@@ -159,6 +159,7 @@ TEST_F(AssemblerTest, ArithShiftsCompares) {
       }
       Check(absl::StrCat("not ", R(size, d)), [&](Assembler& a) { a.Not(size, d); });
       Check(absl::StrCat("div ", R(size, d)), [&](Assembler& a) { a.Div(false, size, d); });
+      Check(absl::StrCat("mul ", R(size, d)), [&](Assembler& a) { a.MulWide(size, d); });
       Check(absl::StrCat("idiv ", R(size, d)), [&](Assembler& a) { a.Div(true, size, d); });
       if (size != 1) {
         Check(absl::StrCat("imul ", R(size, d), ", ", R(size, 15 - d)), [&](Assembler& a) { a.Imul(size, d, 15 - d); });

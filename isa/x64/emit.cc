@@ -195,6 +195,19 @@ class Emitter {
         }
         break;
       }
+      case MOp::kImul128: {
+        // (ahi:alo) * (bhi:blo) mod 2^128 = alo*blo (128-bit) + ((alo*bhi + ahi*blo) << 64).
+        uint8_t alo = R(i, 0), ahi = R(i, 1), blo = R(i, 2), bhi = R(i, 3), t1 = R(i, 4), t2 = R(i, 5);
+        a_.MovRR(8, t1, alo);
+        a_.Imul(8, t1, bhi);
+        a_.MovRR(8, t2, ahi);
+        a_.Imul(8, t2, blo);
+        a_.AluRR(Alu::kAdd, 8, t1, t2);
+        if (alo != kRax) a_.MovRR(8, kRax, alo);
+        a_.MulWide(8, blo);
+        a_.AluRR(Alu::kAdd, 8, kRdx, t1);
+        break;
+      }
       case MOp::kBrif128:
         a_.Test(8, R(i, 0), R(i, 0));
         a_.Jcc(Cond::kNe, labels_[Succ(0)]);

@@ -278,6 +278,19 @@ class Lowerer : public rules::Context {
     Def(Result(0));
     return End();
   }
+  Unit emit_wide_imul() override {
+    if (!Wide(Arg(0)) || !Wide(Arg(1)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
+    Begin(MOp::kImul128);
+    Use(Arg(0));
+    UseH(Arg(0));
+    Emit(Operand::Use(V(Arg(1)), kInt, Constraint::kReg, OperandPos::kLate));  // read by mul after rax is set
+    UseH(Arg(1));
+    TempDefEarly();
+    TempDefEarly();
+    Emit(Operand::FixedDef(V(Result(0)), IntReg(kRax)));
+    Emit(Operand::FixedDef(H(Result(0)), IntReg(kRdx)));
+    return End();
+  }
   Unit emit_wide_bitcount(rules::CountOp op) override {
     if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
     const IsaFlags& isa = HostIsaFlags();

@@ -77,6 +77,7 @@ enum class MOp : uint8_t {
   kSelect128,  // use c, xlo, xhi, ylo, yhi, def lo (reuses ylo), def hi (reuses yhi); size = c bytes
   kSarImm,     // use a, def (reuses a); imm = count (64-bit)
   kOverflow128,// use alo, ahi, blo, bhi, def lo (reuses alo), def hi (reuses ahi), def flag; sub = OvfKind
+  kImul128,    // use alo, ahi, blo (late), bhi, early def t1, t2, def lo (rax), def hi (rdx)
   kBrif128,    // use lo, use hi; succs: then, else
   kBitCount128,// use lo, use hi, early def t, def lo, def hi; sub 0 popcnt, 1 clz, 2 ctz
   kUnary128,   // use lo, use hi, def lo (reuses lo), def hi (reuses hi); sub 0 neg, 1 not
