@@ -164,6 +164,12 @@ void Assembler::LockCmpxchg(int size, Mem m, uint8_t src) {
   OpMem(size, src, m, size == 1, {0x0F, static_cast<uint8_t>(size == 1 ? 0xB0 : 0xB1)});
 }
 
+void Assembler::Mfence() {
+  buf_->Put1(0x0F);
+  buf_->Put1(0xAE);
+  buf_->Put1(0xF0);
+}
+
 void Assembler::Lea(uint8_t dst, Mem m) { OpMem(8, dst, m, false, {0x8D}); }
 
 void Assembler::Push(uint8_t r) {

@@ -63,7 +63,8 @@ class Assembler {
   void Store(int size, Mem m, uint8_t src);
   void StoreImm32(int size, Mem m, int32_t imm);         // size 4 or 8 (sign-extended)
   void Lea(uint8_t dst, Mem m);
-  void LockCmpxchg(int size, Mem m, uint8_t src);  // lock cmpxchg [m], src (compares with rax)
+  void LockCmpxchg(int size, Mem m, uint8_t src);
+  void Mfence();  // lock cmpxchg [m], src (compares with rax)
   void Push(uint8_t r);
   void Pop(uint8_t r);
   void Jmp(isa::CodeBuffer::Label l);

@@ -184,6 +184,7 @@ TEST_F(AssemblerTest, ArithShiftsCompares) {
   Check("cqo", [&](Assembler& a) { a.SignExtendRaxToRdx(8); });
   Check("ret", [&](Assembler& a) { a.Ret(); });
   Check("ud2", [&](Assembler& a) { a.Ud2(); });
+  Check("mfence", [&](Assembler& a) { a.Mfence(); });
 }
 
 TEST_F(AssemblerTest, MemoryOperandsIncludingSpecialBases) {

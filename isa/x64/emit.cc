@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "ir/atomic_rmw_op.h"
 #include "ir/condcodes.h"
 #include "isa/x64/abi.h"
 #include "isa/x64/assembler.h"
@@ -259,6 +260,43 @@ class Emitter {
         a_.MovRI(t, dbl ? 0x7ff8000000000000ull : 0x7fc00000u);
         a_.MovGprToXmm(sz, d, t);
         buf_->Bind(done);
+        break;
+      }
+      case MOp::kFence: a_.Mfence(); break;
+      case MOp::kAtomicRmw: {
+        // A compare-exchange loop: rax holds the old value, t the new one.
+        uint8_t addr = R(i, 0), src = R(i, 1), t = R(i, 2);
+        const int osz = sz == 8 ? 8 : 4;
+        Mem mem = Mem::Base(addr, 0);
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.Load(sz, kRax, mem);
+        CodeBuffer::Label loop = buf_->NewLabel();
+        buf_->Bind(loop);
+        a_.MovRR(8, t, kRax);
+        switch (static_cast<ir::AtomicRmwOp>(m.sub)) {
+          case ir::AtomicRmwOp::kAdd: a_.AluRR(Alu::kAdd, osz, t, src); break;
+          case ir::AtomicRmwOp::kSub: a_.AluRR(Alu::kSub, osz, t, src); break;
+          case ir::AtomicRmwOp::kAnd: a_.AluRR(Alu::kAnd, osz, t, src); break;
+          case ir::AtomicRmwOp::kNand:
+            a_.AluRR(Alu::kAnd, osz, t, src);
+            a_.Not(osz, t);
+            break;
+          case ir::AtomicRmwOp::kOr: a_.AluRR(Alu::kOr, osz, t, src); break;
+          case ir::AtomicRmwOp::kXor: a_.AluRR(Alu::kXor, osz, t, src); break;
+          case ir::AtomicRmwOp::kXchg: a_.MovRR(8, t, src); break;
+          case ir::AtomicRmwOp::kUmin:
+          case ir::AtomicRmwOp::kUmax:
+          case ir::AtomicRmwOp::kSmin:
+          case ir::AtomicRmwOp::kSmax: {
+            static constexpr Cond kTakeSrc[] = {Cond::kA, Cond::kB, Cond::kG, Cond::kL};
+            a_.AluRR(Alu::kCmp, sz, t, src);
+            a_.Cmov(kTakeSrc[m.sub - static_cast<uint8_t>(ir::AtomicRmwOp::kUmin)], osz, t, src);
+            break;
+          }
+        }
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.LockCmpxchg(sz, mem, t);
+        a_.Jcc(Cond::kNe, loop);
         break;
       }
       case MOp::kCas: {

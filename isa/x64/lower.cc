@@ -68,7 +68,8 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(Bmask) MAP(UaddOverflow) MAP(SaddOverflow) MAP(UsubOverflow) MAP(SsubOverflow)
     MAP(UmulOverflow) MAP(SmulOverflow) MAP(Popcnt) MAP(Clz) MAP(Ctz) MAP(UaddOverflowTrap)
     MAP(Iconcat) MAP(Isplit) MAP(Fma) MAP(FcvtToSint) MAP(FcvtToUint) MAP(FcvtToSintSat)
-    MAP(FcvtToUintSat) MAP(AtomicCas) MAP(Cls) MAP(Fmin) MAP(Fmax)
+    MAP(FcvtToUintSat) MAP(AtomicCas) MAP(Cls) MAP(Fmin) MAP(Fmax) MAP(AtomicRmw) MAP(AtomicLoad)
+    MAP(AtomicStore)
 #undef MAP
     default: return std::nullopt;
   }
@@ -315,6 +316,24 @@ class Lowerer : public rules::Context {
     Use(Arg(1));
     TempDefEarly();
     ReuseDef(Result(0), 0);
+    return End();
+  }
+  Unit emit_fence() override {
+    Begin(MOp::kFence);
+    return End();
+  }
+  Unit emit_atomic_rmw() override {
+    int bytes = ResultBytes();
+    if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
+    if (ArgBytes(1) == 0) return {};
+    MInst& m = Begin(MOp::kAtomicRmw);
+    m.sub = cur().cond;
+    m.size = static_cast<uint8_t>(bytes);
+    // Late uses: rax (the result) is loaded before the operands are last read.
+    Emit(Operand::Use(V(Arg(0)), kInt, Constraint::kReg, OperandPos::kLate));
+    Emit(Operand::Use(V(Arg(1)), kInt, Constraint::kReg, OperandPos::kLate));
+    TempDefEarly();
+    Emit(Operand::FixedDef(V(Result(0)), IntReg(kRax)));
     return End();
   }
   Unit emit_atomic_cas() override {

@@ -67,6 +67,8 @@ enum class MOp : uint8_t {
   kAddTrapC,   // use a, use b, def (reuses a); size; trap when the unsigned add carries
   kFma,        // use a, use b, use c, def (reuses c); size
   kFminMax,    // use a, use b, early def t (int), def (reuses a); sub 0 min, 1 max; size
+  kFence,      // mfence
+  kAtomicRmw,  // use addr (late), use src (late), early def t, def old (rax); sub = AtomicRmwOp; size
   kCas,        // use expected (rax), use addr, use replacement, def (rax); size
   kCls,        // use a, early def t, def; size
   kToInt,      // use a (float), early def t (int), f1, f2 (float), def (int); sub bit0 signed, bit1
