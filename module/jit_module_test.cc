@@ -192,6 +192,31 @@ block0(v0: i64):
   EXPECT_EQ(r->values[0], 0u);
 }
 
+TEST_P(JitTest, Atomics) {
+  Parsed p = Parse(R"(
+function %rmw(i32, i32) -> i32, i32 {
+    ss0 = explicit_slot 4
+block0(v0: i32, v1: i32):
+    v2 = stack_addr.i64 ss0
+    atomic_store.i32 v0, v2
+    v3 = atomic_rmw.i32 add v2, v1
+    v4 = atomic_rmw.i32 umin v2, v1
+    v5 = atomic_cas.i32 v2, v1, v0
+    v6 = atomic_load.i32 v2
+    v7 = iadd v3, v4
+    v8 = iadd v7, v5
+    return v8, v6
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  // mem = 10; add 3 -> old 10, mem 13; umin 3 -> old 13, mem 3; cas(3 == 3) -> old 3, mem 10.
+  absl::StatusOr<CallOutcome> r = (*m)->Call(0, {10, 3});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->values[0] & 0xffffffff, 26u);
+  EXPECT_EQ(r->values[1] & 0xffffffff, 10u);
+}
+
 TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
   Parsed p = Parse(R"(
 function %f(f128) -> f128 {
@@ -200,14 +225,14 @@ block0(v0: f128):
 }
 function %g(i128) -> i128 {
 block0(v0: i128):
-    v1 = imul v0, v0
+    v1 = rotl v0, v0
     return v1
 }
 )");
   absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_NE((*m)->status(0).message().find("f128"), std::string::npos) << (*m)->status(0);
-  EXPECT_NE((*m)->status(1).message().find("type i128 in imul"), std::string::npos) << (*m)->status(1);
+  EXPECT_NE((*m)->status(1).message().find("type i128 in rotl"), std::string::npos) << (*m)->status(1);
   EXPECT_FALSE((*m)->Call(0, {0}).ok());
 }
 

@@ -16,6 +16,7 @@
 #include "testsuite/filecheck.h"
 #include "ir/test_file.h"
 #include "ir/verifier.h"
+#include "isa/common/opt_level.h"
 #include "module/jit_module.h"
 #include "testsuite/interp/interpreter.h"
 #include "testsuite/run_values.h"
@@ -103,9 +104,23 @@ class FileRun {
     }
     std::vector<const ir::Function*> fns;
     for (const ir::ParsedFunction& pf : file_.functions) fns.push_back(pf.function.get());
-    absl::StatusOr<std::unique_ptr<module::JitModule>> jit =
-        module::JitModule::Create(fns, options_.optimizing_allocator ? regalloc::Algorithm::kOptimizing
-                                                                     : regalloc::Algorithm::kSinglePass);
+    // `set opt_level=...` picks the allocator (none: single pass); the option forces the
+    // optimizing one.
+    regalloc::Algorithm algorithm = regalloc::Algorithm::kSinglePass;
+    for (const ir::HeaderLine& h : file_.headers) {
+      if (h.kind != ir::HeaderLine::kSet) continue;
+      for (const std::string& w : h.words) {
+        if (w.rfind("opt_level=", 0) != 0) continue;
+        absl::StatusOr<isa::OptLevel> level = isa::ParseOptLevel(std::string_view(w).substr(10));
+        if (!level.ok()) {
+          Add(Outcome::kFail, "run", h.line, absl::StrCat(Where(h.line), ": ", level.status().message()));
+          return;
+        }
+        algorithm = isa::AllocatorFor(*level);
+      }
+    }
+    if (options_.optimizing_allocator) algorithm = regalloc::Algorithm::kOptimizing;
+    absl::StatusOr<std::unique_ptr<module::JitModule>> jit = module::JitModule::Create(fns, algorithm);
     if (!jit.ok()) {
       for (const ir::ParsedFunction& pf : file_.functions) {
         for (const ir::RunDirective& rd : pf.run_directives) {

@@ -27,7 +27,8 @@ struct FiletestOptions {
   // Run the file's run directives natively (x86-64 hosts, files naming an x86_64 target)
   // whatever its `test` lines say, and nothing else.
   bool native_only = false;
-  // `test run` uses the optimizing register allocator instead of the single-pass one.
+  // `test run` uses the optimizing register allocator even where the file's `set opt_level`
+  // (none by default) selects the single-pass one.
   bool optimizing_allocator = false;
 };
 

@@ -29,7 +29,8 @@ bool IsSimd(const std::string& file) {
 
 class X64Runtests : public ::testing::TestWithParam<bool> {};
 
-// Both register allocators must fail exactly the listed directives.
+// Both runs must fail exactly the listed directives: one with the allocator each file's
+// `set opt_level` selects (single-pass by default), one forcing the optimizing allocator.
 TEST_P(X64Runtests, NativeMatchesExpectations) {
 #if !defined(__x86_64__)
   GTEST_SKIP() << "native x86-64 execution needs an x86-64 host";
@@ -80,11 +81,11 @@ TEST_P(X64Runtests, NativeMatchesExpectations) {
       EXPECT_TRUE(known) << e << " is listed but names no runtests file";
     }
   }
-  std::printf("[%s allocator] ", GetParam() ? "optimizing" : "single-pass");
+  std::printf("[%s] ", GetParam() ? "optimizing allocator" : "allocator per file opt_level (default none: single-pass)");
   std::printf("x64 native runtests (non-SIMD): %d of %d directives pass (%.1f%%), %d skipped (no x86_64 target)\n",
               passed, passed + failed, 100.0 * passed / std::max(1, passed + failed), skipped);
   std::printf("x64 native runtests (SIMD, reported only): %d of %d pass\n", simd_passed, simd_passed + simd_failed);
-  EXPECT_GT(passed, 1000);
+  EXPECT_GE(passed * 100, (passed + failed) * 95) << "below 95% of the non-SIMD run directives";
 }
 
 INSTANTIATE_TEST_SUITE_P(Allocators, X64Runtests, ::testing::Values(false, true));

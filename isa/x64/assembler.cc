@@ -108,6 +108,10 @@ void Assembler::Div(bool is_signed, int size, uint8_t r) {
   Op(size, is_signed ? 7 : 6, r, false, size == 1, {static_cast<uint8_t>(size == 1 ? 0xF6 : 0xF7)});
 }
 
+void Assembler::MulWide(int size, uint8_t r) {
+  Op(size, 4, r, false, size == 1, {static_cast<uint8_t>(size == 1 ? 0xF6 : 0xF7)});
+}
+
 void Assembler::SignExtendRaxToRdx(int size) {
   if (size == 2) buf_->Put1(0x66);
   if (size == 8) buf_->Put1(0x48);
@@ -153,6 +157,17 @@ void Assembler::Store(int size, Mem m, uint8_t src) {
 void Assembler::StoreImm32(int size, Mem m, int32_t imm) {
   OpMem(size, 0, m, false, {0xC7});
   buf_->Put4(static_cast<uint32_t>(imm));
+}
+
+void Assembler::LockCmpxchg(int size, Mem m, uint8_t src) {
+  buf_->Put1(0xF0);
+  OpMem(size, src, m, size == 1, {0x0F, static_cast<uint8_t>(size == 1 ? 0xB0 : 0xB1)});
+}
+
+void Assembler::Mfence() {
+  buf_->Put1(0x0F);
+  buf_->Put1(0xAE);
+  buf_->Put1(0xF0);
 }
 
 void Assembler::Lea(uint8_t dst, Mem m) { OpMem(8, dst, m, false, {0x8D}); }
@@ -238,6 +253,11 @@ void Assembler::Fmadd231(bool is_double, uint8_t dst, uint8_t a, uint8_t b) {
   buf_->Put1(static_cast<uint8_t>((is_double ? 1 : 0) << 7 | ((~a) & 0xF) << 3 | 0x01));  // L=0, pp=66
   buf_->Put1(0xB9);
   ModRmReg(dst, b);
+}
+
+void Assembler::CvtTF2Si(bool is_double, uint8_t gpr, uint8_t xmm) {
+  buf_->Put1(is_double ? 0xF2 : 0xF3);
+  Op(8, gpr, xmm, false, false, {0x0F, 0x2C});
 }
 
 void Assembler::Round(bool is_double, uint8_t dst, uint8_t src, uint8_t mode) {

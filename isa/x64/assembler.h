@@ -53,6 +53,7 @@ class Assembler {
   // div/idiv of rdx:rax (or ax for size 1) by r.
   void Div(bool is_signed, int size, uint8_t r);
   void SignExtendRaxToRdx(int size);  // cwd/cdq/cqo
+  void MulWide(int size, uint8_t r);    // rdx:rax = rax * r (unsigned)
   void Setcc(Cond cc, uint8_t dst);
   void Cmov(Cond cc, int size, uint8_t dst, uint8_t src);
   void Movzx(int from_size, uint8_t dst, uint8_t src);  // to 64 bits (32-bit forms zero the rest)
@@ -62,6 +63,8 @@ class Assembler {
   void Store(int size, Mem m, uint8_t src);
   void StoreImm32(int size, Mem m, int32_t imm);         // size 4 or 8 (sign-extended)
   void Lea(uint8_t dst, Mem m);
+  void LockCmpxchg(int size, Mem m, uint8_t src);
+  void Mfence();  // lock cmpxchg [m], src (compares with rax)
   void Push(uint8_t r);
   void Pop(uint8_t r);
   void Jmp(isa::CodeBuffer::Label l);
@@ -83,6 +86,8 @@ class Assembler {
   void SseStore(uint8_t prefix, uint8_t op, Mem m, uint8_t src);  // op [m], src (movss/movsd 0x11)
   void MovGprToXmm(int size, uint8_t xmm, uint8_t gpr);  // movd/movq (size 4 or 8)
   void MovXmmToGpr(int size, uint8_t gpr, uint8_t xmm);
+  // cvttss2si/cvttsd2si r64, xmm (truncating).
+  void CvtTF2Si(bool is_double, uint8_t gpr, uint8_t xmm);
   void CvtSi2F(bool is_double, int size, uint8_t xmm, uint8_t gpr);  // cvtsi2ss/sd from r32/r64
   // FMA3 vfmadd231ss/sd: dst = a * b + dst (VEX-encoded).
   void Fmadd231(bool is_double, uint8_t dst, uint8_t a, uint8_t b);

@@ -159,6 +159,7 @@ TEST_F(AssemblerTest, ArithShiftsCompares) {
       }
       Check(absl::StrCat("not ", R(size, d)), [&](Assembler& a) { a.Not(size, d); });
       Check(absl::StrCat("div ", R(size, d)), [&](Assembler& a) { a.Div(false, size, d); });
+      Check(absl::StrCat("mul ", R(size, d)), [&](Assembler& a) { a.MulWide(size, d); });
       Check(absl::StrCat("idiv ", R(size, d)), [&](Assembler& a) { a.Div(true, size, d); });
       if (size != 1) {
         Check(absl::StrCat("imul ", R(size, d), ", ", R(size, 15 - d)), [&](Assembler& a) { a.Imul(size, d, 15 - d); });
@@ -183,6 +184,7 @@ TEST_F(AssemblerTest, ArithShiftsCompares) {
   Check("cqo", [&](Assembler& a) { a.SignExtendRaxToRdx(8); });
   Check("ret", [&](Assembler& a) { a.Ret(); });
   Check("ud2", [&](Assembler& a) { a.Ud2(); });
+  Check("mfence", [&](Assembler& a) { a.Mfence(); });
 }
 
 TEST_F(AssemblerTest, MemoryOperandsIncludingSpecialBases) {
@@ -206,6 +208,9 @@ TEST_F(AssemblerTest, MemoryOperandsIncludingSpecialBases) {
       Check(absl::StrCat("movsx ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(2, r, m); });
       Check(absl::StrCat("movsxd ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(4, r, m); });
       Check(absl::StrCat("lea ", R(8, r), ", ", ms), [&](Assembler& a) { a.Lea(r, m); });
+      for (int size : kSizes) {
+        Check(absl::StrCat("lock cmpxchg ", ms, ", ", R(size, r)), [&](Assembler& a) { a.LockCmpxchg(size, m, r); });
+      }
     }
     Check(absl::StrCat("mov ", ms, ", -7"), [&](Assembler& a) { a.StoreImm32(8, m, -7); });
     Check(absl::StrCat("mov ", ms, ", 9"), [&](Assembler& a) { a.StoreImm32(4, m, 9); });
@@ -227,6 +232,10 @@ TEST_F(AssemblerTest, SseForms) {
       Check(absl::StrCat("ucomiss ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x2E, d, s2); });
       Check(absl::StrCat("ucomisd ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0x66, 0x2E, d, s2); });
       Check(absl::StrCat("movaps ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x28, d, s2); });
+      Check(absl::StrCat("orps ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x56, d, s2); });
+      Check(absl::StrCat("andps ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x54, d, s2); });
+      Check(absl::StrCat("minss ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0xF3, 0x5D, d, s2); });
+      Check(absl::StrCat("maxsd ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0xF2, 0x5F, d, s2); });
       Check(absl::StrCat("movq ", X(d), ", ", R(8, s2)), [&](Assembler& a) { a.MovGprToXmm(8, d, s2); });
       Check(absl::StrCat("movd ", X(d), ", ", R(4, s2)), [&](Assembler& a) { a.MovGprToXmm(4, d, s2); });
       Check(absl::StrCat("movq ", R(8, s2), ", ", X(d)), [&](Assembler& a) { a.MovXmmToGpr(8, s2, d); });
@@ -237,6 +246,8 @@ TEST_F(AssemblerTest, SseForms) {
             [&](Assembler& a) { a.Fmadd231(false, d, 15 - s2, s2); });
       Check(absl::StrCat("vfmadd231sd ", X(d), ", ", X(s2), ", ", X(15 - d)),
             [&](Assembler& a) { a.Fmadd231(true, d, s2, 15 - d); });
+      Check(absl::StrCat("cvttss2si ", R(8, s2), ", ", X(d)), [&](Assembler& a) { a.CvtTF2Si(false, s2, d); });
+      Check(absl::StrCat("cvttsd2si ", R(8, s2), ", ", X(d)), [&](Assembler& a) { a.CvtTF2Si(true, s2, d); });
       Check(absl::StrCat("roundss ", X(d), ", ", X(s2), ", 2"), [&](Assembler& a) { a.Round(false, d, s2, 2); });
       Check(absl::StrCat("roundsd ", X(d), ", ", X(s2), ", 1"), [&](Assembler& a) { a.Round(true, d, s2, 1); });
     }

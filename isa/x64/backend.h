@@ -17,6 +17,10 @@ class Backend {
   // Unimplemented for opcodes/types/signatures the backend lacks (naming them).
   absl::Status Compile(const ir::Function& f, regalloc::Algorithm algorithm, isa::CodeBuffer* buf);
 
+  // The last successful compile's vcode and allocation (for the allocation checker in tests).
+  const VCode& vcode() const { return vcode_; }
+  const regalloc::Allocation& allocation() const { return alloc_; }
+
  private:
   VCode vcode_;
   regalloc::Allocation alloc_;

@@ -1,9 +1,12 @@
 #include "isa/x64/emit.h"
 
+#include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "ir/atomic_rmw_op.h"
 #include "ir/condcodes.h"
 #include "isa/x64/abi.h"
 #include "isa/x64/assembler.h"
@@ -193,6 +196,26 @@ class Emitter {
         }
         break;
       }
+      case MOp::kImul128: {
+        // (ahi:alo) * (bhi:blo) mod 2^128 = alo*blo (128-bit) + ((alo*bhi + ahi*blo) << 64).
+        uint8_t alo = R(i, 0), ahi = R(i, 1), blo = R(i, 2), bhi = R(i, 3), t1 = R(i, 4), t2 = R(i, 5);
+        a_.MovRR(8, t1, alo);
+        a_.Imul(8, t1, bhi);
+        a_.MovRR(8, t2, ahi);
+        a_.Imul(8, t2, blo);
+        a_.AluRR(Alu::kAdd, 8, t1, t2);
+        if (alo != kRax) a_.MovRR(8, kRax, alo);
+        a_.MulWide(8, blo);
+        a_.AluRR(Alu::kAdd, 8, kRdx, t1);
+        break;
+      }
+      case MOp::kBrif128:
+        a_.Test(8, R(i, 0), R(i, 0));
+        a_.Jcc(Cond::kNe, labels_[Succ(0)]);
+        a_.Test(8, R(i, 1), R(i, 1));
+        a_.Jcc(Cond::kNe, labels_[Succ(0)]);
+        JumpTo(Succ(1));
+        break;
       case MOp::kBrTable: {
         uint32_t n = rf_.blocks[block_].succs_end - rf_.blocks[block_].succs_begin;
         for (uint32_t k = 1; k < n; ++k) {
@@ -218,6 +241,102 @@ class Emitter {
       case MOp::kSseUnary: a_.SseRR(static_cast<uint8_t>(m.imm), m.sub, R(i, 1), R(i, 0)); break;
       case MOp::kRound: a_.Round(sz == 8, R(i, 1), R(i, 0), m.sub); break;
       case MOp::kFsign: EmitFsign(i, m); break;
+      case MOp::kToInt: EmitToInt(i, m); break;
+      case MOp::kFminMax: {
+        // NaN in, canonical NaN out; equal operands (including +0 and -0) combine their bits so
+        // that min prefers -0 and max +0; otherwise minss/maxss are exact.
+        uint8_t b = R(i, 1), t = R(i, 2), d = R(i, 3);
+        const bool dbl = sz == 8, is_max = m.sub == 1;
+        CodeBuffer::Label nan = buf_->NewLabel(), ne = buf_->NewLabel(), done = buf_->NewLabel();
+        a_.SseRR(dbl ? 0x66 : 0, 0x2E, d, b);
+        a_.Jcc(Cond::kP, nan);
+        a_.Jcc(Cond::kNe, ne);
+        a_.SseRR(0, is_max ? 0x54 : 0x56, d, b);
+        a_.Jmp(done);
+        buf_->Bind(ne);
+        a_.SseRR(dbl ? 0xF2 : 0xF3, is_max ? 0x5F : 0x5D, d, b);
+        a_.Jmp(done);
+        buf_->Bind(nan);
+        a_.MovRI(t, dbl ? 0x7ff8000000000000ull : 0x7fc00000u);
+        a_.MovGprToXmm(sz, d, t);
+        buf_->Bind(done);
+        break;
+      }
+      case MOp::kFence: a_.Mfence(); break;
+      case MOp::kAtomicRmw: {
+        // A compare-exchange loop: rax holds the old value, t the new one.
+        uint8_t addr = R(i, 0), src = R(i, 1), t = R(i, 2);
+        const int osz = sz == 8 ? 8 : 4;
+        Mem mem = Mem::Base(addr, 0);
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.Load(sz, kRax, mem);
+        CodeBuffer::Label loop = buf_->NewLabel();
+        buf_->Bind(loop);
+        a_.MovRR(8, t, kRax);
+        switch (static_cast<ir::AtomicRmwOp>(m.sub)) {
+          case ir::AtomicRmwOp::kAdd: a_.AluRR(Alu::kAdd, osz, t, src); break;
+          case ir::AtomicRmwOp::kSub: a_.AluRR(Alu::kSub, osz, t, src); break;
+          case ir::AtomicRmwOp::kAnd: a_.AluRR(Alu::kAnd, osz, t, src); break;
+          case ir::AtomicRmwOp::kNand:
+            a_.AluRR(Alu::kAnd, osz, t, src);
+            a_.Not(osz, t);
+            break;
+          case ir::AtomicRmwOp::kOr: a_.AluRR(Alu::kOr, osz, t, src); break;
+          case ir::AtomicRmwOp::kXor: a_.AluRR(Alu::kXor, osz, t, src); break;
+          case ir::AtomicRmwOp::kXchg: a_.MovRR(8, t, src); break;
+          case ir::AtomicRmwOp::kUmin:
+          case ir::AtomicRmwOp::kUmax:
+          case ir::AtomicRmwOp::kSmin:
+          case ir::AtomicRmwOp::kSmax: {
+            static constexpr Cond kTakeSrc[] = {Cond::kA, Cond::kB, Cond::kG, Cond::kL};
+            a_.AluRR(Alu::kCmp, sz, t, src);
+            a_.Cmov(kTakeSrc[m.sub - static_cast<uint8_t>(ir::AtomicRmwOp::kUmin)], osz, t, src);
+            break;
+          }
+        }
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.LockCmpxchg(sz, mem, t);
+        a_.Jcc(Cond::kNe, loop);
+        break;
+      }
+      case MOp::kCas: {
+        absl::StatusOr<Mem> mem = Addr(R(i, 1), 0);
+        if (!mem.ok()) return mem.status();
+        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        a_.LockCmpxchg(sz, *mem, R(i, 2));
+        break;
+      }
+      case MOp::kBitCount128: {
+        uint8_t lo = R(i, 0), hi = R(i, 1), t = R(i, 2), dlo = R(i, 3), dhi = R(i, 4);
+        if (m.sub == 0) {
+          a_.BitCount(0xB8, 8, t, hi);
+          a_.BitCount(0xB8, 8, dlo, lo);
+          a_.AluRR(Alu::kAdd, 8, dlo, t);
+        } else {
+          // clz: the high half's count unless it is all zero (64), then 64 + the low half's;
+          // ctz the same with the halves exchanged.
+          uint8_t first = m.sub == 1 ? hi : lo, second = m.sub == 1 ? lo : hi;
+          uint8_t op = m.sub == 1 ? 0xBD : 0xBC;
+          a_.BitCount(op, 8, t, first);
+          a_.BitCount(op, 8, dlo, second);
+          a_.AluRI(Alu::kAdd, 8, dlo, 64);
+          a_.AluRI(Alu::kCmp, 8, t, 64);
+          a_.Cmov(Cond::kNe, 8, dlo, t);
+        }
+        a_.AluRR(Alu::kXor, 4, dhi, dhi);
+        break;
+      }
+      case MOp::kCls: {
+        // cls(x) = clz(x ^ (x >> (width-1))) - 1, computed on the value sign-extended to 64 bits.
+        uint8_t t = R(i, 1), d = R(i, 2);
+        if (sz == 8) a_.MovRR(8, t, R(i, 0)); else a_.Movsx(sz, t, R(i, 0));
+        a_.MovRR(8, d, t);
+        a_.ShiftImm(Shift::kSar, 8, t, 63);
+        a_.AluRR(Alu::kXor, 8, d, t);
+        a_.BitCount(0xBD, 8, d, d);
+        a_.AluRI(Alu::kSub, 4, d, 65 - sz * 8);
+        break;
+      }
       case MOp::kFma: a_.Fmadd231(sz == 8, R(i, 3), R(i, 0), R(i, 1)); break;
       case MOp::kBmask:
         a_.Test(sz, R(i, 0), R(i, 0));
@@ -435,6 +554,84 @@ class Emitter {
       a_.Setcc(c, d);
     }
     a_.Movzx(1, d, d);
+  }
+
+  // Loads the constant `v` of the source float type into xmm `f` through gpr `t`.
+  void FloatConst(bool is_double, double v, uint8_t t, uint8_t f) {
+    uint64_t bits;
+    if (is_double) {
+      std::memcpy(&bits, &v, 8);
+    } else {
+      float x = static_cast<float>(v);
+      uint32_t b;
+      std::memcpy(&b, &x, 4);
+      bits = b;
+    }
+    a_.MovRI(t, bits);
+    a_.MovGprToXmm(is_double ? 8 : 4, f, t);
+  }
+
+  // Float to integer with Cranelift's semantics: NaN traps (bad_toint) or gives 0; values whose
+  // truncation does not fit trap (int_ovf) or saturate. The range checks compare against
+  // exactly representable bounds before the truncating conversion.
+  // ops: a, t, f1, f2, dst.
+  void EmitToInt(uint32_t i, const MInst& m) {
+    const bool is_signed = m.sub & 1, sat = m.sub & 2, dbl = m.size == 8;
+    const int bits = static_cast<int>(m.imm) * 8;
+    const uint8_t a = R(i, 0), t = R(i, 1), f1 = R(i, 2), f2 = R(i, 3), d = R(i, 4);
+    const uint8_t ucomi_prefix = dbl ? 0x66 : 0;
+    CodeBuffer::Label nan = buf_->NewLabel(), big = buf_->NewLabel(), small = buf_->NewLabel(),
+                      done = buf_->NewLabel();
+    a_.SseRR(ucomi_prefix, 0x2E, a, a);
+    a_.Jcc(Cond::kP, nan);
+    // Upper bound: 2^(bits-1) signed, 2^bits unsigned (both exact in f32 and f64).
+    FloatConst(dbl, std::ldexp(1.0, is_signed ? bits - 1 : bits), t, f1);
+    a_.SseRR(ucomi_prefix, 0x2E, a, f1);
+    a_.Jcc(Cond::kAe, big);
+    // Lower bound: truncation is below the minimum exactly when a <= min - 1; when min - 1 is
+    // not representable, no value lies strictly between it and min, so a < min is the test.
+    double min = is_signed ? -std::ldexp(1.0, bits - 1) : 0.0;
+    double below = min - 1.0;
+    bool exact = dbl ? static_cast<double>(below) == below && below - min == -1.0
+                     : static_cast<double>(static_cast<float>(below)) == below;
+    FloatConst(dbl, exact ? below : min, t, f1);
+    a_.SseRR(ucomi_prefix, 0x2E, a, f1);
+    a_.Jcc(exact ? Cond::kBe : Cond::kB, small);
+    if (!is_signed && bits == 64) {
+      // Values in [2^63, 2^64) convert after subtracting 2^63, which is then put back.
+      CodeBuffer::Label high = buf_->NewLabel();
+      FloatConst(dbl, std::ldexp(1.0, 63), t, f1);
+      a_.SseRR(ucomi_prefix, 0x2E, a, f1);
+      a_.Jcc(Cond::kAe, high);
+      a_.CvtTF2Si(dbl, d, a);
+      a_.Jmp(done);
+      buf_->Bind(high);
+      a_.SseRR(0, 0x28, f2, a);
+      a_.SseRR(dbl ? 0xF2 : 0xF3, 0x5C, f2, f1);
+      a_.CvtTF2Si(dbl, d, f2);
+      a_.BitImm(7, 8, d, 63);
+      a_.Jmp(done);
+    } else {
+      a_.CvtTF2Si(dbl, d, a);
+      a_.Jmp(done);
+    }
+    auto trap_or = [&](CodeBuffer::Label l, ir::TrapCode code, uint64_t value) {
+      buf_->Bind(l);
+      if (sat) {
+        a_.MovRI(d, value);
+        a_.Jmp(done);
+      } else {
+        buf_->AddTrap(code);
+        a_.Ud2();
+      }
+    };
+    const uint64_t max = is_signed ? (bits == 64 ? uint64_t{INT64_MAX} : uint64_t{INT32_MAX})
+                                   : (bits == 64 ? ~uint64_t{0} : uint64_t{UINT32_MAX});
+    const uint64_t minv = is_signed ? (bits == 64 ? uint64_t{1} << 63 : uint64_t{0xffffffff80000000ull}) : 0;
+    trap_or(nan, ir::TrapCode(ir::TrapCode::kBadConversionToInteger), 0);
+    trap_or(big, ir::TrapCode(ir::TrapCode::kIntegerOverflow), max);
+    trap_or(small, ir::TrapCode(ir::TrapCode::kIntegerOverflow), minv);
+    buf_->Bind(done);
   }
 
   // ops: a, b, tmp, dst (= a), flag.

@@ -67,7 +67,9 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(Fdemote) MAP(Bitcast) MAP(FcvtFromSint) MAP(FcvtFromUint)
     MAP(Bmask) MAP(UaddOverflow) MAP(SaddOverflow) MAP(UsubOverflow) MAP(SsubOverflow)
     MAP(UmulOverflow) MAP(SmulOverflow) MAP(Popcnt) MAP(Clz) MAP(Ctz) MAP(UaddOverflowTrap)
-    MAP(Iconcat) MAP(Isplit) MAP(Fma)
+    MAP(Iconcat) MAP(Isplit) MAP(Fma) MAP(FcvtToSint) MAP(FcvtToUint) MAP(FcvtToSintSat)
+    MAP(FcvtToUintSat) MAP(AtomicCas) MAP(Cls) MAP(Fmin) MAP(Fmax) MAP(AtomicRmw) MAP(AtomicLoad)
+    MAP(AtomicStore)
 #undef MAP
     default: return std::nullopt;
   }
@@ -257,6 +259,101 @@ class Lowerer : public rules::Context {
     UseH(Arg(0));
     ReuseDef(Result(0), 0);
     Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
+    return End();
+  }
+  Unit emit_to_int(bool is_signed, bool saturating) override {
+    int from = CheckFloat(Arg(0)), to = ResultBytes();
+    if (from == 0 || to == 0) return {};
+    if (to < 4) return Unsupported(dfg_.value_type(Result(0)));
+    MInst& m = Begin(MOp::kToInt);
+    m.sub = static_cast<uint8_t>((is_signed ? 1 : 0) | (saturating ? 2 : 0));
+    m.size = static_cast<uint8_t>(from);
+    m.imm = to;
+    Use(Arg(0));
+    TempDefEarly();
+    for (int k = 0; k < 2; ++k) {
+      uint32_t v = rf_.num_vregs++;
+      rf_.vreg_class.push_back(kFloat);
+      Emit(Operand::Def(v, kFloat, Constraint::kReg, OperandPos::kEarly));
+    }
+    Def(Result(0));
+    return End();
+  }
+  Unit emit_wide_imul() override {
+    if (!Wide(Arg(0)) || !Wide(Arg(1)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
+    Begin(MOp::kImul128);
+    Use(Arg(0));
+    UseH(Arg(0));
+    Emit(Operand::Use(V(Arg(1)), kInt, Constraint::kReg, OperandPos::kLate));  // read by mul after rax is set
+    UseH(Arg(1));
+    TempDefEarly();
+    TempDefEarly();
+    Emit(Operand::FixedDef(V(Result(0)), IntReg(kRax)));
+    Emit(Operand::FixedDef(H(Result(0)), IntReg(kRdx)));
+    return End();
+  }
+  Unit emit_wide_bitcount(rules::CountOp op) override {
+    if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
+    const IsaFlags& isa = HostIsaFlags();
+    if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this host");
+    if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this host");
+    if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this host");
+    Begin(MOp::kBitCount128).sub = static_cast<uint8_t>(op);
+    Use(Arg(0));
+    UseH(Arg(0));
+    TempDefEarly();
+    Def(Result(0));
+    DefH(Result(0));
+    return End();
+  }
+  Unit emit_fminmax(bool is_max) override {
+    int bytes = CheckFloat(Result(0));
+    if (bytes == 0) return {};
+    MInst& m = Begin(MOp::kFminMax);
+    m.sub = is_max ? 1 : 0;
+    m.size = static_cast<uint8_t>(bytes);
+    Use(Arg(0));
+    Use(Arg(1));
+    TempDefEarly();
+    ReuseDef(Result(0), 0);
+    return End();
+  }
+  Unit emit_fence() override {
+    Begin(MOp::kFence);
+    return End();
+  }
+  Unit emit_atomic_rmw() override {
+    int bytes = ResultBytes();
+    if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
+    if (ArgBytes(1) == 0) return {};
+    MInst& m = Begin(MOp::kAtomicRmw);
+    m.sub = cur().cond;
+    m.size = static_cast<uint8_t>(bytes);
+    // Late uses: rax (the result) is loaded before the operands are last read.
+    Emit(Operand::Use(V(Arg(0)), kInt, Constraint::kReg, OperandPos::kLate));
+    Emit(Operand::Use(V(Arg(1)), kInt, Constraint::kReg, OperandPos::kLate));
+    TempDefEarly();
+    Emit(Operand::FixedDef(V(Result(0)), IntReg(kRax)));
+    return End();
+  }
+  Unit emit_atomic_cas() override {
+    int bytes = ResultBytes();
+    if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
+    Begin(MOp::kCas).size = static_cast<uint8_t>(bytes);
+    Emit(Operand::FixedUse(V(Arg(1)), IntReg(kRax)));
+    Use(Arg(0));
+    Use(Arg(2));
+    Emit(Operand::FixedDef(V(Result(0)), IntReg(kRax)));
+    return End();
+  }
+  Unit emit_cls() override {
+    int bytes = ResultBytes();
+    if (bytes == 0) return {};
+    if (!HostIsaFlags().has_lzcnt) return Fail("cls without the lzcnt extension on this host");
+    Begin(MOp::kCls).size = static_cast<uint8_t>(bytes);
+    Use(Arg(0));
+    TempDefEarly();
+    Def(Result(0));
     return End();
   }
   Unit emit_fma() override {
@@ -629,6 +726,10 @@ class Lowerer : public rules::Context {
       m.size = static_cast<uint8_t>(bytes);
       Use(dfg_.args(ci)[0]);
       Use(dfg_.args(ci)[1]);
+    } else if (Wide(Arg(0))) {
+      Begin(MOp::kBrif128);
+      Use(Arg(0));
+      UseH(Arg(0));
     } else {
       int bytes = ArgBytes(0);
       if (bytes == 0) return {};

@@ -66,12 +66,22 @@ enum class MOp : uint8_t {
   kBitCount,   // use a, def; sub 0 popcnt, 1 clz, 2 ctz; size
   kAddTrapC,   // use a, use b, def (reuses a); size; trap when the unsigned add carries
   kFma,        // use a, use b, use c, def (reuses c); size
+  kFminMax,    // use a, use b, early def t (int), def (reuses a); sub 0 min, 1 max; size
+  kFence,      // mfence
+  kAtomicRmw,  // use addr (late), use src (late), early def t, def old (rax); sub = AtomicRmwOp; size
+  kCas,        // use expected (rax), use addr, use replacement, def (rax); size
+  kCls,        // use a, early def t, def; size
+  kToInt,      // use a (float), early def t (int), f1, f2 (float), def (int); sub bit0 signed, bit1
+               // saturating; size = source bytes; imm = destination bytes (4 or 8)
   // i128 as (low, high) register pairs.
   kAlu128,     // use alo, ahi, blo, bhi, def lo (reuses alo), def hi (reuses ahi); sub = Alu of the low half
   kIcmp128,    // use alo, ahi, blo, bhi, early def t1, t2, def; sub = IntCC
   kSelect128,  // use c, xlo, xhi, ylo, yhi, def lo (reuses ylo), def hi (reuses yhi); size = c bytes
   kSarImm,     // use a, def (reuses a); imm = count (64-bit)
   kOverflow128,// use alo, ahi, blo, bhi, def lo (reuses alo), def hi (reuses ahi), def flag; sub = OvfKind
+  kImul128,    // use alo, ahi, blo (late), bhi, early def t1, t2, def lo (rax), def hi (rdx)
+  kBrif128,    // use lo, use hi; succs: then, else
+  kBitCount128,// use lo, use hi, early def t, def lo, def hi; sub 0 popcnt, 1 clz, 2 ctz
   kUnary128,   // use lo, use hi, def lo (reuses lo), def hi (reuses hi); sub 0 neg, 1 not
   kShift128,   // use lo, use hi, use amount, early def tmp (rcx), def lo (reuses lo), def hi (reuses hi); sub = Shift
   kLoad128,    // use addr, early def lo, def hi; imm offset

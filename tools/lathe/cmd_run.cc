@@ -1,4 +1,5 @@
 // `lathe run [--regalloc=fast|optimizing] PATH...`: runs the `; run:` directives of .clif files
+// (allocator: the file's `set opt_level` unless --regalloc=optimizing forces the optimizing one)
 // natively (x86-64 hosts; files naming no x86_64 target are skipped), each result cross-checked
 // against the interpreter, and prints `N passed, N failed, N skipped`.
 #include <cstdio>
