@@ -217,6 +217,40 @@ block0(v0: i32, v1: i32):
   EXPECT_EQ(r->values[1] & 0xffffffff, 10u);
 }
 
+TEST_P(JitTest, FuncAddrAndCallIndirect) {
+  Parsed p = Parse(R"(
+function %sub(i64, i64) -> i64 {
+block0(v0: i64, v1: i64):
+    v2 = isub v0, v1
+    return v2
+}
+function %mul(i64, i64) -> i64 {
+block0(v0: i64, v1: i64):
+    v2 = imul v0, v1
+    return v2
+}
+function %pick(i8, i64, i64) -> i64 {
+    fn0 = %sub(i64, i64) -> i64
+    fn1 = %mul(i64, i64) -> i64
+block0(v0: i8, v1: i64, v2: i64):
+    v3 = func_addr.i64 fn0
+    v4 = func_addr.i64 fn1
+    v5 = select v0, v3, v4
+    v6 = call_indirect sig0, v5(v1, v2)
+    v7 = iadd v6, v1
+    return v7
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  absl::StatusOr<CallOutcome> a = (*m)->Call(2, {1, 10, 3});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values[0], 17u);  // (10 - 3) + 10, v1 live across the call
+  absl::StatusOr<CallOutcome> b = (*m)->Call(2, {0, 10, 3});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values[0], 40u);  // 10 * 3 + 10
+}
+
 TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
   Parsed p = Parse(R"(
 function %f(f128) -> f128 {

@@ -198,6 +198,14 @@ void Assembler::CallRel32(uint32_t callee) {
   buf_->AddCallRel32(callee);
 }
 
+void Assembler::LeaRipCallee(uint8_t dst, uint32_t callee) {
+  // The disp32 ends the instruction, so rip-relative and end-of-field-relative coincide.
+  buf_->Put1(static_cast<uint8_t>(0x48 | (dst >= 8 ? 4 : 0)));
+  buf_->Put1(0x8D);
+  buf_->Put1(static_cast<uint8_t>(0x05 | ((dst & 7) << 3)));
+  buf_->AddCallRel32(callee);
+}
+
 void Assembler::CallR(uint8_t r) { Op(4, 2, r, false, false, {0xFF}); }
 void Assembler::JmpR(uint8_t r) { Op(4, 4, r, false, false, {0xFF}); }
 void Assembler::Ret() { buf_->Put1(0xC3); }

@@ -70,6 +70,8 @@ class Assembler {
   void Jmp(isa::CodeBuffer::Label l);
   void Jcc(Cond cc, isa::CodeBuffer::Label l);
   void CallRel32(uint32_t callee);
+  // lea dst, [rip + rel32] where rel32 is a call relocation to `callee` (its address).
+  void LeaRipCallee(uint8_t dst, uint32_t callee);
   void CallR(uint8_t r);
   void JmpR(uint8_t r);
   void Ret();

@@ -227,6 +227,8 @@ class Emitter {
       }
       case MOp::kReturn: Epilogue(); break;
       case MOp::kCall: a_.CallRel32(m.aux); break;
+      case MOp::kCallIndirect: a_.CallR(R(i, 0)); break;
+      case MOp::kFuncAddr: a_.LeaRipCallee(R(i, 0), m.aux); break;
       case MOp::kTrap:
         buf_->AddTrap(m.trap);
         a_.Ud2();

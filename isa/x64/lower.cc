@@ -69,7 +69,7 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(UmulOverflow) MAP(SmulOverflow) MAP(Popcnt) MAP(Clz) MAP(Ctz) MAP(UaddOverflowTrap)
     MAP(Iconcat) MAP(Isplit) MAP(Fma) MAP(FcvtToSint) MAP(FcvtToUint) MAP(FcvtToSintSat)
     MAP(FcvtToUintSat) MAP(AtomicCas) MAP(Cls) MAP(Fmin) MAP(Fmax) MAP(AtomicRmw) MAP(AtomicLoad)
-    MAP(AtomicStore)
+    MAP(AtomicStore) MAP(FuncAddr) MAP(CallIndirect)
 #undef MAP
     default: return std::nullopt;
   }
@@ -782,15 +782,33 @@ class Lowerer : public rules::Context {
     return End(0, regalloc::kInstReturn);
   }
   Unit emit_call() override {
-    auto args = dfg_.args(cur_);
-    auto results = dfg_.results(cur_);
     const ir::ExtFuncData& callee = f_.ext_funcs[cur().entity];
-    if (callee.signature.index() < f_.signatures.size() && ReturnsInMemory(f_.signatures[callee.signature.index()])) {
+    return LowerCall(MOp::kCall, cur().entity, callee.signature.index(), 0);
+  }
+  Unit emit_call_indirect() override {
+    if (dfg_.args(cur_).empty() || ArgBytes(0) != 8) return Fail("call_indirect needs an i64 callee address");
+    return LowerCall(MOp::kCallIndirect, 0, cur().entity, 1);
+  }
+  Unit emit_func_addr() override {
+    if (ResultBytes() != 8) return Unsupported(dfg_.value_type(Result(0)));
+    MInst& m = Begin(MOp::kFuncAddr);
+    m.aux = cur().entity;
+    Def(Result(0));
+    return End();
+  }
+  // A call whose arguments start at args[first]; for an indirect call args[0] is the callee
+  // address, pinned to r10 because that register carries no argument and is caller-saved.
+  Unit LowerCall(MOp op, uint32_t aux, size_t sig, size_t first) {
+    auto all_args = dfg_.args(cur_);
+    auto args = all_args.subspan(first);
+    auto results = dfg_.results(cur_);
+    if (sig < f_.signatures.size() && ReturnsInMemory(f_.signatures[sig])) {
       return Fail("calls to functions returning values in memory");
     }
-    MInst& m = Begin(MOp::kCall);
-    m.aux = cur().entity;
+    MInst& m = Begin(op);
+    m.aux = aux;
     regalloc::PRegSet clobbers = CallerSavedSet();
+    if (first == 1) Emit(Operand::FixedUse(V(all_args[0]), IntReg(kR10)));
     int ni = 0, nf = 0;
     for (size_t i = 0; i < args.size(); ++i) {
       if (Wide(args[i])) {

@@ -47,6 +47,8 @@ enum class MOp : uint8_t {
   kBrTable,    // use index; succs: default, entries...
   kReturn,     // fixed uses (rax, rdx)
   kCall,       // fixed uses (argument registers), fixed defs (rax, rdx); aux = FuncRef
+  kCallIndirect, // fixed use r10 (callee address), then as kCall
+  kFuncAddr,   // def; aux = FuncRef (rip-relative lea, patched by the linker)
   kTrap,       // trap
   kTrapIf,     // use c; sub 0 trapz, 1 trapnz; size; trap
   // Scalar floats (xmm registers; size 4 = f32, 8 = f64).
