@@ -251,6 +251,37 @@ block0(v0: i8, v1: i64, v2: i64):
   EXPECT_EQ(b->values[0], 40u);  // 10 * 3 + 10
 }
 
+TEST_P(JitTest, BrTableThroughJumpTable) {
+  Parsed p = Parse(R"(
+function %bt(i32) -> i64 {
+block0(v0: i32):
+    br_table v0, block9, [block1, block2, block3, block1]
+block1:
+    v1 = iconst.i64 11
+    return v1
+block2:
+    v2 = iconst.i64 22
+    return v2
+block3:
+    v3 = iconst.i64 33
+    return v3
+block9:
+    v9 = iconst.i64 99
+    return v9
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  // Index 0x1_00000002: only the low 32 bits count; 0xffffffff and 4 are out of range.
+  const std::vector<std::pair<uint64_t, uint64_t>> cases = {
+      {0, 11}, {1, 22}, {2, 33}, {3, 11}, {4, 99}, {0xffffffffu, 99}, {(uint64_t{1} << 32) | 2, 33}};
+  for (const auto& [index, want] : cases) {
+    absl::StatusOr<CallOutcome> r = (*m)->Call(0, {index});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->values[0], want) << index;
+  }
+}
+
 TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
   Parsed p = Parse(R"(
 function %f(f128) -> f128 {

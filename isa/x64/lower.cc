@@ -742,8 +742,19 @@ class Lowerer : public rules::Context {
   }
   Unit emit_br_table() override {
     if (ArgBytes(0) == 0) return {};
-    Begin(MOp::kBrTable).size = 4;
+    if (ArgBytes(0) > 4) return Unsupported(dfg_.value_type(Arg(0)));
+    // A terminator may not define values, so the zero-extended index is a separate vreg that
+    // dies at the branch; the branch reuses its register for the loaded table entry.
+    uint32_t idx = rf_.num_vregs++;
+    rf_.vreg_class.push_back(kInt);
+    MInst& ext = Begin(MOp::kExt);
+    ext.sub = 0;
+    ext.size = static_cast<uint8_t>(ArgBytes(0));
     Use(Arg(0));
+    Emit(Operand::Def(idx, kInt, Constraint::kReg));
+    End();
+    Begin(MOp::kBrTable).size = 4;
+    Emit(Operand::Use(idx, kInt, Constraint::kReg));
     End(0, regalloc::kInstBranch);
     for (uint32_t bc : dfg_.block_calls(cur_)) AddEdgeViaEdgeBlock(bc);
     return {};

@@ -44,7 +44,7 @@ enum class MOp : uint8_t {
   kJump,       // succ 0
   kBrif,       // use c; size; succs: then, else
   kBrIcmp,     // use a, use b; sub = Cond; size; succs: then, else
-  kBrTable,    // use index; succs: default, entries...
+  kBrTable,    // use index (zero-extended, dead after; overwritten); succs: default, entries...
   kReturn,     // fixed uses (rax, rdx)
   kCall,       // fixed uses (argument registers), fixed defs (rax, rdx); aux = FuncRef
   kCallIndirect, // fixed use r10 (callee address), then as kCall
