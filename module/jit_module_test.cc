@@ -282,6 +282,40 @@ block9:
   }
 }
 
+TEST_P(JitTest, TailCalls) {
+  // %count recurses 100000 times through return_call: without frame reuse the stack would grow
+  // by that many frames; %via_ptr tail-calls through a function pointer.
+  Parsed p = Parse(R"(
+function %count(i64, i64) -> i64 tail {
+    fn0 = %count(i64, i64) -> i64 tail
+block0(v0: i64, v1: i64):
+    brif v0, block1, block2
+block1:
+    v2 = iconst.i64 1
+    v3 = isub v0, v2
+    v4 = iadd v1, v2
+    return_call fn0(v3, v4)
+block2:
+    return v1
+}
+function %via_ptr(i64) -> i64 tail {
+    fn0 = %count(i64, i64) -> i64 tail
+block0(v0: i64):
+    v1 = func_addr.i64 fn0
+    v2 = iconst.i64 5
+    return_call_indirect sig0, v1(v0, v2)
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  absl::StatusOr<CallOutcome> a = (*m)->Call(0, {100000, 7});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values[0], 100007u);
+  absl::StatusOr<CallOutcome> b = (*m)->Call(1, {3});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values[0], 8u);
+}
+
 TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
   Parsed p = Parse(R"(
 function %f(f128) -> f128 {

@@ -222,6 +222,11 @@ void Assembler::LeaRipCallee(uint8_t dst, uint32_t callee) {
   buf_->AddCallRel32(callee);
 }
 
+void Assembler::JmpRel32Callee(uint32_t callee) {
+  buf_->Put1(0xE9);
+  buf_->AddCallRel32(callee);
+}
+
 void Assembler::CallR(uint8_t r) { Op(4, 2, r, false, false, {0xFF}); }
 void Assembler::JmpR(uint8_t r) { Op(4, 4, r, false, false, {0xFF}); }
 void Assembler::Ret() { buf_->Put1(0xC3); }

@@ -77,6 +77,8 @@ class Assembler {
   // lea dst, [rip + rel32] where rel32 is a call relocation to `callee` (its address).
   void LeaRipCallee(uint8_t dst, uint32_t callee);
   void CallR(uint8_t r);
+  // jmp rel32 carrying a call relocation to `callee` (a tail call).
+  void JmpRel32Callee(uint32_t callee);
   void JmpR(uint8_t r);
   void Ret();
   void Ud2();

@@ -73,10 +73,15 @@ class Emitter {
     if (frame_ != 0) a_.AluRI(Alu::kSub, 8, kRsp, static_cast<int32_t>(frame_));
   }
   void Epilogue() {
+    TearDownFrame();
+    a_.Ret();
+  }
+  // Restores callee-saved registers and rbp; touches no argument register, so a tail call can
+  // follow it.
+  void TearDownFrame() {
     if (frame_ != 0) a_.AluRI(Alu::kAdd, 8, kRsp, static_cast<int32_t>(frame_));
     for (size_t i = saved_.size(); i-- > 0;) a_.Pop(saved_[i]);
     a_.Pop(kRbp);
-    a_.Ret();
   }
   Mem Spill(uint32_t slot) const { return Mem::Base(kRsp, static_cast<int32_t>(8 * slot)); }
   void Move(const regalloc::Edit& ed) {
@@ -240,6 +245,14 @@ class Emitter {
       case MOp::kReturn: Epilogue(); break;
       case MOp::kCall: a_.CallRel32(m.aux); break;
       case MOp::kCallIndirect: a_.CallR(R(i, 0)); break;
+      case MOp::kTailCall:
+        TearDownFrame();
+        a_.JmpRel32Callee(m.aux);
+        break;
+      case MOp::kTailCallIndirect:
+        TearDownFrame();
+        a_.JmpR(R(i, 0));
+        break;
       case MOp::kFuncAddr: a_.LeaRipCallee(R(i, 0), m.aux); break;
       case MOp::kTrap:
         buf_->AddTrap(m.trap);

@@ -70,6 +70,7 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(Iconcat) MAP(Isplit) MAP(Fma) MAP(FcvtToSint) MAP(FcvtToUint) MAP(FcvtToSintSat)
     MAP(FcvtToUintSat) MAP(AtomicCas) MAP(Cls) MAP(Fmin) MAP(Fmax) MAP(AtomicRmw) MAP(AtomicLoad)
     MAP(AtomicStore) MAP(FuncAddr) MAP(CallIndirect)
+    MAP(ReturnCall) MAP(ReturnCallIndirect)
 #undef MAP
     default: return std::nullopt;
   }
@@ -800,6 +801,18 @@ class Lowerer : public rules::Context {
     if (dfg_.args(cur_).empty() || ArgBytes(0) != 8) return Fail("call_indirect needs an i64 callee address");
     return LowerCall(MOp::kCallIndirect, 0, cur().entity, 1);
   }
+  // Tail calls: arguments in registers only; the emitter tears the frame down (which touches
+  // no argument register) and jumps instead of calling.
+  Unit emit_return_call() override {
+    if (ret_area_) return Fail("tail calls from functions returning values in memory");
+    const ir::ExtFuncData& callee = f_.ext_funcs[cur().entity];
+    return LowerCall(MOp::kTailCall, cur().entity, callee.signature.index(), 0);
+  }
+  Unit emit_return_call_indirect() override {
+    if (ret_area_) return Fail("tail calls from functions returning values in memory");
+    if (dfg_.args(cur_).empty() || ArgBytes(0) != 8) return Fail("return_call_indirect needs an i64 callee address");
+    return LowerCall(MOp::kTailCallIndirect, 0, cur().entity, 1);
+  }
   Unit emit_func_addr() override {
     if (ResultBytes() != 8) return Unsupported(dfg_.value_type(Result(0)));
     MInst& m = Begin(MOp::kFuncAddr);
@@ -851,6 +864,7 @@ class Lowerer : public rules::Context {
       Emit(Operand::FixedDef(V(results[i]), r));
       clobbers.Remove(r);
     }
+    if (op == MOp::kTailCall || op == MOp::kTailCallIndirect) return End(0, regalloc::kInstReturn);
     return End(ClobberSet(clobbers));
   }
   Unit emit_trap() override {

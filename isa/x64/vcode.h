@@ -48,6 +48,8 @@ enum class MOp : uint8_t {
   kReturn,     // fixed uses (rax, rdx)
   kCall,       // fixed uses (argument registers), fixed defs (rax, rdx); aux = FuncRef
   kCallIndirect, // fixed use r10 (callee address), then as kCall
+  kTailCall,   // as kCall without results; a return (frame torn down, then jmp)
+  kTailCallIndirect, // as kCallIndirect without results; a return
   kFuncAddr,   // def; aux = FuncRef (rip-relative lea, patched by the linker)
   kTrap,       // trap
   kTrapIf,     // use c; sub 0 trapz, 1 trapnz; size; trap
