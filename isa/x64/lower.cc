@@ -78,7 +78,8 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
 
 class Lowerer : public rules::Context {
  public:
-  Lowerer(const ir::Function& f, VCode* out) : f_(f), dfg_(f.dfg), vc_(out), rf_(out->alloc_fn) {}
+  Lowerer(const ir::Function& f, VCode* out, const IsaFlags& isa)
+      : f_(f), dfg_(f.dfg), vc_(out), rf_(out->alloc_fn), isa_(isa) {}
 
   absl::Status Run();
 
@@ -295,10 +296,10 @@ class Lowerer : public rules::Context {
   }
   Unit emit_wide_bitcount(rules::CountOp op) override {
     if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-    const IsaFlags& isa = HostIsaFlags();
-    if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this host");
-    if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this host");
-    if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this host");
+    const IsaFlags& isa = isa_;
+    if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this target");
+    if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this target");
+    if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this target");
     Begin(MOp::kBitCount128).sub = static_cast<uint8_t>(op);
     Use(Arg(0));
     UseH(Arg(0));
@@ -350,7 +351,7 @@ class Lowerer : public rules::Context {
   Unit emit_cls() override {
     int bytes = ResultBytes();
     if (bytes == 0) return {};
-    if (!HostIsaFlags().has_lzcnt) return Fail("cls without the lzcnt extension on this host");
+    if (!isa_.has_lzcnt) return Fail("cls without the lzcnt extension on this target");
     Begin(MOp::kCls).size = static_cast<uint8_t>(bytes);
     Use(Arg(0));
     TempDefEarly();
@@ -360,7 +361,7 @@ class Lowerer : public rules::Context {
   Unit emit_fma() override {
     int bytes = CheckFloat(Result(0));
     if (bytes == 0) return {};
-    if (!HostIsaFlags().has_fma) return Fail("fma without the FMA3 extension on this host");
+    if (!isa_.has_fma) return Fail("fma without the FMA3 extension on this target");
     Begin(MOp::kFma).size = static_cast<uint8_t>(bytes);
     Use(Arg(0));
     Use(Arg(1));
@@ -405,10 +406,10 @@ class Lowerer : public rules::Context {
   Unit emit_bitcount(rules::CountOp op) override {
     int bytes = ResultBytes();
     if (bytes == 0) return {};
-    const IsaFlags& isa = HostIsaFlags();
-    if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this host");
-    if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this host");
-    if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this host");
+    const IsaFlags& isa = isa_;
+    if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this target");
+    if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this target");
+    if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this target");
     MInst& m = Begin(MOp::kBitCount);
     m.sub = static_cast<uint8_t>(op);
     m.size = static_cast<uint8_t>(bytes);
@@ -467,7 +468,7 @@ class Lowerer : public rules::Context {
   Unit emit_round(rules::RoundMode mode) override {
     int bytes = CheckFloat(Result(0));
     if (bytes == 0) return {};
-    if (!HostIsaFlags().has_sse41) return Fail("rounding without SSE4.1 on this host");
+    if (!isa_.has_sse41) return Fail("rounding without SSE4.1 on this target");
     MInst& m = Begin(MOp::kRound);
     m.sub = static_cast<uint8_t>(mode);
     m.size = static_cast<uint8_t>(bytes);
@@ -1032,6 +1033,7 @@ class Lowerer : public rules::Context {
   const ir::DataFlowGraph& dfg_;
   VCode* vc_;
   regalloc::Function& rf_;
+  const IsaFlags& isa_;
   ir::Inst cur_;
   absl::Status status_;
   std::vector<uint32_t> vreg_;      // by IR value (the low half of an i128)
@@ -1204,8 +1206,8 @@ absl::Status Lowerer::Run() {
 
 }  // namespace
 
-absl::Status Lower(const ir::Function& f, VCode* out) {
-  Lowerer l(f, out);
+absl::Status Lower(const ir::Function& f, VCode* out, const IsaFlags& isa) {
+  Lowerer l(f, out, isa);
   return l.Run();
 }
 
