@@ -217,6 +217,105 @@ block0(v0: i32, v1: i32):
   EXPECT_EQ(r->values[1] & 0xffffffff, 10u);
 }
 
+TEST_P(JitTest, FuncAddrAndCallIndirect) {
+  Parsed p = Parse(R"(
+function %sub(i64, i64) -> i64 {
+block0(v0: i64, v1: i64):
+    v2 = isub v0, v1
+    return v2
+}
+function %mul(i64, i64) -> i64 {
+block0(v0: i64, v1: i64):
+    v2 = imul v0, v1
+    return v2
+}
+function %pick(i8, i64, i64) -> i64 {
+    fn0 = %sub(i64, i64) -> i64
+    fn1 = %mul(i64, i64) -> i64
+block0(v0: i8, v1: i64, v2: i64):
+    v3 = func_addr.i64 fn0
+    v4 = func_addr.i64 fn1
+    v5 = select v0, v3, v4
+    v6 = call_indirect sig0, v5(v1, v2)
+    v7 = iadd v6, v1
+    return v7
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  absl::StatusOr<CallOutcome> a = (*m)->Call(2, {1, 10, 3});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values[0], 17u);  // (10 - 3) + 10, v1 live across the call
+  absl::StatusOr<CallOutcome> b = (*m)->Call(2, {0, 10, 3});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values[0], 40u);  // 10 * 3 + 10
+}
+
+TEST_P(JitTest, BrTableThroughJumpTable) {
+  Parsed p = Parse(R"(
+function %bt(i32) -> i64 {
+block0(v0: i32):
+    br_table v0, block9, [block1, block2, block3, block1]
+block1:
+    v1 = iconst.i64 11
+    return v1
+block2:
+    v2 = iconst.i64 22
+    return v2
+block3:
+    v3 = iconst.i64 33
+    return v3
+block9:
+    v9 = iconst.i64 99
+    return v9
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  // Index 0x1_00000002: only the low 32 bits count; 0xffffffff and 4 are out of range.
+  const std::vector<std::pair<uint64_t, uint64_t>> cases = {
+      {0, 11}, {1, 22}, {2, 33}, {3, 11}, {4, 99}, {0xffffffffu, 99}, {(uint64_t{1} << 32) | 2, 33}};
+  for (const auto& [index, want] : cases) {
+    absl::StatusOr<CallOutcome> r = (*m)->Call(0, {index});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->values[0], want) << index;
+  }
+}
+
+TEST_P(JitTest, TailCalls) {
+  // %count recurses 100000 times through return_call: without frame reuse the stack would grow
+  // by that many frames; %via_ptr tail-calls through a function pointer.
+  Parsed p = Parse(R"(
+function %count(i64, i64) -> i64 tail {
+    fn0 = %count(i64, i64) -> i64 tail
+block0(v0: i64, v1: i64):
+    brif v0, block1, block2
+block1:
+    v2 = iconst.i64 1
+    v3 = isub v0, v2
+    v4 = iadd v1, v2
+    return_call fn0(v3, v4)
+block2:
+    return v1
+}
+function %via_ptr(i64) -> i64 tail {
+    fn0 = %count(i64, i64) -> i64 tail
+block0(v0: i64):
+    v1 = func_addr.i64 fn0
+    v2 = iconst.i64 5
+    return_call_indirect sig0, v1(v0, v2)
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  absl::StatusOr<CallOutcome> a = (*m)->Call(0, {100000, 7});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values[0], 100007u);
+  absl::StatusOr<CallOutcome> b = (*m)->Call(1, {3});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values[0], 8u);
+}
+
 TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
   Parsed p = Parse(R"(
 function %f(f128) -> f128 {

@@ -172,6 +172,22 @@ void Assembler::Mfence() {
 
 void Assembler::Lea(uint8_t dst, Mem m) { OpMem(8, dst, m, false, {0x8D}); }
 
+void Assembler::LeaIndexed(uint8_t dst, uint8_t base, uint8_t index, uint8_t scale_log2, int8_t disp8) {
+  // Always mod=01 (disp8) so rbp/r13 as base need no special case.
+  buf_->Put1(static_cast<uint8_t>(0x48 | (dst >= 8 ? 4 : 0) | (index >= 8 ? 2 : 0) | (base >= 8 ? 1 : 0)));
+  buf_->Put1(0x8D);
+  buf_->Put1(static_cast<uint8_t>(0x44 | ((dst & 7) << 3)));
+  buf_->Put1(static_cast<uint8_t>((scale_log2 << 6) | ((index & 7) << 3) | (base & 7)));
+  buf_->Put1(static_cast<uint8_t>(disp8));
+}
+
+void Assembler::LeaRipLabel(uint8_t dst, isa::CodeBuffer::Label l) {
+  buf_->Put1(static_cast<uint8_t>(0x48 | (dst >= 8 ? 4 : 0)));
+  buf_->Put1(0x8D);
+  buf_->Put1(static_cast<uint8_t>(0x05 | ((dst & 7) << 3)));
+  buf_->UseLabelRel32(l);
+}
+
 void Assembler::Push(uint8_t r) {
   if (r >= 8) buf_->Put1(0x41);
   buf_->Put1(static_cast<uint8_t>(0x50 | (r & 7)));
@@ -195,6 +211,19 @@ void Assembler::Jcc(Cond cc, isa::CodeBuffer::Label l) {
 
 void Assembler::CallRel32(uint32_t callee) {
   buf_->Put1(0xE8);
+  buf_->AddCallRel32(callee);
+}
+
+void Assembler::LeaRipCallee(uint8_t dst, uint32_t callee) {
+  // The disp32 ends the instruction, so rip-relative and end-of-field-relative coincide.
+  buf_->Put1(static_cast<uint8_t>(0x48 | (dst >= 8 ? 4 : 0)));
+  buf_->Put1(0x8D);
+  buf_->Put1(static_cast<uint8_t>(0x05 | ((dst & 7) << 3)));
+  buf_->AddCallRel32(callee);
+}
+
+void Assembler::JmpRel32Callee(uint32_t callee) {
+  buf_->Put1(0xE9);
   buf_->AddCallRel32(callee);
 }
 

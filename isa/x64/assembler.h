@@ -63,6 +63,10 @@ class Assembler {
   void Store(int size, Mem m, uint8_t src);
   void StoreImm32(int size, Mem m, int32_t imm);         // size 4 or 8 (sign-extended)
   void Lea(uint8_t dst, Mem m);
+  // lea dst, [base + index * (1 << scale_log2) + disp8]; index must not be rsp.
+  void LeaIndexed(uint8_t dst, uint8_t base, uint8_t index, uint8_t scale_log2, int8_t disp8);
+  // lea dst, [rip + rel32] to a label of the buffer.
+  void LeaRipLabel(uint8_t dst, isa::CodeBuffer::Label l);
   void LockCmpxchg(int size, Mem m, uint8_t src);
   void Mfence();  // lock cmpxchg [m], src (compares with rax)
   void Push(uint8_t r);
@@ -70,7 +74,11 @@ class Assembler {
   void Jmp(isa::CodeBuffer::Label l);
   void Jcc(Cond cc, isa::CodeBuffer::Label l);
   void CallRel32(uint32_t callee);
+  // lea dst, [rip + rel32] where rel32 is a call relocation to `callee` (its address).
+  void LeaRipCallee(uint8_t dst, uint32_t callee);
   void CallR(uint8_t r);
+  // jmp rel32 carrying a call relocation to `callee` (a tail call).
+  void JmpRel32Callee(uint32_t callee);
   void JmpR(uint8_t r);
   void Ret();
   void Ud2();

@@ -72,7 +72,9 @@ class Disasm {
         } else if (op.type == X86_OP_MEM) {
           absl::StrAppend(&out, "[", op.mem.base == X86_REG_INVALID ? "none" : cs_reg_name(handle_, op.mem.base), "+",
                           op.mem.disp, "]");
-          if (op.mem.index != X86_REG_INVALID) absl::StrAppend(&out, "<index>");
+          if (op.mem.index != X86_REG_INVALID) {
+            absl::StrAppend(&out, "<", cs_reg_name(handle_, op.mem.index), "*", op.mem.scale, ">");
+          }
         }
       }
     }
@@ -294,6 +296,39 @@ TEST_F(AssemblerTest, BranchesResolveLabels) {
   ASSERT_EQ(call.relocs().size(), 1u);
   EXPECT_EQ(call.relocs()[0].offset, 1u);
   EXPECT_EQ(call.relocs()[0].callee, 7u);
+}
+
+TEST_F(AssemblerTest, IndexedAndRipRelativeLea) {
+  for (int d = 0; d < 16; ++d) {
+    for (int b = 0; b < 16; ++b) {
+      for (int x = 0; x < 16; ++x) {
+        if (x == kRsp) continue;  // rsp cannot be an index
+        for (uint8_t sc = 0; sc < 4; ++sc) {
+          Check(absl::StrCat("lea ", R(8, d), ", [", R(8, b), "+-3]<", R(8, x), "*", 1 << sc, ">"),
+                [&](Assembler& a) { a.LeaIndexed(d, b, x, sc, -3); });
+        }
+      }
+    }
+    // func_addr: the rel32 is a call relocation whose field ends the instruction.
+    isa::CodeBuffer fa;
+    Assembler a(&fa);
+    a.LeaRipCallee(d, 5);
+    ASSERT_TRUE(fa.Finish().ok());
+    EXPECT_EQ(dis_.One(fa.bytes()), absl::StrCat("lea ", R(8, d), ", [rip+0]"));
+    ASSERT_EQ(fa.relocs().size(), 1u);
+    EXPECT_EQ(fa.relocs()[0].offset + 4, fa.bytes().size());
+    EXPECT_EQ(fa.relocs()[0].callee, 5u);
+  }
+  // lea to a label bound 2 bytes after the instruction: rip-relative displacement 2.
+  isa::CodeBuffer buf;
+  Assembler a(&buf);
+  isa::CodeBuffer::Label l = buf.NewLabel();
+  a.LeaRipLabel(kR11, l);
+  a.Ud2();
+  buf.Bind(l);
+  ASSERT_TRUE(buf.Finish().ok());
+  std::vector<uint8_t> lea(buf.bytes().begin(), buf.bytes().begin() + 7);
+  EXPECT_EQ(dis_.One(lea), "lea r11, [rip+2]");
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ absl::Status Backend::Compile(const ir::Function& f, regalloc::Algorithm algorit
   buf->Clear();
   std::vector<ir::VerifierError> errors = ir::Verify(f);
   if (!errors.empty()) return absl::InvalidArgumentError(ir::FormatVerifierError(f, errors[0]));
-  absl::Status s = Lower(f, &vcode_);
+  absl::Status s = Lower(f, &vcode_, isa_);
   if (!s.ok()) return s;
   alloc_.Clear();
   s = allocator_.Allocate(vcode_.alloc_fn, SysVMachineEnv(), algorithm, &alloc_);

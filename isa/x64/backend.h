@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "ir/function.h"
 #include "isa/common/code_buffer.h"
+#include "isa/x64/host_features.h"
 #include "isa/x64/vcode.h"
 #include "regalloc/regalloc.h"
 
@@ -17,11 +18,16 @@ class Backend {
   // Unimplemented for opcodes/types/signatures the backend lacks (naming them).
   absl::Status Compile(const ir::Function& f, regalloc::Algorithm algorithm, isa::CodeBuffer* buf);
 
+  // The extensions later compiles may use (default: the host's).
+  void set_isa_flags(const IsaFlags& flags) { isa_ = flags; }
+  const IsaFlags& isa_flags() const { return isa_; }
+
   // The last successful compile's vcode and allocation (for the allocation checker in tests).
   const VCode& vcode() const { return vcode_; }
   const regalloc::Allocation& allocation() const { return alloc_; }
 
  private:
+  IsaFlags isa_ = HostIsaFlags();
   VCode vcode_;
   regalloc::Allocation alloc_;
   regalloc::RegisterAllocator allocator_;

@@ -73,10 +73,15 @@ class Emitter {
     if (frame_ != 0) a_.AluRI(Alu::kSub, 8, kRsp, static_cast<int32_t>(frame_));
   }
   void Epilogue() {
+    TearDownFrame();
+    a_.Ret();
+  }
+  // Restores callee-saved registers and rbp; touches no argument register, so a tail call can
+  // follow it.
+  void TearDownFrame() {
     if (frame_ != 0) a_.AluRI(Alu::kAdd, 8, kRsp, static_cast<int32_t>(frame_));
     for (size_t i = saved_.size(); i-- > 0;) a_.Pop(saved_[i]);
     a_.Pop(kRbp);
-    a_.Ret();
   }
   Mem Spill(uint32_t slot) const { return Mem::Base(kRsp, static_cast<int32_t>(8 * slot)); }
   void Move(const regalloc::Edit& ed) {
@@ -217,16 +222,38 @@ class Emitter {
         JumpTo(Succ(1));
         break;
       case MOp::kBrTable: {
+        // Entries are rel32 from the end of each entry, so the buffer's one fixup kind fills
+        // them: target = &entry + 4 + entry. r11 is the resolver's scratch, free here.
         uint32_t n = rf_.blocks[block_].succs_end - rf_.blocks[block_].succs_begin;
-        for (uint32_t k = 1; k < n; ++k) {
-          a_.AluRI(Alu::kCmp, 4, R(i, 0), static_cast<int32_t>(k - 1));
-          a_.Jcc(Cond::kE, labels_[Succ(static_cast<int>(k))]);
+        if (n <= 1) {
+          JumpTo(Succ(0));
+          break;
         }
-        JumpTo(Succ(0));
+        uint8_t t = R(i, 0);
+        a_.AluRI(Alu::kCmp, 4, t, static_cast<int32_t>(n - 1));
+        a_.Jcc(Cond::kAe, labels_[Succ(0)]);
+        CodeBuffer::Label table = buf_->NewLabel();
+        a_.LeaRipLabel(kR11, table);
+        a_.LeaIndexed(kR11, kR11, t, 2, 0);
+        a_.LoadSx(4, t, Mem::Base(kR11, 0));
+        a_.LeaIndexed(kR11, kR11, t, 0, 4);
+        a_.JmpR(kR11);
+        buf_->Bind(table);
+        for (uint32_t k = 1; k < n; ++k) buf_->UseLabelRel32(labels_[Succ(static_cast<int>(k))]);
         break;
       }
       case MOp::kReturn: Epilogue(); break;
       case MOp::kCall: a_.CallRel32(m.aux); break;
+      case MOp::kCallIndirect: a_.CallR(R(i, 0)); break;
+      case MOp::kTailCall:
+        TearDownFrame();
+        a_.JmpRel32Callee(m.aux);
+        break;
+      case MOp::kTailCallIndirect:
+        TearDownFrame();
+        a_.JmpR(R(i, 0));
+        break;
+      case MOp::kFuncAddr: a_.LeaRipCallee(R(i, 0), m.aux); break;
       case MOp::kTrap:
         buf_->AddTrap(m.trap);
         a_.Ud2();

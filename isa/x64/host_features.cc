@@ -21,4 +21,23 @@ const IsaFlags& HostIsaFlags() {
   return flags;
 }
 
+IsaFlags IsaFlagsFor(const isa::TargetSpec& spec, const IsaFlags& host) {
+  absl::flat_hash_set<std::string> have;
+  const std::pair<const char*, bool> named[] = {{"has_sse41", host.has_sse41}, {"has_popcnt", host.has_popcnt},
+                                                {"has_lzcnt", host.has_lzcnt}, {"has_bmi1", host.has_bmi1},
+                                                {"has_avx", host.has_avx},     {"has_fma", host.has_fma}};
+  for (const auto& [name, on] : named) {
+    if (on) have.insert(name);
+  }
+  isa::TargetSpec on = isa::EnableWithHost(spec, have);
+  IsaFlags f;
+  f.has_sse41 = on.Has("has_sse41");
+  f.has_popcnt = on.Has("has_popcnt");
+  f.has_lzcnt = on.Has("has_lzcnt");
+  f.has_bmi1 = on.Has("has_bmi1");
+  f.has_avx = on.Has("has_avx");
+  f.has_fma = on.Has("has_fma");
+  return f;
+}
+
 }  // namespace lathe::x64

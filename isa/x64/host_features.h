@@ -3,6 +3,8 @@
 // and reports an error naming the missing extension otherwise.
 #pragma once
 
+#include "isa/common/target_registry.h"
+
 namespace lathe::x64 {
 
 struct IsaFlags {
@@ -16,5 +18,9 @@ struct IsaFlags {
 
 // Detected once, on first use.
 const IsaFlags& HostIsaFlags();
+
+// The flags named by an x86_64 target spec that `host` also has (the JIT runs code here, so a
+// requested extension the host lacks stays off).
+IsaFlags IsaFlagsFor(const isa::TargetSpec& spec, const IsaFlags& host = HostIsaFlags());
 
 }  // namespace lathe::x64

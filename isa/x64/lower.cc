@@ -69,7 +69,8 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(UmulOverflow) MAP(SmulOverflow) MAP(Popcnt) MAP(Clz) MAP(Ctz) MAP(UaddOverflowTrap)
     MAP(Iconcat) MAP(Isplit) MAP(Fma) MAP(FcvtToSint) MAP(FcvtToUint) MAP(FcvtToSintSat)
     MAP(FcvtToUintSat) MAP(AtomicCas) MAP(Cls) MAP(Fmin) MAP(Fmax) MAP(AtomicRmw) MAP(AtomicLoad)
-    MAP(AtomicStore)
+    MAP(AtomicStore) MAP(FuncAddr) MAP(CallIndirect)
+    MAP(ReturnCall) MAP(ReturnCallIndirect)
 #undef MAP
     default: return std::nullopt;
   }
@@ -77,7 +78,8 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
 
 class Lowerer : public rules::Context {
  public:
-  Lowerer(const ir::Function& f, VCode* out) : f_(f), dfg_(f.dfg), vc_(out), rf_(out->alloc_fn) {}
+  Lowerer(const ir::Function& f, VCode* out, const IsaFlags& isa)
+      : f_(f), dfg_(f.dfg), vc_(out), rf_(out->alloc_fn), isa_(isa) {}
 
   absl::Status Run();
 
@@ -294,10 +296,10 @@ class Lowerer : public rules::Context {
   }
   Unit emit_wide_bitcount(rules::CountOp op) override {
     if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-    const IsaFlags& isa = HostIsaFlags();
-    if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this host");
-    if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this host");
-    if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this host");
+    const IsaFlags& isa = isa_;
+    if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this target");
+    if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this target");
+    if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this target");
     Begin(MOp::kBitCount128).sub = static_cast<uint8_t>(op);
     Use(Arg(0));
     UseH(Arg(0));
@@ -349,7 +351,7 @@ class Lowerer : public rules::Context {
   Unit emit_cls() override {
     int bytes = ResultBytes();
     if (bytes == 0) return {};
-    if (!HostIsaFlags().has_lzcnt) return Fail("cls without the lzcnt extension on this host");
+    if (!isa_.has_lzcnt) return Fail("cls without the lzcnt extension on this target");
     Begin(MOp::kCls).size = static_cast<uint8_t>(bytes);
     Use(Arg(0));
     TempDefEarly();
@@ -359,7 +361,7 @@ class Lowerer : public rules::Context {
   Unit emit_fma() override {
     int bytes = CheckFloat(Result(0));
     if (bytes == 0) return {};
-    if (!HostIsaFlags().has_fma) return Fail("fma without the FMA3 extension on this host");
+    if (!isa_.has_fma) return Fail("fma without the FMA3 extension on this target");
     Begin(MOp::kFma).size = static_cast<uint8_t>(bytes);
     Use(Arg(0));
     Use(Arg(1));
@@ -404,10 +406,10 @@ class Lowerer : public rules::Context {
   Unit emit_bitcount(rules::CountOp op) override {
     int bytes = ResultBytes();
     if (bytes == 0) return {};
-    const IsaFlags& isa = HostIsaFlags();
-    if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this host");
-    if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this host");
-    if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this host");
+    const IsaFlags& isa = isa_;
+    if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this target");
+    if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this target");
+    if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this target");
     MInst& m = Begin(MOp::kBitCount);
     m.sub = static_cast<uint8_t>(op);
     m.size = static_cast<uint8_t>(bytes);
@@ -466,7 +468,7 @@ class Lowerer : public rules::Context {
   Unit emit_round(rules::RoundMode mode) override {
     int bytes = CheckFloat(Result(0));
     if (bytes == 0) return {};
-    if (!HostIsaFlags().has_sse41) return Fail("rounding without SSE4.1 on this host");
+    if (!isa_.has_sse41) return Fail("rounding without SSE4.1 on this target");
     MInst& m = Begin(MOp::kRound);
     m.sub = static_cast<uint8_t>(mode);
     m.size = static_cast<uint8_t>(bytes);
@@ -742,8 +744,19 @@ class Lowerer : public rules::Context {
   }
   Unit emit_br_table() override {
     if (ArgBytes(0) == 0) return {};
-    Begin(MOp::kBrTable).size = 4;
+    if (ArgBytes(0) > 4) return Unsupported(dfg_.value_type(Arg(0)));
+    // A terminator may not define values, so the zero-extended index is a separate vreg that
+    // dies at the branch; the branch reuses its register for the loaded table entry.
+    uint32_t idx = rf_.num_vregs++;
+    rf_.vreg_class.push_back(kInt);
+    MInst& ext = Begin(MOp::kExt);
+    ext.sub = 0;
+    ext.size = static_cast<uint8_t>(ArgBytes(0));
     Use(Arg(0));
+    Emit(Operand::Def(idx, kInt, Constraint::kReg));
+    End();
+    Begin(MOp::kBrTable).size = 4;
+    Emit(Operand::Use(idx, kInt, Constraint::kReg));
     End(0, regalloc::kInstBranch);
     for (uint32_t bc : dfg_.block_calls(cur_)) AddEdgeViaEdgeBlock(bc);
     return {};
@@ -782,15 +795,45 @@ class Lowerer : public rules::Context {
     return End(0, regalloc::kInstReturn);
   }
   Unit emit_call() override {
-    auto args = dfg_.args(cur_);
-    auto results = dfg_.results(cur_);
     const ir::ExtFuncData& callee = f_.ext_funcs[cur().entity];
-    if (callee.signature.index() < f_.signatures.size() && ReturnsInMemory(f_.signatures[callee.signature.index()])) {
+    return LowerCall(MOp::kCall, cur().entity, callee.signature.index(), 0);
+  }
+  Unit emit_call_indirect() override {
+    if (dfg_.args(cur_).empty() || ArgBytes(0) != 8) return Fail("call_indirect needs an i64 callee address");
+    return LowerCall(MOp::kCallIndirect, 0, cur().entity, 1);
+  }
+  // Tail calls: arguments in registers only; the emitter tears the frame down (which touches
+  // no argument register) and jumps instead of calling.
+  Unit emit_return_call() override {
+    if (ret_area_) return Fail("tail calls from functions returning values in memory");
+    const ir::ExtFuncData& callee = f_.ext_funcs[cur().entity];
+    return LowerCall(MOp::kTailCall, cur().entity, callee.signature.index(), 0);
+  }
+  Unit emit_return_call_indirect() override {
+    if (ret_area_) return Fail("tail calls from functions returning values in memory");
+    if (dfg_.args(cur_).empty() || ArgBytes(0) != 8) return Fail("return_call_indirect needs an i64 callee address");
+    return LowerCall(MOp::kTailCallIndirect, 0, cur().entity, 1);
+  }
+  Unit emit_func_addr() override {
+    if (ResultBytes() != 8) return Unsupported(dfg_.value_type(Result(0)));
+    MInst& m = Begin(MOp::kFuncAddr);
+    m.aux = cur().entity;
+    Def(Result(0));
+    return End();
+  }
+  // A call whose arguments start at args[first]; for an indirect call args[0] is the callee
+  // address, pinned to r10 because that register carries no argument and is caller-saved.
+  Unit LowerCall(MOp op, uint32_t aux, size_t sig, size_t first) {
+    auto all_args = dfg_.args(cur_);
+    auto args = all_args.subspan(first);
+    auto results = dfg_.results(cur_);
+    if (sig < f_.signatures.size() && ReturnsInMemory(f_.signatures[sig])) {
       return Fail("calls to functions returning values in memory");
     }
-    MInst& m = Begin(MOp::kCall);
-    m.aux = cur().entity;
+    MInst& m = Begin(op);
+    m.aux = aux;
     regalloc::PRegSet clobbers = CallerSavedSet();
+    if (first == 1) Emit(Operand::FixedUse(V(all_args[0]), IntReg(kR10)));
     int ni = 0, nf = 0;
     for (size_t i = 0; i < args.size(); ++i) {
       if (Wide(args[i])) {
@@ -822,6 +865,7 @@ class Lowerer : public rules::Context {
       Emit(Operand::FixedDef(V(results[i]), r));
       clobbers.Remove(r);
     }
+    if (op == MOp::kTailCall || op == MOp::kTailCallIndirect) return End(0, regalloc::kInstReturn);
     return End(ClobberSet(clobbers));
   }
   Unit emit_trap() override {
@@ -989,6 +1033,7 @@ class Lowerer : public rules::Context {
   const ir::DataFlowGraph& dfg_;
   VCode* vc_;
   regalloc::Function& rf_;
+  const IsaFlags& isa_;
   ir::Inst cur_;
   absl::Status status_;
   std::vector<uint32_t> vreg_;      // by IR value (the low half of an i128)
@@ -1161,8 +1206,8 @@ absl::Status Lowerer::Run() {
 
 }  // namespace
 
-absl::Status Lower(const ir::Function& f, VCode* out) {
-  Lowerer l(f, out);
+absl::Status Lower(const ir::Function& f, VCode* out, const IsaFlags& isa) {
+  Lowerer l(f, out, isa);
   return l.Run();
 }
 

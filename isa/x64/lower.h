@@ -10,10 +10,12 @@
 
 #include "absl/status/status.h"
 #include "ir/function.h"
+#include "isa/x64/host_features.h"
 #include "isa/x64/vcode.h"
 
 namespace lathe::x64 {
 
-absl::Status Lower(const ir::Function& f, VCode* out);
+// `isa` says which optional extensions the lowering may use.
+absl::Status Lower(const ir::Function& f, VCode* out, const IsaFlags& isa = HostIsaFlags());
 
 }  // namespace lathe::x64

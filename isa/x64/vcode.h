@@ -44,9 +44,13 @@ enum class MOp : uint8_t {
   kJump,       // succ 0
   kBrif,       // use c; size; succs: then, else
   kBrIcmp,     // use a, use b; sub = Cond; size; succs: then, else
-  kBrTable,    // use index; succs: default, entries...
+  kBrTable,    // use index (zero-extended, dead after; overwritten); succs: default, entries...
   kReturn,     // fixed uses (rax, rdx)
   kCall,       // fixed uses (argument registers), fixed defs (rax, rdx); aux = FuncRef
+  kCallIndirect, // fixed use r10 (callee address), then as kCall
+  kTailCall,   // as kCall without results; a return (frame torn down, then jmp)
+  kTailCallIndirect, // as kCallIndirect without results; a return
+  kFuncAddr,   // def; aux = FuncRef (rip-relative lea, patched by the linker)
   kTrap,       // trap
   kTrapIf,     // use c; sub 0 trapz, 1 trapnz; size; trap
   // Scalar floats (xmm registers; size 4 = f32, 8 = f64).

@@ -1,4 +1,4 @@
-// `lathe compile [-D] [--target x86_64] [--regalloc=fast|optimizing] FILE`: compiles every
+// `lathe compile [-D] [--target "x86_64 [has_FLAG...]"] [--regalloc=fast|optimizing] FILE`: compiles every
 // function of a .clif file for x86-64 and prints each function's code size; with -D also its
 // Capstone disassembly. Exit 1 if a function does not compile (the error names it).
 #include <capstone/capstone.h>
@@ -12,6 +12,7 @@
 #include "ir/parser.h"
 #include "ir/test_file.h"
 #include "isa/common/code_buffer.h"
+#include "isa/common/target_registry.h"
 #include "isa/x64/backend.h"
 
 namespace lathe::tool {
@@ -20,28 +21,31 @@ int RunCompile(const std::vector<std::string>& args) {
   bool disasm = false;
   regalloc::Algorithm algorithm = regalloc::Algorithm::kSinglePass;
   std::string file;
+  x64::IsaFlags isa_flags = x64::HostIsaFlags();
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "-D") {
       disasm = true;
     } else if (a == "--target" && i + 1 < args.size()) {
-      if (args[++i] != "x86_64") {
-        std::fprintf(stderr, "error: unknown target %s (expected x86_64)\n", args[i].c_str());
+      absl::StatusOr<isa::TargetSpec> spec = isa::ParseTarget(args[++i], "--target");
+      if (!spec.ok()) {
+        std::fprintf(stderr, "error: %s\n", std::string(spec.status().message()).c_str());
         return 2;
       }
+      isa_flags = x64::IsaFlagsFor(*spec);
     } else if (a == "--regalloc=optimizing") {
       algorithm = regalloc::Algorithm::kOptimizing;
     } else if (a == "--regalloc=fast") {
       algorithm = regalloc::Algorithm::kSinglePass;
     } else if (a.rfind("-", 0) == 0 || !file.empty()) {
-      std::fprintf(stderr, "usage: lathe compile [-D] [--target x86_64] [--regalloc=fast|optimizing] FILE\n");
+      std::fprintf(stderr, "usage: lathe compile [-D] [--target \"x86_64 [has_FLAG...]\"] [--regalloc=fast|optimizing] FILE\n");
       return 2;
     } else {
       file = a;
     }
   }
   if (file.empty()) {
-    std::fprintf(stderr, "usage: lathe compile [-D] [--target x86_64] [--regalloc=fast|optimizing] FILE\n");
+    std::fprintf(stderr, "usage: lathe compile [-D] [--target \"x86_64 [has_FLAG...]\"] [--regalloc=fast|optimizing] FILE\n");
     return 2;
   }
   std::ifstream in(file, std::ios::binary);
@@ -62,6 +66,7 @@ int RunCompile(const std::vector<std::string>& args) {
     return 1;
   }
   x64::Backend backend;
+  backend.set_isa_flags(isa_flags);
   isa::CodeBuffer buf;
   int rc = 0;
   for (const ir::ParsedFunction& pf : parsed->functions) {

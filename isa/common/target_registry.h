@@ -1,0 +1,42 @@
+// The targets Lathe knows by name and the ISA flags each accepts, parsed from the text of a
+// clif `target` line ("x86_64 has_sse41 has_avx") or a `--target` option.
+//
+// Contract: ParseTarget returns InvalidArgument, naming the offending word and its 1-based
+// column, for an unknown target or a flag the target does not know; `target x86_64` with no
+// flags enables none of the optional extensions (the baseline). EnableWithHost intersects the
+// requested flags with what the host supports, because the JIT runs the code here.
+#pragma once
+
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+
+namespace lathe::isa {
+
+struct TargetInfo {
+  absl::string_view name;
+  std::vector<absl::string_view> flags;  // every optional flag the target accepts
+};
+
+// Every registered target, in a fixed order.
+const std::vector<TargetInfo>& Targets();
+// nullptr when `name` is not registered.
+const TargetInfo* FindTarget(absl::string_view name);
+
+struct TargetSpec {
+  const TargetInfo* target = nullptr;
+  absl::flat_hash_set<std::string> flags;  // the `has_*` flags the line enables
+  bool Has(absl::string_view flag) const { return flags.contains(std::string(flag)); }
+};
+
+// `text` is the line without the leading "target" keyword; `where` prefixes error messages
+// (e.g. "file.clif:3").
+absl::StatusOr<TargetSpec> ParseTarget(absl::string_view text, absl::string_view where);
+
+// The flags of `spec` that `host` also has.
+TargetSpec EnableWithHost(const TargetSpec& spec, const absl::flat_hash_set<std::string>& host);
+
+}  // namespace lathe::isa
