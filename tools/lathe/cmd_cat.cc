@@ -1,13 +1,12 @@
 // `lathe cat FILE...`: parses each .clif file and prints it in canonical form (filetest headers
 // and run directives preserved). Exit 1 if any file fails to parse.
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "ir/parser.h"
 #include "ir/printer.h"
+#include "tools/lathe/input_file.h"
 
 namespace lathe::tool {
 
@@ -18,16 +17,13 @@ int RunCat(const std::vector<std::string>& args) {
   }
   int rc = 0;
   for (const std::string& path : args) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      std::fprintf(stderr, "%s: cannot open file\n", path.c_str());
+    absl::StatusOr<std::string> text = ReadInputFile(path);
+    if (!text.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(text.status().message()).c_str());
       rc = 1;
       continue;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string text = ss.str();
-    auto file = ir::ParseTestFile(text, path);
+    auto file = ir::ParseTestFile(*text, path);
     if (!file.ok()) {
       std::fprintf(stderr, "%s\n", std::string(file.status().message()).c_str());
       rc = 1;

@@ -4,13 +4,12 @@
 // (i32 for 32-bit targets, else i64); files with `test verifier` or `test compile` also have
 // their load/store addresses checked against it.
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "ir/parser.h"
 #include "ir/verifier.h"
+#include "tools/lathe/input_file.h"
 
 namespace lathe::tool {
 
@@ -21,16 +20,13 @@ int RunVerify(const std::vector<std::string>& args) {
   }
   int rc = 0;
   for (const std::string& path : args) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      std::fprintf(stderr, "%s: cannot open file\n", path.c_str());
+    absl::StatusOr<std::string> text = ReadInputFile(path);
+    if (!text.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(text.status().message()).c_str());
       rc = 1;
       continue;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string text = ss.str();
-    auto file = ir::ParseTestFile(text, path);
+    auto file = ir::ParseTestFile(*text, path);
     if (!file.ok()) {
       std::fprintf(stderr, "%s\n", std::string(file.status().message()).c_str());
       rc = 1;
