@@ -188,7 +188,8 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
     clob_[c] = clobbers.class_bits(static_cast<RegClass>(c)) & all_[c];
   }
   // Pass A, one scan: kills, fixed defs and fixed uses known up front, inputs reused by defs
-  // (operand indices are below 256; validated), Reg defs per class, and which later passes have
+  // (operand indices are below 256; validated), Reg defs per class (registers they will still
+  // need, so Any uses leave them alone), and which later passes have
   // any work, so instructions skip the scans that would find nothing.
   uint64_t reused[4] = {0, 0, 0, 0};
   int reg_defs[kNumRegClasses] = {0, 0, 0};
@@ -247,16 +248,22 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
     if (is_reuse_input(k)) def_res_[c] |= Bit(r);
   }
 
-  // reg_defs: registers that Reg defs will still need, so Any uses leave them alone.
   // Pass C: other uses. Reuse inputs first so later late uses avoid their registers, Any uses
   // last so they only take registers that nothing else needs.
+  // One scan buckets the uses by round (keeping operand order within a round).
+  uint8_t round_ops[3][256];
+  uint32_t round_n[3] = {0, 0, 0};
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = ops[k];
+    if (!op.is_use() || op.constraint() == Constraint::kFixedReg) continue;
+    const int want = is_reuse_input(k) ? 0 : op.constraint() == Constraint::kAny ? 2 : 1;
+    round_ops[want][round_n[want]++] = static_cast<uint8_t>(k);
+  }
   for (int round = 0; round < 3; ++round) {
-    for (uint32_t k = 0; k < n; ++k) {
+    for (uint32_t j = 0; j < round_n[round]; ++j) {
+      const uint32_t k = round_ops[round][j];
       const Operand& op = ops[k];
-      if (!op.is_use() || op.constraint() == Constraint::kFixedReg) continue;
-      const bool reuse = is_reuse_input(k);
-      const int want = reuse ? 0 : op.constraint() == Constraint::kAny ? 2 : 1;
-      if (want != round) continue;
+      const bool reuse = round == 0;
       const uint32_t v = op.vreg();
       const RegClass cls = op.reg_class();
       const int c = static_cast<int>(cls);
@@ -355,10 +362,17 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
   }
 
   // Pass E: defs without a fixed register; Reg defs choose before Any defs, which can spill.
-  for (uint32_t k0 = 0; any_def && k0 < 2 * n; ++k0) {
-    const uint32_t k = k0 % n;
+  uint8_t def_ops[256];
+  uint32_t num_defs = 0;
+  for (uint32_t k = 0; any_def && k < n; ++k) {
+    if (ops[k].is_def() && ops[k].constraint() != Constraint::kAny) def_ops[num_defs++] = static_cast<uint8_t>(k);
+  }
+  for (uint32_t k = 0; any_def && k < n; ++k) {
+    if (ops[k].is_def() && ops[k].constraint() == Constraint::kAny) def_ops[num_defs++] = static_cast<uint8_t>(k);
+  }
+  for (uint32_t j = 0; j < num_defs; ++j) {
+    const uint32_t k = def_ops[j];
     const Operand& op = ops[k];
-    if (!op.is_def() || (op.constraint() == Constraint::kAny) != (k0 >= n)) continue;
     const uint32_t v = op.vreg();
     const RegClass cls = op.reg_class();
     const int c = static_cast<int>(cls);
