@@ -203,7 +203,14 @@ void BoundaryAssignment::ReserveBranchRegisters(const Function& fn, const Machin
     const Block& bl = fn.blocks[b];
     const Inst& inst = fn.insts[bl.insts_end - 1];
     if (!(inst.flags & kInstBranch)) continue;
+    // Only classes with a Reg operand can be unsatisfied; skip the candidate scan for the rest.
+    bool wants_reg[kNumRegClasses] = {false, false, false};
+    for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
+      const Operand& op = fn.operands[k];
+      if (op.constraint() == Constraint::kReg) wants_reg[static_cast<int>(op.reg_class())] = true;
+    }
     for (int c = 0; c < kNumRegClasses; ++c) {
+      if (!wants_reg[c]) continue;
       const RegClass cls = static_cast<RegClass>(c);
       cand.clear();
       for (uint32_t v : live.live_out(b)) {

@@ -18,8 +18,8 @@ void LocalAllocator::Unmap(PReg r) {
   occ_[Cls(r)] &= ~Bit(r);
 }
 
-uint32_t LocalAllocator::SlotOf(uint32_t v) {
-  if (slot_of_[v] == kNone) slot_of_[v] = slots_.New(fn_->vreg_class[v]);
+uint32_t LocalAllocator::NewSlot(uint32_t v) {
+  slot_of_[v] = slots_.New(fn_->vreg_class[v]);
   return slot_of_[v];
 }
 
@@ -187,10 +187,26 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
     lock_[c] = late_lock_[c] = def_res_[c] = early_def_res_[c] = fixed_use_[c] = 0;
     clob_[c] = clobbers.class_bits(static_cast<RegClass>(c)) & all_[c];
   }
-  // Pass A: kills, fixed defs and fixed uses known up front.
+  // Pass A, one scan: kills, fixed defs and fixed uses known up front, inputs reused by defs
+  // (operand indices are below 256; validated), Reg defs per class (registers they will still
+  // need, so Any uses leave them alone), and which later passes have
+  // any work, so instructions skip the scans that would find nothing.
+  uint64_t reused[4] = {0, 0, 0, 0};
+  int reg_defs[kNumRegClasses] = {0, 0, 0};
+  bool any_fixed_use = false, any_def = false;
   for (uint32_t k = 0; k < n; ++k) {
     const Operand& op = ops[k];
-    if (op.is_use() && live_->kill(inst.operands_begin + k)) killed_at_[op.vreg()] = i;
+    if (op.is_use()) {
+      if (live_->kill(inst.operands_begin + k)) killed_at_[op.vreg()] = i;
+    } else {
+      any_def = true;
+      if (op.constraint() == Constraint::kReuse) {
+        const int r = op.reuse_index();
+        reused[r >> 6] |= uint64_t{1} << (r & 63);
+      } else if (op.constraint() == Constraint::kReg) {
+        ++reg_defs[static_cast<int>(op.reg_class())];
+      }
+    }
     if (op.constraint() != Constraint::kFixedReg) continue;
     const PReg r = op.fixed_reg();
     if (op.is_def()) {
@@ -198,21 +214,14 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
       if (op.is_early()) early_def_res_[Cls(r)] |= Bit(r);
     } else {
       fixed_use_[Cls(r)] |= Bit(r);
-    }
-  }
-  // Inputs reused by defs (operand indices are below 256; validated).
-  uint64_t reused[4] = {0, 0, 0, 0};
-  for (uint32_t j = 0; j < n; ++j) {
-    if (ops[j].is_def() && ops[j].constraint() == Constraint::kReuse) {
-      const int r = ops[j].reuse_index();
-      reused[r >> 6] |= uint64_t{1} << (r & 63);
+      any_fixed_use = true;
     }
   }
   auto is_reuse_input = [&](uint32_t k) { return ((reused[k >> 6] >> (k & 63)) & 1) != 0; };
   auto avoid_for_moves = [&](int c) { return lock_[c] | fixed_use_[c] | def_res_[c] | clob_[c]; };
 
   // Pass B: fixed uses.
-  for (uint32_t k = 0; k < n; ++k) {
+  for (uint32_t k = 0; any_fixed_use && k < n; ++k) {
     const Operand& op = ops[k];
     if (!op.is_use() || op.constraint() != Constraint::kFixedReg) continue;
     const uint32_t v = op.vreg();
@@ -239,20 +248,22 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
     if (is_reuse_input(k)) def_res_[c] |= Bit(r);
   }
 
-  // Registers that Reg defs will still need, so Any uses leave them alone.
-  int reg_defs[kNumRegClasses] = {0, 0, 0};
-  for (uint32_t k = 0; k < n; ++k) {
-    if (ops[k].is_def() && ops[k].constraint() == Constraint::kReg) ++reg_defs[static_cast<int>(ops[k].reg_class())];
-  }
   // Pass C: other uses. Reuse inputs first so later late uses avoid their registers, Any uses
   // last so they only take registers that nothing else needs.
+  // One scan buckets the uses by round (keeping operand order within a round).
+  uint8_t round_ops[3][256];
+  uint32_t round_n[3] = {0, 0, 0};
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = ops[k];
+    if (!op.is_use() || op.constraint() == Constraint::kFixedReg) continue;
+    const int want = is_reuse_input(k) ? 0 : op.constraint() == Constraint::kAny ? 2 : 1;
+    round_ops[want][round_n[want]++] = static_cast<uint8_t>(k);
+  }
   for (int round = 0; round < 3; ++round) {
-    for (uint32_t k = 0; k < n; ++k) {
+    for (uint32_t j = 0; j < round_n[round]; ++j) {
+      const uint32_t k = round_ops[round][j];
       const Operand& op = ops[k];
-      if (!op.is_use() || op.constraint() == Constraint::kFixedReg) continue;
-      const bool reuse = is_reuse_input(k);
-      const int want = reuse ? 0 : op.constraint() == Constraint::kAny ? 2 : 1;
-      if (want != round) continue;
+      const bool reuse = round == 0;
       const uint32_t v = op.vreg();
       const RegClass cls = op.reg_class();
       const int c = static_cast<int>(cls);
@@ -351,10 +362,17 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
   }
 
   // Pass E: defs without a fixed register; Reg defs choose before Any defs, which can spill.
-  for (uint32_t k0 = 0; k0 < 2 * n; ++k0) {
-    const uint32_t k = k0 % n;
+  uint8_t def_ops[256];
+  uint32_t num_defs = 0;
+  for (uint32_t k = 0; any_def && k < n; ++k) {
+    if (ops[k].is_def() && ops[k].constraint() != Constraint::kAny) def_ops[num_defs++] = static_cast<uint8_t>(k);
+  }
+  for (uint32_t k = 0; any_def && k < n; ++k) {
+    if (ops[k].is_def() && ops[k].constraint() == Constraint::kAny) def_ops[num_defs++] = static_cast<uint8_t>(k);
+  }
+  for (uint32_t j = 0; j < num_defs; ++j) {
+    const uint32_t k = def_ops[j];
     const Operand& op = ops[k];
-    if (!op.is_def() || (op.constraint() == Constraint::kAny) != (k0 >= n)) continue;
     const uint32_t v = op.vreg();
     const RegClass cls = op.reg_class();
     const int c = static_cast<int>(cls);
@@ -393,7 +411,7 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
       m &= m - 1;
     }
   }
-  for (uint32_t k = 0; k < n; ++k) {
+  for (uint32_t k = 0; any_def && k < n; ++k) {
     const Operand& op = ops[k];
     if (!op.is_def()) continue;
     const uint32_t v = op.vreg();

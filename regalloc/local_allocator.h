@@ -43,7 +43,9 @@ class LocalAllocator {
   void Unmap(PReg r);
   PReg RegOf(uint32_t v) const { return PReg::FromIndex(vreg_reg_[v]); }
   bool Mapped(uint32_t v) const { return vreg_reg_[v] != kNoReg; }
-  uint32_t SlotOf(uint32_t v);
+  // Inline: called for every live-in at every block start; only the first call allocates.
+  uint32_t SlotOf(uint32_t v) { return slot_of_[v] != kNone ? slot_of_[v] : NewSlot(v); }
+  uint32_t NewSlot(uint32_t v);
   Location Cur(uint32_t v) { return Mapped(v) ? Location::Reg(RegOf(v)) : Location::Stack(SlotOf(v)); }
   Location BoundaryLoc(uint32_t v) {
     return (*boundary_)[v].valid() ? Location::Reg((*boundary_)[v]) : Location::Stack(SlotOf(v));

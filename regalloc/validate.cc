@@ -15,10 +15,27 @@ std::string OpWhere(uint32_t inst, uint32_t k) { return absl::StrCat("inst ", in
 
 // Constraint sets that no allocation can satisfy, checked per instruction.
 absl::Status CheckInstConstraints(const Function& fn, const MachineEnv& env, uint32_t i,
-                                  PRegSet allocatable) {
+                                  PRegSet allocatable, uint32_t min_regs) {
   const Inst& inst = fn.insts[i];
   const uint32_t n = inst.operands_end - inst.operands_begin;
   const PRegSet& clobbers = fn.clobber_sets[inst.clobbers];
+  // Fast path for the common instruction: no fixed or reuse operands, no more operands than the
+  // smallest class has registers (so no register count can be exceeded), and no late uses when
+  // there are clobbers (so clobbers cannot starve them). Only the terminator rules remain to
+  // check; anything else takes the full check below.
+  if (n <= min_regs) {
+    const bool clobbering = inst.clobbers != 0;
+    const bool term = (inst.flags & (kInstBranch | kInstReturn)) != 0;
+    const bool is_branch = (inst.flags & kInstBranch) != 0;
+    bool simple = true;
+    for (uint32_t k = 0; k < n && simple; ++k) {
+      const Operand& op = fn.operands[inst.operands_begin + k];
+      const Constraint c = op.constraint();
+      simple = (c == Constraint::kAny || c == Constraint::kReg || (c == Constraint::kStack && !is_branch)) &&
+               !(term && op.is_def()) && !(clobbering && op.is_use() && op.is_late());
+    }
+    if (simple) return absl::OkStatus();
+  }
   PRegSet fixed_use, fixed_def, fixed_early_def, fixed_late_use;
   int need[kNumRegClasses] = {0, 0, 0};
   int late_need[kNumRegClasses] = {0, 0, 0};      // late uses and defs
@@ -173,8 +190,10 @@ absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
     return Err("edge_args_begin does not span edge_args");
   }
   PRegSet allocatable;
+  uint32_t min_regs = 0xffffffffu;  // over classes with registers (classes without have no vregs)
   for (int c = 0; c < kNumRegClasses; ++c) {
     for (PReg r : env.regs[c]) allocatable.Add(r);
+    if (!env.regs[c].empty()) min_regs = std::min(min_regs, static_cast<uint32_t>(env.regs[c].size()));
   }
 
   // Block ranges.
@@ -241,7 +260,7 @@ absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
                                   " but the operand says ", RegClassName(op.reg_class())));
         }
       }
-      if (absl::Status s = CheckInstConstraints(fn, env, i, allocatable); !s.ok()) return s;
+      if (absl::Status s = CheckInstConstraints(fn, env, i, allocatable, min_regs); !s.ok()) return s;
     }
   }
   if (next_inst != ni) return Err("instructions after the last block");
