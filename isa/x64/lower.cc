@@ -623,15 +623,7 @@ class Lowerer : public rules::Context {
     }
     if (ResultBytes() == 0) return {};
     if (fused) {
-      const ir::InstData* cmp = IcmpOf(Arg(0));
-      ir::Inst ci(dfg_.value(dfg_.Resolve(Arg(0))).owner);
-      int bytes = IntBytes(dfg_.value_type(dfg_.args(ci)[0]));
-      if (bytes == 0) return Unsupported(dfg_.value_type(dfg_.args(ci)[0]));
-      MInst& m = Begin(MOp::kSelectIcmp);
-      m.sub = static_cast<uint8_t>(CondOf(static_cast<ir::IntCC>(cmp->cond)));
-      m.size = static_cast<uint8_t>(bytes);
-      Use(dfg_.args(ci)[0]);
-      Use(dfg_.args(ci)[1]);
+      if (!BeginFusedIcmp(MOp::kSelectIcmp)) return {};
       Use(Arg(1));
       Use(Arg(2));
       ReuseDef(Result(0), 3);
@@ -719,15 +711,7 @@ class Lowerer : public rules::Context {
   }
   Unit emit_brif(bool fused) override {
     if (fused) {
-      const ir::InstData* cmp = IcmpOf(Arg(0));
-      ir::Inst ci(dfg_.value(dfg_.Resolve(Arg(0))).owner);
-      int bytes = IntBytes(dfg_.value_type(dfg_.args(ci)[0]));
-      if (bytes == 0) return Unsupported(dfg_.value_type(dfg_.args(ci)[0]));
-      MInst& m = Begin(MOp::kBrIcmp);
-      m.sub = static_cast<uint8_t>(CondOf(static_cast<ir::IntCC>(cmp->cond)));
-      m.size = static_cast<uint8_t>(bytes);
-      Use(dfg_.args(ci)[0]);
-      Use(dfg_.args(ci)[1]);
+      if (!BeginFusedIcmp(MOp::kBrIcmp)) return {};
     } else if (Wide(Arg(0))) {
       Begin(MOp::kBrif128);
       Use(Arg(0));
@@ -905,6 +889,25 @@ class Lowerer : public rules::Context {
   static Alu AluOf(rules::AluOp op) {
     static constexpr Alu kAlus[] = {Alu::kAdd, Alu::kSub, Alu::kAnd, Alu::kOr, Alu::kXor};
     return kAlus[static_cast<int>(op)];
+  }
+  // Begins `op` fused with the icmp that defines Arg(0): its condition, width and both compare
+  // operands become the instruction's first uses. False (failure recorded) for an
+  // unsupported compared type.
+  bool BeginFusedIcmp(MOp op) {
+    const ir::InstData* cmp = IcmpOf(Arg(0));
+    ir::Inst ci(dfg_.value(dfg_.Resolve(Arg(0))).owner);
+    ir::Type t = dfg_.value_type(dfg_.args(ci)[0]);
+    int bytes = IntBytes(t);
+    if (bytes == 0) {
+      Unsupported(t);
+      return false;
+    }
+    MInst& m = Begin(op);
+    m.sub = static_cast<uint8_t>(CondOf(static_cast<ir::IntCC>(cmp->cond)));
+    m.size = static_cast<uint8_t>(bytes);
+    Use(dfg_.args(ci)[0]);
+    Use(dfg_.args(ci)[1]);
+    return true;
   }
   Unit Unsupported(ir::Type t) {
     return Fail(absl::StrCat("type ", t.Name(), " in ", ir::Name(cur().opcode)));
