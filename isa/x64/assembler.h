@@ -33,9 +33,12 @@ struct Mem {
   static Mem Rip(int32_t d) { return Mem{0, d, true}; }
 };
 
+// jmp/jcc in their rel8 and rel32 forms, for the code buffer's branch peepholes.
+const isa::BranchForms& X64BranchForms();
+
 class Assembler {
  public:
-  explicit Assembler(isa::CodeBuffer* buf) : buf_(buf) {}
+  explicit Assembler(isa::CodeBuffer* buf) : buf_(buf) { buf->set_branch_forms(&X64BranchForms()); }
   isa::CodeBuffer* buffer() { return buf_; }
 
   void AluRR(Alu op, int size, uint8_t dst, uint8_t src);      // op dst, src
@@ -92,6 +95,8 @@ class Assembler {
   void SseRR(uint8_t prefix, uint8_t op, uint8_t dst, uint8_t src);
   void SseLoad(uint8_t prefix, uint8_t op, uint8_t dst, Mem m);   // op dst, [m]
   void SseStore(uint8_t prefix, uint8_t op, Mem m, uint8_t src);  // op [m], src (movss/movsd 0x11)
+  // op dst, [rip + pool constant c] (16-byte constants are aligned, as packed ops require).
+  void SseLoadConst(uint8_t prefix, uint8_t op, uint8_t dst, isa::CodeBuffer::Const c);
   void MovGprToXmm(int size, uint8_t xmm, uint8_t gpr);  // movd/movq (size 4 or 8)
   void MovXmmToGpr(int size, uint8_t gpr, uint8_t xmm);
   // cvttss2si/cvttsd2si r64, xmm (truncating).

@@ -271,19 +271,25 @@ TEST_F(AssemblerTest, SseForms) {
 }
 
 TEST_F(AssemblerTest, BranchesResolveLabels) {
-  // jmp over a ud2 to a bound label: the rel32 must be 2 (the ud2's length).
-  isa::CodeBuffer buf;
-  Assembler a(&buf);
-  isa::CodeBuffer::Label l = buf.NewLabel();
-  a.Jmp(l);
-  a.Ud2();
-  buf.Bind(l);
-  a.Jcc(Cond::kNe, l);  // backwards: to its own start
-  ASSERT_TRUE(buf.Finish().ok());
-  std::vector<uint8_t> jmp(buf.bytes().begin(), buf.bytes().begin() + 5);
-  std::vector<uint8_t> jcc(buf.bytes().begin() + 7, buf.bytes().end());
-  EXPECT_EQ(dis_.One(jmp), "jmp 4103");  // 0x1000 + 5 + 2
-  EXPECT_EQ(dis_.One(jcc), "jne 4096");  // its own address
+  // jmp over a ud2 to a bound label: the rel32 must be 2 (the ud2's length). Without the
+  // peepholes the rel32 forms stay; with them both branches take the rel8 form.
+  for (bool optimize : {false, true}) {
+    isa::CodeBuffer buf;
+    buf.set_optimize_branches(optimize);
+    Assembler a(&buf);
+    isa::CodeBuffer::Label l = buf.NewLabel();
+    a.Jmp(l);
+    a.Ud2();
+    buf.Bind(l);
+    a.Jcc(Cond::kNe, l);  // backwards: to its own start
+    ASSERT_TRUE(buf.Finish().ok());
+    const size_t jmp_len = optimize ? 2 : 5;
+    std::vector<uint8_t> jmp(buf.bytes().begin(), buf.bytes().begin() + jmp_len);
+    std::vector<uint8_t> jcc(buf.bytes().begin() + jmp_len + 2, buf.bytes().end());
+    EXPECT_EQ(jcc.size(), optimize ? 2u : 6u);
+    EXPECT_EQ(dis_.One(jmp), optimize ? "jmp 4100" : "jmp 4103");  // 0x1000 + jmp + 2
+    EXPECT_EQ(dis_.One(jcc), "jne 4096");  // its own address (the slice starts at 0x1000)
+  }
 
   isa::CodeBuffer unbound;
   Assembler b(&unbound);
