@@ -304,6 +304,34 @@ TEST_F(AssemblerTest, BranchesResolveLabels) {
   EXPECT_EQ(call.relocs()[0].callee, 7u);
 }
 
+TEST_F(AssemblerTest, ConstantPoolLoads) {
+  // movss/movsd/andps/xorps from a pool constant: rip-relative, the displacement reaching the
+  // constant (16-aligned after the code for the 16-byte masks).
+  struct Form {
+    uint8_t prefix, op;
+    const char* name;
+    int size;
+  };
+  const Form forms[] = {{0xF3, 0x10, "movss", 4}, {0xF2, 0x10, "movsd", 8}, {0, 0x54, "andps", 16}, {0, 0x57, "xorps", 16}};
+  for (const Form& f : forms) {
+    for (int d = 0; d < 16; ++d) {
+      isa::CodeBuffer buf;
+      Assembler a(&buf);
+      a.SseLoadConst(f.prefix, f.op, d, buf.AddConst(f.size, 0x3ff0000000400000ull, 1));
+      ASSERT_TRUE(buf.Finish().ok());
+      const uint32_t len = buf.code_size();
+      const uint32_t at = (len + f.size - 1) / f.size * f.size;
+      std::vector<uint8_t> insn(buf.bytes().begin(), buf.bytes().begin() + len);
+      EXPECT_EQ(dis_.One(insn), absl::StrCat(f.name, " xmm", d, ", [rip+", at - len, "]"));
+      ASSERT_EQ(buf.bytes().size(), at + f.size);
+      for (int k = 0; k < f.size; ++k) {
+        const uint64_t half = k < 8 ? 0x3ff0000000400000ull : 1;
+        EXPECT_EQ(buf.bytes()[at + k], static_cast<uint8_t>(half >> (8 * (k % 8)))) << k;
+      }
+    }
+  }
+}
+
 TEST_F(AssemblerTest, IndexedAndRipRelativeLea) {
   for (int d = 0; d < 16; ++d) {
     for (int b = 0; b < 16; ++b) {

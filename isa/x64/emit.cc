@@ -272,7 +272,7 @@ class Emitter {
       case MOp::kFminMax: {
         // NaN in, canonical NaN out; equal operands (including +0 and -0) combine their bits so
         // that min prefers -0 and max +0; otherwise minss/maxss are exact.
-        uint8_t b = R(i, 1), t = R(i, 2), d = R(i, 3);
+        uint8_t b = R(i, 1), d = R(i, 3);  // op 2: unused int temp
         const bool dbl = sz == 8, is_max = m.sub == 1;
         CodeBuffer::Label nan = buf_->NewLabel(), ne = buf_->NewLabel(), done = buf_->NewLabel();
         a_.SseRR(dbl ? 0x66 : 0, 0x2E, d, b);
@@ -284,8 +284,7 @@ class Emitter {
         a_.SseRR(dbl ? 0xF2 : 0xF3, is_max ? 0x5F : 0x5D, d, b);
         a_.Jmp(done);
         buf_->Bind(nan);
-        a_.MovRI(t, dbl ? 0x7ff8000000000000ull : 0x7fc00000u);
-        a_.MovGprToXmm(sz, d, t);
+        a_.SseLoadConst(dbl ? 0xF2 : 0xF3, 0x10, d, buf_->AddConst(sz, dbl ? 0x7ff8000000000000ull : 0x7fc00000u));
         buf_->Bind(done);
         break;
       }
@@ -485,6 +484,14 @@ class Emitter {
         a_.CvtSi2F(m.imm == 8, 8, R(i, 2), t);
         break;
       }
+      case MOp::kLoadConst:
+        if (m.imm == 0) {
+          a_.SseRR(0, 0x57, R(i, 0), R(i, 0));  // xorps: +0.0 needs no memory
+        } else {
+          a_.SseLoadConst(sz == 4 ? 0xF3 : 0xF2, 0x10, R(i, 0),
+                          buf_->AddConst(sz, sz == 4 ? static_cast<uint64_t>(m.imm) & 0xffffffffu : static_cast<uint64_t>(m.imm)));
+        }
+        break;
       case MOp::kFload: {
         absl::StatusOr<Mem> mem = Addr(R(i, 0), m.imm);
         if (!mem.ok()) return mem.status();
@@ -503,25 +510,30 @@ class Emitter {
     return absl::OkStatus();
   }
 
-  // Sign-bit operations through integer temporaries. ops: a, [b,] t1, [t2,] dst.
+  // A 16-byte pool mask with every lane's sign bit (or every bit but the sign bits); 16 bytes
+  // because the packed and/xor/or forms need an aligned 16-byte memory operand.
+  CodeBuffer::Const SignMask(int sz, bool sign) {
+    uint64_t lane = sz == 8 ? uint64_t{1} << 63 : 0x8000000080000000ull;
+    if (!sign) lane = ~lane;
+    return buf_->AddConst(16, lane, lane);
+  }
+  // Sign-bit operations with pool masks: xorps (neg), andps (abs); copysign takes a's
+  // magnitude and b's sign. ops: a, [b, t,] dst.
   void EmitFsign(uint32_t i, const MInst& m) {
     const int sz = m.size;
-    const uint8_t bit = static_cast<uint8_t>(sz * 8 - 1);
+    const uint8_t a = R(i, 0);
     if (m.sub == 2) {
-      uint8_t t1 = R(i, 2), t2 = R(i, 3);
-      a_.MovXmmToGpr(sz, t1, R(i, 0));
-      a_.MovXmmToGpr(sz, t2, R(i, 1));
-      a_.BitImm(6, sz, t1, bit);  // btr: clear a's sign
-      a_.ShiftImm(Shift::kShr, sz, t2, bit);
-      a_.ShiftImm(Shift::kShl, sz, t2, bit);
-      a_.AluRR(Alu::kOr, sz, t1, t2);
-      a_.MovGprToXmm(sz, R(i, 4), t1);
+      const uint8_t t = R(i, 2), d = R(i, 3);
+      a_.SseRR(0, 0x28, t, R(i, 1));  // t is an early def, so it overlaps neither a nor b
+      a_.SseLoadConst(0, 0x54, t, SignMask(sz, true));
+      if (d != a) a_.SseRR(0, 0x28, d, a);
+      a_.SseLoadConst(0, 0x54, d, SignMask(sz, false));
+      a_.SseRR(0, 0x56, d, t);
       return;
     }
-    uint8_t t = R(i, 1);
-    a_.MovXmmToGpr(sz, t, R(i, 0));
-    a_.BitImm(m.sub == 0 ? 7 : 6, sz, t, bit);  // btc negates, btr clears
-    a_.MovGprToXmm(sz, R(i, 2), t);
+    const uint8_t d = R(i, 1);
+    if (d != a) a_.SseRR(0, 0x28, d, a);
+    a_.SseLoadConst(0, m.sub == 0 ? 0x57 : 0x54, d, SignMask(sz, m.sub == 0));
   }
 
   // ucomis sets ZF, PF, CF = 1,1,1 for unordered; 0,0,1 for less; 1,0,0 for equal; 0,0,0 for
@@ -583,8 +595,8 @@ class Emitter {
     a_.Movzx(1, d, d);
   }
 
-  // Loads the constant `v` of the source float type into xmm `f` through gpr `t`.
-  void FloatConst(bool is_double, double v, uint8_t t, uint8_t f) {
+  // Loads the constant `v` of the source float type into xmm `f` from the constant pool.
+  void FloatConst(bool is_double, double v, uint8_t f) {
     uint64_t bits;
     if (is_double) {
       std::memcpy(&bits, &v, 8);
@@ -594,8 +606,7 @@ class Emitter {
       std::memcpy(&b, &x, 4);
       bits = b;
     }
-    a_.MovRI(t, bits);
-    a_.MovGprToXmm(is_double ? 8 : 4, f, t);
+    a_.SseLoadConst(is_double ? 0xF2 : 0xF3, 0x10, f, buf_->AddConst(is_double ? 8 : 4, bits));
   }
 
   // Float to integer with Cranelift's semantics: NaN traps (bad_toint) or gives 0; values whose
@@ -605,14 +616,14 @@ class Emitter {
   void EmitToInt(uint32_t i, const MInst& m) {
     const bool is_signed = m.sub & 1, sat = m.sub & 2, dbl = m.size == 8;
     const int bits = static_cast<int>(m.imm) * 8;
-    const uint8_t a = R(i, 0), t = R(i, 1), f1 = R(i, 2), f2 = R(i, 3), d = R(i, 4);
+    const uint8_t a = R(i, 0), f1 = R(i, 2), f2 = R(i, 3), d = R(i, 4);  // op 1: unused int temp
     const uint8_t ucomi_prefix = dbl ? 0x66 : 0;
     CodeBuffer::Label nan = buf_->NewLabel(), big = buf_->NewLabel(), small = buf_->NewLabel(),
                       done = buf_->NewLabel();
     a_.SseRR(ucomi_prefix, 0x2E, a, a);
     a_.Jcc(Cond::kP, nan);
     // Upper bound: 2^(bits-1) signed, 2^bits unsigned (both exact in f32 and f64).
-    FloatConst(dbl, std::ldexp(1.0, is_signed ? bits - 1 : bits), t, f1);
+    FloatConst(dbl, std::ldexp(1.0, is_signed ? bits - 1 : bits), f1);
     a_.SseRR(ucomi_prefix, 0x2E, a, f1);
     a_.Jcc(Cond::kAe, big);
     // Lower bound: truncation is below the minimum exactly when a <= min - 1; when min - 1 is
@@ -621,13 +632,13 @@ class Emitter {
     double below = min - 1.0;
     bool exact = dbl ? static_cast<double>(below) == below && below - min == -1.0
                      : static_cast<double>(static_cast<float>(below)) == below;
-    FloatConst(dbl, exact ? below : min, t, f1);
+    FloatConst(dbl, exact ? below : min, f1);
     a_.SseRR(ucomi_prefix, 0x2E, a, f1);
     a_.Jcc(exact ? Cond::kBe : Cond::kB, small);
     if (!is_signed && bits == 64) {
       // Values in [2^63, 2^64) convert after subtracting 2^63, which is then put back.
       CodeBuffer::Label high = buf_->NewLabel();
-      FloatConst(dbl, std::ldexp(1.0, 63), t, f1);
+      FloatConst(dbl, std::ldexp(1.0, 63), f1);
       a_.SseRR(ucomi_prefix, 0x2E, a, f1);
       a_.Jcc(Cond::kAe, high);
       a_.CvtTF2Si(dbl, d, a);

@@ -59,12 +59,13 @@ enum class MOp : uint8_t {
   kSse,        // use a, use b, def (reuses a); sub = opcode byte after 0F; size
   kSseUnary,   // use a, def; sub = opcode byte; imm = mandatory prefix
   kRound,      // use a, def; sub = rounding mode; size
-  kFsign,      // use a, [use b,] early def t1 (int), [early def t2 (int),] def; sub 0 neg, 1 abs, 2 copysign
+  kFsign,      // use a, [use b, early def t (float),] def; sub 0 neg, 1 abs, 2 copysign (pool masks)
   kFcmp,       // use a, use b, early def tmp (int), def (int); sub = FloatCC; size
   kSelectF,    // use c, use x, use y (floats), def (reuses y); size = c bytes
   kCvtFromInt, // use a (int), early def tmp (int), def (float); sub 1 signed; size = source bytes; imm = dest bytes
   kFload,      // use addr, def (float); size; imm offset
   kFstore,     // use value (float), use addr; size; imm offset
+  kLoadConst,  // def (float); size; imm = the bits (a constant-pool load, or xorps for +0.0)
   kBmask,      // use a, def; size = a bytes
   kOverflow,   // use a, use b, early def tmp, def (reuses a), def flag; sub = OvfKind; size
   kBitCount,   // use a, def; sub 0 popcnt, 1 clz, 2 ctz; size
