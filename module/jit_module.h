@@ -1,4 +1,5 @@
-// A JIT module: the functions of one CLIF file compiled for the host (x86-64 System V), placed
+// A JIT module: the functions of one CLIF file compiled for the host (x86-64 System V) through
+// the compile driver (isa/common/compile.h), placed
 // in one mmap'd region (written, then protected read+execute), with direct calls between them
 // resolved by name. Call() runs a function with 64-bit argument slots (integers, or the bits of
 // f32/f64) and returns up to two 64-bit result slots (bits above each type's width are
@@ -19,7 +20,8 @@
 #include "absl/types/span.h"
 #include "ir/function.h"
 #include "isa/common/code_buffer.h"
-#include "regalloc/regalloc.h"
+#include "isa/common/opt_level.h"
+#include "isa/common/target_registry.h"
 
 namespace lathe::module {
 
@@ -35,10 +37,12 @@ class JitModule {
   JitModule(const JitModule&) = delete;
   JitModule& operator=(const JitModule&) = delete;
 
-  // Compiles every function; fails only when executable memory cannot be set up. The functions
-  // need not outlive the module.
+  // Compiles every function for `target` (nullptr: the host with every extension it has); the
+  // caller makes sure the host has the target's flags. Fails when the target is not the host's
+  // or executable memory cannot be set up. The functions need not outlive the module.
   static absl::StatusOr<std::unique_ptr<JitModule>> Create(absl::Span<const ir::Function* const> functions,
-                                                          regalloc::Algorithm algorithm);
+                                                          isa::OptLevel level,
+                                                          const isa::TargetSpec* target = nullptr);
 
   // `args` must have one slot per parameter register of function `index`: integers, the bits of
   // f32/f64, and two slots (low, high) for an i128. Results follow the same layout.

@@ -87,6 +87,11 @@ class Assembler {
   void Ud2();
   // popcnt (0xB8), tzcnt (0xBC), lzcnt (0xBD): F3 0F op /r.
   void BitCount(uint8_t op, int size, uint8_t dst, uint8_t src);
+  // bsf (reverse false) / bsr dst, src (size 4 or 8): ZF set and dst undefined when src is 0.
+  void BitScan(bool reverse, int size, uint8_t dst, uint8_t src);
+  // op dst, [rip + pool constant c] / imul dst, [rip + c] (size 4 or 8).
+  void AluRConst(Alu op, int size, uint8_t dst, isa::CodeBuffer::Const c);
+  void ImulRConst(int size, uint8_t dst, isa::CodeBuffer::Const c);
   // Bit test family with an immediate bit: digit 4 bt, 5 bts, 6 btr, 7 btc.
   void BitImm(uint8_t digit, int size, uint8_t r, uint8_t bit);
 
@@ -115,6 +120,8 @@ class Assembler {
   void ModRmMem(uint8_t reg, Mem m);
   void Op(int size, uint8_t reg, uint8_t rm, bool reg_byte, bool rm_byte, std::initializer_list<uint8_t> opcode);
   void OpMem(int size, uint8_t reg, Mem m, bool reg_byte, std::initializer_list<uint8_t> opcode);
+  // [rip + pool constant] as the r/m operand.
+  void OpConst(int size, uint8_t reg, std::initializer_list<uint8_t> opcode, isa::CodeBuffer::Const c);
 
   isa::CodeBuffer* buf_;
 };

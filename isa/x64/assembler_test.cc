@@ -332,6 +332,29 @@ TEST_F(AssemblerTest, ConstantPoolLoads) {
   }
 }
 
+TEST_F(AssemblerTest, BitScanAndIntegerPoolOperands) {
+  for (int size : {4, 8}) {
+    for (int d = 0; d < 16; ++d) {
+      for (int s2 : {0, 5, 12, 15}) {
+        Check(absl::StrCat("bsf ", R(size, d), ", ", R(size, s2)), [&](Assembler& a) { a.BitScan(false, size, d, s2); });
+        Check(absl::StrCat("bsr ", R(size, d), ", ", R(size, s2)), [&](Assembler& a) { a.BitScan(true, size, d, s2); });
+      }
+      const std::pair<const char*, Alu> alus[] = {{"and", Alu::kAnd}, {"add", Alu::kAdd}, {"sub", Alu::kSub}};
+      for (int form = 0; form < 4; ++form) {
+        isa::CodeBuffer buf;
+        Assembler a(&buf);
+        isa::CodeBuffer::Const c = buf.AddConst(size, 0x0f0f0f0f0f0f0f0full);
+        if (form < 3) a.AluRConst(alus[form].second, size, d, c); else a.ImulRConst(size, d, c);
+        ASSERT_TRUE(buf.Finish().ok());
+        const uint32_t len = buf.code_size();
+        const uint32_t at = (len + size - 1) / size * size;
+        std::vector<uint8_t> insn(buf.bytes().begin(), buf.bytes().begin() + len);
+        EXPECT_EQ(dis_.One(insn), absl::StrCat(form < 3 ? alus[form].first : "imul", " ", R(size, d), ", [rip+", at - len, "]"));
+      }
+    }
+  }
+}
+
 TEST_F(AssemblerTest, IndexedAndRipRelativeLea) {
   for (int d = 0; d < 16; ++d) {
     for (int b = 0; b < 16; ++b) {

@@ -333,18 +333,20 @@ class Emitter {
         break;
       }
       case MOp::kBitCount128: {
-        uint8_t lo = R(i, 0), hi = R(i, 1), t = R(i, 2), dlo = R(i, 3), dhi = R(i, 4);
+        // ops: lo, hi, t, [t2 (popcnt without the extension),] dlo, dhi
+        const bool fallback = m.imm != 0;
+        const int k = fallback && m.sub == 0 ? 1 : 0;
+        uint8_t lo = R(i, 0), hi = R(i, 1), t = R(i, 2), t2 = k ? R(i, 3) : 0, dlo = R(i, 3 + k), dhi = R(i, 4 + k);
         if (m.sub == 0) {
-          a_.BitCount(0xB8, 8, t, hi);
-          a_.BitCount(0xB8, 8, dlo, lo);
+          Count(0, fallback, 8, t, hi, t2);
+          Count(0, fallback, 8, dlo, lo, t2);
           a_.AluRR(Alu::kAdd, 8, dlo, t);
         } else {
           // clz: the high half's count unless it is all zero (64), then 64 + the low half's;
           // ctz the same with the halves exchanged.
           uint8_t first = m.sub == 1 ? hi : lo, second = m.sub == 1 ? lo : hi;
-          uint8_t op = m.sub == 1 ? 0xBD : 0xBC;
-          a_.BitCount(op, 8, t, first);
-          a_.BitCount(op, 8, dlo, second);
+          Count(m.sub, fallback, 8, t, first, 0);
+          Count(m.sub, fallback, 8, dlo, second, 0);
           a_.AluRI(Alu::kAdd, 8, dlo, 64);
           a_.AluRI(Alu::kCmp, 8, t, 64);
           a_.Cmov(Cond::kNe, 8, dlo, t);
@@ -359,7 +361,7 @@ class Emitter {
         a_.MovRR(8, d, t);
         a_.ShiftImm(Shift::kSar, 8, t, 63);
         a_.AluRR(Alu::kXor, 8, d, t);
-        a_.BitCount(0xBD, 8, d, d);
+        Count(1, m.imm != 0, 8, d, d, 0);
         a_.AluRI(Alu::kSub, 4, d, 65 - sz * 8);
         break;
       }
@@ -453,15 +455,17 @@ class Emitter {
         TrapUnless(Cond::kAe, m.trap);
         break;
       case MOp::kBitCount: {
-        uint8_t d = R(i, 1), a = R(i, 0);
-        static constexpr uint8_t kOps[] = {0xB8, 0xBD, 0xBC};
+        // ops: a, [t (popcnt without the extension),] d
+        const bool fallback = m.imm != 0;
+        const bool scratch = fallback && m.sub == 0;
+        uint8_t a = R(i, 0), t = scratch ? R(i, 1) : 0, d = R(i, scratch ? 2 : 1);
         if (sz >= 4) {
-          a_.BitCount(kOps[m.sub], sz, d, a);
+          Count(m.sub, fallback, sz, d, a, t);
           break;
         }
         a_.Movzx(sz, d, a);
         if (m.sub == 2) a_.BitImm(5, 4, d, static_cast<uint8_t>(sz * 8));  // bts: ctz(0) = width
-        a_.BitCount(kOps[m.sub], 4, d, d);
+        Count(m.sub, fallback, 4, d, d, t);
         if (m.sub == 1) a_.AluRI(Alu::kSub, 4, d, 32 - sz * 8);
         break;
       }
@@ -670,6 +674,49 @@ class Emitter {
     trap_or(big, ir::TrapCode(ir::TrapCode::kIntegerOverflow), max);
     trap_or(small, ir::TrapCode(ir::TrapCode::kIntegerOverflow), minv);
     buf_->Bind(done);
+  }
+
+  // d = popcnt (op 0), clz (1) or ctz (2) of `src` over `size` (4 or 8) bytes; zero counts
+  // the width. Without the extension (fallback): clz and ctz through bsr/bsf with a branch for
+  // zero, popcnt by summing bit fields with pool masks in scratch `t`. d may be src.
+  void Count(int op, bool fallback, int size, uint8_t d, uint8_t src, uint8_t t) {
+    static constexpr uint8_t kOps[] = {0xB8, 0xBD, 0xBC};
+    if (!fallback) {
+      a_.BitCount(kOps[op], size, d, src);
+      return;
+    }
+    const int width = size * 8;
+    if (op == 1 || op == 2) {
+      CodeBuffer::Label zero = buf_->NewLabel(), done = buf_->NewLabel();
+      a_.BitScan(op == 1, size, d, src);
+      a_.Jcc(Cond::kE, zero);
+      if (op == 1) a_.AluRI(Alu::kXor, 4, d, width - 1);  // width-1 - index of the top bit
+      a_.Jmp(done);
+      buf_->Bind(zero);
+      a_.MovRI(d, static_cast<uint64_t>(width));
+      buf_->Bind(done);
+      return;
+    }
+    auto mask = [&](uint64_t byte) {
+      uint64_t v = byte * 0x0101010101010101ull;
+      return buf_->AddConst(size, size == 8 ? v : v & 0xffffffffu);
+    };
+    if (d != src) a_.MovRR(size, d, src);
+    a_.MovRR(size, t, d);
+    a_.ShiftImm(Shift::kShr, size, t, 1);
+    a_.AluRConst(Alu::kAnd, size, t, mask(0x55));
+    a_.AluRR(Alu::kSub, size, d, t);  // 2-bit fields hold their counts
+    a_.MovRR(size, t, d);
+    a_.AluRConst(Alu::kAnd, size, t, mask(0x33));
+    a_.ShiftImm(Shift::kShr, size, d, 2);
+    a_.AluRConst(Alu::kAnd, size, d, mask(0x33));
+    a_.AluRR(Alu::kAdd, size, d, t);  // 4-bit fields
+    a_.MovRR(size, t, d);
+    a_.ShiftImm(Shift::kShr, size, t, 4);
+    a_.AluRR(Alu::kAdd, size, d, t);
+    a_.AluRConst(Alu::kAnd, size, d, mask(0x0f));  // bytes
+    a_.ImulRConst(size, d, mask(0x01));             // the top byte sums them
+    a_.ShiftImm(Shift::kShr, size, d, static_cast<uint8_t>(width - 8));
   }
 
   // ops: a, b, tmp, dst (= a), flag.

@@ -296,14 +296,14 @@ class Lowerer : public rules::Context {
   }
   Unit emit_wide_bitcount(rules::CountOp op) override {
     if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-    const IsaFlags& isa = isa_;
-    if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this target");
-    if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this target");
-    if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this target");
-    Begin(MOp::kBitCount128).sub = static_cast<uint8_t>(op);
+    const bool fallback = !HasCountExtension(op);  // emitted with baseline instructions
+    MInst& m = Begin(MOp::kBitCount128);
+    m.sub = static_cast<uint8_t>(op);
+    m.imm = fallback;
     Use(Arg(0));
     UseH(Arg(0));
     TempDefEarly();
+    if (fallback && op == rules::CountOp::Popcnt) TempDefEarly();
     Def(Result(0));
     DefH(Result(0));
     return End();
@@ -351,8 +351,9 @@ class Lowerer : public rules::Context {
   Unit emit_cls() override {
     int bytes = ResultBytes();
     if (bytes == 0) return {};
-    if (!isa_.has_lzcnt) return Fail("cls without the lzcnt extension on this target");
-    Begin(MOp::kCls).size = static_cast<uint8_t>(bytes);
+    MInst& m = Begin(MOp::kCls);
+    m.size = static_cast<uint8_t>(bytes);
+    m.imm = !isa_.has_lzcnt;  // clz through bsr when lzcnt is missing
     Use(Arg(0));
     TempDefEarly();
     Def(Result(0));
@@ -406,14 +407,13 @@ class Lowerer : public rules::Context {
   Unit emit_bitcount(rules::CountOp op) override {
     int bytes = ResultBytes();
     if (bytes == 0) return {};
-    const IsaFlags& isa = isa_;
-    if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this target");
-    if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this target");
-    if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this target");
+    const bool fallback = !HasCountExtension(op);  // emitted with baseline instructions
     MInst& m = Begin(MOp::kBitCount);
     m.sub = static_cast<uint8_t>(op);
     m.size = static_cast<uint8_t>(bytes);
+    m.imm = fallback;
     Use(Arg(0));
+    if (fallback && op == rules::CountOp::Popcnt) TempDefEarly();
     Def(Result(0));
     return End();
   }
@@ -963,6 +963,9 @@ class Lowerer : public rules::Context {
     uint32_t v = rf_.num_vregs++;
     rf_.vreg_class.push_back(kInt);
     Emit(Operand::Def(v, kInt, Constraint::kReg, OperandPos::kEarly));
+  }
+  bool HasCountExtension(rules::CountOp op) const {
+    return op == rules::CountOp::Popcnt ? isa_.has_popcnt : op == rules::CountOp::Clz ? isa_.has_lzcnt : isa_.has_bmi1;
   }
   int CheckFloat(ir::Value v) {
     int b = FloatBytes(dfg_.value_type(dfg_.Resolve(v)));
