@@ -7,7 +7,8 @@
 
 namespace lathe::testsuite {
 
-absl::StatusOr<std::string> Disassemble(absl::string_view target, absl::Span<const uint8_t> bytes, uint32_t code_size) {
+absl::StatusOr<std::string> Disassemble(absl::string_view target, absl::Span<const uint8_t> bytes, uint32_t code_size,
+                                        uint32_t pool_offset) {
   if (target != "x86_64") return absl::UnimplementedError(absl::StrCat("no disassembler for target ", target));
   csh cs = 0;
   if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) return absl::InternalError("cannot open Capstone");
@@ -25,8 +26,8 @@ absl::StatusOr<std::string> Disassemble(absl::string_view target, absl::Span<con
   if (n > 0) cs_free(insn, n);
   cs_close(&cs);
   if (end < code_size) absl::StrAppend(&out, absl::StrFormat("  %4x:  .data %d bytes\n", end, code_size - end));
-  if (code_size < bytes.size()) {
-    absl::StrAppend(&out, absl::StrFormat("  %4x:  constant pool, %d bytes\n", code_size, bytes.size() - code_size));
+  if (pool_offset < bytes.size()) {
+    absl::StrAppend(&out, absl::StrFormat("  %4x:  constant pool, %d bytes\n", pool_offset, bytes.size() - pool_offset));
   }
   return out;
 }

@@ -25,6 +25,7 @@ void CodeBuffer::Clear() {
   consts_.clear();
   const_ids_.clear();
   code_size_ = 0;
+  pool_offset_ = 0;
 }
 
 CodeBuffer::Label CodeBuffer::NewLabel() {
@@ -229,10 +230,12 @@ void CodeBuffer::Relayout() {
 
   // The pool: largest constants first, so aligning the start aligns them all.
   std::vector<uint32_t> const_offset(consts_.size(), 0);
+  uint32_t const_offset_start = code_size_;
   if (!consts_.empty()) {
     size_t largest = 0;
     for (const std::string& c : consts_) largest = std::max(largest, c.size());
     while (bytes_.size() % largest != 0) bytes_.push_back(0xCC);
+    const_offset_start = static_cast<uint32_t>(bytes_.size());
     for (size_t size : {16, 8, 4}) {
       for (size_t c = 0; c < consts_.size(); ++c) {
         if (consts_[c].size() != size) continue;
@@ -242,6 +245,7 @@ void CodeBuffer::Relayout() {
     }
   }
 
+  pool_offset_ = consts_.empty() ? code_size_ : const_offset_start;
   for (const Field& f : fields) {
     int32_t disp = static_cast<int32_t>(static_cast<int64_t>(map_[resolved_[f.label]]) -
                                         static_cast<int64_t>(f.at + (f.is_short ? 1 : 4)));

@@ -86,8 +86,10 @@ class CodeBuffer {
   absl::Status Finish();
 
   const std::vector<uint8_t>& bytes() const { return bytes_; }
-  // After Finish: the end of the instructions (the constant pool, if any, follows).
+  // After Finish: the end of the instructions, and where the constant pool starts (after
+  // alignment padding; bytes().size() when there is none).
   uint32_t code_size() const { return code_size_; }
+  uint32_t pool_offset() const { return pool_offset_; }
   const std::vector<TrapRecord>& traps() const { return traps_; }
   const std::vector<CallReloc>& relocs() const { return relocs_; }
   // After Finish: where a jump to `l` lands.
@@ -125,7 +127,7 @@ class CodeBuffer {
   std::vector<CallReloc> relocs_;
   std::vector<std::string> consts_;  // by Const, raw bytes
   absl::flat_hash_map<std::string, Const> const_ids_;
-  uint32_t code_size_ = 0;
+  uint32_t code_size_ = 0, pool_offset_ = 0;
   // Finish's scratch, kept to reuse the allocations.
   std::vector<uint32_t> resolved_;        // by label: the offset a jump to it really lands on
   std::vector<int32_t> jump_at_;          // by offset: the unconditional branch starting there

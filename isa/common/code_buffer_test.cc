@@ -239,6 +239,7 @@ TEST_F(CodeBufferTest, ConstantPoolDeduplicatesAndAligns) {
   auto target = [&](uint32_t field) { return static_cast<uint32_t>(field + 4 + Rel32At(field)); };
   uint32_t ta = target(1), tb = target(5), tm = target(9);
   EXPECT_EQ(tm, 16u);  // the 16-byte constant first, at the first 16-aligned offset
+  EXPECT_EQ(buf_.pool_offset(), 16u);
   EXPECT_EQ(ta % 8, 0u);
   EXPECT_EQ(tb % 4, 0u);
   uint64_t va;
