@@ -83,6 +83,38 @@ block0(v0: i64):
   EXPECT_EQ(std::search(buf.bytes().begin(), buf.bytes().end(), op, op + 2), buf.bytes().end());
 }
 
+TEST(Targets, RejectsWhatWouldBeWrongCode) {
+  absl::StatusOr<TargetSpec> spec = ParseTarget("x86_64", "t");
+  ASSERT_TRUE(spec.ok());
+  absl::StatusOr<std::unique_ptr<TargetIsa>> target = CreateTargetIsa(*spec);
+  ASSERT_TRUE(target.ok());
+  CompileContext ctx;
+  CodeBuffer buf;
+  std::unique_ptr<ir::Function> big = Parse(R"(
+function %f(i64) -> i32 {
+block0(v0: i64):
+    v1 = load.i32 big v0
+    return v1
+}
+)");
+  absl::Status s = Compile(*big, **target, OptLevel::kNone, ctx, &buf);
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented) << s;
+  EXPECT_NE(s.message().find("line 4: x64 backend does not support big-endian"), std::string::npos) << s;
+  // Slots adding up past what a 32-bit rsp adjustment reaches.
+  std::unique_ptr<ir::Function> huge = Parse(R"(
+function %f() -> i64 {
+    ss0 = explicit_slot 1536000000
+    ss1 = explicit_slot 1536000000
+block0:
+    v0 = stack_addr.i64 ss1
+    return v0
+}
+)");
+  s = Compile(*huge, **target, OptLevel::kNone, ctx, &buf);
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented) << s;
+  EXPECT_NE(s.message().find("stack frame"), std::string::npos) << s;
+}
+
 TEST(Targets, HostTargetHasTheHostsFlags) {
 #if defined(__x86_64__)
   absl::StatusOr<TargetSpec> host = HostTarget();

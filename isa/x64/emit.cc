@@ -23,7 +23,8 @@ class Emitter {
       : vc_(vc), rf_(vc.alloc_fn), alloc_(alloc), buf_(buf), a_(buf) {}
 
   absl::Status Run() {
-    LayoutFrame();
+    absl::Status frame = LayoutFrame();
+    if (!frame.ok()) return frame;
     labels_.resize(rf_.blocks.size());
     for (auto& l : labels_) l = buf_->NewLabel();
     Prologue();
@@ -42,7 +43,8 @@ class Emitter {
   }
 
  private:
-  void LayoutFrame() {
+  // Unimplemented when the frame does not fit the 32-bit rsp adjustment.
+  absl::Status LayoutFrame() {
     bool used[16] = {};
     auto note = [&](Location l) {
       if (l.is_reg() && l.reg().reg_class() == regalloc::RegClass::kInt) used[l.reg().hw()] = true;
@@ -55,16 +57,23 @@ class Emitter {
     for (uint8_t r = 0; r < 16; ++r) {
       if (used[r] && IsCalleeSaved(r) && r != kRbp) saved_.push_back(r);
     }
-    uint32_t off = 8 * alloc_.num_spill_slots;
+    constexpr uint64_t kMaxFrame = 0x7fff0000;  // leaves room for offsets within the frame
+    uint64_t off = 8 * uint64_t{alloc_.num_spill_slots};
     for (size_t s = 0; s < vc_.slot_size.size(); ++s) {
-      uint32_t align = vc_.slot_align[s] < 8 ? 8 : vc_.slot_align[s];
+      uint64_t align = vc_.slot_align[s] < 8 ? 8 : vc_.slot_align[s];
       off = (off + align - 1) / align * align;
-      slot_offset_.push_back(off);
+      slot_offset_.push_back(static_cast<uint32_t>(off));
       off += vc_.slot_size[s];
+      if (off > kMaxFrame) break;
     }
-    frame_ = off;
+    if (off > kMaxFrame) {
+      return absl::UnimplementedError(
+          absl::StrCat("x64 backend does not support a stack frame of ", off, " bytes or more (the limit is ", kMaxFrame, ")"));
+    }
+    frame_ = static_cast<uint32_t>(off);
     // After the return address and saved rbp rsp is 16-aligned; keep it so after the pushes.
     while ((frame_ + 8 * saved_.size()) % 16 != 0) ++frame_;
+    return absl::OkStatus();
   }
   void Prologue() {
     a_.Push(kRbp);
