@@ -2,7 +2,8 @@
 // it: one line per instruction, "  OFFSET:  mnemonic operands" (offset in hex, width 4), then
 // one line for the constant pool if the code has one ("  OFFSET:  constant pool, N bytes",
 // without the alignment padding before it).
-// Decoding stops at bytes Capstone cannot decode (a jump table), which get one ".data" line.
+// Decoding stops at bytes Capstone cannot decode, which get one ".data N bytes" line (jump
+// table entries usually decode as instructions: the buffer does not mark them yet).
 // Unimplemented for a target Capstone is not set up for here.
 #pragma once
 
