@@ -1,0 +1,203 @@
+// Scalar integer lowering: constants, ALU, shifts, division, compares, selects, extensions,
+// overflow ops and bit counts.
+#include "isa/x64/lowerer.h"
+
+namespace lathe::x64::lowering {
+
+Unit Lowerer::emit_cls() {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  if (!isa_.has_lzcnt) return Fail("cls without the lzcnt extension on this target");
+  Begin(MOp::kCls).size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  TempDefEarly();
+  Def(Result(0));
+  return End();
+}
+
+Unit Lowerer::emit_bmask() {
+  int from = ArgBytes(0);
+  if (from == 0 || ResultBytes() == 0) return {};
+  Begin(MOp::kBmask).size = static_cast<uint8_t>(from);
+  Use(Arg(0));
+  Def(Result(0));
+  return End();
+}
+
+Unit Lowerer::emit_overflow(rules::OvfOp op) {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  if (op == rules::OvfOp::Umul && bytes == 8) return Fail("umul_overflow.i64");
+  if (dfg_.results(cur_).size() != 2) return Fail("an overflow op without its flag result");
+  MInst& m = Begin(MOp::kOverflow);
+  m.sub = static_cast<uint8_t>(op);
+  m.size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  Use(Arg(1));
+  TempDefEarly();
+  ReuseDef(Result(0), 0);
+  Def(Result(1));
+  return End();
+}
+
+Unit Lowerer::emit_add_trap_on_carry() {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  MInst& m = Begin(MOp::kAddTrapC);
+  m.size = static_cast<uint8_t>(bytes);
+  m.trap = cur().trap;
+  Use(Arg(0));
+  Use(Arg(1));
+  ReuseDef(Result(0), 0);
+  return End();
+}
+
+Unit Lowerer::emit_bitcount(rules::CountOp op) {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  const IsaFlags& isa = isa_;
+  if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this target");
+  if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this target");
+  if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this target");
+  MInst& m = Begin(MOp::kBitCount);
+  m.sub = static_cast<uint8_t>(op);
+  m.size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  Def(Result(0));
+  return End();
+}
+
+Unit Lowerer::emit_iconst() {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  uint64_t k = static_cast<uint64_t>(cur().imm);
+  if (bytes < 8) k &= (uint64_t{1} << (8 * bytes)) - 1;
+  Begin(MOp::kMovImm).imm = static_cast<int64_t>(k);
+  Def(Result(0));
+  return End();
+}
+
+Unit Lowerer::emit_alu_imm(rules::AluOp op, int32_t k) {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  MInst& m = Begin(MOp::kAluImm);
+  m.sub = static_cast<uint8_t>(AluOf(op));
+  m.size = OpSize(bytes);
+  m.imm = k;
+  Use(Arg(0));
+  ReuseDef(Result(0), 0);
+  return End();
+}
+
+Unit Lowerer::emit_unary(rules::UnOp op) {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  MInst& m = Begin(MOp::kUnary);
+  m.sub = op == rules::UnOp::Neg ? 0 : 1;
+  m.size = OpSize(bytes);
+  Use(Arg(0));
+  ReuseDef(Result(0), 0);
+  return End();
+}
+
+Unit Lowerer::emit_shift(rules::ShiftOp op) {
+  int bytes = ResultBytes();
+  if (bytes == 0 || (!Wide(Arg(1)) && !CheckInt(Arg(1)))) return {};  // an i128 amount: its low half
+  static constexpr Shift kShifts[] = {Shift::kShl, Shift::kShr, Shift::kSar, Shift::kRol, Shift::kRor};
+  MInst& m = Begin(MOp::kShift);
+  m.sub = static_cast<uint8_t>(kShifts[static_cast<int>(op)]);
+  m.size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  Use(Arg(1));
+  FixedDefEarly(rf_.num_vregs++, kRcx);
+  rf_.vreg_class.push_back(kInt);
+  ReuseDef(Result(0), 0);
+  return End();
+}
+
+Unit Lowerer::emit_div(rules::DivOp op) {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  MInst& m = Begin(MOp::kDiv);
+  m.sub = static_cast<uint8_t>(op);
+  m.size = static_cast<uint8_t>(bytes);
+  bool rem = op == rules::DivOp::Urem || op == rules::DivOp::Srem;
+  Emit(Operand::FixedUse(V(Arg(0)), IntReg(kRax)));
+  Use(Arg(1));
+  FixedDefEarly(rf_.num_vregs++, kRcx);
+  rf_.vreg_class.push_back(kInt);
+  Emit(Operand::FixedDef(V(Result(0)), IntReg(rem ? kRdx : kRax)));
+  regalloc::PRegSet clobber;
+  clobber.Add(IntReg(rem ? kRax : kRdx));
+  return End(ClobberSet(clobber));
+}
+
+Unit Lowerer::emit_minmax(rules::MinMax op) {
+  // Keep a, and take b when the condition says a is on the wrong side of b.
+  static constexpr Cond kTakeB[] = {Cond::kG, Cond::kA, Cond::kL, Cond::kB};
+  return Binary(MOp::kMinMax, static_cast<uint8_t>(kTakeB[static_cast<int>(op)]));
+}
+
+Unit Lowerer::emit_icmp() {
+  int bytes = ArgBytes(0);
+  if (bytes == 0) return {};
+  MInst& m = Begin(MOp::kIcmp);
+  m.sub = static_cast<uint8_t>(CondOf(static_cast<ir::IntCC>(cur().cond)));
+  m.size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  Use(Arg(1));
+  Def(Result(0));
+  return End();
+}
+
+Unit Lowerer::emit_select(bool fused) {
+  if (!dfg_.results(cur_).empty() && IsFloat(Result(0))) {
+    int cbytes = ArgBytes(0);
+    if (cbytes == 0) return {};
+    MInst& m = Begin(MOp::kSelectF);
+    m.size = static_cast<uint8_t>(cbytes);
+    Use(Arg(0));
+    Use(Arg(1));
+    Use(Arg(2));
+    ReuseDef(Result(0), 2);
+    return End();
+  }
+  if (ResultBytes() == 0) return {};
+  if (fused) {
+    if (!BeginFusedIcmp(MOp::kSelectIcmp)) return {};
+    Use(Arg(1));
+    Use(Arg(2));
+    ReuseDef(Result(0), 3);
+    return End();
+  }
+  int cbytes = ArgBytes(0);
+  if (cbytes == 0) return {};
+  MInst& m = Begin(MOp::kSelect);
+  m.size = static_cast<uint8_t>(cbytes);
+  Use(Arg(0));
+  Use(Arg(1));
+  Use(Arg(2));
+  ReuseDef(Result(0), 2);
+  return End();
+}
+
+Unit Lowerer::emit_extend(bool is_signed) {
+  int to = ResultBytes(), from = ArgBytes(0);
+  if (to == 0 || from == 0) return {};
+  MInst& m = Begin(from == 8 ? MOp::kCopy : MOp::kExt);
+  m.sub = is_signed ? 1 : 0;
+  m.size = static_cast<uint8_t>(from);
+  Use(Arg(0));
+  Def(Result(0));
+  return End();
+}
+
+Unit Lowerer::emit_ireduce() {
+  if (ResultBytes() == 0 || ArgBytes(0) == 0) return {};
+  Begin(MOp::kCopy);
+  Use(Arg(0));
+  Def(Result(0));
+  return End();
+}
+
+}  // namespace lathe::x64::lowering

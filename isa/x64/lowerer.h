@@ -1,0 +1,332 @@
+// Internal to the x86-64 lowering: the Lowerer class that implements the DSL's hooks
+// (rules::Context) and builds vcode plus the register allocator's function. Its methods are
+// defined by subject across lower*.cc; lower.cc holds the driver (Lowerer::Run). Not a public
+// header: use isa/x64/lower.h.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "ir/condcodes.h"
+#include "ir/function.h"
+#include "isa/x64/abi.h"
+#include "isa/x64/assembler.h"
+#include "isa/x64/host_features.h"
+#include "isa/x64/lower_rules.h"
+#include "isa/x64/vcode.h"
+
+namespace lathe::x64::lowering {
+
+using regalloc::Constraint;
+using regalloc::Operand;
+using regalloc::OperandPos;
+using regalloc::RegClass;
+namespace rules = lathe::x64::rules;
+
+constexpr RegClass kInt = RegClass::kInt;
+constexpr RegClass kFloat = RegClass::kFloat;
+
+inline bool IsI128(ir::Type t) { return t.is_int() && !t.is_vector() && t.lane_bits() == 128; }
+
+// Bytes of a scalar float type the backend handles (f32, f64), or 0.
+inline int FloatBytes(ir::Type t) {
+  if (t.is_vector() || t.is_int()) return 0;
+  uint32_t bits = t.lane_bits();
+  return bits == 32 || bits == 64 ? static_cast<int>(bits / 8) : 0;
+}
+
+// Bytes of a scalar integer type the backend handles (i8..i64), or 0.
+inline int IntBytes(ir::Type t) {
+  if (!t.is_int() || t.is_vector() || t.lane_bits() > 64) return 0;
+  return static_cast<int>(t.lane_bits() / 8);
+}
+
+inline Cond CondOf(ir::IntCC cc) {
+  switch (cc) {
+    case ir::IntCC::kEq: return Cond::kE;
+    case ir::IntCC::kNe: return Cond::kNe;
+    case ir::IntCC::kSlt: return Cond::kL;
+    case ir::IntCC::kSge: return Cond::kGe;
+    case ir::IntCC::kSgt: return Cond::kG;
+    case ir::IntCC::kSle: return Cond::kLe;
+    case ir::IntCC::kUlt: return Cond::kB;
+    case ir::IntCC::kUge: return Cond::kAe;
+    case ir::IntCC::kUgt: return Cond::kA;
+    case ir::IntCC::kUle: return Cond::kBe;
+  }
+  return Cond::kE;
+}
+
+class Lowerer : public rules::Context {
+ public:
+  Lowerer(const ir::Function& f, VCode* out, const IsaFlags& isa)
+      : f_(f), dfg_(f.dfg), vc_(out), rf_(out->alloc_fn), isa_(isa) {}
+
+  absl::Status Run();
+
+  // --- lower.cc: looking at the IR.
+  void inst_op(const IrInst& i, rules::Op* out) override;
+  bool inst_imm32_rhs(const IrInst& i, int32_t* out) override;
+  bool inst_cond_is_icmp(const IrInst& i) override;
+  Unit emit_nothing() override { return {}; }
+  Unit emit_alu(rules::AluOp op) override { return Binary(MOp::kAlu, static_cast<uint8_t>(AluOf(op))); }
+  Unit emit_imul() override { return Binary(MOp::kImul, 0); }
+
+  // --- lower_int.cc: scalar integers.
+  Unit emit_cls() override;
+  Unit emit_bmask() override;
+  Unit emit_overflow(rules::OvfOp op) override;
+  Unit emit_add_trap_on_carry() override;
+  Unit emit_bitcount(rules::CountOp op) override;
+  Unit emit_iconst() override;
+  Unit emit_alu_imm(rules::AluOp op, int32_t k) override;
+  Unit emit_unary(rules::UnOp op) override;
+  Unit emit_shift(rules::ShiftOp op) override;
+  Unit emit_div(rules::DivOp op) override;
+  Unit emit_minmax(rules::MinMax op) override;
+  Unit emit_icmp() override;
+  Unit emit_select(bool fused) override;
+  Unit emit_extend(bool is_signed) override;
+  Unit emit_ireduce() override;
+
+  // --- lower_i128.cc: i128 as register pairs.
+  bool inst_is_i128(const IrInst& i) override;
+  Unit emit_iconcat() override;
+  Unit emit_isplit() override;
+  Unit emit_wide_alu(rules::AluOp op) override;
+  Unit emit_wide_icmp() override;
+  Unit emit_wide_select() override;
+  Unit emit_wide_extend(bool is_signed) override;
+  Unit emit_wide_reduce() override;
+  Unit emit_wide_load() override;
+  Unit emit_wide_store() override;
+  Unit emit_wide_shift(rules::ShiftOp op) override;
+  Unit emit_wide_overflow(rules::OvfOp op) override;
+  Unit emit_wide_unary(rules::UnOp op) override;
+  Unit emit_wide_imul() override;
+  Unit emit_wide_bitcount(rules::CountOp op) override;
+
+  // --- lower_float.cc: scalar floats.
+  Unit emit_to_int(bool is_signed, bool saturating) override;
+  Unit emit_fminmax(bool is_max) override;
+  Unit emit_fma() override;
+  Unit emit_fconst() override;
+  Unit emit_sse(rules::SseOp op) override;
+  Unit SseUnary(uint8_t prefix, uint8_t op);
+  Unit emit_sqrt() override;
+  Unit emit_fconvert() override;
+  Unit emit_round(rules::RoundMode mode) override;
+  Unit emit_fsign(rules::SignOp op) override;
+  Unit emit_fcmp() override;
+  Unit emit_bitcast() override;
+  Unit emit_from_int(bool is_signed) override;
+
+  // --- lower_memory.cc: loads, stores, atomics, stack slots.
+  Unit emit_fence() override;
+  Unit emit_atomic_rmw() override;
+  Unit emit_atomic_cas() override;
+  Unit emit_load(uint8_t mem_bytes, bool is_signed) override;
+  Unit emit_store(uint8_t mem_bytes) override;
+  Unit emit_stack_addr() override;
+
+  // --- lower_control.cc: branches, returns, calls, traps.
+  Unit emit_jump() override;
+  Unit emit_brif(bool fused) override;
+  Unit emit_br_table() override;
+  Unit emit_return() override;
+  Unit emit_call() override;
+  Unit emit_call_indirect() override;
+  // Tail calls: arguments in registers only; the emitter tears the frame down (which touches
+  // no argument register) and jumps instead of calling.
+  Unit emit_return_call() override;
+  Unit emit_return_call_indirect() override;
+  Unit emit_func_addr() override;
+  // A call whose arguments start at args[first]; for an indirect call args[0] is the callee
+  // address, pinned to r10 because that register carries no argument and is caller-saved.
+  Unit LowerCall(MOp op, uint32_t aux, size_t sig, size_t first);
+  Unit emit_trap() override;
+  Unit emit_trap_if(bool if_nonzero) override;
+ private:
+  const ir::InstData& cur() const { return dfg_.inst(cur_); }
+  ir::Value Arg(size_t i) const { return dfg_.args(cur_)[i]; }
+  ir::Value Result(size_t i) const { return dfg_.results(cur_)[i]; }
+  int ArgBytes(size_t i) {
+    if (i >= dfg_.args(cur_).size()) return Fail("a missing operand"), 0;
+    return CheckInt(Arg(i));
+  }
+  int ResultBytes() {
+    if (dfg_.results(cur_).empty()) return Fail("a missing result"), 0;
+    return CheckInt(Result(0));
+  }
+  int CheckInt(ir::Value v) {
+    int b = IntBytes(dfg_.value_type(dfg_.Resolve(v)));
+    if (b == 0) Unsupported(dfg_.value_type(dfg_.Resolve(v)));
+    return b;
+  }
+  static uint8_t OpSize(int bytes) { return bytes == 8 ? 8 : 4; }
+  static Alu AluOf(rules::AluOp op) {
+    static constexpr Alu kAlus[] = {Alu::kAdd, Alu::kSub, Alu::kAnd, Alu::kOr, Alu::kXor};
+    return kAlus[static_cast<int>(op)];
+  }
+  // Begins `op` fused with the icmp that defines Arg(0): its condition, width and both compare
+  // operands become the instruction's first uses. False (failure recorded) for an
+  // unsupported compared type.
+  bool BeginFusedIcmp(MOp op) {
+    const ir::InstData* cmp = IcmpOf(Arg(0));
+    ir::Inst ci(dfg_.value(dfg_.Resolve(Arg(0))).owner);
+    ir::Type t = dfg_.value_type(dfg_.args(ci)[0]);
+    int bytes = IntBytes(t);
+    if (bytes == 0) {
+      Unsupported(t);
+      return false;
+    }
+    MInst& m = Begin(op);
+    m.sub = static_cast<uint8_t>(CondOf(static_cast<ir::IntCC>(cmp->cond)));
+    m.size = static_cast<uint8_t>(bytes);
+    Use(dfg_.args(ci)[0]);
+    Use(dfg_.args(ci)[1]);
+    return true;
+  }
+  Unit Unsupported(ir::Type t) {
+    return Fail(absl::StrCat("type ", t.Name(), " in ", ir::Name(cur().opcode)));
+  }
+  Unit Fail(const std::string& what) {
+    if (status_.ok()) {
+      uint32_t line = f_.text_line(cur_);
+      status_ = absl::UnimplementedError(absl::StrCat(line ? absl::StrCat("line ", line, ": ") : "", "x64 backend does not support ",
+                                                      what, " (function ", f_.name.ToString(), ")"));
+    }
+    return {};
+  }
+  // The icmp producing `v`, if any.
+  const ir::InstData* IcmpOf(ir::Value v) const {
+    v = dfg_.Resolve(v);
+    if (dfg_.value(v).kind != ir::ValueData::kResult) return nullptr;
+    const ir::InstData& d = dfg_.inst(ir::Inst(dfg_.value(v).owner));
+    return d.opcode == ir::Opcode::kIcmp ? &d : nullptr;
+  }
+  Unit Binary(MOp op, uint8_t sub) {
+    int bytes = ResultBytes();
+    if (bytes == 0) return {};
+    MInst& m = Begin(op);
+    m.sub = sub;
+    m.size = op == MOp::kMinMax ? static_cast<uint8_t>(bytes) : OpSize(bytes);
+    Use(Arg(0));
+    Use(Arg(1));
+    ReuseDef(Result(0), 0);
+    return End();
+  }
+
+  uint32_t V(ir::Value v) const { return vreg_[dfg_.Resolve(v).index()]; }
+  // The high half of an i128 value.
+  uint32_t H(ir::Value v) const { return hi_[dfg_.Resolve(v).index()]; }
+  bool Wide(ir::Value v) const { return IsI128(dfg_.value_type(dfg_.Resolve(v))); }
+  void UseH(ir::Value v) { Emit(Operand::Use(H(v), kInt, Constraint::kReg)); }
+  void DefH(ir::Value v) { Emit(Operand::Def(H(v), kInt, Constraint::kReg)); }
+  MInst& Begin(MOp op) {
+    vc_->insts.push_back(MInst());
+    vc_->insts.back().op = op;
+    regalloc::Inst ri;
+    ri.operands_begin = ri.operands_end = static_cast<uint32_t>(rf_.operands.size());
+    rf_.insts.push_back(ri);
+    return vc_->insts.back();
+  }
+  void Emit(Operand o) { rf_.operands.push_back(o); }
+  RegClass Cls(ir::Value v) const { return rf_.vreg_class[V(v)]; }
+  void Use(ir::Value v) { Emit(Operand::Use(V(v), Cls(v), Constraint::kReg)); }
+  void Def(ir::Value v) { Emit(Operand::Def(V(v), Cls(v), Constraint::kReg)); }
+  void ReuseDef(ir::Value v, uint8_t input) { Emit(Operand::ReuseDef(V(v), Cls(v), input)); }
+  void FixedDefEarly(uint32_t vreg, uint8_t r) { Emit(Operand::FixedDef(vreg, IntReg(r), OperandPos::kEarly)); }
+  // A fresh integer temporary, defined early (so it overlaps no operand of the instruction).
+  void TempDefEarly() {
+    uint32_t v = rf_.num_vregs++;
+    rf_.vreg_class.push_back(kInt);
+    Emit(Operand::Def(v, kInt, Constraint::kReg, OperandPos::kEarly));
+  }
+  int CheckFloat(ir::Value v) {
+    int b = FloatBytes(dfg_.value_type(dfg_.Resolve(v)));
+    if (b == 0) Unsupported(dfg_.value_type(dfg_.Resolve(v)));
+    return b;
+  }
+  bool IsFloat(ir::Value v) const { return FloatBytes(dfg_.value_type(dfg_.Resolve(v))) != 0; }
+  // Int or float scalar: bytes, or 0 after recording an error.
+  int CheckScalar(ir::Value v) { return IsFloat(v) ? FloatBytes(dfg_.value_type(dfg_.Resolve(v))) : CheckInt(v); }
+  Unit End(uint32_t clobbers = 0, uint8_t flags = 0) {
+    rf_.insts.back().operands_end = static_cast<uint32_t>(rf_.operands.size());
+    rf_.insts.back().clobbers = clobbers;
+    rf_.insts.back().flags = flags;
+    return {};
+  }
+  // Clobber sets are pooled; a function uses only a handful of distinct ones.
+  uint32_t ClobberSet(const regalloc::PRegSet& set) {
+    for (uint32_t k = 1; k < rf_.clobber_sets.size(); ++k) {
+      const regalloc::PRegSet& c = rf_.clobber_sets[k];
+      bool same = true;
+      for (int cls = 0; cls < regalloc::kNumRegClasses; ++cls) {
+        same = same && c.class_bits(static_cast<RegClass>(cls)) == set.class_bits(static_cast<RegClass>(cls));
+      }
+      if (same) return k;
+    }
+    rf_.clobber_sets.push_back(set);
+    return static_cast<uint32_t>(rf_.clobber_sets.size() - 1);
+  }
+
+  void StartBlock(uint32_t id) {
+    (void)id;
+    regalloc::Block b;
+    b.insts_begin = static_cast<uint32_t>(rf_.insts.size());
+    b.succs_begin = b.succs_end = static_cast<uint32_t>(rf_.succs.size());
+    b.params_begin = b.params_end = static_cast<uint32_t>(rf_.params.size());
+    rf_.blocks.push_back(b);
+  }
+  void EndBlock() { rf_.blocks.back().insts_end = static_cast<uint32_t>(rf_.insts.size()); }
+  // Adds a successor edge (with its arguments) to the block being built.
+  void AddSucc(uint32_t target, const std::vector<uint32_t>& args) {
+    rf_.succs.push_back(target);
+    rf_.blocks.back().succs_end = static_cast<uint32_t>(rf_.succs.size());
+    rf_.edge_args.insert(rf_.edge_args.end(), args.begin(), args.end());
+    rf_.edge_args_begin.push_back(static_cast<uint32_t>(rf_.edge_args.size()));
+  }
+  std::vector<uint32_t> EdgeArgs(uint32_t bc) {
+    std::vector<uint32_t> out;
+    for (const ir::BlockArg& a : dfg_.block_call_args(bc)) {
+      if (a.kind() != ir::BlockArg::kValue) {
+        Fail("try_call block arguments");
+        continue;
+      }
+      if (Wide(a.value())) {
+        out.push_back(V(a.value()));
+        out.push_back(H(a.value()));
+        continue;
+      }
+      CheckScalar(a.value());
+      out.push_back(V(a.value()));
+    }
+    return out;
+  }
+  void AddEdge(uint32_t bc) { AddSucc(block_id_[dfg_.block_call(bc).block.index()], EdgeArgs(bc)); }
+  void AddEdgeViaEdgeBlock(uint32_t bc) {
+    AddSucc(next_edge_block_, {});
+    pending_edges_.push_back({next_edge_block_++, bc});
+  }
+
+  const ir::Function& f_;
+  const ir::DataFlowGraph& dfg_;
+  VCode* vc_;
+  regalloc::Function& rf_;
+  const IsaFlags& isa_;
+  ir::Inst cur_;
+  absl::Status status_;
+  std::vector<uint32_t> vreg_;      // by IR value (the low half of an i128)
+  std::vector<uint32_t> hi_;        // by IR value: the high half of an i128
+  bool ret_area_ = false;           // returns go through memory (see ReturnsInMemory)
+  uint32_t ret_ptr_ = 0;            // the vreg holding the return area pointer
+  std::vector<uint32_t> block_id_;  // by IR block
+  uint32_t next_edge_block_ = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> pending_edges_;  // (edge block id, block call)
+};
+
+}  // namespace lathe::x64::lowering
