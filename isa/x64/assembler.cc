@@ -295,4 +295,21 @@ void Assembler::Round(bool is_double, uint8_t dst, uint8_t src, uint8_t mode) {
   buf_->Put1(mode);
 }
 
+// --- Scalar opcode completions (bitrev, mulhi, i128 atomics).
+
+void Assembler::Bswap(int size, uint8_t r) {
+  Prefix(size, 0, r, false, false);
+  buf_->Put1(0x0F);
+  buf_->Put1(static_cast<uint8_t>(0xC8 | (r & 7)));
+}
+
+void Assembler::ImulWide(int size, uint8_t r) {
+  Op(size, 5, r, false, size == 1, {static_cast<uint8_t>(size == 1 ? 0xF6 : 0xF7)});
+}
+
+void Assembler::LockCmpxchg16b(Mem m) {
+  buf_->Put1(0xF0);
+  OpMem(8, 1, m, false, {0x0F, 0xC7});
+}
+
 }  // namespace lathe::x64

@@ -101,6 +101,11 @@ class Assembler {
   void Fmadd231(bool is_double, uint8_t dst, uint8_t a, uint8_t b);
   void Round(bool is_double, uint8_t dst, uint8_t src, uint8_t mode);  // SSE4.1 roundss/sd
 
+  // --- Scalar opcode completions (bitrev, mulhi, i128 atomics).
+  void Bswap(int size, uint8_t r);               // size 4 or 8
+  void ImulWide(int size, uint8_t r);            // rdx:rax = rax * r (signed, one-operand imul)
+  void LockCmpxchg16b(Mem m);                    // compares rdx:rax with [m], stores rcx:rbx
+
  private:
   // Prefixes, REX and opcode bytes for a register-direct or memory ModRM form. `reg` is the
   // ModRM.reg field (a register or an opcode extension), `rm` the r/m register.

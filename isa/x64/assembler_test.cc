@@ -331,5 +331,26 @@ TEST_F(AssemblerTest, IndexedAndRipRelativeLea) {
   EXPECT_EQ(dis_.One(lea), "lea r11, [rip+2]");
 }
 
+// The forms added for bitrev, umulhi/smulhi, float bitwise ops and i128 atomics.
+TEST_F(AssemblerTest, ScalarCompletionForms) {
+  auto X = [](int r) { return absl::StrCat("xmm", r); };
+  for (int d = 0; d < 16; ++d) {
+    Check(absl::StrCat("bt ", R(4, d), ", 6"), [&](Assembler& a) { a.BitImm(4, 4, d, 6); });
+    Check(absl::StrCat("bswap ", R(4, d)), [&](Assembler& a) { a.Bswap(4, d); });
+    Check(absl::StrCat("bswap ", R(8, d)), [&](Assembler& a) { a.Bswap(8, d); });
+    for (int size : kSizes) {
+      Check(absl::StrCat("imul ", R(size, d)), [&](Assembler& a) { a.ImulWide(size, d); });
+    }
+    Check(absl::StrCat("andnps ", X(d), ", ", X(15 - d)), [&](Assembler& a) { a.SseRR(0, 0x55, d, 15 - d); });
+    Check(absl::StrCat("xorps ", X(d), ", ", X(15 - d)), [&](Assembler& a) { a.SseRR(0, 0x57, d, 15 - d); });
+    Check(absl::StrCat("pcmpeqd ", X(d), ", ", X(d)), [&](Assembler& a) { a.SseRR(0x66, 0x76, d, d); });
+    for (int32_t disp : {0, 16, -128, 4096}) {
+      Mem m = Mem::Base(static_cast<uint8_t>(d), disp);
+      Check(absl::StrCat("lock cmpxchg16b ", M(m)), [&](Assembler& a) { a.LockCmpxchg16b(m); });
+    }
+  }
+  Check("lock cmpxchg16b [rip+64]", [&](Assembler& a) { a.LockCmpxchg16b(Mem::Rip(64)); });
+}
+
 }  // namespace
 }  // namespace lathe::x64

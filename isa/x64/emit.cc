@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -499,8 +500,274 @@ class Emitter {
         a_.SseStore(sz == 4 ? 0xF3 : 0xF2, 0x11, *mem, R(i, 0));
         break;
       }
+      // --- Scalar opcode completions.
+      case MOp::kOrHalves:
+      case MOp::kRotate128:
+      case MOp::kCls128:
+      case MOp::kBitrev:
+      case MOp::kBitrev128:
+      case MOp::kBswap:
+      case MOp::kBswap128:
+      case MOp::kMulHi:
+      case MOp::kUmulOvf64:
+      case MOp::kIabs:
+      case MOp::kIabs128:
+      case MOp::kSseLogic:
+      case MOp::kFnot:
+      case MOp::kBitselect:
+      case MOp::kBitselectF:
+      case MOp::kCvtFromU64:
+        EmitScalarCompletion(i, m);
+        break;
+      case MOp::kAtomicLoad128:
+      case MOp::kAtomicStore128:
+      case MOp::kCas128:
+      case MOp::kAtomicRmw128:
+        EmitAtomic128(i, m);
+        break;
     }
     return absl::OkStatus();
+  }
+
+  // --- Scalar opcode completions. Operand orders are documented on each MOp (vcode.h).
+  void EmitScalarCompletion(uint32_t i, const MInst& m) {
+    const int sz = m.size;
+    switch (m.op) {
+      case MOp::kOrHalves: a_.AluRR(Alu::kOr, 8, R(i, 2), R(i, 1)); break;
+      case MOp::kRotate128: {
+        // Rotating by 64 exchanges the halves; the rest (count mod 64) is two double shifts,
+        // each filling from the other half's original bits.
+        uint8_t t = R(i, 4), lo = R(i, 5), hi = R(i, 6);
+        a_.MovRR(4, kRcx, R(i, 2));
+        CodeBuffer::Label no_swap = buf_->NewLabel();
+        a_.BitImm(4, 4, kRcx, 6);  // bt ecx, 6
+        a_.Jcc(Cond::kAe, no_swap);
+        a_.MovRR(8, t, lo);
+        a_.MovRR(8, lo, hi);
+        a_.MovRR(8, hi, t);
+        buf_->Bind(no_swap);
+        bool left = m.sub == 0;
+        uint8_t first = left ? hi : lo, second = left ? lo : hi;
+        a_.MovRR(8, t, first);
+        a_.ShiftDoubleCl(left, first, second);
+        a_.ShiftDoubleCl(left, second, t);
+        break;
+      }
+      case MOp::kCls128: {
+        // cls = clz(x ^ sign mask) - 1 over 128 bits; the inputs are dead once t1/t2 hold the
+        // xor-ed halves, so the results may reuse their registers.
+        uint8_t t1 = R(i, 2), t2 = R(i, 3), dlo = R(i, 4), dhi = R(i, 5);
+        a_.MovRR(8, t1, R(i, 1));
+        a_.ShiftImm(Shift::kSar, 8, t1, 63);
+        a_.MovRR(8, t2, R(i, 1));
+        a_.AluRR(Alu::kXor, 8, t2, t1);
+        a_.AluRR(Alu::kXor, 8, t1, R(i, 0));
+        a_.BitCount(0xBD, 8, dlo, t1);
+        a_.AluRI(Alu::kAdd, 8, dlo, 64);
+        a_.BitCount(0xBD, 8, t1, t2);
+        a_.AluRI(Alu::kCmp, 8, t1, 64);
+        a_.Cmov(Cond::kNe, 8, dlo, t1);
+        a_.AluRI(Alu::kSub, 8, dlo, 1);
+        a_.AluRR(Alu::kXor, 4, dhi, dhi);
+        break;
+      }
+      case MOp::kBitrev:
+        Reverse64(R(i, 3), R(i, 1), R(i, 2));
+        if (sz < 8) a_.ShiftImm(Shift::kShr, 8, R(i, 3), static_cast<uint8_t>(64 - 8 * sz));
+        break;
+      case MOp::kBitrev128:
+        Reverse64(R(i, 4), R(i, 2), R(i, 3));
+        Reverse64(R(i, 5), R(i, 2), R(i, 3));
+        break;
+      case MOp::kBswap:
+        if (sz == 2) a_.ShiftImm(Shift::kRol, 2, R(i, 1), 8);
+        if (sz >= 4) a_.Bswap(sz, R(i, 1));
+        break;
+      case MOp::kBswap128:
+        a_.Bswap(8, R(i, 2));
+        a_.Bswap(8, R(i, 3));
+        break;
+      case MOp::kMulHi: {
+        const bool is_signed = m.sub == 1;
+        if (sz == 8) {
+          if (is_signed) a_.ImulWide(8, R(i, 1)); else a_.MulWide(8, R(i, 1));
+          break;
+        }
+        uint8_t t = R(i, 2), d = R(i, 3);
+        auto ext = [&](uint8_t dst, uint8_t src) {
+          if (is_signed) a_.Movsx(sz, dst, src); else a_.Movzx(sz, dst, src);
+        };
+        ext(t, R(i, 0));
+        ext(d, R(i, 1));
+        a_.Imul(8, d, t);
+        a_.ShiftImm(is_signed ? Shift::kSar : Shift::kShr, 8, d, static_cast<uint8_t>(8 * sz));
+        break;
+      }
+      case MOp::kUmulOvf64:
+        a_.MulWide(8, R(i, 1));  // CF = OF = (rdx != 0)
+        a_.Setcc(Cond::kO, R(i, 4));
+        a_.Movzx(1, R(i, 4), R(i, 4));
+        break;
+      case MOp::kIabs: {
+        // neg sets SF when the negation is negative, i.e. the input was positive; the minimum
+        // stays itself.
+        uint8_t d = R(i, 1);
+        a_.MovRR(8, d, R(i, 0));
+        a_.Neg(sz, d);
+        a_.Cmov(Cond::kS, sz == 8 ? 8 : 4, d, R(i, 0));
+        break;
+      }
+      case MOp::kIabs128: {
+        // (x ^ s) - s with s the sign mask.
+        uint8_t t = R(i, 2), lo = R(i, 3), hi = R(i, 4);
+        a_.MovRR(8, t, hi);
+        a_.ShiftImm(Shift::kSar, 8, t, 63);
+        a_.AluRR(Alu::kXor, 8, lo, t);
+        a_.AluRR(Alu::kXor, 8, hi, t);
+        a_.AluRR(Alu::kSub, 8, lo, t);
+        a_.AluRR(Alu::kSbb, 8, hi, t);
+        break;
+      }
+      case MOp::kSseLogic: a_.SseRR(0, m.sub, R(i, 2), R(i, 1)); break;
+      case MOp::kFnot:
+        a_.SseRR(0x66, 0x76, R(i, 1), R(i, 1));  // pcmpeqd t, t: all ones
+        a_.SseRR(0, 0x57, R(i, 2), R(i, 1));
+        break;
+      case MOp::kBitselect: {
+        uint8_t d = R(i, 3);
+        a_.MovRR(8, d, R(i, 1));
+        a_.AluRR(Alu::kXor, 8, d, R(i, 2));
+        a_.AluRR(Alu::kAnd, 8, d, R(i, 0));
+        a_.AluRR(Alu::kXor, 8, d, R(i, 2));
+        break;
+      }
+      case MOp::kBitselectF: {
+        uint8_t c = R(i, 0), t = R(i, 3), d = R(i, 4);
+        a_.SseRR(0, 0x28, d, c);
+        a_.SseRR(0, 0x55, d, R(i, 2));  // andnps: ~c & y
+        a_.SseRR(0, 0x28, t, R(i, 1));
+        a_.SseRR(0, 0x54, t, c);
+        a_.SseRR(0, 0x56, d, t);
+        break;
+      }
+      case MOp::kCvtFromU64: {
+        // Below 2^63 the signed conversion is exact; above, convert (x >> 1) | (x & 1) and
+        // double it: the sticky low bit keeps the rounding of the halved value correct.
+        const bool dbl = m.imm == 8;
+        uint8_t a = R(i, 0), t1 = R(i, 1), t2 = R(i, 2), d = R(i, 3);
+        CodeBuffer::Label big = buf_->NewLabel(), done = buf_->NewLabel();
+        a_.Test(8, a, a);
+        a_.Jcc(Cond::kS, big);
+        a_.CvtSi2F(dbl, 8, d, a);
+        a_.Jmp(done);
+        buf_->Bind(big);
+        a_.MovRR(8, t1, a);
+        a_.ShiftImm(Shift::kShr, 8, t1, 1);
+        a_.MovRR(4, t2, a);
+        a_.AluRI(Alu::kAnd, 4, t2, 1);
+        a_.AluRR(Alu::kOr, 8, t1, t2);
+        a_.CvtSi2F(dbl, 8, d, t1);
+        a_.SseRR(dbl ? 0xF2 : 0xF3, 0x58, d, d);
+        buf_->Bind(done);
+        break;
+      }
+      default: break;
+    }
+  }
+
+  // Reverses the 64 bits of d: bswap reverses the bytes, then nibbles, bit pairs and bits swap
+  // places under masks. t and m are scratch.
+  void Reverse64(uint8_t d, uint8_t t, uint8_t m) {
+    static constexpr std::pair<uint8_t, uint64_t> kSteps[] = {
+        {4, 0x0F0F0F0F0F0F0F0Full}, {2, 0x3333333333333333ull}, {1, 0x5555555555555555ull}};
+    a_.Bswap(8, d);
+    for (auto [shift, mask] : kSteps) {
+      a_.MovRI(m, mask);
+      a_.MovRR(8, t, d);
+      a_.ShiftImm(Shift::kShr, 8, t, shift);
+      a_.AluRR(Alu::kAnd, 8, t, m);
+      a_.AluRR(Alu::kAnd, 8, d, m);
+      a_.ShiftImm(Shift::kShl, 8, d, shift);
+      a_.AluRR(Alu::kOr, 8, d, t);
+    }
+  }
+
+  // i128 atomics: lock cmpxchg16b compares rdx:rax with [addr] and stores rcx:rbx when equal,
+  // else loads [addr] into rdx:rax; the fixed registers come from the lowering.
+  void EmitAtomic128(uint32_t i, const MInst& m) {
+    const Mem mem = Mem::Base(R(i, 0), 0), mem_hi = Mem::Base(R(i, 0), 8);
+    auto cmpxchg16b = [&] {
+      buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+      a_.LockCmpxchg16b(mem);
+    };
+    auto load_old = [&] {
+      buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+      a_.Load(8, kRax, mem);
+      buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+      a_.Load(8, kRdx, mem_hi);
+    };
+    switch (m.op) {
+      case MOp::kAtomicLoad128:
+        // Compare with zero and store zero back when equal: either way rdx:rax is the value.
+        for (uint8_t r : {kRax, kRdx, kRbx, kRcx}) a_.AluRR(Alu::kXor, 4, r, r);
+        cmpxchg16b();
+        break;
+      case MOp::kCas128: cmpxchg16b(); break;
+      case MOp::kAtomicStore128:
+      case MOp::kAtomicRmw128: {
+        load_old();
+        CodeBuffer::Label loop = buf_->NewLabel();
+        buf_->Bind(loop);
+        if (m.op == MOp::kAtomicRmw128) Rmw128(static_cast<ir::AtomicRmwOp>(m.sub), R(i, 1), R(i, 2));
+        cmpxchg16b();
+        a_.Jcc(Cond::kNe, loop);
+        break;
+      }
+      default: break;
+    }
+  }
+
+  // rcx:rbx = op(rdx:rax, hi:lo).
+  void Rmw128(ir::AtomicRmwOp op, uint8_t lo, uint8_t hi) {
+    auto pairwise = [&](Alu low, Alu high) {
+      a_.MovRR(8, kRbx, kRax);
+      a_.AluRR(low, 8, kRbx, lo);
+      a_.MovRR(8, kRcx, kRdx);
+      a_.AluRR(high, 8, kRcx, hi);
+    };
+    switch (op) {
+      case ir::AtomicRmwOp::kAdd: pairwise(Alu::kAdd, Alu::kAdc); break;
+      case ir::AtomicRmwOp::kSub: pairwise(Alu::kSub, Alu::kSbb); break;
+      case ir::AtomicRmwOp::kAnd: pairwise(Alu::kAnd, Alu::kAnd); break;
+      case ir::AtomicRmwOp::kNand:
+        pairwise(Alu::kAnd, Alu::kAnd);
+        a_.Not(8, kRbx);
+        a_.Not(8, kRcx);
+        break;
+      case ir::AtomicRmwOp::kOr: pairwise(Alu::kOr, Alu::kOr); break;
+      case ir::AtomicRmwOp::kXor: pairwise(Alu::kXor, Alu::kXor); break;
+      case ir::AtomicRmwOp::kXchg:
+        a_.MovRR(8, kRbx, lo);
+        a_.MovRR(8, kRcx, hi);
+        break;
+      case ir::AtomicRmwOp::kUmin:
+      case ir::AtomicRmwOp::kUmax:
+      case ir::AtomicRmwOp::kSmin:
+      case ir::AtomicRmwOp::kSmax: {
+        // Flags of old - src over 128 bits (rcx as scratch), then keep old where the condition
+        // holds.
+        static constexpr Cond kKeepOld[] = {Cond::kB, Cond::kAe, Cond::kL, Cond::kGe};
+        Cond keep = kKeepOld[static_cast<int>(op) - static_cast<int>(ir::AtomicRmwOp::kUmin)];
+        a_.MovRR(8, kRcx, kRdx);
+        a_.AluRR(Alu::kCmp, 8, kRax, lo);
+        a_.AluRR(Alu::kSbb, 8, kRcx, hi);
+        a_.MovRR(8, kRbx, lo);
+        a_.MovRR(8, kRcx, hi);
+        a_.Cmov(keep, 8, kRbx, kRax);
+        a_.Cmov(keep, 8, kRcx, kRdx);
+        break;
+      }
+    }
   }
 
   // Sign-bit operations through integer temporaries. ops: a, [b,] t1, [t2,] dst.

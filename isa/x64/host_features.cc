@@ -13,6 +13,7 @@ const IsaFlags& HostIsaFlags() {
       f.has_popcnt = (c >> 23) & 1;
       f.has_avx = (c >> 28) & 1;
       f.has_fma = (c >> 12) & 1;
+      f.has_cmpxchg16b = (c >> 13) & 1;
     }
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) f.has_bmi1 = (b >> 3) & 1;
     if (__get_cpuid(0x80000001, &a, &b, &c, &d)) f.has_lzcnt = (c >> 5) & 1;
@@ -25,7 +26,8 @@ IsaFlags IsaFlagsFor(const isa::TargetSpec& spec, const IsaFlags& host) {
   absl::flat_hash_set<std::string> have;
   const std::pair<const char*, bool> named[] = {{"has_sse41", host.has_sse41}, {"has_popcnt", host.has_popcnt},
                                                 {"has_lzcnt", host.has_lzcnt}, {"has_bmi1", host.has_bmi1},
-                                                {"has_avx", host.has_avx},     {"has_fma", host.has_fma}};
+                                                {"has_avx", host.has_avx},     {"has_fma", host.has_fma},
+                                                {"has_cmpxchg16b", host.has_cmpxchg16b}};
   for (const auto& [name, on] : named) {
     if (on) have.insert(name);
   }
@@ -37,6 +39,7 @@ IsaFlags IsaFlagsFor(const isa::TargetSpec& spec, const IsaFlags& host) {
   f.has_bmi1 = on.Has("has_bmi1");
   f.has_avx = on.Has("has_avx");
   f.has_fma = on.Has("has_fma");
+  f.has_cmpxchg16b = on.Has("has_cmpxchg16b");
   return f;
 }
 

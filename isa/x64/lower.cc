@@ -26,6 +26,8 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(FcvtToUintSat) MAP(AtomicCas) MAP(Cls) MAP(Fmin) MAP(Fmax) MAP(AtomicRmw) MAP(AtomicLoad)
     MAP(AtomicStore) MAP(FuncAddr) MAP(CallIndirect)
     MAP(ReturnCall) MAP(ReturnCallIndirect)
+    MAP(Bitrev) MAP(Umulhi) MAP(Smulhi) MAP(Iabs) MAP(Bitselect) MAP(Fence) MAP(Bswap)
+    MAP(SelectSpectreGuard)
 #undef MAP
     default: return std::nullopt;
   }
@@ -110,7 +112,9 @@ absl::Status Lowerer::Run() {
   vc_->slot_align.clear();
   for (const ir::StackSlotData& s : f_.stack_slots) {
     vc_->slot_size.push_back(s.size);
-    vc_->slot_align.push_back(1u << std::min<uint32_t>(s.align_shift, 12));
+    // Slots of 16 bytes or more are 16-aligned, so that i128 atomics (cmpxchg16b) on them work.
+    uint32_t align = 1u << std::min<uint32_t>(s.align_shift, 12);
+    vc_->slot_align.push_back(s.size >= 16 && align < 16 ? 16 : align);
   }
 
   ir::Block entry = f_.layout.entry_block();

@@ -159,7 +159,7 @@ Unit Lowerer::emit_bitcast() {
 Unit Lowerer::emit_from_int(bool is_signed) {
   int to = CheckFloat(Result(0)), from = CheckInt(Arg(0));
   if (to == 0 || from == 0) return {};
-  if (!is_signed && from == 8) return Fail("fcvt_from_uint from i64");
+  if (!is_signed && from == 8) return FromUint64(to);
   MInst& m = Begin(MOp::kCvtFromInt);
   m.sub = is_signed ? 1 : 0;
   m.size = static_cast<uint8_t>(from);
@@ -167,6 +167,52 @@ Unit Lowerer::emit_from_int(bool is_signed) {
   Use(Arg(0));
   TempDefEarly();
   Def(Result(0));
+  return End();
+}
+
+// --- Scalar opcode completions.
+
+bool Lowerer::inst_is_float(const IrInst& i) {
+  ir::Inst in(i.index);
+  auto results = dfg_.results(in);
+  if (!results.empty()) return IsFloat(results[0]);
+  auto args = dfg_.args(in);
+  return !args.empty() && IsFloat(args[0]);
+}
+
+// u64 -> float: values below 2^63 convert as signed; larger ones are halved first, keeping
+// the lost bit as a sticky bit so that doubling the converted value rounds correctly.
+Unit Lowerer::FromUint64(int to_bytes) {
+  Begin(MOp::kCvtFromU64).imm = to_bytes;
+  Use(Arg(0));
+  TempDefEarly();
+  TempDefEarly();
+  Def(Result(0));
+  return End();
+}
+
+Unit Lowerer::emit_float_logic(rules::AluOp op) {
+  int bytes = CheckFloat(Result(0));
+  if (bytes == 0 || CheckFloat(Arg(0)) != bytes || CheckFloat(Arg(1)) != bytes) return {};
+  static constexpr uint8_t kOps[] = {0, 0, 0x54, 0x56, 0x57};  // by AluOp: -, -, and, or, xor
+  uint8_t code = kOps[static_cast<int>(op)];
+  if (code == 0) return Fail("float add/sub through bitwise rules");
+  MInst& m = Begin(MOp::kSseLogic);
+  m.sub = code;
+  m.size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  Use(Arg(1));
+  ReuseDef(Result(0), 0);
+  return End();
+}
+
+Unit Lowerer::emit_float_bnot() {
+  int bytes = CheckFloat(Result(0));
+  if (bytes == 0) return {};
+  Begin(MOp::kFnot).size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  TempEarly(kFloat);
+  ReuseDef(Result(0), 0);
   return End();
 }
 

@@ -62,11 +62,12 @@ Unit Lowerer::emit_wide_icmp() {
 }
 
 Unit Lowerer::emit_wide_select() {
-  if (!Wide(Result(0))) return Unsupported(dfg_.value_type(Result(0)));
-  int cbytes = ArgBytes(0);
-  if (cbytes == 0) return {};
+  if (!Wide(Result(0))) return emit_select(false);  // only the condition is i128
+  int cbytes = 0;
+  uint32_t c = 0;
+  if (!CondReg(Arg(0), &c, &cbytes)) return {};
   Begin(MOp::kSelect128).size = static_cast<uint8_t>(cbytes);
-  Use(Arg(0));
+  Emit(Operand::Use(c, kInt, Constraint::kReg));
   Use(Arg(1));
   UseH(Arg(1));
   Use(Arg(2));
@@ -190,6 +191,93 @@ Unit Lowerer::emit_wide_bitcount(rules::CountOp op) {
   TempDefEarly();
   Def(Result(0));
   DefH(Result(0));
+  return End();
+}
+
+// --- Scalar opcode completions.
+
+Unit Lowerer::emit_wide_rotate(bool left) {
+  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
+  if (!Wide(Arg(1)) && !CheckInt(Arg(1))) return {};
+  Begin(MOp::kRotate128).sub = left ? 0 : 1;
+  Use(Arg(0));
+  UseH(Arg(0));
+  Use(Arg(1));  // an i128 amount: its low half
+  FixedTempEarly(kRcx);
+  TempDefEarly();
+  ReuseDef(Result(0), 0);
+  Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
+  return End();
+}
+
+Unit Lowerer::emit_wide_cls() {
+  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
+  if (!isa_.has_lzcnt) return Fail("cls without the lzcnt extension on this target");
+  Begin(MOp::kCls128);
+  Use(Arg(0));
+  UseH(Arg(0));
+  TempDefEarly();
+  TempDefEarly();
+  Def(Result(0));
+  DefH(Result(0));
+  return End();
+}
+
+// The halves trade places: the new low half is the old high half reversed, and vice versa.
+Unit Lowerer::emit_wide_bitrev() {
+  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
+  Begin(MOp::kBitrev128);
+  Use(Arg(0));
+  UseH(Arg(0));
+  TempDefEarly();
+  TempDefEarly();
+  ReuseDef(Result(0), 1);
+  Emit(Operand::ReuseDef(H(Result(0)), kInt, 0));
+  return End();
+}
+
+Unit Lowerer::emit_wide_bswap() {
+  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
+  Begin(MOp::kBswap128);
+  Use(Arg(0));
+  UseH(Arg(0));
+  ReuseDef(Result(0), 1);
+  Emit(Operand::ReuseDef(H(Result(0)), kInt, 0));
+  return End();
+}
+
+Unit Lowerer::emit_wide_iabs() {
+  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
+  Begin(MOp::kIabs128);
+  Use(Arg(0));
+  UseH(Arg(0));
+  TempDefEarly();
+  ReuseDef(Result(0), 0);
+  Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
+  return End();
+}
+
+Unit Lowerer::emit_wide_bitcast() {
+  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Wide(Arg(0)) ? Result(0) : Arg(0)));
+  Begin(MOp::kCopy);
+  Use(Arg(0));
+  Def(Result(0));
+  End();
+  Begin(MOp::kCopy);
+  UseH(Arg(0));
+  DefH(Result(0));
+  return End();
+}
+
+Unit Lowerer::emit_wide_trap_if(bool if_nonzero) {
+  int bytes = 0;
+  uint32_t c = 0;
+  if (!CondReg(Arg(0), &c, &bytes)) return {};
+  MInst& m = Begin(MOp::kTrapIf);
+  m.sub = if_nonzero ? 1 : 0;
+  m.size = static_cast<uint8_t>(bytes);
+  m.trap = cur().trap;
+  Emit(Operand::Use(c, kInt, Constraint::kReg));
   return End();
 }
 

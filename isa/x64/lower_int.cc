@@ -27,8 +27,8 @@ Unit Lowerer::emit_bmask() {
 Unit Lowerer::emit_overflow(rules::OvfOp op) {
   int bytes = ResultBytes();
   if (bytes == 0) return {};
-  if (op == rules::OvfOp::Umul && bytes == 8) return Fail("umul_overflow.i64");
   if (dfg_.results(cur_).size() != 2) return Fail("an overflow op without its flag result");
+  if (op == rules::OvfOp::Umul && bytes == 8) return UmulOverflow64();
   MInst& m = Begin(MOp::kOverflow);
   m.sub = static_cast<uint8_t>(op);
   m.size = static_cast<uint8_t>(bytes);
@@ -152,11 +152,12 @@ Unit Lowerer::emit_icmp() {
 
 Unit Lowerer::emit_select(bool fused) {
   if (!dfg_.results(cur_).empty() && IsFloat(Result(0))) {
-    int cbytes = ArgBytes(0);
-    if (cbytes == 0) return {};
+    int cbytes = 0;
+    uint32_t c = 0;
+    if (!CondReg(Arg(0), &c, &cbytes)) return {};
     MInst& m = Begin(MOp::kSelectF);
     m.size = static_cast<uint8_t>(cbytes);
-    Use(Arg(0));
+    Emit(Operand::Use(c, kInt, Constraint::kReg));
     Use(Arg(1));
     Use(Arg(2));
     ReuseDef(Result(0), 2);
@@ -170,11 +171,12 @@ Unit Lowerer::emit_select(bool fused) {
     ReuseDef(Result(0), 3);
     return End();
   }
-  int cbytes = ArgBytes(0);
-  if (cbytes == 0) return {};
+  int cbytes = 0;
+  uint32_t c = 0;
+  if (!CondReg(Arg(0), &c, &cbytes)) return {};
   MInst& m = Begin(MOp::kSelect);
   m.size = static_cast<uint8_t>(cbytes);
-  Use(Arg(0));
+  Emit(Operand::Use(c, kInt, Constraint::kReg));
   Use(Arg(1));
   Use(Arg(2));
   ReuseDef(Result(0), 2);
@@ -197,6 +199,86 @@ Unit Lowerer::emit_ireduce() {
   Begin(MOp::kCopy);
   Use(Arg(0));
   Def(Result(0));
+  return End();
+}
+
+// --- Scalar opcode completions.
+
+// The full 128-bit product of rax and b: the low half is the result, rdx (a scratch here)
+// non-zero means overflow.
+Unit Lowerer::UmulOverflow64() {
+  Begin(MOp::kUmulOvf64).size = 8;
+  Emit(Operand::FixedUse(V(Arg(0)), IntReg(kRax)));
+  Use(Arg(1));
+  FixedTempEarly(kRdx);
+  Emit(Operand::FixedDef(V(Result(0)), IntReg(kRax)));
+  Def(Result(1));
+  return End();
+}
+
+Unit Lowerer::emit_bitrev() {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  Begin(MOp::kBitrev).size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  TempDefEarly();
+  TempDefEarly();
+  ReuseDef(Result(0), 0);
+  return End();
+}
+
+Unit Lowerer::emit_bswap() {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  Begin(MOp::kBswap).size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  ReuseDef(Result(0), 0);
+  return End();
+}
+
+Unit Lowerer::emit_mulhi(bool is_signed) {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  MInst& m = Begin(MOp::kMulHi);
+  m.sub = is_signed ? 1 : 0;
+  m.size = static_cast<uint8_t>(bytes);
+  if (bytes == 8) {  // one-operand mul/imul: rdx:rax = rax * b
+    Emit(Operand::FixedUse(V(Arg(0)), IntReg(kRax)));
+    Use(Arg(1));
+    Emit(Operand::FixedDef(V(Result(0)), IntReg(kRdx)));
+    regalloc::PRegSet clobber;
+    clobber.Add(IntReg(kRax));
+    return End(ClobberSet(clobber));
+  }
+  // Narrower: the exact product of the extended operands fits 64 bits.
+  Use(Arg(0));
+  Use(Arg(1));
+  TempDefEarly();
+  Def(Result(0));
+  return End();
+}
+
+Unit Lowerer::emit_iabs() {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  Begin(MOp::kIabs).size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  Emit(Operand::Def(V(Result(0)), kInt, Constraint::kReg, OperandPos::kEarly));
+  return End();
+}
+
+// Integer and float scalars; the result is an early def so that no operand aliases it.
+Unit Lowerer::emit_bitselect() {
+  if (dfg_.results(cur_).empty()) return Fail("a missing result");
+  bool fl = IsFloat(Result(0));
+  int bytes = fl ? CheckFloat(Result(0)) : CheckInt(Result(0));
+  if (bytes == 0) return {};
+  Begin(fl ? MOp::kBitselectF : MOp::kBitselect).size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  Use(Arg(1));
+  Use(Arg(2));
+  if (fl) TempEarly(kFloat);
+  Emit(Operand::Def(V(Result(0)), fl ? kFloat : kInt, Constraint::kReg, OperandPos::kEarly));
   return End();
 }
 

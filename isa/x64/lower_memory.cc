@@ -84,4 +84,77 @@ Unit Lowerer::emit_stack_addr() {
   return End();
 }
 
+// --- Scalar opcode completions: i128 atomics through lock cmpxchg16b, which compares rdx:rax
+// with the 16 bytes at the address and stores rcx:rbx when equal (else loads them into rdx:rax).
+// Fixed registers are early defs so that no other operand (the address, the source) lands in
+// them.
+
+Unit Lowerer::emit_wide_atomic_load() {
+  if (!Wide(Result(0)) || ArgBytes(0) != 8) return Unsupported(dfg_.value_type(Result(0)));
+  if (!isa_.has_cmpxchg16b) return Fail("i128 atomics without cmpxchg16b on this target");
+  Begin(MOp::kAtomicLoad128);
+  Use(Arg(0));
+  Emit(Operand::FixedDef(V(Result(0)), IntReg(kRax), OperandPos::kEarly));
+  Emit(Operand::FixedDef(H(Result(0)), IntReg(kRdx), OperandPos::kEarly));
+  FixedTempEarly(kRbx);
+  FixedTempEarly(kRcx);
+  return End();
+}
+
+Unit Lowerer::emit_wide_atomic_store() {
+  if (!Wide(Arg(0)) || ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Arg(0)));
+  if (!isa_.has_cmpxchg16b) return Fail("i128 atomics without cmpxchg16b on this target");
+  Begin(MOp::kAtomicStore128);
+  Use(Arg(1));
+  Emit(Operand::FixedUse(V(Arg(0)), IntReg(kRbx)));
+  Emit(Operand::FixedUse(H(Arg(0)), IntReg(kRcx)));
+  FixedTempEarly(kRax);
+  FixedTempEarly(kRdx);
+  return End();
+}
+
+Unit Lowerer::emit_wide_atomic_cas() {
+  if (!Wide(Result(0)) || ArgBytes(0) != 8 || !Wide(Arg(1)) || !Wide(Arg(2))) {
+    return Unsupported(dfg_.value_type(Result(0)));
+  }
+  if (!isa_.has_cmpxchg16b) return Fail("i128 atomics without cmpxchg16b on this target");
+  // One vreg cannot sit in two fixed registers at once: copy a replacement equal to the
+  // expected value.
+  uint32_t rlo = V(Arg(2)), rhi = H(Arg(2));
+  if (dfg_.Resolve(Arg(1)) == dfg_.Resolve(Arg(2))) {
+    for (uint32_t* half : {&rlo, &rhi}) {
+      uint32_t src = *half;
+      *half = rf_.num_vregs++;
+      rf_.vreg_class.push_back(kInt);
+      Begin(MOp::kCopy);
+      Emit(Operand::Use(src, kInt, Constraint::kReg));
+      Emit(Operand::Def(*half, kInt, Constraint::kReg));
+      End();
+    }
+  }
+  Begin(MOp::kCas128);
+  Use(Arg(0));
+  Emit(Operand::FixedUse(V(Arg(1)), IntReg(kRax)));
+  Emit(Operand::FixedUse(H(Arg(1)), IntReg(kRdx)));
+  Emit(Operand::FixedUse(rlo, IntReg(kRbx)));
+  Emit(Operand::FixedUse(rhi, IntReg(kRcx)));
+  Emit(Operand::FixedDef(V(Result(0)), IntReg(kRax)));
+  Emit(Operand::FixedDef(H(Result(0)), IntReg(kRdx)));
+  return End();
+}
+
+Unit Lowerer::emit_wide_atomic_rmw() {
+  if (!Wide(Result(0)) || ArgBytes(0) != 8 || !Wide(Arg(1))) return Unsupported(dfg_.value_type(Result(0)));
+  if (!isa_.has_cmpxchg16b) return Fail("i128 atomics without cmpxchg16b on this target");
+  Begin(MOp::kAtomicRmw128).sub = cur().cond;
+  Use(Arg(0));
+  Use(Arg(1));
+  UseH(Arg(1));
+  Emit(Operand::FixedDef(V(Result(0)), IntReg(kRax), OperandPos::kEarly));
+  Emit(Operand::FixedDef(H(Result(0)), IntReg(kRdx), OperandPos::kEarly));
+  FixedTempEarly(kRbx);
+  FixedTempEarly(kRcx);
+  return End();
+}
+
 }  // namespace lathe::x64::lowering

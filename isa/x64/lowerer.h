@@ -149,7 +149,66 @@ class Lowerer : public rules::Context {
   Unit LowerCall(MOp op, uint32_t aux, size_t sig, size_t first);
   Unit emit_trap() override;
   Unit emit_trap_if(bool if_nonzero) override;
+
+  // --- Scalar opcode completions (lower_int.cc, lower_i128.cc, lower_float.cc,
+  // lower_memory.cc).
+  bool inst_is_float(const IrInst& i) override;
+  Unit emit_bitrev() override;
+  Unit emit_bswap() override;
+  Unit emit_mulhi(bool is_signed) override;
+  Unit emit_iabs() override;
+  Unit emit_bitselect() override;
+  Unit emit_wide_rotate(bool left) override;
+  Unit emit_wide_cls() override;
+  Unit emit_wide_bitrev() override;
+  Unit emit_wide_bswap() override;
+  Unit emit_wide_iabs() override;
+  Unit emit_wide_bitcast() override;
+  Unit emit_wide_trap_if(bool if_nonzero) override;
+  Unit emit_float_logic(rules::AluOp op) override;
+  Unit emit_float_bnot() override;
+  Unit emit_wide_atomic_load() override;
+  Unit emit_wide_atomic_store() override;
+  Unit emit_wide_atomic_cas() override;
+  Unit emit_wide_atomic_rmw() override;
  private:
+  // --- Scalar opcode completions: helpers.
+  Unit UmulOverflow64();
+  Unit FromUint64(int to_bytes);
+  // A condition operand as one integer vreg: an i128 condition is reduced to lo | hi first
+  // (before the caller's Begin, since Begin may move the instruction arrays). False (failure
+  // recorded) for an unsupported type.
+  bool CondReg(ir::Value c, uint32_t* vreg, int* bytes) {
+    if (Wide(c)) {
+      uint32_t t = rf_.num_vregs++;
+      rf_.vreg_class.push_back(kInt);
+      Begin(MOp::kOrHalves);
+      Use(c);
+      UseH(c);
+      Emit(Operand::ReuseDef(t, kInt, 0));
+      End();
+      *vreg = t;
+      *bytes = 8;
+      return true;
+    }
+    *vreg = V(c);
+    *bytes = CheckInt(c);
+    return *bytes != 0;
+  }
+  // A fresh register of `cls` defined early (a scratch overlapping no operand).
+  uint32_t TempEarly(RegClass cls) {
+    uint32_t v = rf_.num_vregs++;
+    rf_.vreg_class.push_back(cls);
+    Emit(Operand::Def(v, cls, Constraint::kReg, OperandPos::kEarly));
+    return v;
+  }
+  void FixedTempEarly(uint8_t r) {
+    uint32_t v = rf_.num_vregs++;
+    rf_.vreg_class.push_back(kInt);
+    FixedDefEarly(v, r);
+  }
+
+
   const ir::InstData& cur() const { return dfg_.inst(cur_); }
   ir::Value Arg(size_t i) const { return dfg_.args(cur_)[i]; }
   ir::Value Result(size_t i) const { return dfg_.results(cur_)[i]; }

@@ -46,5 +46,29 @@ block0(v0: f64):
   EXPECT_TRUE(b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf).ok());
 }
 
+TEST(TargetFlags, I128AtomicsNeedCmpxchg16b) {
+  absl::StatusOr<ir::TestFile> file = ir::ParseTestFile(R"(
+function %f(i64) -> i128 {
+block0(v0: i64):
+    v1 = atomic_load.i128 v0
+    return v1
+}
+)", "t.clif");
+  ASSERT_TRUE(file.ok()) << file.status();
+  const ir::Function& fn = *file->functions[0].function;
+  Backend b;
+  absl::StatusOr<isa::TargetSpec> base = isa::ParseTarget("x86_64", "t");
+  ASSERT_TRUE(base.ok());
+  b.set_isa_flags(IsaFlagsFor(*base));
+  isa::CodeBuffer buf;
+  absl::Status st = b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("cmpxchg16b"), std::string::npos) << st;
+  IsaFlags with;
+  with.has_cmpxchg16b = true;
+  b.set_isa_flags(with);
+  EXPECT_TRUE(b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf).ok());
+}
+
 }  // namespace
 }  // namespace lathe::x64

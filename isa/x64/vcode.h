@@ -90,6 +90,31 @@ enum class MOp : uint8_t {
   kShift128,   // use lo, use hi, use amount, early def tmp (rcx), def lo (reuses lo), def hi (reuses hi); sub = Shift
   kLoad128,    // use addr, early def lo, def hi; imm offset
   kStore128,   // use lo, use hi, use addr; imm offset
+  // --- Scalar opcode completions.
+  kOrHalves,   // use lo, use hi, def (reuses lo) = lo | hi (an i128 condition as one register)
+  kRotate128,  // use lo, use hi, use amount, early def tmp (rcx), early def t, def lo (reuses lo),
+               // def hi (reuses hi); sub 0 rotl, 1 rotr
+  kCls128,     // use lo, use hi, early def t1, t2, def lo, def hi
+  kBitrev,     // use a, early def t, early def m, def (reuses a); size
+  kBitrev128,  // use lo, use hi, early def t, m, def lo (reuses hi), def hi (reuses lo)
+  kBswap,      // use a, def (reuses a); size
+  kBswap128,   // use lo, use hi, def lo (reuses hi), def hi (reuses lo)
+  kMulHi,      // sub 1 signed; size 8: use a (rax), use b, def (rdx), clobbers rax;
+               // narrower: use a, use b, early def t, def
+  kUmulOvf64,  // use a (rax), use b, early def t (rdx), def (rax), def flag
+  kIabs,       // use a, early def; size
+  kIabs128,    // use lo, use hi, early def t, def lo (reuses lo), def hi (reuses hi)
+  kSseLogic,   // use x, use y (floats), def (reuses x) = x op y; sub = andps/orps/xorps opcode
+  kFnot,       // use a, early def t (float), def (reuses a)
+  kBitselect,  // use c, use x, use y, early def: (x & c) | (y & ~c); size
+  kBitselectF, // use c, use x, use y, early def t, early def (floats)
+  kCvtFromU64, // use a (int), early def t1, t2 (int), def (float); imm = dest bytes
+  kAtomicLoad128,  // use addr, early defs lo (rax), hi (rdx), t (rbx), t (rcx)
+  kAtomicStore128, // use addr, use lo (rbx), use hi (rcx), early defs t (rax), t (rdx)
+  kCas128,     // use addr, uses expected lo (rax), hi (rdx), replacement lo (rbx), hi (rcx);
+               // defs lo (rax), hi (rdx)
+  kAtomicRmw128,   // use addr, use src lo, src hi, early defs lo (rax), hi (rdx), t (rbx), t (rcx);
+                   // sub = AtomicRmwOp
 };
 
 enum OvfKind : uint8_t { kUaddOvf, kSaddOvf, kUsubOvf, kSsubOvf, kUmulOvf, kSmulOvf };
