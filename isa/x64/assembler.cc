@@ -230,6 +230,11 @@ void Assembler::JmpRel32Callee(uint32_t callee) {
 void Assembler::CallR(uint8_t r) { Op(4, 2, r, false, false, {0xFF}); }
 void Assembler::JmpR(uint8_t r) { Op(4, 4, r, false, false, {0xFF}); }
 void Assembler::Ret() { buf_->Put1(0xC3); }
+void Assembler::RetImm(uint16_t pop_bytes) {
+  buf_->Put1(0xC2);
+  buf_->Put1(static_cast<uint8_t>(pop_bytes));
+  buf_->Put1(static_cast<uint8_t>(pop_bytes >> 8));
+}
 void Assembler::Ud2() {
   buf_->Put1(0x0F);
   buf_->Put1(0x0B);

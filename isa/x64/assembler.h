@@ -81,6 +81,7 @@ class Assembler {
   void JmpRel32Callee(uint32_t callee);
   void JmpR(uint8_t r);
   void Ret();
+  void RetImm(uint16_t pop_bytes);  // ret imm16: return, then pop the caller's stack arguments
   void Ud2();
   // popcnt (0xB8), tzcnt (0xBC), lzcnt (0xBD): F3 0F op /r.
   void BitCount(uint8_t op, int size, uint8_t dst, uint8_t src);

@@ -270,6 +270,27 @@ TEST_F(AssemblerTest, SseForms) {
   }
 }
 
+// Forms used by stack arguments, 16-byte spill slots, f128 values and callee-pops returns.
+TEST_F(AssemblerTest, AbiAndF128Forms) {
+  auto X = [](int r) { return absl::StrCat("xmm", r); };
+  for (int d = 0; d < 16; ++d) {
+    for (int s2 = 0; s2 < 16; s2 += 5) {
+      Check(absl::StrCat("punpcklqdq ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0x66, 0x6C, d, s2); });
+      Check(absl::StrCat("movhlps ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x12, d, s2); });
+    }
+    for (Mem m : {Mem::Base(kRsp, 8), Mem::Base(kRsp, 0x1230), Mem::Base(kR12, 0), Mem::Base(kRbp, 0),
+                  Mem::Base(kRbp, -16), Mem::Base(kR13, -8), Mem::Base(kRbx, 56), Mem::Rip(32)}) {
+      Check(absl::StrCat("movups ", X(d), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0, 0x10, d, m); });
+      Check(absl::StrCat("movups ", M(m), ", ", X(d)), [&](Assembler& a) { a.SseStore(0, 0x11, m, d); });
+      Check(absl::StrCat("movdqu ", X(d), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF3, 0x6F, d, m); });
+      Check(absl::StrCat("movdqu ", M(m), ", ", X(d)), [&](Assembler& a) { a.SseStore(0xF3, 0x7F, m, d); });
+    }
+  }
+  for (int pop : {8, 16, 48, 0x1230}) {
+    Check(absl::StrCat("ret ", pop), [&](Assembler& a) { a.RetImm(static_cast<uint16_t>(pop)); });
+  }
+}
+
 TEST_F(AssemblerTest, BranchesResolveLabels) {
   // jmp over a ud2 to a bound label: the rel32 must be 2 (the ud2's length).
   isa::CodeBuffer buf;

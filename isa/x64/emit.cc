@@ -56,7 +56,10 @@ class Emitter {
     for (uint8_t r = 0; r < 16; ++r) {
       if (used[r] && IsCalleeSaved(r) && r != kRbp) saved_.push_back(r);
     }
-    uint32_t off = 8 * alloc_.num_spill_slots;
+    // From rsp up: outgoing stack arguments, the call return area, spill slots (16 bytes each,
+    // so an f128 fits), then the IR stack slots.
+    spill_base_ = vc_.outgoing_bytes + vc_.call_ret_area_bytes;
+    uint32_t off = spill_base_ + 16 * alloc_.num_spill_slots;
     for (size_t s = 0; s < vc_.slot_size.size(); ++s) {
       uint32_t align = vc_.slot_align[s] < 8 ? 8 : vc_.slot_align[s];
       off = (off + align - 1) / align * align;
@@ -75,7 +78,11 @@ class Emitter {
   }
   void Epilogue() {
     TearDownFrame();
-    a_.Ret();
+    if (vc_.callee_pops && vc_.incoming_stack_bytes != 0) {
+      a_.RetImm(static_cast<uint16_t>(vc_.incoming_stack_bytes));
+    } else {
+      a_.Ret();
+    }
   }
   // Restores callee-saved registers and rbp; touches no argument register, so a tail call can
   // follow it.
@@ -84,16 +91,16 @@ class Emitter {
     for (size_t i = saved_.size(); i-- > 0;) a_.Pop(saved_[i]);
     a_.Pop(kRbp);
   }
-  Mem Spill(uint32_t slot) const { return Mem::Base(kRsp, static_cast<int32_t>(8 * slot)); }
+  Mem Spill(uint32_t slot) const { return Mem::Base(kRsp, static_cast<int32_t>(spill_base_ + 16 * slot)); }
   void Move(const regalloc::Edit& ed) {
     bool fl = (ed.from.is_reg() ? ed.from.reg() : ed.to.reg()).reg_class() == regalloc::RegClass::kFloat;
     if (fl) {
       if (ed.from.is_reg() && ed.to.is_reg()) {
         if (ed.from.reg() != ed.to.reg()) a_.SseRR(0, 0x28, ed.to.reg().hw(), ed.from.reg().hw());
-      } else if (ed.from.is_reg()) {
-        a_.SseStore(0xF2, 0x11, Spill(ed.to.slot()), ed.from.reg().hw());
+      } else if (ed.from.is_reg()) {  // movups: all 128 bits, for f128 values
+        a_.SseStore(0, 0x11, Spill(ed.to.slot()), ed.from.reg().hw());
       } else {
-        a_.SseLoad(0xF2, 0x10, ed.to.reg().hw(), Spill(ed.from.slot()));
+        a_.SseLoad(0, 0x10, ed.to.reg().hw(), Spill(ed.from.slot()));
       }
       return;
     }
@@ -244,14 +251,20 @@ class Emitter {
         break;
       }
       case MOp::kReturn: Epilogue(); break;
-      case MOp::kCall: a_.CallRel32(m.aux); break;
-      case MOp::kCallIndirect: a_.CallR(R(i, 0)); break;
+      case MOp::kCall:
+        a_.CallRel32(m.aux);
+        RestoreAfterCalleePops(m);
+        break;
+      case MOp::kCallIndirect:
+        a_.CallR(R(i, 0));
+        RestoreAfterCalleePops(m);
+        break;
       case MOp::kTailCall:
-        TearDownFrame();
+        TailCallFrame(m);
         a_.JmpRel32Callee(m.aux);
         break;
       case MOp::kTailCallIndirect:
-        TearDownFrame();
+        TailCallFrame(m);
         a_.JmpR(R(i, 0));
         break;
       case MOp::kFuncAddr: a_.LeaRipCallee(R(i, 0), m.aux); break;
@@ -490,14 +503,14 @@ class Emitter {
         absl::StatusOr<Mem> mem = Addr(R(i, 0), m.imm);
         if (!mem.ok()) return mem.status();
         buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
-        a_.SseLoad(sz == 4 ? 0xF3 : 0xF2, 0x10, R(i, 1), *mem);
+        if (sz == 16) a_.SseLoad(0xF3, 0x6F, R(i, 1), *mem); else a_.SseLoad(sz == 4 ? 0xF3 : 0xF2, 0x10, R(i, 1), *mem);
         break;
       }
       case MOp::kFstore: {
         absl::StatusOr<Mem> mem = Addr(R(i, 1), m.imm);
         if (!mem.ok()) return mem.status();
         buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
-        a_.SseStore(sz == 4 ? 0xF3 : 0xF2, 0x11, *mem, R(i, 0));
+        if (sz == 16) a_.SseStore(0xF3, 0x7F, *mem, R(i, 0)); else a_.SseStore(sz == 4 ? 0xF3 : 0xF2, 0x11, *mem, R(i, 0));
         break;
       }
       // --- Scalar opcode completions.
@@ -525,6 +538,11 @@ class Emitter {
       case MOp::kAtomicRmw128:
         EmitAtomic128(i, m);
         break;
+      case MOp::kFrameLoad:
+      case MOp::kFrameStore:
+      case MOp::kFrameAddr:
+      case MOp::kXmmFromPair:
+      case MOp::kXmmToPair: EmitAbiOp(i, m); break;
     }
     return absl::OkStatus();
   }
@@ -675,6 +693,43 @@ class Emitter {
     }
   }
 
+  // Stack arguments, return areas and f128 halves (see the MOp comments in vcode.h).
+  void EmitAbiOp(uint32_t i, const MInst& m) {
+    const bool fl = alloc_.operand_locs[rf_.insts[i].operands_begin].reg().reg_class() == regalloc::RegClass::kFloat;
+    auto frame = [&](int64_t off) {
+      if (m.sub == 0) return Mem::Base(kRbp, static_cast<int32_t>(16 + off));
+      return Mem::Base(kRsp, static_cast<int32_t>((m.sub == 2 ? vc_.outgoing_bytes : 0) + off));
+    };
+    switch (m.op) {
+      case MOp::kFrameLoad:
+        if (!fl) a_.Load(8, R(i, 0), frame(m.imm));
+        else if (m.size == 16) a_.SseLoad(0xF3, 0x6F, R(i, 0), frame(m.imm));  // movdqu
+        else a_.SseLoad(0xF2, 0x10, R(i, 0), frame(m.imm));                     // movsd
+        break;
+      case MOp::kFrameStore:
+        if (!fl) a_.Store(8, frame(m.imm), R(i, 0));
+        else if (m.size == 16) a_.SseStore(0xF3, 0x7F, frame(m.imm), R(i, 0));
+        else a_.SseStore(0xF2, 0x11, frame(m.imm), R(i, 0));
+        break;
+      case MOp::kFrameAddr: a_.Lea(R(i, 0), frame(m.imm)); break;
+      case MOp::kXmmFromPair: {  // movq d, lo; movq t, hi; punpcklqdq d, t
+        uint8_t t = R(i, 2), d = R(i, 3);
+        a_.MovGprToXmm(8, d, R(i, 0));
+        a_.MovGprToXmm(8, t, R(i, 1));
+        a_.SseRR(0x66, 0x6C, d, t);
+        break;
+      }
+      case MOp::kXmmToPair: {  // movq lo, a; movhlps t, a; movq hi, t
+        uint8_t a = R(i, 0), t = R(i, 1);
+        a_.MovXmmToGpr(8, R(i, 2), a);
+        a_.SseRR(0, 0x12, t, a);
+        a_.MovXmmToGpr(8, R(i, 3), t);
+        break;
+      }
+      default: break;
+    }
+  }
+
   // Reverses the 64 bits of d: bswap reverses the bytes, then nibbles, bit pairs and bits swap
   // places under masks. t and m are scratch.
   void Reverse64(uint8_t d, uint8_t t, uint8_t m) {
@@ -768,6 +823,37 @@ class Emitter {
         break;
       }
     }
+  }
+
+  // A callee using the `tail` convention popped its stack arguments; our frame keeps rsp fixed.
+  void RestoreAfterCalleePops(const MInst& m) {
+    if (m.sub == 1 && m.imm != 0) a_.AluRI(Alu::kSub, 8, kRsp, static_cast<int32_t>(m.imm));
+  }
+
+  // Leaves the frame before a tail call's jmp. Without stack arguments on either side this is
+  // the epilogue minus ret. Otherwise the return address moves so that, once the callee has
+  // returned (popping its own arguments if it uses `tail`), our caller sees the stack it
+  // expects: slot = our entry rsp + what we would pop - what the callee pops. The arguments
+  // are then copied from the outgoing area to just above that slot, highest word first (the
+  // destination always lies above the source). Scratch: rax and r11 (no arguments), xmm15.
+  void TailCallFrame(const MInst& m) {
+    const int32_t pop_f = vc_.callee_pops ? static_cast<int32_t>(vc_.incoming_stack_bytes) : 0;
+    const int32_t a_g = static_cast<int32_t>(m.imm), pop_g = m.sub == 1 ? a_g : 0;
+    if (pop_f == 0 && a_g == 0) {
+      TearDownFrame();
+      return;
+    }
+    for (size_t k = 0; k < saved_.size(); ++k) a_.Load(8, saved_[k], Mem::Base(kRbp, -8 * static_cast<int32_t>(k + 1)));
+    a_.Load(8, kR11, Mem::Base(kRbp, 8));  // the return address
+    a_.Load(8, kRax, Mem::Base(kRbp, 0));  // our caller's rbp
+    const int32_t slot = 8 + pop_f - pop_g;  // relative to rbp
+    for (int32_t w = a_g / 8 - 1; w >= 0; --w) {
+      a_.SseLoad(0xF2, 0x10, 15, Mem::Base(kRsp, 8 * w));
+      a_.SseStore(0xF2, 0x11, Mem::Base(kRbp, slot + 8 + 8 * w), 15);
+    }
+    a_.Lea(kRsp, Mem::Base(kRbp, slot));
+    a_.Store(8, Mem::Base(kRsp, 0), kR11);
+    a_.MovRR(8, kRbp, kRax);
   }
 
   // Sign-bit operations through integer temporaries. ops: a, [b,] t1, [t2,] dst.
@@ -1024,6 +1110,7 @@ class Emitter {
   std::vector<uint8_t> saved_;
   std::vector<uint32_t> slot_offset_;
   uint32_t frame_ = 0;
+  uint32_t spill_base_ = 0;
   uint32_t block_ = 0;
 };
 

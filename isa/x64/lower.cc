@@ -28,6 +28,7 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(ReturnCall) MAP(ReturnCallIndirect)
     MAP(Bitrev) MAP(Umulhi) MAP(Smulhi) MAP(Iabs) MAP(Bitselect) MAP(Fence) MAP(Bswap)
     MAP(SelectSpectreGuard)
+    MAP(F16const) MAP(F128const)
 #undef MAP
     default: return std::nullopt;
   }
@@ -66,25 +67,15 @@ bool Lowerer::inst_cond_is_icmp(const IrInst& i) {
 
 absl::Status Lowerer::Run() {
   const ir::Signature& sig = f_.signature;
-  int int_params = 0, float_params = 0, int_rets = 0, float_rets = 0;
-  for (const ir::AbiParam& p : sig.params) (FloatBytes(p.type) ? float_params : int_params) += IsI128(p.type) ? 2 : 1;
-  for (const ir::AbiParam& p : sig.returns) (FloatBytes(p.type) ? float_rets : int_rets) += IsI128(p.type) ? 2 : 1;
   ret_area_ = ReturnsInMemory(sig);
-  if (ret_area_) int_params++;
-  (void)int_rets;
-  (void)float_rets;
-  if (int_params > kMaxRegArgs || float_params > kMaxFloatArgs) {
-    return absl::UnimplementedError(absl::StrCat("x64 backend does not support the signature ", sig.ToString(),
-                                                 " (stack arguments or returns) in function ", f_.name.ToString()));
-  }
   for (const ir::AbiParam& p : sig.params) {
-    if (IntBytes(p.type) == 0 && FloatBytes(p.type) == 0 && !IsI128(p.type)) {
+    if (IntBytes(p.type) == 0 && XmmBytes(p.type) == 0 && !IsI128(p.type)) {
       return absl::UnimplementedError(absl::StrCat("x64 backend does not support parameter type ", p.type.Name(),
                                                    " in function ", f_.name.ToString()));
     }
   }
   for (const ir::AbiParam& p : sig.returns) {
-    if (IntBytes(p.type) == 0 && FloatBytes(p.type) == 0 && !IsI128(p.type)) {
+    if (IntBytes(p.type) == 0 && XmmBytes(p.type) == 0 && !IsI128(p.type)) {
       return absl::UnimplementedError(absl::StrCat("x64 backend does not support return type ", p.type.Name(),
                                                    " in function ", f_.name.ToString()));
     }
@@ -97,7 +88,7 @@ absl::Status Lowerer::Run() {
   for (size_t v = 0; v < dfg_.num_values(); ++v) {
     vreg_[v] = rf_.num_vregs++;
     bool fl = dfg_.value(ir::Value(static_cast<uint32_t>(v))).kind != ir::ValueData::kUnused &&
-              FloatBytes(dfg_.value_type(ir::Value(static_cast<uint32_t>(v)))) != 0;
+              XmmBytes(dfg_.value_type(ir::Value(static_cast<uint32_t>(v)))) != 0;
     rf_.vreg_class.push_back(fl ? kFloat : kInt);
   }
   hi_.assign(dfg_.num_values(), 0);
@@ -110,6 +101,8 @@ absl::Status Lowerer::Run() {
   }
   vc_->slot_size.clear();
   vc_->slot_align.clear();
+  vc_->outgoing_bytes = vc_->call_ret_area_bytes = vc_->incoming_stack_bytes = 0;
+  vc_->callee_pops = false;
   for (const ir::StackSlotData& s : f_.stack_slots) {
     vc_->slot_size.push_back(s.size);
     // Slots of 16 bytes or more are 16-aligned, so that i128 atomics (cmpxchg16b) on them work.
@@ -150,37 +143,11 @@ absl::Status Lowerer::Run() {
   }
   // The entry stub: arguments arrive in fixed registers and flow to the IR entry block.
   StartBlock(0);
-  Begin(MOp::kArgs);
-  std::vector<uint32_t> params;
-  {
-    int ni = 0, nf = 0;
-    if (ret_area_) {
-      ret_ptr_ = rf_.num_vregs++;
-      rf_.vreg_class.push_back(kInt);
-      Emit(Operand::FixedDef(ret_ptr_, IntReg(kArgRegs[ni++])));
-    }
-    for (ir::Value p : dfg_.block_params(entry)) {
-      uint32_t v = rf_.num_vregs++;
-      bool fl = IsFloat(p);
-      rf_.vreg_class.push_back(fl ? kFloat : kInt);
-      if (fl ? nf >= kMaxFloatArgs : ni + (Wide(p) ? 1 : 0) >= kMaxRegArgs) {
-        return absl::InvalidArgumentError(absl::StrCat("entry block parameters of ", f_.name.ToString(),
-                                                       " do not match the signature"));
-      }
-      Emit(Operand::FixedDef(v, fl ? XmmReg(static_cast<uint8_t>(nf++)) : IntReg(kArgRegs[ni++])));
-      params.push_back(v);
-      if (Wide(p)) {
-        uint32_t h = rf_.num_vregs++;
-        rf_.vreg_class.push_back(kInt);
-        Emit(Operand::FixedDef(h, IntReg(kArgRegs[ni++])));
-        params.push_back(h);
-      }
-    }
-  }
-  End();
+  absl::StatusOr<std::vector<uint32_t>> params = LowerParams(entry);
+  if (!params.ok()) return params.status();
   Begin(MOp::kJump);
   End(0, regalloc::kInstBranch);
-  AddSucc(block_id_[entry.index()], params);
+  AddSucc(block_id_[entry.index()], *params);
   EndBlock();
 
   for (ir::Block b = f_.layout.first_block(); b.valid(); b = f_.layout.next_block(b)) {

@@ -139,6 +139,7 @@ Unit Lowerer::emit_fcmp() {
 }
 
 Unit Lowerer::emit_bitcast() {
+  if (LowerWideFloatBitcast()) return {};
   ir::Value a = Arg(0), r = Result(0);
   int to = CheckScalar(r), from = CheckScalar(a);
   if (to == 0 || from == 0) return {};

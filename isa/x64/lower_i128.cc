@@ -257,16 +257,10 @@ Unit Lowerer::emit_wide_iabs() {
   return End();
 }
 
+// i128 <-> i128 copies both halves; i128 <-> f128 moves between a register pair and an xmm.
 Unit Lowerer::emit_wide_bitcast() {
-  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Wide(Arg(0)) ? Result(0) : Arg(0)));
-  Begin(MOp::kCopy);
-  Use(Arg(0));
-  Def(Result(0));
-  End();
-  Begin(MOp::kCopy);
-  UseH(Arg(0));
-  DefH(Result(0));
-  return End();
+  if (LowerWideFloatBitcast()) return {};
+  return Unsupported(dfg_.value_type(Wide(Arg(0)) ? Result(0) : Arg(0)));
 }
 
 Unit Lowerer::emit_wide_trap_if(bool if_nonzero) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "ir/condcodes.h"
 #include "ir/function.h"
@@ -36,6 +37,14 @@ inline int FloatBytes(ir::Type t) {
   if (t.is_vector() || t.is_int()) return 0;
   uint32_t bits = t.lane_bits();
   return bits == 32 || bits == 64 ? static_cast<int>(bits / 8) : 0;
+}
+
+// Bytes of a scalar float type that lives in an xmm register: f16 (low 16 bits), f32, f64, and
+// f128 (all 128 bits, as System V passes __float128), or 0. Only f32/f64 have arithmetic.
+inline int XmmBytes(ir::Type t) {
+  if (t.is_vector() || t.is_int()) return 0;
+  uint32_t bits = t.lane_bits();
+  return bits == 16 || bits == 32 || bits == 64 || bits == 128 ? static_cast<int>(bits / 8) : 0;
 }
 
 // Bytes of a scalar integer type the backend handles (i8..i64), or 0.
@@ -171,6 +180,21 @@ class Lowerer : public rules::Context {
   Unit emit_wide_atomic_store() override;
   Unit emit_wide_atomic_cas() override;
   Unit emit_wide_atomic_rmw() override;
+  // The entry stub's body (lower_control.cc): kArgs defining the register parameters, then
+  // loads of the stack parameters. Returns the parameter vregs (an i128 gives two) in order.
+  absl::StatusOr<std::vector<uint32_t>> LowerParams(ir::Block entry);
+  uint32_t NewVreg(RegClass c) {
+    rf_.vreg_class.push_back(c);
+    return rf_.num_vregs++;
+  }
+
+  // --- lower_f16_f128.cc: f16 and f128 constants and bit casts.
+  Unit emit_f16const() override;
+  Unit emit_f128const() override;
+  // bitcast where either side is f16 or f128 (or both sides are i128). Nothing recorded and
+  // false when the bitcast is not one of those.
+  bool LowerWideFloatBitcast();
+
  private:
   // --- Scalar opcode completions: helpers.
   Unit UmulOverflow64();
@@ -310,9 +334,10 @@ class Lowerer : public rules::Context {
     if (b == 0) Unsupported(dfg_.value_type(dfg_.Resolve(v)));
     return b;
   }
-  bool IsFloat(ir::Value v) const { return FloatBytes(dfg_.value_type(dfg_.Resolve(v))) != 0; }
-  // Int or float scalar: bytes, or 0 after recording an error.
-  int CheckScalar(ir::Value v) { return IsFloat(v) ? FloatBytes(dfg_.value_type(dfg_.Resolve(v))) : CheckInt(v); }
+  bool IsFloat(ir::Value v) const { return XmmBytes(dfg_.value_type(dfg_.Resolve(v))) != 0; }
+  // Int or float scalar (f16 and f128 included, for moving them around): bytes, or 0 after
+  // recording an error.
+  int CheckScalar(ir::Value v) { return IsFloat(v) ? XmmBytes(dfg_.value_type(dfg_.Resolve(v))) : CheckInt(v); }
   Unit End(uint32_t clobbers = 0, uint8_t flags = 0) {
     rf_.insts.back().operands_end = static_cast<uint32_t>(rf_.operands.size());
     rf_.insts.back().clobbers = clobbers;

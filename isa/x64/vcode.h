@@ -115,6 +115,16 @@ enum class MOp : uint8_t {
                // defs lo (rax), hi (rdx)
   kAtomicRmw128,   // use addr, use src lo, src hi, early defs lo (rax), hi (rdx), t (rbx), t (rcx);
                    // sub = AtomicRmwOp
+  // Stack arguments and returns through memory (see abi.h ArgLayout). Frame regions: sub 0 the
+  // incoming stack arguments ([rbp + 16 + imm]), 1 the outgoing-argument area ([rsp + imm]),
+  // 2 the return area of calls ([rsp + outgoing_bytes + imm]). The call ops (kCall ...
+  // kTailCallIndirect) carry imm = the callee's stack-argument bytes, sub 1 when it pops them.
+  kFrameLoad,  // def (int or float); sub = region; size 8 or 16 (f128); imm offset
+  kFrameStore, // use (int or float); sub = region; size 8 or 16; imm offset
+  kFrameAddr,  // def; sub = region; imm offset (lea)
+  // f128 / i128 bits between an xmm register and a pair of integer registers.
+  kXmmFromPair,// use lo, use hi, early def t (float), def (float)
+  kXmmToPair,  // use a (float), early def t (float), def lo, def hi
 };
 
 enum OvfKind : uint8_t { kUaddOvf, kSaddOvf, kUsubOvf, kSsubOvf, kUmulOvf, kSmulOvf };
@@ -135,6 +145,12 @@ struct VCode {
   std::vector<MInst> insts;
   // IR stack slot sizes and alignments (bytes), by slot index.
   std::vector<uint32_t> slot_size, slot_align;
+  // Frame areas for calls (bytes, multiples of 16): the largest outgoing stack-argument area
+  // and the largest return area among the function's calls.
+  uint32_t outgoing_bytes = 0, call_ret_area_bytes = 0;
+  // This function's own stack arguments, and whether it pops them on return (`tail`).
+  uint32_t incoming_stack_bytes = 0;
+  bool callee_pops = false;
 };
 
 }  // namespace lathe::x64
