@@ -24,13 +24,23 @@ enum class Cond : uint8_t {
 };
 inline Cond Invert(Cond c) { return static_cast<Cond>(static_cast<uint8_t>(c) ^ 1); }
 
-// [base + disp] or [rip + disp].
+// [base + disp], [rip + disp] or [base + index * (1 << scale) + disp].
 struct Mem {
   uint8_t base = 0;
   int32_t disp = 0;
   bool rip = false;
+  bool indexed = false;  // index must not be rsp (that encoding means "no index")
+  uint8_t index = 0;
+  uint8_t scale = 0;     // log2: 0..3
   static Mem Base(uint8_t b, int32_t d) { return Mem{b, d, false}; }
   static Mem Rip(int32_t d) { return Mem{0, d, true}; }
+  static Mem Indexed(uint8_t b, uint8_t i, uint8_t scale_log2, int32_t d) {
+    Mem m = Base(b, d);
+    m.indexed = true;
+    m.index = i;
+    m.scale = scale_log2;
+    return m;
+  }
 };
 
 class Assembler {
@@ -40,6 +50,7 @@ class Assembler {
 
   void AluRR(Alu op, int size, uint8_t dst, uint8_t src);      // op dst, src
   void AluRI(Alu op, int size, uint8_t dst, int32_t imm);      // op dst, imm
+  void AluRM(Alu op, int size, uint8_t dst, Mem m);            // op dst, [m]; size 4 or 8
   void MovRR(int size, uint8_t dst, uint8_t src);
   void MovRI(uint8_t dst, uint64_t imm);                       // full 64-bit result
   void Imul(int size, uint8_t dst, uint8_t src);                // size 2, 4 or 8
@@ -116,6 +127,8 @@ class Assembler {
   void ModRmMem(uint8_t reg, Mem m);
   void Op(int size, uint8_t reg, uint8_t rm, bool reg_byte, bool rm_byte, std::initializer_list<uint8_t> opcode);
   void OpMem(int size, uint8_t reg, Mem m, bool reg_byte, std::initializer_list<uint8_t> opcode);
+  // OpMem for an indexed Mem: REX.X and a SIB byte carry the index.
+  void OpMemIndexed(int size, uint8_t reg, Mem m, bool reg_byte, std::initializer_list<uint8_t> opcode);
 
   isa::CodeBuffer* buf_;
 };

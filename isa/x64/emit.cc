@@ -171,16 +171,16 @@ class Emitter {
         if (R(i, 0) != R(i, 1)) a_.MovRR(8, R(i, 1), R(i, 0));
         break;
       case MOp::kLoad: {
-        absl::StatusOr<Mem> mem = Addr(R(i, 0), m.imm);
+        absl::StatusOr<Mem> mem = MemOf(i, 0, LastOperand(i), m);
         if (!mem.ok()) return mem.status();
-        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        MemTrap(m);
         if (m.sub == 1 && sz < 8) a_.LoadSx(sz, R(i, 1), *mem); else a_.Load(sz, R(i, 1), *mem);
         break;
       }
       case MOp::kStore: {
-        absl::StatusOr<Mem> mem = Addr(R(i, 1), m.imm);
+        absl::StatusOr<Mem> mem = MemOf(i, 1, LastOperand(i), m);
         if (!mem.ok()) return mem.status();
-        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        MemTrap(m);
         a_.Store(sz, *mem, R(i, 0));
         break;
       }
@@ -500,16 +500,16 @@ class Emitter {
         break;
       }
       case MOp::kFload: {
-        absl::StatusOr<Mem> mem = Addr(R(i, 0), m.imm);
+        absl::StatusOr<Mem> mem = MemOf(i, 0, LastOperand(i), m);
         if (!mem.ok()) return mem.status();
-        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        MemTrap(m);
         if (sz == 16) a_.SseLoad(0xF3, 0x6F, R(i, 1), *mem); else a_.SseLoad(sz == 4 ? 0xF3 : 0xF2, 0x10, R(i, 1), *mem);
         break;
       }
       case MOp::kFstore: {
-        absl::StatusOr<Mem> mem = Addr(R(i, 1), m.imm);
+        absl::StatusOr<Mem> mem = MemOf(i, 1, LastOperand(i), m);
         if (!mem.ok()) return mem.status();
-        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        MemTrap(m);
         if (sz == 16) a_.SseStore(0xF3, 0x7F, *mem, R(i, 0)); else a_.SseStore(sz == 4 ? 0xF3 : 0xF2, 0x11, *mem, R(i, 0));
         break;
       }
@@ -543,6 +543,9 @@ class Emitter {
       case MOp::kFrameAddr:
       case MOp::kXmmFromPair:
       case MOp::kXmmToPair: EmitAbiOp(i, m); break;
+      case MOp::kAluMem:
+      case MOp::kIcmpMem:
+      case MOp::kSseMem: return EmitMemOperand(i, m);
     }
     return absl::OkStatus();
   }
@@ -854,6 +857,41 @@ class Emitter {
     a_.Lea(kRsp, Mem::Base(kRbp, slot));
     a_.Store(8, Mem::Base(kRsp, 0), kR11);
     a_.MovRR(8, kRbp, kRax);
+  }
+
+  // --- Address modes and memory operands (AddrMode in vcode.h).
+  int LastOperand(uint32_t i) const { return static_cast<int>(rf_.insts[i].operands_end - rf_.insts[i].operands_begin) - 1; }
+  // [base + index << shift + disp]: base is operand `base_k`, the index (if any) `index_k`.
+  absl::StatusOr<Mem> MemOf(uint32_t i, int base_k, int index_k, const MInst& m) const {
+    absl::StatusOr<Mem> mem = Addr(R(i, base_k), m.imm);
+    if (mem.ok() && (m.aux & kAddrIndexed) != 0) {
+      mem = Mem::Indexed(mem->base, R(i, index_k), static_cast<uint8_t>(m.aux & kAddrShiftMask), mem->disp);
+    }
+    return mem;
+  }
+  void MemTrap(const MInst& m) {
+    if ((m.aux & kAddrTrap) == 0) {
+      buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+    } else if (m.trap.valid()) {
+      buf_->AddTrap(m.trap);
+    }
+  }
+  // kAluMem, kIcmpMem, kSseMem: operand 0 is the register operand, then the address, then the def.
+  absl::Status EmitMemOperand(uint32_t i, const MInst& m) {
+    absl::StatusOr<Mem> mem = MemOf(i, 1, 2, m);
+    if (!mem.ok()) return mem.status();
+    const int def = (m.aux & kAddrIndexed) != 0 ? 3 : 2;
+    MemTrap(m);
+    if (m.op == MOp::kAluMem) {
+      a_.AluRM(static_cast<Alu>(m.sub), m.size, R(i, def), *mem);
+    } else if (m.op == MOp::kIcmpMem) {
+      a_.AluRM(Alu::kCmp, m.size, R(i, 0), *mem);
+      a_.Setcc(static_cast<Cond>(m.sub), R(i, def));
+      a_.Movzx(1, R(i, def), R(i, def));
+    } else {
+      a_.SseLoad(m.size == 4 ? 0xF3 : 0xF2, m.sub, R(i, def), *mem);
+    }
+    return absl::OkStatus();
   }
 
   // Sign-bit operations through integer temporaries. ops: a, [b,] t1, [t2,] dst.

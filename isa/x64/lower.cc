@@ -1,5 +1,6 @@
 #include "isa/x64/lower.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "ir/opcode.h"
@@ -63,6 +64,36 @@ bool Lowerer::inst_cond_is_icmp(const IrInst& i) {
   if (IcmpOf(c) == nullptr) return false;
   ir::Inst ci(dfg_.value(dfg_.Resolve(c)).owner);
   return !Wide(dfg_.args(ci)[0]);  // i128 compares are materialized by their own rule
+}
+
+// The block's vcode from `first` on was built one IR instruction at a time from the last one
+// up (groups starting at group_start_); lay the groups out in program order, keeping each
+// group's own order, and renumber the operand ranges. Linear in the block's size.
+void Lowerer::RestoreProgramOrder(uint32_t first) {
+  const uint32_t end = static_cast<uint32_t>(rf_.insts.size());
+  if (group_start_.size() < 2) return;
+  const uint32_t ops_first = rf_.insts[first].operands_begin;
+  order_insts_.clear();
+  order_rinsts_.clear();
+  order_operands_.clear();
+  // Group g spans [group_start_[g], group_start_[g + 1]) (the last one up to `end`); the last
+  // group lowered is the earliest code.
+  for (size_t g = group_start_.size(); g-- > 0;) {
+    const uint32_t stop = g + 1 < group_start_.size() ? group_start_[g + 1] : end;
+    for (uint32_t k = group_start_[g]; k < stop; ++k) {
+      order_insts_.push_back(vc_->insts[k]);
+      regalloc::Inst ri = rf_.insts[k];
+      const uint32_t ops = ops_first + static_cast<uint32_t>(order_operands_.size());
+      order_operands_.insert(order_operands_.end(), rf_.operands.begin() + ri.operands_begin,
+                             rf_.operands.begin() + ri.operands_end);
+      ri.operands_end = ops + (ri.operands_end - ri.operands_begin);
+      ri.operands_begin = ops;
+      order_rinsts_.push_back(ri);
+    }
+  }
+  std::copy(order_insts_.begin(), order_insts_.end(), vc_->insts.begin() + first);
+  std::copy(order_rinsts_.begin(), order_rinsts_.end(), rf_.insts.begin() + first);
+  std::copy(order_operands_.begin(), order_operands_.end(), rf_.operands.begin() + ops_first);
 }
 
 absl::Status Lowerer::Run() {
@@ -129,6 +160,7 @@ absl::Status Lowerer::Run() {
       }
     }
   }
+  CountUses(reachable);
   // Block numbering: the entry stub, then each IR block followed by its edge blocks.
   block_id_.assign(dfg_.num_blocks(), 0);
   uint32_t next = 1;
@@ -160,14 +192,20 @@ absl::Status Lowerer::Run() {
     rf_.blocks.back().params_end = static_cast<uint32_t>(rf_.params.size());
     next_edge_block_ = block_id_[b.index()] + 1;
     pending_edges_.clear();
-    for (ir::Inst i = f_.layout.first_inst(b); i.valid(); i = f_.layout.next_inst(i)) {
+    // Backwards, so that every use is seen before its definition is lowered.
+    const uint32_t first = static_cast<uint32_t>(rf_.insts.size());
+    group_start_.clear();
+    for (ir::Inst i = f_.layout.last_inst(b); i.valid(); i = f_.layout.prev_inst(i)) {
+      if (Unneeded(i)) continue;
       cur_ = i;
+      group_start_.push_back(static_cast<uint32_t>(rf_.insts.size()));
       std::optional<Unit> r = rules::lower(*this, IrInst{i.index()});
       if (!r.has_value()) {
         Fail(absl::StrCat("opcode ", ir::Name(dfg_.inst(i).opcode)));
       }
       if (!status_.ok()) return status_;
     }
+    RestoreProgramOrder(first);
     EndBlock();
     for (auto [id, bc] : pending_edges_) {
       (void)id;

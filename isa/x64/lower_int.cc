@@ -80,6 +80,7 @@ Unit Lowerer::emit_iconst() {
 Unit Lowerer::emit_alu_imm(rules::AluOp op, int32_t k) {
   int bytes = ResultBytes();
   if (bytes == 0) return {};
+  Drop(Arg(1));  // the iconst, now an immediate
   MInst& m = Begin(MOp::kAluImm);
   m.sub = static_cast<uint8_t>(AluOf(op));
   m.size = OpSize(bytes);

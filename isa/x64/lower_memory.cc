@@ -39,21 +39,25 @@ Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
     if (ArgBytes(0) != 8) return {};
     // f128 loads whole (movdqu); f16 would need a 16-bit access and is not lowered.
     if (XmmBytes(dfg_.value_type(Result(0))) != 16 && CheckFloat(Result(0)) == 0) return {};
+    Address a = AddressOf(Arg(0), cur().imm);
     MInst& m = Begin(MOp::kFload);
     m.size = static_cast<uint8_t>(XmmBytes(dfg_.value_type(Result(0))));
-    m.imm = cur().imm;
-    Use(Arg(0));
+    SetAddress(&m, a);
+    UseBase(a);
     Def(Result(0));
+    UseIndex(a);
     return End();
   }
   int bytes = ResultBytes();
   if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
+  Address a = AddressOf(Arg(0), cur().imm);
   MInst& m = Begin(MOp::kLoad);
   m.size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
   m.sub = is_signed ? 1 : 0;
-  m.imm = cur().imm;
-  Use(Arg(0));
+  SetAddress(&m, a);
+  UseBase(a);
   Def(Result(0));
+  UseIndex(a);
   return End();
 }
 
@@ -61,20 +65,24 @@ Unit Lowerer::emit_store(uint8_t mem_bytes) {
   if (dfg_.args(cur_).size() == 2 && IsFloat(Arg(0)) && mem_bytes == 0) {
     if (ArgBytes(1) != 8) return {};
     if (XmmBytes(dfg_.value_type(dfg_.Resolve(Arg(0)))) != 16 && CheckFloat(Arg(0)) == 0) return {};
+    Address a = AddressOf(Arg(1), cur().imm);
     MInst& m = Begin(MOp::kFstore);
     m.size = static_cast<uint8_t>(XmmBytes(dfg_.value_type(dfg_.Resolve(Arg(0)))));
-    m.imm = cur().imm;
+    SetAddress(&m, a);
     Use(Arg(0));
-    Use(Arg(1));
+    UseBase(a);
+    UseIndex(a);
     return End();
   }
   int bytes = ArgBytes(0);
   if (bytes == 0 || ArgBytes(1) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(1)));
+  Address a = AddressOf(Arg(1), cur().imm);
   MInst& m = Begin(MOp::kStore);
   m.size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
-  m.imm = cur().imm;
+  SetAddress(&m, a);
   Use(Arg(0));  // the value
-  Use(Arg(1));  // the address
+  UseBase(a);
+  UseIndex(a);
   return End();
 }
 

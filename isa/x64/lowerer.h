@@ -75,6 +75,7 @@ class Lowerer : public rules::Context {
       : f_(f), dfg_(f.dfg), vc_(out), rf_(out->alloc_fn), isa_(isa) {}
 
   absl::Status Run();
+  void RestoreProgramOrder(uint32_t first);
 
   // --- lower.cc: looking at the IR.
   void inst_op(const IrInst& i, rules::Op* out) override;
@@ -194,6 +195,66 @@ class Lowerer : public rules::Context {
   // bitcast where either side is f16 or f128 (or both sides are i128). Nothing recorded and
   // false when the bitcast is not one of those.
   bool LowerWideFloatBitcast();
+  // --- lower_uses.cc: which instructions need code. Use counts are per resolved value over the
+  // reachable blocks, without the uses of dead pure instructions. A user that takes over a
+  // value's job (folds its iconst, fuses its icmp, sinks its load, folds its address) drops
+  // that use; an instruction without effects whose results have no use left is not lowered,
+  // and its remaining operand uses pass to whoever merged it. Colours number the side effects
+  // of a block: an instruction's colour is the count of effectful instructions before it.
+  void CountUses(const std::vector<bool>& reachable);
+  bool Removable(ir::Inst i) const;  // no effect but its results
+  bool Unneeded(ir::Inst i) const { return sunk_[i.index()] || (Removable(i) && Unused(i)); }
+  bool Unused(ir::Inst i) const {
+    for (ir::Value r : dfg_.results(i)) {
+      if (uses_[r.index()] != 0) return false;
+    }
+    return true;
+  }
+  // Drops one use of `v`; true when none is left (its definition will not be lowered).
+  bool Drop(ir::Value v) {
+    uint32_t& n = uses_[dfg_.Resolve(v).index()];
+    if (n != 0) --n;
+    return n == 0;
+  }
+  // A new reader of `v` (an operand of a merged instruction that stays lowered).
+  void Take(ir::Value v) { ++uses_[dfg_.Resolve(v).index()]; }
+  // The current instruction reads the operands of the instruction defining `v` itself, in
+  // place of `v`: drops `v` and, when its definition stays lowered, takes those operands.
+  void MergeDef(ir::Value v) {
+    if (Drop(v)) return;
+    for (ir::Value a : dfg_.args(ir::Inst(dfg_.value(dfg_.Resolve(v)).owner))) Take(a);
+  }
+
+  // --- lower_amode.cc: address modes and sunk loads.
+  struct Address {
+    ir::Value base, index;
+    uint32_t aux = 0;  // AddrMode bits
+    int64_t disp = 0;
+    ir::TrapCode trap = ir::TrapCode(ir::TrapCode::kHeapOutOfBounds);
+  };
+  bool inst_sink_load(const IrInst& i, uint8_t* out) override;
+  Unit emit_alu_mem(rules::AluOp op, uint8_t k) override;
+  Unit emit_icmp_mem(uint8_t k) override;
+  Unit emit_sse_mem(rules::SseOp op) override;
+  // The address `addr + offset` with iadd/ishl/iconst definitions folded in (dropping their uses).
+  Address AddressOf(ir::Value addr, int64_t offset);
+  // The load defining `v` if it may become a memory operand of `bytes` bytes of the current
+  // instruction (see lower.isel), else an invalid Inst.
+  ir::Inst SinkableLoad(ir::Inst user, ir::Value v, int bytes, bool is_float) const;
+  // Marks the load defining `v` as sunk into the current instruction and returns its address.
+  Address Sink(ir::Value v);
+  // Begins `op` with the register operand `a` and the memory operand `mem` as its first uses.
+  MInst& BeginMem(MOp op, ir::Value a, const Address& mem);
+  void UseBase(const Address& a) { Use(a.base); }
+  // The displacement, mode bits and trap code of the current load or store.
+  void SetAddress(MInst* m, const Address& a) {
+    m->imm = a.disp;
+    m->aux = a.aux | kAddrTrap;
+    m->trap = cur().flags.trap;
+  }
+  void UseIndex(const Address& a) {
+    if ((a.aux & kAddrIndexed) != 0) Use(a.index);
+  }
 
  private:
   // --- Scalar opcode completions: helpers.
@@ -266,6 +327,7 @@ class Lowerer : public rules::Context {
       Unsupported(t);
       return false;
     }
+    MergeDef(Arg(0));
     MInst& m = Begin(op);
     m.sub = static_cast<uint8_t>(CondOf(static_cast<ir::IntCC>(cmp->cond)));
     m.size = static_cast<uint8_t>(bytes);
@@ -411,6 +473,15 @@ class Lowerer : public rules::Context {
   std::vector<uint32_t> block_id_;  // by IR block
   uint32_t next_edge_block_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> pending_edges_;  // (edge block id, block call)
+  std::vector<uint32_t> uses_;    // by IR value (see CountUses)
+  std::vector<uint32_t> colour_;  // by IR instruction
+  std::vector<bool> sunk_;        // by IR instruction: a load merged into its user
+  // Backward lowering scratch: where each IR instruction's vcode starts, and the block's vcode
+  // reassembled in program order.
+  std::vector<uint32_t> group_start_;
+  std::vector<MInst> order_insts_;
+  std::vector<regalloc::Inst> order_rinsts_;
+  std::vector<Operand> order_operands_;
 };
 
 }  // namespace lathe::x64::lowering

@@ -125,7 +125,17 @@ enum class MOp : uint8_t {
   // f128 / i128 bits between an xmm register and a pair of integer registers.
   kXmmFromPair,// use lo, use hi, early def t (float), def (float)
   kXmmToPair,  // use a (float), early def t (float), def lo, def hi
+  // Memory operands (see AddrMode): a sunk load read by the instruction itself. The trap record
+  // of the load (MInst::trap, none for notrap) lands on it.
+  kAluMem,     // use a, use base, [use index], def (reuses a); sub = Alu; size 4/8; imm disp; aux
+  kIcmpMem,    // use a, use base, [use index], def; sub = Cond; size 4/8; imm disp; aux
+  kSseMem,     // use a, use base, [use index], def (reuses a); sub = opcode byte; size; imm disp; aux
 };
+
+// MInst::aux of the memory forms: [base + index << shift + disp]. kLoad, kStore, kFload and
+// kFstore take the same bits, their index (when kAddrIndexed) being the last operand; with
+// kAddrTrap set their trap record is MInst::trap (none for notrap), else heap_oob.
+enum AddrMode : uint32_t { kAddrShiftMask = 3, kAddrIndexed = 4, kAddrTrap = 8 };
 
 enum OvfKind : uint8_t { kUaddOvf, kSaddOvf, kUsubOvf, kSsubOvf, kUmulOvf, kSmulOvf };
 
