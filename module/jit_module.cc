@@ -13,8 +13,12 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "isa/common/compile.h"
+#include "isa/targets.h"
 #include "isa/x64/abi.h"
-#include "isa/x64/backend.h"
+#include "isa/common/compile.h"
+#include "isa/targets.h"
+#include "isa/x64/abi.h"
 #include "module/entry_trampoline.h"
 
 namespace lathe::module {
@@ -90,12 +94,21 @@ JitModule::~JitModule() {
 }
 
 absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir::Function* const> functions,
-                                                            regalloc::Algorithm algorithm,
+                                                            isa::OptLevel level, const isa::TargetSpec* target,
                                                             const HostSymbols* symbols) {
+  absl::StatusOr<isa::TargetSpec> host = isa::HostTarget();
+  if (!host.ok()) return host.status();
+  const isa::TargetSpec& spec = target != nullptr ? *target : *host;
+  if (spec.target == nullptr || !isa::IsHostTarget(*spec.target)) {
+    return absl::InvalidArgumentError("the JIT compiles for the host's target only");
+  }
+  absl::StatusOr<std::unique_ptr<isa::TargetIsa>> isa_or = isa::CreateTargetIsa(spec);
+  if (!isa_or.ok()) return isa_or.status();
+  isa::TargetIsa& isa = **isa_or;
+  isa::CompileContext ctx;
   std::unique_ptr<JitModule> m(new JitModule());
   absl::flat_hash_map<std::string, size_t> by_name;
   for (size_t i = 0; i < functions.size(); ++i) by_name[functions[i]->name.ToString()] = i;
-  x64::Backend backend;
   isa::CodeBuffer buf;
   // The entry trampoline comes first, at offset 0.
   EmitEntryTrampoline(&buf);
@@ -120,7 +133,7 @@ absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir
     }
     for (const ir::AbiParam& p : f.signature.returns) e.returns.push_back(p.type);
     e.layout = x64::LayoutArgs(f.signature);
-    e.status = backend.Compile(f, algorithm, &buf);
+    e.status = isa::Compile(f, isa, level, ctx, &buf);
     if (!e.status.ok()) {
       m->entries_.push_back(std::move(e));
       continue;

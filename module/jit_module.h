@@ -1,4 +1,5 @@
-// A JIT module: the functions of one CLIF file compiled for the host (x86-64 System V), placed
+// A JIT module: the functions of one CLIF file compiled for the host (x86-64 System V) through
+// the compile driver (isa/common/compile.h), placed
 // in one mmap'd region (written, then protected read+execute), with direct calls between them
 // resolved by name and calls to other names resolved against host symbols (through a jump stub
 // holding the symbol's absolute address). Call() runs a function of any signature the backend
@@ -22,9 +23,10 @@
 #include "absl/types/span.h"
 #include "ir/function.h"
 #include "isa/common/code_buffer.h"
+#include "isa/common/opt_level.h"
+#include "isa/common/target_registry.h"
 #include "isa/x64/abi.h"
 #include "module/host_symbols.h"
-#include "regalloc/regalloc.h"
 
 namespace lathe::module {
 
@@ -40,10 +42,14 @@ class JitModule {
   JitModule(const JitModule&) = delete;
   JitModule& operator=(const JitModule&) = delete;
 
-  // Compiles every function; fails only when executable memory cannot be set up. The functions
-  // need not outlive the module; `symbols` (may be null) is only read during Create.
+  // Compiles every function for `target` (nullptr: the host with every extension it has); the
+  // caller makes sure the host has the target's flags. Calls to names the module does not
+  // define resolve against `symbols` (may be null; only read during Create). Fails when the
+  // target is not the host's or executable memory cannot be set up. The functions need not
+  // outlive the module.
   static absl::StatusOr<std::unique_ptr<JitModule>> Create(absl::Span<const ir::Function* const> functions,
-                                                          regalloc::Algorithm algorithm,
+                                                          isa::OptLevel level,
+                                                          const isa::TargetSpec* target = nullptr,
                                                           const HostSymbols* symbols = nullptr);
 
   // `args` must have one slot per parameter of function `index`, two (low, high) for an i128

@@ -26,7 +26,7 @@ Parsed Parse(const std::string& text) {
   return p;
 }
 
-class JitTest : public ::testing::TestWithParam<regalloc::Algorithm> {};
+class JitTest : public ::testing::TestWithParam<isa::OptLevel> {};
 
 TEST_P(JitTest, ArithmeticLoopsAndCalls) {
   Parsed p = Parse(R"(
@@ -579,7 +579,7 @@ block0:
 }
 
 INSTANTIATE_TEST_SUITE_P(Allocators, JitTest,
-                         ::testing::Values(regalloc::Algorithm::kSinglePass, regalloc::Algorithm::kOptimizing));
+                         ::testing::Values(isa::OptLevel::kNone, isa::OptLevel::kSpeed));
 
 }  // namespace
 }  // namespace lathe::module

@@ -43,9 +43,12 @@ struct Mem {
   }
 };
 
+// jmp/jcc in their rel8 and rel32 forms, for the code buffer's branch peepholes.
+const isa::BranchForms& X64BranchForms();
+
 class Assembler {
  public:
-  explicit Assembler(isa::CodeBuffer* buf) : buf_(buf) {}
+  explicit Assembler(isa::CodeBuffer* buf) : buf_(buf) { buf->set_branch_forms(&X64BranchForms()); }
   isa::CodeBuffer* buffer() { return buf_; }
 
   void AluRR(Alu op, int size, uint8_t dst, uint8_t src);      // op dst, src
@@ -96,6 +99,11 @@ class Assembler {
   void Ud2();
   // popcnt (0xB8), tzcnt (0xBC), lzcnt (0xBD): F3 0F op /r.
   void BitCount(uint8_t op, int size, uint8_t dst, uint8_t src);
+  // bsf (reverse false) / bsr dst, src (size 4 or 8): ZF set and dst undefined when src is 0.
+  void BitScan(bool reverse, int size, uint8_t dst, uint8_t src);
+  // op dst, [rip + pool constant c] / imul dst, [rip + c] (size 4 or 8).
+  void AluRConst(Alu op, int size, uint8_t dst, isa::CodeBuffer::Const c);
+  void ImulRConst(int size, uint8_t dst, isa::CodeBuffer::Const c);
   // Bit test family with an immediate bit: digit 4 bt, 5 bts, 6 btr, 7 btc.
   void BitImm(uint8_t digit, int size, uint8_t r, uint8_t bit);
 
@@ -104,6 +112,8 @@ class Assembler {
   void SseRR(uint8_t prefix, uint8_t op, uint8_t dst, uint8_t src);
   void SseLoad(uint8_t prefix, uint8_t op, uint8_t dst, Mem m);   // op dst, [m]
   void SseStore(uint8_t prefix, uint8_t op, Mem m, uint8_t src);  // op [m], src (movss/movsd 0x11)
+  // op dst, [rip + pool constant c] (16-byte constants are aligned, as packed ops require).
+  void SseLoadConst(uint8_t prefix, uint8_t op, uint8_t dst, isa::CodeBuffer::Const c);
   void MovGprToXmm(int size, uint8_t xmm, uint8_t gpr);  // movd/movq (size 4 or 8)
   void MovXmmToGpr(int size, uint8_t gpr, uint8_t xmm);
   // cvttss2si/cvttsd2si r64, xmm (truncating).
@@ -129,6 +139,8 @@ class Assembler {
   void OpMem(int size, uint8_t reg, Mem m, bool reg_byte, std::initializer_list<uint8_t> opcode);
   // OpMem for an indexed Mem: REX.X and a SIB byte carry the index.
   void OpMemIndexed(int size, uint8_t reg, Mem m, bool reg_byte, std::initializer_list<uint8_t> opcode);
+  // [rip + pool constant] as the r/m operand.
+  void OpConst(int size, uint8_t reg, std::initializer_list<uint8_t> opcode, isa::CodeBuffer::Const c);
 
   isa::CodeBuffer* buf_;
 };

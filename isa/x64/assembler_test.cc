@@ -292,19 +292,25 @@ TEST_F(AssemblerTest, AbiAndF128Forms) {
 }
 
 TEST_F(AssemblerTest, BranchesResolveLabels) {
-  // jmp over a ud2 to a bound label: the rel32 must be 2 (the ud2's length).
-  isa::CodeBuffer buf;
-  Assembler a(&buf);
-  isa::CodeBuffer::Label l = buf.NewLabel();
-  a.Jmp(l);
-  a.Ud2();
-  buf.Bind(l);
-  a.Jcc(Cond::kNe, l);  // backwards: to its own start
-  ASSERT_TRUE(buf.Finish().ok());
-  std::vector<uint8_t> jmp(buf.bytes().begin(), buf.bytes().begin() + 5);
-  std::vector<uint8_t> jcc(buf.bytes().begin() + 7, buf.bytes().end());
-  EXPECT_EQ(dis_.One(jmp), "jmp 4103");  // 0x1000 + 5 + 2
-  EXPECT_EQ(dis_.One(jcc), "jne 4096");  // its own address
+  // jmp over a ud2 to a bound label: the rel32 must be 2 (the ud2's length). Without the
+  // peepholes the rel32 forms stay; with them both branches take the rel8 form.
+  for (bool optimize : {false, true}) {
+    isa::CodeBuffer buf;
+    buf.set_optimize_branches(optimize);
+    Assembler a(&buf);
+    isa::CodeBuffer::Label l = buf.NewLabel();
+    a.Jmp(l);
+    a.Ud2();
+    buf.Bind(l);
+    a.Jcc(Cond::kNe, l);  // backwards: to its own start
+    ASSERT_TRUE(buf.Finish().ok());
+    const size_t jmp_len = optimize ? 2 : 5;
+    std::vector<uint8_t> jmp(buf.bytes().begin(), buf.bytes().begin() + jmp_len);
+    std::vector<uint8_t> jcc(buf.bytes().begin() + jmp_len + 2, buf.bytes().end());
+    EXPECT_EQ(jcc.size(), optimize ? 2u : 6u);
+    EXPECT_EQ(dis_.One(jmp), optimize ? "jmp 4100" : "jmp 4103");  // 0x1000 + jmp + 2
+    EXPECT_EQ(dis_.One(jcc), "jne 4096");  // its own address (the slice starts at 0x1000)
+  }
 
   isa::CodeBuffer unbound;
   Assembler b(&unbound);
@@ -317,6 +323,57 @@ TEST_F(AssemblerTest, BranchesResolveLabels) {
   ASSERT_EQ(call.relocs().size(), 1u);
   EXPECT_EQ(call.relocs()[0].offset, 1u);
   EXPECT_EQ(call.relocs()[0].callee, 7u);
+}
+
+TEST_F(AssemblerTest, ConstantPoolLoads) {
+  // movss/movsd/andps/xorps from a pool constant: rip-relative, the displacement reaching the
+  // constant (16-aligned after the code for the 16-byte masks).
+  struct Form {
+    uint8_t prefix, op;
+    const char* name;
+    int size;
+  };
+  const Form forms[] = {{0xF3, 0x10, "movss", 4}, {0xF2, 0x10, "movsd", 8}, {0, 0x54, "andps", 16}, {0, 0x57, "xorps", 16}};
+  for (const Form& f : forms) {
+    for (int d = 0; d < 16; ++d) {
+      isa::CodeBuffer buf;
+      Assembler a(&buf);
+      a.SseLoadConst(f.prefix, f.op, d, buf.AddConst(f.size, 0x3ff0000000400000ull, 1));
+      ASSERT_TRUE(buf.Finish().ok());
+      const uint32_t len = buf.code_size();
+      const uint32_t at = (len + f.size - 1) / f.size * f.size;
+      std::vector<uint8_t> insn(buf.bytes().begin(), buf.bytes().begin() + len);
+      EXPECT_EQ(dis_.One(insn), absl::StrCat(f.name, " xmm", d, ", [rip+", at - len, "]"));
+      ASSERT_EQ(buf.bytes().size(), at + f.size);
+      for (int k = 0; k < f.size; ++k) {
+        const uint64_t half = k < 8 ? 0x3ff0000000400000ull : 1;
+        EXPECT_EQ(buf.bytes()[at + k], static_cast<uint8_t>(half >> (8 * (k % 8)))) << k;
+      }
+    }
+  }
+}
+
+TEST_F(AssemblerTest, BitScanAndIntegerPoolOperands) {
+  for (int size : {4, 8}) {
+    for (int d = 0; d < 16; ++d) {
+      for (int s2 : {0, 5, 12, 15}) {
+        Check(absl::StrCat("bsf ", R(size, d), ", ", R(size, s2)), [&](Assembler& a) { a.BitScan(false, size, d, s2); });
+        Check(absl::StrCat("bsr ", R(size, d), ", ", R(size, s2)), [&](Assembler& a) { a.BitScan(true, size, d, s2); });
+      }
+      const std::pair<const char*, Alu> alus[] = {{"and", Alu::kAnd}, {"add", Alu::kAdd}, {"sub", Alu::kSub}};
+      for (int form = 0; form < 4; ++form) {
+        isa::CodeBuffer buf;
+        Assembler a(&buf);
+        isa::CodeBuffer::Const c = buf.AddConst(size, 0x0f0f0f0f0f0f0f0full);
+        if (form < 3) a.AluRConst(alus[form].second, size, d, c); else a.ImulRConst(size, d, c);
+        ASSERT_TRUE(buf.Finish().ok());
+        const uint32_t len = buf.code_size();
+        const uint32_t at = (len + size - 1) / size * size;
+        std::vector<uint8_t> insn(buf.bytes().begin(), buf.bytes().begin() + len);
+        EXPECT_EQ(dis_.One(insn), absl::StrCat(form < 3 ? alus[form].first : "imul", " ", R(size, d), ", [rip+", at - len, "]"));
+      }
+    }
+  }
 }
 
 TEST_F(AssemblerTest, IndexedAndRipRelativeLea) {

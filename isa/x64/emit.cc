@@ -286,7 +286,7 @@ class Emitter {
       case MOp::kFminMax: {
         // NaN in, canonical NaN out; equal operands (including +0 and -0) combine their bits so
         // that min prefers -0 and max +0; otherwise minss/maxss are exact.
-        uint8_t b = R(i, 1), t = R(i, 2), d = R(i, 3);
+        uint8_t b = R(i, 1), d = R(i, 3);  // op 2: unused int temp
         const bool dbl = sz == 8, is_max = m.sub == 1;
         CodeBuffer::Label nan = buf_->NewLabel(), ne = buf_->NewLabel(), done = buf_->NewLabel();
         a_.SseRR(dbl ? 0x66 : 0, 0x2E, d, b);
@@ -298,8 +298,7 @@ class Emitter {
         a_.SseRR(dbl ? 0xF2 : 0xF3, is_max ? 0x5F : 0x5D, d, b);
         a_.Jmp(done);
         buf_->Bind(nan);
-        a_.MovRI(t, dbl ? 0x7ff8000000000000ull : 0x7fc00000u);
-        a_.MovGprToXmm(sz, d, t);
+        a_.SseLoadConst(dbl ? 0xF2 : 0xF3, 0x10, d, buf_->AddConst(sz, dbl ? 0x7ff8000000000000ull : 0x7fc00000u));
         buf_->Bind(done);
         break;
       }
@@ -348,18 +347,20 @@ class Emitter {
         break;
       }
       case MOp::kBitCount128: {
-        uint8_t lo = R(i, 0), hi = R(i, 1), t = R(i, 2), dlo = R(i, 3), dhi = R(i, 4);
+        // ops: lo, hi, t, [t2 (popcnt without the extension),] dlo, dhi
+        const bool fallback = m.imm != 0;
+        const int k = fallback && m.sub == 0 ? 1 : 0;
+        uint8_t lo = R(i, 0), hi = R(i, 1), t = R(i, 2), t2 = k ? R(i, 3) : 0, dlo = R(i, 3 + k), dhi = R(i, 4 + k);
         if (m.sub == 0) {
-          a_.BitCount(0xB8, 8, t, hi);
-          a_.BitCount(0xB8, 8, dlo, lo);
+          Count(0, fallback, 8, t, hi, t2);
+          Count(0, fallback, 8, dlo, lo, t2);
           a_.AluRR(Alu::kAdd, 8, dlo, t);
         } else {
           // clz: the high half's count unless it is all zero (64), then 64 + the low half's;
           // ctz the same with the halves exchanged.
           uint8_t first = m.sub == 1 ? hi : lo, second = m.sub == 1 ? lo : hi;
-          uint8_t op = m.sub == 1 ? 0xBD : 0xBC;
-          a_.BitCount(op, 8, t, first);
-          a_.BitCount(op, 8, dlo, second);
+          Count(m.sub, fallback, 8, t, first, 0);
+          Count(m.sub, fallback, 8, dlo, second, 0);
           a_.AluRI(Alu::kAdd, 8, dlo, 64);
           a_.AluRI(Alu::kCmp, 8, t, 64);
           a_.Cmov(Cond::kNe, 8, dlo, t);
@@ -374,7 +375,7 @@ class Emitter {
         a_.MovRR(8, d, t);
         a_.ShiftImm(Shift::kSar, 8, t, 63);
         a_.AluRR(Alu::kXor, 8, d, t);
-        a_.BitCount(0xBD, 8, d, d);
+        Count(1, m.imm != 0, 8, d, d, 0);
         a_.AluRI(Alu::kSub, 4, d, 65 - sz * 8);
         break;
       }
@@ -468,15 +469,17 @@ class Emitter {
         TrapUnless(Cond::kAe, m.trap);
         break;
       case MOp::kBitCount: {
-        uint8_t d = R(i, 1), a = R(i, 0);
-        static constexpr uint8_t kOps[] = {0xB8, 0xBD, 0xBC};
+        // ops: a, [t (popcnt without the extension),] d
+        const bool fallback = m.imm != 0;
+        const bool scratch = fallback && m.sub == 0;
+        uint8_t a = R(i, 0), t = scratch ? R(i, 1) : 0, d = R(i, scratch ? 2 : 1);
         if (sz >= 4) {
-          a_.BitCount(kOps[m.sub], sz, d, a);
+          Count(m.sub, fallback, sz, d, a, t);
           break;
         }
         a_.Movzx(sz, d, a);
         if (m.sub == 2) a_.BitImm(5, 4, d, static_cast<uint8_t>(sz * 8));  // bts: ctz(0) = width
-        a_.BitCount(kOps[m.sub], 4, d, d);
+        Count(m.sub, fallback, 4, d, d, t);
         if (m.sub == 1) a_.AluRI(Alu::kSub, 4, d, 32 - sz * 8);
         break;
       }
@@ -499,6 +502,14 @@ class Emitter {
         a_.CvtSi2F(m.imm == 8, 8, R(i, 2), t);
         break;
       }
+      case MOp::kLoadConst:
+        if (m.imm == 0) {
+          a_.SseRR(0, 0x57, R(i, 0), R(i, 0));  // xorps: +0.0 needs no memory
+        } else {
+          a_.SseLoadConst(sz == 4 ? 0xF3 : 0xF2, 0x10, R(i, 0),
+                          buf_->AddConst(sz, sz == 4 ? static_cast<uint64_t>(m.imm) & 0xffffffffu : static_cast<uint64_t>(m.imm)));
+        }
+        break;
       case MOp::kFload: {
         absl::StatusOr<Mem> mem = MemOf(i, 0, LastOperand(i), m);
         if (!mem.ok()) return mem.status();
@@ -894,25 +905,30 @@ class Emitter {
     return absl::OkStatus();
   }
 
-  // Sign-bit operations through integer temporaries. ops: a, [b,] t1, [t2,] dst.
+  // A 16-byte pool mask with every lane's sign bit (or every bit but the sign bits); 16 bytes
+  // because the packed and/xor/or forms need an aligned 16-byte memory operand.
+  CodeBuffer::Const SignMask(int sz, bool sign) {
+    uint64_t lane = sz == 8 ? uint64_t{1} << 63 : 0x8000000080000000ull;
+    if (!sign) lane = ~lane;
+    return buf_->AddConst(16, lane, lane);
+  }
+  // Sign-bit operations with pool masks: xorps (neg), andps (abs); copysign takes a's
+  // magnitude and b's sign. ops: a, [b, t,] dst.
   void EmitFsign(uint32_t i, const MInst& m) {
     const int sz = m.size;
-    const uint8_t bit = static_cast<uint8_t>(sz * 8 - 1);
+    const uint8_t a = R(i, 0);
     if (m.sub == 2) {
-      uint8_t t1 = R(i, 2), t2 = R(i, 3);
-      a_.MovXmmToGpr(sz, t1, R(i, 0));
-      a_.MovXmmToGpr(sz, t2, R(i, 1));
-      a_.BitImm(6, sz, t1, bit);  // btr: clear a's sign
-      a_.ShiftImm(Shift::kShr, sz, t2, bit);
-      a_.ShiftImm(Shift::kShl, sz, t2, bit);
-      a_.AluRR(Alu::kOr, sz, t1, t2);
-      a_.MovGprToXmm(sz, R(i, 4), t1);
+      const uint8_t t = R(i, 2), d = R(i, 3);
+      a_.SseRR(0, 0x28, t, R(i, 1));  // t is an early def, so it overlaps neither a nor b
+      a_.SseLoadConst(0, 0x54, t, SignMask(sz, true));
+      if (d != a) a_.SseRR(0, 0x28, d, a);
+      a_.SseLoadConst(0, 0x54, d, SignMask(sz, false));
+      a_.SseRR(0, 0x56, d, t);
       return;
     }
-    uint8_t t = R(i, 1);
-    a_.MovXmmToGpr(sz, t, R(i, 0));
-    a_.BitImm(m.sub == 0 ? 7 : 6, sz, t, bit);  // btc negates, btr clears
-    a_.MovGprToXmm(sz, R(i, 2), t);
+    const uint8_t d = R(i, 1);
+    if (d != a) a_.SseRR(0, 0x28, d, a);
+    a_.SseLoadConst(0, m.sub == 0 ? 0x57 : 0x54, d, SignMask(sz, m.sub == 0));
   }
 
   // ucomis sets ZF, PF, CF = 1,1,1 for unordered; 0,0,1 for less; 1,0,0 for equal; 0,0,0 for
@@ -974,8 +990,8 @@ class Emitter {
     a_.Movzx(1, d, d);
   }
 
-  // Loads the constant `v` of the source float type into xmm `f` through gpr `t`.
-  void FloatConst(bool is_double, double v, uint8_t t, uint8_t f) {
+  // Loads the constant `v` of the source float type into xmm `f` from the constant pool.
+  void FloatConst(bool is_double, double v, uint8_t f) {
     uint64_t bits;
     if (is_double) {
       std::memcpy(&bits, &v, 8);
@@ -985,8 +1001,7 @@ class Emitter {
       std::memcpy(&b, &x, 4);
       bits = b;
     }
-    a_.MovRI(t, bits);
-    a_.MovGprToXmm(is_double ? 8 : 4, f, t);
+    a_.SseLoadConst(is_double ? 0xF2 : 0xF3, 0x10, f, buf_->AddConst(is_double ? 8 : 4, bits));
   }
 
   // Float to integer with Cranelift's semantics: NaN traps (bad_toint) or gives 0; values whose
@@ -996,14 +1011,14 @@ class Emitter {
   void EmitToInt(uint32_t i, const MInst& m) {
     const bool is_signed = m.sub & 1, sat = m.sub & 2, dbl = m.size == 8;
     const int bits = static_cast<int>(m.imm) * 8;
-    const uint8_t a = R(i, 0), t = R(i, 1), f1 = R(i, 2), f2 = R(i, 3), d = R(i, 4);
+    const uint8_t a = R(i, 0), f1 = R(i, 2), f2 = R(i, 3), d = R(i, 4);  // op 1: unused int temp
     const uint8_t ucomi_prefix = dbl ? 0x66 : 0;
     CodeBuffer::Label nan = buf_->NewLabel(), big = buf_->NewLabel(), small = buf_->NewLabel(),
                       done = buf_->NewLabel();
     a_.SseRR(ucomi_prefix, 0x2E, a, a);
     a_.Jcc(Cond::kP, nan);
     // Upper bound: 2^(bits-1) signed, 2^bits unsigned (both exact in f32 and f64).
-    FloatConst(dbl, std::ldexp(1.0, is_signed ? bits - 1 : bits), t, f1);
+    FloatConst(dbl, std::ldexp(1.0, is_signed ? bits - 1 : bits), f1);
     a_.SseRR(ucomi_prefix, 0x2E, a, f1);
     a_.Jcc(Cond::kAe, big);
     // Lower bound: truncation is below the minimum exactly when a <= min - 1; when min - 1 is
@@ -1012,13 +1027,13 @@ class Emitter {
     double below = min - 1.0;
     bool exact = dbl ? static_cast<double>(below) == below && below - min == -1.0
                      : static_cast<double>(static_cast<float>(below)) == below;
-    FloatConst(dbl, exact ? below : min, t, f1);
+    FloatConst(dbl, exact ? below : min, f1);
     a_.SseRR(ucomi_prefix, 0x2E, a, f1);
     a_.Jcc(exact ? Cond::kBe : Cond::kB, small);
     if (!is_signed && bits == 64) {
       // Values in [2^63, 2^64) convert after subtracting 2^63, which is then put back.
       CodeBuffer::Label high = buf_->NewLabel();
-      FloatConst(dbl, std::ldexp(1.0, 63), t, f1);
+      FloatConst(dbl, std::ldexp(1.0, 63), f1);
       a_.SseRR(ucomi_prefix, 0x2E, a, f1);
       a_.Jcc(Cond::kAe, high);
       a_.CvtTF2Si(dbl, d, a);
@@ -1050,6 +1065,49 @@ class Emitter {
     trap_or(big, ir::TrapCode(ir::TrapCode::kIntegerOverflow), max);
     trap_or(small, ir::TrapCode(ir::TrapCode::kIntegerOverflow), minv);
     buf_->Bind(done);
+  }
+
+  // d = popcnt (op 0), clz (1) or ctz (2) of `src` over `size` (4 or 8) bytes; zero counts
+  // the width. Without the extension (fallback): clz and ctz through bsr/bsf with a branch for
+  // zero, popcnt by summing bit fields with pool masks in scratch `t`. d may be src.
+  void Count(int op, bool fallback, int size, uint8_t d, uint8_t src, uint8_t t) {
+    static constexpr uint8_t kOps[] = {0xB8, 0xBD, 0xBC};
+    if (!fallback) {
+      a_.BitCount(kOps[op], size, d, src);
+      return;
+    }
+    const int width = size * 8;
+    if (op == 1 || op == 2) {
+      CodeBuffer::Label zero = buf_->NewLabel(), done = buf_->NewLabel();
+      a_.BitScan(op == 1, size, d, src);
+      a_.Jcc(Cond::kE, zero);
+      if (op == 1) a_.AluRI(Alu::kXor, 4, d, width - 1);  // width-1 - index of the top bit
+      a_.Jmp(done);
+      buf_->Bind(zero);
+      a_.MovRI(d, static_cast<uint64_t>(width));
+      buf_->Bind(done);
+      return;
+    }
+    auto mask = [&](uint64_t byte) {
+      uint64_t v = byte * 0x0101010101010101ull;
+      return buf_->AddConst(size, size == 8 ? v : v & 0xffffffffu);
+    };
+    if (d != src) a_.MovRR(size, d, src);
+    a_.MovRR(size, t, d);
+    a_.ShiftImm(Shift::kShr, size, t, 1);
+    a_.AluRConst(Alu::kAnd, size, t, mask(0x55));
+    a_.AluRR(Alu::kSub, size, d, t);  // 2-bit fields hold their counts
+    a_.MovRR(size, t, d);
+    a_.AluRConst(Alu::kAnd, size, t, mask(0x33));
+    a_.ShiftImm(Shift::kShr, size, d, 2);
+    a_.AluRConst(Alu::kAnd, size, d, mask(0x33));
+    a_.AluRR(Alu::kAdd, size, d, t);  // 4-bit fields
+    a_.MovRR(size, t, d);
+    a_.ShiftImm(Shift::kShr, size, t, 4);
+    a_.AluRR(Alu::kAdd, size, d, t);
+    a_.AluRConst(Alu::kAnd, size, d, mask(0x0f));  // bytes
+    a_.ImulRConst(size, d, mask(0x01));             // the top byte sums them
+    a_.ShiftImm(Shift::kShr, size, d, static_cast<uint8_t>(width - 8));
   }
 
   // ops: a, b, tmp, dst (= a), flag.

@@ -181,14 +181,14 @@ Unit Lowerer::emit_wide_imul() {
 
 Unit Lowerer::emit_wide_bitcount(rules::CountOp op) {
   if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-  const IsaFlags& isa = isa_;
-  if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this target");
-  if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this target");
-  if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this target");
-  Begin(MOp::kBitCount128).sub = static_cast<uint8_t>(op);
+  const bool fallback = !HasCountExtension(op);  // emitted with baseline instructions
+  MInst& m = Begin(MOp::kBitCount128);
+  m.sub = static_cast<uint8_t>(op);
+  m.imm = fallback;
   Use(Arg(0));
   UseH(Arg(0));
   TempDefEarly();
+  if (fallback && op == rules::CountOp::Popcnt) TempDefEarly();
   Def(Result(0));
   DefH(Result(0));
   return End();

@@ -13,7 +13,8 @@
 #include "ir/parser.h"
 #include "ir/test_file.h"
 #include "isa/x64/assembler.h"
-#include "isa/x64/backend.h"
+#include "isa/common/compile.h"
+#include "isa/x64/x64_target.h"
 #include "isa/x64/lower.h"
 
 namespace lathe::x64 {
@@ -290,9 +291,13 @@ Compiled CompileAndDisassemble(const std::string& text) {
   absl::StatusOr<ir::TestFile> file = ir::ParseTestFile(text, "t.clif");
   EXPECT_TRUE(file.ok()) << file.status();
   if (!file.ok()) return out;
-  Backend b;
+  absl::StatusOr<isa::TargetSpec> spec = isa::ParseTarget("x86_64 skylake", "test");
+  EXPECT_TRUE(spec.ok()) << spec.status();
+  if (!spec.ok()) return out;
+  X64Target target(*spec);
+  isa::CompileContext ctx;
   isa::CodeBuffer buf;
-  absl::Status st = b.Compile(*file->functions[0].function, regalloc::Algorithm::kOptimizing, &buf);
+  absl::Status st = isa::Compile(*file->functions[0].function, target, isa::OptLevel::kSpeed, ctx, &buf);
   EXPECT_TRUE(st.ok()) << st;
   csh h;
   EXPECT_EQ(cs_open(CS_ARCH_X86, CS_MODE_64, &h), CS_ERR_OK);

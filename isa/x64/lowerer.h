@@ -391,6 +391,9 @@ class Lowerer : public rules::Context {
     rf_.vreg_class.push_back(kInt);
     Emit(Operand::Def(v, kInt, Constraint::kReg, OperandPos::kEarly));
   }
+  bool HasCountExtension(rules::CountOp op) const {
+    return op == rules::CountOp::Popcnt ? isa_.has_popcnt : op == rules::CountOp::Clz ? isa_.has_lzcnt : isa_.has_bmi1;
+  }
   int CheckFloat(ir::Value v) {
     int b = FloatBytes(dfg_.value_type(dfg_.Resolve(v)));
     if (b == 0) Unsupported(dfg_.value_type(dfg_.Resolve(v)));

@@ -3,8 +3,9 @@
 #include "gtest/gtest.h"
 #include "ir/parser.h"
 #include "ir/test_file.h"
+#include "isa/common/compile.h"
 #include "isa/common/target_registry.h"
-#include "isa/x64/backend.h"
+#include "isa/x64/x64_target.h"
 
 namespace lathe::x64 {
 namespace {
@@ -32,18 +33,22 @@ block0(v0: f64):
 )", "t.clif");
   ASSERT_TRUE(file.ok()) << file.status();
   const ir::Function& fn = *file->functions[0].function;
-  Backend b;
-  absl::StatusOr<isa::TargetSpec> base = isa::ParseTarget("x86_64", "t");
-  ASSERT_TRUE(base.ok());
-  b.set_isa_flags(IsaFlagsFor(*base));
+  isa::CompileContext ctx;
   isa::CodeBuffer buf;
-  absl::Status st = b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf);
-  EXPECT_FALSE(st.ok());
-  EXPECT_NE(st.message().find("SSE4.1"), std::string::npos) << st;
-  IsaFlags with;
-  with.has_sse41 = true;
-  b.set_isa_flags(with);
-  EXPECT_TRUE(b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf).ok());
+  for (const char* line : {"x86_64", "x86_64 ssse3", "x86_64 sse41 has_sse41=false"}) {
+    absl::StatusOr<isa::TargetSpec> base = isa::ParseTarget(line, "t");
+    ASSERT_TRUE(base.ok());
+    X64Target target(*base);
+    absl::Status st = isa::Compile(fn, target, isa::OptLevel::kNone, ctx, &buf);
+    EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented) << line << ": " << st;
+    EXPECT_NE(st.message().find("SSE4.1"), std::string::npos) << st;
+  }
+  for (const char* line : {"x86_64 has_sse41", "x86_64 sse41", "x86_64 skylake"}) {
+    absl::StatusOr<isa::TargetSpec> with = isa::ParseTarget(line, "t");
+    ASSERT_TRUE(with.ok());
+    X64Target target(*with);
+    EXPECT_TRUE(isa::Compile(fn, target, isa::OptLevel::kNone, ctx, &buf).ok()) << line;
+  }
 }
 
 TEST(TargetFlags, I128AtomicsNeedCmpxchg16b) {
@@ -56,18 +61,18 @@ block0(v0: i64):
 )", "t.clif");
   ASSERT_TRUE(file.ok()) << file.status();
   const ir::Function& fn = *file->functions[0].function;
-  Backend b;
+  isa::CompileContext ctx;
+  isa::CodeBuffer buf;
   absl::StatusOr<isa::TargetSpec> base = isa::ParseTarget("x86_64", "t");
   ASSERT_TRUE(base.ok());
-  b.set_isa_flags(IsaFlagsFor(*base));
-  isa::CodeBuffer buf;
-  absl::Status st = b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf);
+  X64Target without(*base);
+  absl::Status st = isa::Compile(fn, without, isa::OptLevel::kNone, ctx, &buf);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("cmpxchg16b"), std::string::npos) << st;
-  IsaFlags with;
-  with.has_cmpxchg16b = true;
-  b.set_isa_flags(with);
-  EXPECT_TRUE(b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf).ok());
+  absl::StatusOr<isa::TargetSpec> with = isa::ParseTarget("x86_64 has_cmpxchg16b", "t");
+  ASSERT_TRUE(with.ok()) << with.status();
+  X64Target target(*with);
+  EXPECT_TRUE(isa::Compile(fn, target, isa::OptLevel::kNone, ctx, &buf).ok());
 }
 
 }  // namespace

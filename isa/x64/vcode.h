@@ -59,22 +59,24 @@ enum class MOp : uint8_t {
   kSse,        // use a, use b, def (reuses a); sub = opcode byte after 0F; size
   kSseUnary,   // use a, def; sub = opcode byte; imm = mandatory prefix
   kRound,      // use a, def; sub = rounding mode; size
-  kFsign,      // use a, [use b,] early def t1 (int), [early def t2 (int),] def; sub 0 neg, 1 abs, 2 copysign
+  kFsign,      // use a, [use b, early def t (float),] def; sub 0 neg, 1 abs, 2 copysign (pool masks)
   kFcmp,       // use a, use b, early def tmp (int), def (int); sub = FloatCC; size
   kSelectF,    // use c, use x, use y (floats), def (reuses y); size = c bytes
   kCvtFromInt, // use a (int), early def tmp (int), def (float); sub 1 signed; size = source bytes; imm = dest bytes
   kFload,      // use addr, def (float); size; imm offset
   kFstore,     // use value (float), use addr; size; imm offset
+  kLoadConst,  // def (float); size; imm = the bits (a constant-pool load, or xorps for +0.0)
   kBmask,      // use a, def; size = a bytes
   kOverflow,   // use a, use b, early def tmp, def (reuses a), def flag; sub = OvfKind; size
-  kBitCount,   // use a, def; sub 0 popcnt, 1 clz, 2 ctz; size
+  kBitCount,   // use a, [early def t,] def; sub 0 popcnt, 1 clz, 2 ctz; size; imm 1: without the
+               // extension (bsr/bsf; popcnt by bit fields in t)
   kAddTrapC,   // use a, use b, def (reuses a); size; trap when the unsigned add carries
   kFma,        // use a, use b, use c, def (reuses c); size
   kFminMax,    // use a, use b, early def t (int), def (reuses a); sub 0 min, 1 max; size
   kFence,      // mfence
   kAtomicRmw,  // use addr (late), use src (late), early def t, def old (rax); sub = AtomicRmwOp; size
   kCas,        // use expected (rax), use addr, use replacement, def (rax); size
-  kCls,        // use a, early def t, def; size
+  kCls,        // use a, early def t, def; size; imm 1: without lzcnt (bsr)
   kToInt,      // use a (float), early def t (int), f1, f2 (float), def (int); sub bit0 signed, bit1
                // saturating; size = source bytes; imm = destination bytes (4 or 8)
   // i128 as (low, high) register pairs.
@@ -85,7 +87,8 @@ enum class MOp : uint8_t {
   kOverflow128,// use alo, ahi, blo, bhi, def lo (reuses alo), def hi (reuses ahi), def flag; sub = OvfKind
   kImul128,    // use alo, ahi, blo (late), bhi, early def t1, t2, def lo (rax), def hi (rdx)
   kBrif128,    // use lo, use hi; succs: then, else
-  kBitCount128,// use lo, use hi, early def t, def lo, def hi; sub 0 popcnt, 1 clz, 2 ctz
+  kBitCount128,// use lo, use hi, early def t, [early def t2,] def lo, def hi; sub 0 popcnt, 1 clz,
+               // 2 ctz; imm 1: without the extension (t2 for popcnt)
   kUnary128,   // use lo, use hi, def lo (reuses lo), def hi (reuses hi); sub 0 neg, 1 not
   kShift128,   // use lo, use hi, use amount, early def tmp (rcx), def lo (reuses lo), def hi (reuses hi); sub = Shift
   kLoad128,    // use addr, early def lo, def hi; imm offset
