@@ -17,6 +17,7 @@ void Assembler::Op(int size, uint8_t reg, uint8_t rm, bool reg_byte, bool rm_byt
 }
 
 void Assembler::OpMem(int size, uint8_t reg, Mem m, bool reg_byte, std::initializer_list<uint8_t> opcode) {
+  if (m.indexed) return OpMemIndexed(size, reg, m, reg_byte, opcode);
   Prefix(size, reg, m.rip ? 0 : m.base, reg_byte, false);
   for (uint8_t b : opcode) buf_->Put1(b);
   ModRmMem(reg, m);
@@ -251,6 +252,11 @@ void Assembler::JmpRel32Callee(uint32_t callee) {
 void Assembler::CallR(uint8_t r) { Op(4, 2, r, false, false, {0xFF}); }
 void Assembler::JmpR(uint8_t r) { Op(4, 4, r, false, false, {0xFF}); }
 void Assembler::Ret() { buf_->Put1(0xC3); }
+void Assembler::RetImm(uint16_t pop_bytes) {
+  buf_->Put1(0xC2);
+  buf_->Put1(static_cast<uint8_t>(pop_bytes));
+  buf_->Put1(static_cast<uint8_t>(pop_bytes >> 8));
+}
 void Assembler::Ud2() {
   buf_->Put1(0x0F);
   buf_->Put1(0x0B);
@@ -331,6 +337,44 @@ void Assembler::Round(bool is_double, uint8_t dst, uint8_t src, uint8_t mode) {
   buf_->Put1(0x66);
   Op(4, dst, src, false, false, {0x0F, 0x3A, static_cast<uint8_t>(is_double ? 0x0B : 0x0A)});
   buf_->Put1(mode);
+}
+
+// --- Scalar opcode completions (bitrev, mulhi, i128 atomics).
+
+void Assembler::Bswap(int size, uint8_t r) {
+  Prefix(size, 0, r, false, false);
+  buf_->Put1(0x0F);
+  buf_->Put1(static_cast<uint8_t>(0xC8 | (r & 7)));
+}
+
+void Assembler::ImulWide(int size, uint8_t r) {
+  Op(size, 5, r, false, size == 1, {static_cast<uint8_t>(size == 1 ? 0xF6 : 0xF7)});
+}
+
+void Assembler::LockCmpxchg16b(Mem m) {
+  buf_->Put1(0xF0);
+  OpMem(8, 1, m, false, {0x0F, 0xC7});
+}
+
+// --- Indexed memory operands and ALU ops with a memory source.
+
+void Assembler::OpMemIndexed(int size, uint8_t reg, Mem m, bool reg_byte, std::initializer_list<uint8_t> opcode) {
+  if (size == 2) buf_->Put1(0x66);
+  uint8_t rex = static_cast<uint8_t>((size == 8 ? 8 : 0) | ((reg >> 3) & 1) << 2 | ((m.index >> 3) & 1) << 1 |
+                                     ((m.base >> 3) & 1));
+  if (rex != 0 || (reg_byte && reg >= 4 && reg < 8)) buf_->Put1(static_cast<uint8_t>(0x40 | rex));
+  for (uint8_t b : opcode) buf_->Put1(b);
+  uint8_t base = m.base & 7;
+  // As without an index, rbp/r13 as base cannot use mod 0 (that means "no base, disp32").
+  uint8_t mod = m.disp == 0 && base != 5 ? 0 : m.disp >= -128 && m.disp <= 127 ? 1 : 2;
+  buf_->Put1(static_cast<uint8_t>((mod << 6) | ((reg & 7) << 3) | 4));
+  buf_->Put1(static_cast<uint8_t>(((m.scale & 3) << 6) | ((m.index & 7) << 3) | base));
+  if (mod == 1) buf_->Put1(static_cast<uint8_t>(m.disp));
+  if (mod == 2) buf_->Put4(static_cast<uint32_t>(m.disp));
+}
+
+void Assembler::AluRM(Alu op, int size, uint8_t dst, Mem m) {
+  OpMem(size, dst, m, false, {static_cast<uint8_t>((static_cast<uint8_t>(op) << 3) | 3)});
 }
 
 }  // namespace lathe::x64

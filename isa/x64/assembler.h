@@ -24,13 +24,23 @@ enum class Cond : uint8_t {
 };
 inline Cond Invert(Cond c) { return static_cast<Cond>(static_cast<uint8_t>(c) ^ 1); }
 
-// [base + disp] or [rip + disp].
+// [base + disp], [rip + disp] or [base + index * (1 << scale) + disp].
 struct Mem {
   uint8_t base = 0;
   int32_t disp = 0;
   bool rip = false;
+  bool indexed = false;  // index must not be rsp (that encoding means "no index")
+  uint8_t index = 0;
+  uint8_t scale = 0;     // log2: 0..3
   static Mem Base(uint8_t b, int32_t d) { return Mem{b, d, false}; }
   static Mem Rip(int32_t d) { return Mem{0, d, true}; }
+  static Mem Indexed(uint8_t b, uint8_t i, uint8_t scale_log2, int32_t d) {
+    Mem m = Base(b, d);
+    m.indexed = true;
+    m.index = i;
+    m.scale = scale_log2;
+    return m;
+  }
 };
 
 // jmp/jcc in their rel8 and rel32 forms, for the code buffer's branch peepholes.
@@ -43,6 +53,7 @@ class Assembler {
 
   void AluRR(Alu op, int size, uint8_t dst, uint8_t src);      // op dst, src
   void AluRI(Alu op, int size, uint8_t dst, int32_t imm);      // op dst, imm
+  void AluRM(Alu op, int size, uint8_t dst, Mem m);            // op dst, [m]; size 4 or 8
   void MovRR(int size, uint8_t dst, uint8_t src);
   void MovRI(uint8_t dst, uint64_t imm);                       // full 64-bit result
   void Imul(int size, uint8_t dst, uint8_t src);                // size 2, 4 or 8
@@ -84,6 +95,7 @@ class Assembler {
   void JmpRel32Callee(uint32_t callee);
   void JmpR(uint8_t r);
   void Ret();
+  void RetImm(uint16_t pop_bytes);  // ret imm16: return, then pop the caller's stack arguments
   void Ud2();
   // popcnt (0xB8), tzcnt (0xBC), lzcnt (0xBD): F3 0F op /r.
   void BitCount(uint8_t op, int size, uint8_t dst, uint8_t src);
@@ -111,6 +123,11 @@ class Assembler {
   void Fmadd231(bool is_double, uint8_t dst, uint8_t a, uint8_t b);
   void Round(bool is_double, uint8_t dst, uint8_t src, uint8_t mode);  // SSE4.1 roundss/sd
 
+  // --- Scalar opcode completions (bitrev, mulhi, i128 atomics).
+  void Bswap(int size, uint8_t r);               // size 4 or 8
+  void ImulWide(int size, uint8_t r);            // rdx:rax = rax * r (signed, one-operand imul)
+  void LockCmpxchg16b(Mem m);                    // compares rdx:rax with [m], stores rcx:rbx
+
  private:
   // Prefixes, REX and opcode bytes for a register-direct or memory ModRM form. `reg` is the
   // ModRM.reg field (a register or an opcode extension), `rm` the r/m register.
@@ -120,6 +137,8 @@ class Assembler {
   void ModRmMem(uint8_t reg, Mem m);
   void Op(int size, uint8_t reg, uint8_t rm, bool reg_byte, bool rm_byte, std::initializer_list<uint8_t> opcode);
   void OpMem(int size, uint8_t reg, Mem m, bool reg_byte, std::initializer_list<uint8_t> opcode);
+  // OpMem for an indexed Mem: REX.X and a SIB byte carry the index.
+  void OpMemIndexed(int size, uint8_t reg, Mem m, bool reg_byte, std::initializer_list<uint8_t> opcode);
   // [rip + pool constant] as the r/m operand.
   void OpConst(int size, uint8_t reg, std::initializer_list<uint8_t> opcode, isa::CodeBuffer::Const c);
 

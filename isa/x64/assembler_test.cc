@@ -270,6 +270,27 @@ TEST_F(AssemblerTest, SseForms) {
   }
 }
 
+// Forms used by stack arguments, 16-byte spill slots, f128 values and callee-pops returns.
+TEST_F(AssemblerTest, AbiAndF128Forms) {
+  auto X = [](int r) { return absl::StrCat("xmm", r); };
+  for (int d = 0; d < 16; ++d) {
+    for (int s2 = 0; s2 < 16; s2 += 5) {
+      Check(absl::StrCat("punpcklqdq ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0x66, 0x6C, d, s2); });
+      Check(absl::StrCat("movhlps ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x12, d, s2); });
+    }
+    for (Mem m : {Mem::Base(kRsp, 8), Mem::Base(kRsp, 0x1230), Mem::Base(kR12, 0), Mem::Base(kRbp, 0),
+                  Mem::Base(kRbp, -16), Mem::Base(kR13, -8), Mem::Base(kRbx, 56), Mem::Rip(32)}) {
+      Check(absl::StrCat("movups ", X(d), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0, 0x10, d, m); });
+      Check(absl::StrCat("movups ", M(m), ", ", X(d)), [&](Assembler& a) { a.SseStore(0, 0x11, m, d); });
+      Check(absl::StrCat("movdqu ", X(d), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF3, 0x6F, d, m); });
+      Check(absl::StrCat("movdqu ", M(m), ", ", X(d)), [&](Assembler& a) { a.SseStore(0xF3, 0x7F, m, d); });
+    }
+  }
+  for (int pop : {8, 16, 48, 0x1230}) {
+    Check(absl::StrCat("ret ", pop), [&](Assembler& a) { a.RetImm(static_cast<uint16_t>(pop)); });
+  }
+}
+
 TEST_F(AssemblerTest, BranchesResolveLabels) {
   // jmp over a ud2 to a bound label: the rel32 must be 2 (the ud2's length). Without the
   // peepholes the rel32 forms stay; with them both branches take the rel8 form.
@@ -386,6 +407,80 @@ TEST_F(AssemblerTest, IndexedAndRipRelativeLea) {
   ASSERT_TRUE(buf.Finish().ok());
   std::vector<uint8_t> lea(buf.bytes().begin(), buf.bytes().begin() + 7);
   EXPECT_EQ(dis_.One(lea), "lea r11, [rip+2]");
+}
+
+// The forms added for bitrev, umulhi/smulhi, float bitwise ops and i128 atomics.
+TEST_F(AssemblerTest, ScalarCompletionForms) {
+  auto X = [](int r) { return absl::StrCat("xmm", r); };
+  for (int d = 0; d < 16; ++d) {
+    Check(absl::StrCat("bt ", R(4, d), ", 6"), [&](Assembler& a) { a.BitImm(4, 4, d, 6); });
+    Check(absl::StrCat("bswap ", R(4, d)), [&](Assembler& a) { a.Bswap(4, d); });
+    Check(absl::StrCat("bswap ", R(8, d)), [&](Assembler& a) { a.Bswap(8, d); });
+    for (int size : kSizes) {
+      Check(absl::StrCat("imul ", R(size, d)), [&](Assembler& a) { a.ImulWide(size, d); });
+    }
+    Check(absl::StrCat("andnps ", X(d), ", ", X(15 - d)), [&](Assembler& a) { a.SseRR(0, 0x55, d, 15 - d); });
+    Check(absl::StrCat("xorps ", X(d), ", ", X(15 - d)), [&](Assembler& a) { a.SseRR(0, 0x57, d, 15 - d); });
+    Check(absl::StrCat("pcmpeqd ", X(d), ", ", X(d)), [&](Assembler& a) { a.SseRR(0x66, 0x76, d, d); });
+    for (int32_t disp : {0, 16, -128, 4096}) {
+      Mem m = Mem::Base(static_cast<uint8_t>(d), disp);
+      Check(absl::StrCat("lock cmpxchg16b ", M(m)), [&](Assembler& a) { a.LockCmpxchg16b(m); });
+    }
+  }
+  Check("lock cmpxchg16b [rip+64]", [&](Assembler& a) { a.LockCmpxchg16b(Mem::Rip(64)); });
+}
+
+// Indexed addresses [base + index * scale + disp] through every memory form the lowering can
+// give one (loads, stores, float loads/stores, ALU and SSE ops with a memory source), and the
+// ALU memory-source forms on plain bases including the rsp/r12/rbp/r13 special cases.
+TEST_F(AssemblerTest, IndexedMemoryAndMemorySourceOps) {
+  auto X = [](int r) { return absl::StrCat("xmm", r); };
+  auto MI = [](Mem m) {
+    return absl::StrCat("[", kNames64[m.base], "+", m.disp, "]<", kNames64[m.index], "*", 1 << m.scale, ">");
+  };
+  std::vector<Mem> indexed;
+  for (int b = 0; b < 16; ++b) {
+    for (int x = 0; x < 16; x += (b % 3) + 1) {
+      if (x == kRsp) continue;  // rsp cannot be an index
+      for (int32_t disp : {0, 16, -128, 4096}) indexed.push_back(Mem::Indexed(b, x, (b + x) & 3, disp));
+    }
+  }
+  for (const Mem& m : indexed) {
+    std::string ms = MI(m);
+    int r = (m.base + 7) & 15;
+    for (int size : kSizes) {
+      Check(absl::StrCat("mov ", ms, ", ", R(size, r)), [&](Assembler& a) { a.Store(size, m, r); });
+    }
+    Check(absl::StrCat("movzx ", R(4, r), ", ", ms), [&](Assembler& a) { a.Load(1, r, m); });
+    Check(absl::StrCat("mov ", R(4, r), ", ", ms), [&](Assembler& a) { a.Load(4, r, m); });
+    Check(absl::StrCat("mov ", R(8, r), ", ", ms), [&](Assembler& a) { a.Load(8, r, m); });
+    Check(absl::StrCat("movsx ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(2, r, m); });
+    Check(absl::StrCat("movsxd ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(4, r, m); });
+    Check(absl::StrCat("movss ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF3, 0x10, r, m); });
+    Check(absl::StrCat("movsd ", ms, ", ", X(r)), [&](Assembler& a) { a.SseStore(0xF2, 0x11, m, r); });
+    Check(absl::StrCat("add ", R(8, r), ", ", ms), [&](Assembler& a) { a.AluRM(Alu::kAdd, 8, r, m); });
+    Check(absl::StrCat("cmp ", R(4, r), ", ", ms), [&](Assembler& a) { a.AluRM(Alu::kCmp, 4, r, m); });
+    Check(absl::StrCat("mulsd ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF2, 0x59, r, m); });
+  }
+  const std::pair<Alu, const char*> ops[] = {{Alu::kAdd, "add"}, {Alu::kOr, "or"},   {Alu::kAnd, "and"},
+                                             {Alu::kSub, "sub"}, {Alu::kXor, "xor"}, {Alu::kCmp, "cmp"}};
+  for (int b = 0; b < 16; ++b) {
+    for (int32_t disp : {0, -8, 200}) {
+      Mem m = Mem::Base(b, disp);
+      for (int r = 0; r < 16; r += 5) {
+        for (auto [op, name] : ops) {
+          for (int size : {4, 8}) {
+            Check(absl::StrCat(name, " ", R(size, r), ", ", M(m)), [&](Assembler& a) { a.AluRM(op, size, r, m); });
+          }
+        }
+        const std::pair<uint8_t, const char*> sse[] = {{0x58, "add"}, {0x5C, "sub"}, {0x59, "mul"}, {0x5E, "div"}};
+        for (auto [op, name] : sse) {
+          Check(absl::StrCat(name, "ss ", X(r), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF3, op, r, m); });
+          Check(absl::StrCat(name, "sd ", X(r), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF2, op, r, m); });
+        }
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -57,8 +58,12 @@ class Emitter {
     for (uint8_t r = 0; r < 16; ++r) {
       if (used[r] && IsCalleeSaved(r) && r != kRbp) saved_.push_back(r);
     }
+    // From rsp up: outgoing stack arguments, the call return area, spill slots (16 bytes each,
+    // so an f128 fits), then the IR stack slots. Computed in 64 bits: the sum of the slots may
+    // pass what the 32-bit rsp adjustment reaches.
     constexpr uint64_t kMaxFrame = 0x7fff0000;  // leaves room for offsets within the frame
-    uint64_t off = 8 * uint64_t{alloc_.num_spill_slots};
+    spill_base_ = vc_.outgoing_bytes + vc_.call_ret_area_bytes;
+    uint64_t off = spill_base_ + 16 * uint64_t{alloc_.num_spill_slots};
     for (size_t s = 0; s < vc_.slot_size.size(); ++s) {
       uint64_t align = vc_.slot_align[s] < 8 ? 8 : vc_.slot_align[s];
       off = (off + align - 1) / align * align;
@@ -83,7 +88,11 @@ class Emitter {
   }
   void Epilogue() {
     TearDownFrame();
-    a_.Ret();
+    if (vc_.callee_pops && vc_.incoming_stack_bytes != 0) {
+      a_.RetImm(static_cast<uint16_t>(vc_.incoming_stack_bytes));
+    } else {
+      a_.Ret();
+    }
   }
   // Restores callee-saved registers and rbp; touches no argument register, so a tail call can
   // follow it.
@@ -92,16 +101,16 @@ class Emitter {
     for (size_t i = saved_.size(); i-- > 0;) a_.Pop(saved_[i]);
     a_.Pop(kRbp);
   }
-  Mem Spill(uint32_t slot) const { return Mem::Base(kRsp, static_cast<int32_t>(8 * slot)); }
+  Mem Spill(uint32_t slot) const { return Mem::Base(kRsp, static_cast<int32_t>(spill_base_ + 16 * slot)); }
   void Move(const regalloc::Edit& ed) {
     bool fl = (ed.from.is_reg() ? ed.from.reg() : ed.to.reg()).reg_class() == regalloc::RegClass::kFloat;
     if (fl) {
       if (ed.from.is_reg() && ed.to.is_reg()) {
         if (ed.from.reg() != ed.to.reg()) a_.SseRR(0, 0x28, ed.to.reg().hw(), ed.from.reg().hw());
-      } else if (ed.from.is_reg()) {
-        a_.SseStore(0xF2, 0x11, Spill(ed.to.slot()), ed.from.reg().hw());
+      } else if (ed.from.is_reg()) {  // movups: all 128 bits, for f128 values
+        a_.SseStore(0, 0x11, Spill(ed.to.slot()), ed.from.reg().hw());
       } else {
-        a_.SseLoad(0xF2, 0x10, ed.to.reg().hw(), Spill(ed.from.slot()));
+        a_.SseLoad(0, 0x10, ed.to.reg().hw(), Spill(ed.from.slot()));
       }
       return;
     }
@@ -172,16 +181,16 @@ class Emitter {
         if (R(i, 0) != R(i, 1)) a_.MovRR(8, R(i, 1), R(i, 0));
         break;
       case MOp::kLoad: {
-        absl::StatusOr<Mem> mem = Addr(R(i, 0), m.imm);
+        absl::StatusOr<Mem> mem = MemOf(i, 0, LastOperand(i), m);
         if (!mem.ok()) return mem.status();
-        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        MemTrap(m);
         if (m.sub == 1 && sz < 8) a_.LoadSx(sz, R(i, 1), *mem); else a_.Load(sz, R(i, 1), *mem);
         break;
       }
       case MOp::kStore: {
-        absl::StatusOr<Mem> mem = Addr(R(i, 1), m.imm);
+        absl::StatusOr<Mem> mem = MemOf(i, 1, LastOperand(i), m);
         if (!mem.ok()) return mem.status();
-        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        MemTrap(m);
         a_.Store(sz, *mem, R(i, 0));
         break;
       }
@@ -252,14 +261,20 @@ class Emitter {
         break;
       }
       case MOp::kReturn: Epilogue(); break;
-      case MOp::kCall: a_.CallRel32(m.aux); break;
-      case MOp::kCallIndirect: a_.CallR(R(i, 0)); break;
+      case MOp::kCall:
+        a_.CallRel32(m.aux);
+        RestoreAfterCalleePops(m);
+        break;
+      case MOp::kCallIndirect:
+        a_.CallR(R(i, 0));
+        RestoreAfterCalleePops(m);
+        break;
       case MOp::kTailCall:
-        TearDownFrame();
+        TailCallFrame(m);
         a_.JmpRel32Callee(m.aux);
         break;
       case MOp::kTailCallIndirect:
-        TearDownFrame();
+        TailCallFrame(m);
         a_.JmpR(R(i, 0));
         break;
       case MOp::kFuncAddr: a_.LeaRipCallee(R(i, 0), m.aux); break;
@@ -506,19 +521,396 @@ class Emitter {
         }
         break;
       case MOp::kFload: {
-        absl::StatusOr<Mem> mem = Addr(R(i, 0), m.imm);
+        absl::StatusOr<Mem> mem = MemOf(i, 0, LastOperand(i), m);
         if (!mem.ok()) return mem.status();
-        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
-        a_.SseLoad(sz == 4 ? 0xF3 : 0xF2, 0x10, R(i, 1), *mem);
+        MemTrap(m);
+        if (sz == 16) a_.SseLoad(0xF3, 0x6F, R(i, 1), *mem); else a_.SseLoad(sz == 4 ? 0xF3 : 0xF2, 0x10, R(i, 1), *mem);
         break;
       }
       case MOp::kFstore: {
-        absl::StatusOr<Mem> mem = Addr(R(i, 1), m.imm);
+        absl::StatusOr<Mem> mem = MemOf(i, 1, LastOperand(i), m);
         if (!mem.ok()) return mem.status();
-        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
-        a_.SseStore(sz == 4 ? 0xF3 : 0xF2, 0x11, *mem, R(i, 0));
+        MemTrap(m);
+        if (sz == 16) a_.SseStore(0xF3, 0x7F, *mem, R(i, 0)); else a_.SseStore(sz == 4 ? 0xF3 : 0xF2, 0x11, *mem, R(i, 0));
         break;
       }
+      // --- Scalar opcode completions.
+      case MOp::kOrHalves:
+      case MOp::kRotate128:
+      case MOp::kCls128:
+      case MOp::kBitrev:
+      case MOp::kBitrev128:
+      case MOp::kBswap:
+      case MOp::kBswap128:
+      case MOp::kMulHi:
+      case MOp::kUmulOvf64:
+      case MOp::kIabs:
+      case MOp::kIabs128:
+      case MOp::kSseLogic:
+      case MOp::kFnot:
+      case MOp::kBitselect:
+      case MOp::kBitselectF:
+      case MOp::kCvtFromU64:
+        EmitScalarCompletion(i, m);
+        break;
+      case MOp::kAtomicLoad128:
+      case MOp::kAtomicStore128:
+      case MOp::kCas128:
+      case MOp::kAtomicRmw128:
+        EmitAtomic128(i, m);
+        break;
+      case MOp::kFrameLoad:
+      case MOp::kFrameStore:
+      case MOp::kFrameAddr:
+      case MOp::kXmmFromPair:
+      case MOp::kXmmToPair: EmitAbiOp(i, m); break;
+      case MOp::kAluMem:
+      case MOp::kIcmpMem:
+      case MOp::kSseMem: return EmitMemOperand(i, m);
+    }
+    return absl::OkStatus();
+  }
+
+  // --- Scalar opcode completions. Operand orders are documented on each MOp (vcode.h).
+  void EmitScalarCompletion(uint32_t i, const MInst& m) {
+    const int sz = m.size;
+    switch (m.op) {
+      case MOp::kOrHalves: a_.AluRR(Alu::kOr, 8, R(i, 2), R(i, 1)); break;
+      case MOp::kRotate128: {
+        // Rotating by 64 exchanges the halves; the rest (count mod 64) is two double shifts,
+        // each filling from the other half's original bits.
+        uint8_t t = R(i, 4), lo = R(i, 5), hi = R(i, 6);
+        a_.MovRR(4, kRcx, R(i, 2));
+        CodeBuffer::Label no_swap = buf_->NewLabel();
+        a_.BitImm(4, 4, kRcx, 6);  // bt ecx, 6
+        a_.Jcc(Cond::kAe, no_swap);
+        a_.MovRR(8, t, lo);
+        a_.MovRR(8, lo, hi);
+        a_.MovRR(8, hi, t);
+        buf_->Bind(no_swap);
+        bool left = m.sub == 0;
+        uint8_t first = left ? hi : lo, second = left ? lo : hi;
+        a_.MovRR(8, t, first);
+        a_.ShiftDoubleCl(left, first, second);
+        a_.ShiftDoubleCl(left, second, t);
+        break;
+      }
+      case MOp::kCls128: {
+        // cls = clz(x ^ sign mask) - 1 over 128 bits; the inputs are dead once t1/t2 hold the
+        // xor-ed halves, so the results may reuse their registers.
+        uint8_t t1 = R(i, 2), t2 = R(i, 3), dlo = R(i, 4), dhi = R(i, 5);
+        a_.MovRR(8, t1, R(i, 1));
+        a_.ShiftImm(Shift::kSar, 8, t1, 63);
+        a_.MovRR(8, t2, R(i, 1));
+        a_.AluRR(Alu::kXor, 8, t2, t1);
+        a_.AluRR(Alu::kXor, 8, t1, R(i, 0));
+        a_.BitCount(0xBD, 8, dlo, t1);
+        a_.AluRI(Alu::kAdd, 8, dlo, 64);
+        a_.BitCount(0xBD, 8, t1, t2);
+        a_.AluRI(Alu::kCmp, 8, t1, 64);
+        a_.Cmov(Cond::kNe, 8, dlo, t1);
+        a_.AluRI(Alu::kSub, 8, dlo, 1);
+        a_.AluRR(Alu::kXor, 4, dhi, dhi);
+        break;
+      }
+      case MOp::kBitrev:
+        Reverse64(R(i, 3), R(i, 1), R(i, 2));
+        if (sz < 8) a_.ShiftImm(Shift::kShr, 8, R(i, 3), static_cast<uint8_t>(64 - 8 * sz));
+        break;
+      case MOp::kBitrev128:
+        Reverse64(R(i, 4), R(i, 2), R(i, 3));
+        Reverse64(R(i, 5), R(i, 2), R(i, 3));
+        break;
+      case MOp::kBswap:
+        if (sz == 2) a_.ShiftImm(Shift::kRol, 2, R(i, 1), 8);
+        if (sz >= 4) a_.Bswap(sz, R(i, 1));
+        break;
+      case MOp::kBswap128:
+        a_.Bswap(8, R(i, 2));
+        a_.Bswap(8, R(i, 3));
+        break;
+      case MOp::kMulHi: {
+        const bool is_signed = m.sub == 1;
+        if (sz == 8) {
+          if (is_signed) a_.ImulWide(8, R(i, 1)); else a_.MulWide(8, R(i, 1));
+          break;
+        }
+        uint8_t t = R(i, 2), d = R(i, 3);
+        auto ext = [&](uint8_t dst, uint8_t src) {
+          if (is_signed) a_.Movsx(sz, dst, src); else a_.Movzx(sz, dst, src);
+        };
+        ext(t, R(i, 0));
+        ext(d, R(i, 1));
+        a_.Imul(8, d, t);
+        a_.ShiftImm(is_signed ? Shift::kSar : Shift::kShr, 8, d, static_cast<uint8_t>(8 * sz));
+        break;
+      }
+      case MOp::kUmulOvf64:
+        a_.MulWide(8, R(i, 1));  // CF = OF = (rdx != 0)
+        a_.Setcc(Cond::kO, R(i, 4));
+        a_.Movzx(1, R(i, 4), R(i, 4));
+        break;
+      case MOp::kIabs: {
+        // neg sets SF when the negation is negative, i.e. the input was positive; the minimum
+        // stays itself.
+        uint8_t d = R(i, 1);
+        a_.MovRR(8, d, R(i, 0));
+        a_.Neg(sz, d);
+        a_.Cmov(Cond::kS, sz == 8 ? 8 : 4, d, R(i, 0));
+        break;
+      }
+      case MOp::kIabs128: {
+        // (x ^ s) - s with s the sign mask.
+        uint8_t t = R(i, 2), lo = R(i, 3), hi = R(i, 4);
+        a_.MovRR(8, t, hi);
+        a_.ShiftImm(Shift::kSar, 8, t, 63);
+        a_.AluRR(Alu::kXor, 8, lo, t);
+        a_.AluRR(Alu::kXor, 8, hi, t);
+        a_.AluRR(Alu::kSub, 8, lo, t);
+        a_.AluRR(Alu::kSbb, 8, hi, t);
+        break;
+      }
+      case MOp::kSseLogic: a_.SseRR(0, m.sub, R(i, 2), R(i, 1)); break;
+      case MOp::kFnot:
+        a_.SseRR(0x66, 0x76, R(i, 1), R(i, 1));  // pcmpeqd t, t: all ones
+        a_.SseRR(0, 0x57, R(i, 2), R(i, 1));
+        break;
+      case MOp::kBitselect: {
+        uint8_t d = R(i, 3);
+        a_.MovRR(8, d, R(i, 1));
+        a_.AluRR(Alu::kXor, 8, d, R(i, 2));
+        a_.AluRR(Alu::kAnd, 8, d, R(i, 0));
+        a_.AluRR(Alu::kXor, 8, d, R(i, 2));
+        break;
+      }
+      case MOp::kBitselectF: {
+        uint8_t c = R(i, 0), t = R(i, 3), d = R(i, 4);
+        a_.SseRR(0, 0x28, d, c);
+        a_.SseRR(0, 0x55, d, R(i, 2));  // andnps: ~c & y
+        a_.SseRR(0, 0x28, t, R(i, 1));
+        a_.SseRR(0, 0x54, t, c);
+        a_.SseRR(0, 0x56, d, t);
+        break;
+      }
+      case MOp::kCvtFromU64: {
+        // Below 2^63 the signed conversion is exact; above, convert (x >> 1) | (x & 1) and
+        // double it: the sticky low bit keeps the rounding of the halved value correct.
+        const bool dbl = m.imm == 8;
+        uint8_t a = R(i, 0), t1 = R(i, 1), t2 = R(i, 2), d = R(i, 3);
+        CodeBuffer::Label big = buf_->NewLabel(), done = buf_->NewLabel();
+        a_.Test(8, a, a);
+        a_.Jcc(Cond::kS, big);
+        a_.CvtSi2F(dbl, 8, d, a);
+        a_.Jmp(done);
+        buf_->Bind(big);
+        a_.MovRR(8, t1, a);
+        a_.ShiftImm(Shift::kShr, 8, t1, 1);
+        a_.MovRR(4, t2, a);
+        a_.AluRI(Alu::kAnd, 4, t2, 1);
+        a_.AluRR(Alu::kOr, 8, t1, t2);
+        a_.CvtSi2F(dbl, 8, d, t1);
+        a_.SseRR(dbl ? 0xF2 : 0xF3, 0x58, d, d);
+        buf_->Bind(done);
+        break;
+      }
+      default: break;
+    }
+  }
+
+  // Stack arguments, return areas and f128 halves (see the MOp comments in vcode.h).
+  void EmitAbiOp(uint32_t i, const MInst& m) {
+    const bool fl = alloc_.operand_locs[rf_.insts[i].operands_begin].reg().reg_class() == regalloc::RegClass::kFloat;
+    auto frame = [&](int64_t off) {
+      if (m.sub == 0) return Mem::Base(kRbp, static_cast<int32_t>(16 + off));
+      return Mem::Base(kRsp, static_cast<int32_t>((m.sub == 2 ? vc_.outgoing_bytes : 0) + off));
+    };
+    switch (m.op) {
+      case MOp::kFrameLoad:
+        if (!fl) a_.Load(8, R(i, 0), frame(m.imm));
+        else if (m.size == 16) a_.SseLoad(0xF3, 0x6F, R(i, 0), frame(m.imm));  // movdqu
+        else a_.SseLoad(0xF2, 0x10, R(i, 0), frame(m.imm));                     // movsd
+        break;
+      case MOp::kFrameStore:
+        if (!fl) a_.Store(8, frame(m.imm), R(i, 0));
+        else if (m.size == 16) a_.SseStore(0xF3, 0x7F, frame(m.imm), R(i, 0));
+        else a_.SseStore(0xF2, 0x11, frame(m.imm), R(i, 0));
+        break;
+      case MOp::kFrameAddr: a_.Lea(R(i, 0), frame(m.imm)); break;
+      case MOp::kXmmFromPair: {  // movq d, lo; movq t, hi; punpcklqdq d, t
+        uint8_t t = R(i, 2), d = R(i, 3);
+        a_.MovGprToXmm(8, d, R(i, 0));
+        a_.MovGprToXmm(8, t, R(i, 1));
+        a_.SseRR(0x66, 0x6C, d, t);
+        break;
+      }
+      case MOp::kXmmToPair: {  // movq lo, a; movhlps t, a; movq hi, t
+        uint8_t a = R(i, 0), t = R(i, 1);
+        a_.MovXmmToGpr(8, R(i, 2), a);
+        a_.SseRR(0, 0x12, t, a);
+        a_.MovXmmToGpr(8, R(i, 3), t);
+        break;
+      }
+      default: break;
+    }
+  }
+
+  // Reverses the 64 bits of d: bswap reverses the bytes, then nibbles, bit pairs and bits swap
+  // places under masks. t and m are scratch.
+  void Reverse64(uint8_t d, uint8_t t, uint8_t m) {
+    static constexpr std::pair<uint8_t, uint64_t> kSteps[] = {
+        {4, 0x0F0F0F0F0F0F0F0Full}, {2, 0x3333333333333333ull}, {1, 0x5555555555555555ull}};
+    a_.Bswap(8, d);
+    for (auto [shift, mask] : kSteps) {
+      a_.MovRI(m, mask);
+      a_.MovRR(8, t, d);
+      a_.ShiftImm(Shift::kShr, 8, t, shift);
+      a_.AluRR(Alu::kAnd, 8, t, m);
+      a_.AluRR(Alu::kAnd, 8, d, m);
+      a_.ShiftImm(Shift::kShl, 8, d, shift);
+      a_.AluRR(Alu::kOr, 8, d, t);
+    }
+  }
+
+  // i128 atomics: lock cmpxchg16b compares rdx:rax with [addr] and stores rcx:rbx when equal,
+  // else loads [addr] into rdx:rax; the fixed registers come from the lowering.
+  void EmitAtomic128(uint32_t i, const MInst& m) {
+    const Mem mem = Mem::Base(R(i, 0), 0), mem_hi = Mem::Base(R(i, 0), 8);
+    auto cmpxchg16b = [&] {
+      buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+      a_.LockCmpxchg16b(mem);
+    };
+    auto load_old = [&] {
+      buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+      a_.Load(8, kRax, mem);
+      buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+      a_.Load(8, kRdx, mem_hi);
+    };
+    switch (m.op) {
+      case MOp::kAtomicLoad128:
+        // Compare with zero and store zero back when equal: either way rdx:rax is the value.
+        for (uint8_t r : {kRax, kRdx, kRbx, kRcx}) a_.AluRR(Alu::kXor, 4, r, r);
+        cmpxchg16b();
+        break;
+      case MOp::kCas128: cmpxchg16b(); break;
+      case MOp::kAtomicStore128:
+      case MOp::kAtomicRmw128: {
+        load_old();
+        CodeBuffer::Label loop = buf_->NewLabel();
+        buf_->Bind(loop);
+        if (m.op == MOp::kAtomicRmw128) Rmw128(static_cast<ir::AtomicRmwOp>(m.sub), R(i, 1), R(i, 2));
+        cmpxchg16b();
+        a_.Jcc(Cond::kNe, loop);
+        break;
+      }
+      default: break;
+    }
+  }
+
+  // rcx:rbx = op(rdx:rax, hi:lo).
+  void Rmw128(ir::AtomicRmwOp op, uint8_t lo, uint8_t hi) {
+    auto pairwise = [&](Alu low, Alu high) {
+      a_.MovRR(8, kRbx, kRax);
+      a_.AluRR(low, 8, kRbx, lo);
+      a_.MovRR(8, kRcx, kRdx);
+      a_.AluRR(high, 8, kRcx, hi);
+    };
+    switch (op) {
+      case ir::AtomicRmwOp::kAdd: pairwise(Alu::kAdd, Alu::kAdc); break;
+      case ir::AtomicRmwOp::kSub: pairwise(Alu::kSub, Alu::kSbb); break;
+      case ir::AtomicRmwOp::kAnd: pairwise(Alu::kAnd, Alu::kAnd); break;
+      case ir::AtomicRmwOp::kNand:
+        pairwise(Alu::kAnd, Alu::kAnd);
+        a_.Not(8, kRbx);
+        a_.Not(8, kRcx);
+        break;
+      case ir::AtomicRmwOp::kOr: pairwise(Alu::kOr, Alu::kOr); break;
+      case ir::AtomicRmwOp::kXor: pairwise(Alu::kXor, Alu::kXor); break;
+      case ir::AtomicRmwOp::kXchg:
+        a_.MovRR(8, kRbx, lo);
+        a_.MovRR(8, kRcx, hi);
+        break;
+      case ir::AtomicRmwOp::kUmin:
+      case ir::AtomicRmwOp::kUmax:
+      case ir::AtomicRmwOp::kSmin:
+      case ir::AtomicRmwOp::kSmax: {
+        // Flags of old - src over 128 bits (rcx as scratch), then keep old where the condition
+        // holds.
+        static constexpr Cond kKeepOld[] = {Cond::kB, Cond::kAe, Cond::kL, Cond::kGe};
+        Cond keep = kKeepOld[static_cast<int>(op) - static_cast<int>(ir::AtomicRmwOp::kUmin)];
+        a_.MovRR(8, kRcx, kRdx);
+        a_.AluRR(Alu::kCmp, 8, kRax, lo);
+        a_.AluRR(Alu::kSbb, 8, kRcx, hi);
+        a_.MovRR(8, kRbx, lo);
+        a_.MovRR(8, kRcx, hi);
+        a_.Cmov(keep, 8, kRbx, kRax);
+        a_.Cmov(keep, 8, kRcx, kRdx);
+        break;
+      }
+    }
+  }
+
+  // A callee using the `tail` convention popped its stack arguments; our frame keeps rsp fixed.
+  void RestoreAfterCalleePops(const MInst& m) {
+    if (m.sub == 1 && m.imm != 0) a_.AluRI(Alu::kSub, 8, kRsp, static_cast<int32_t>(m.imm));
+  }
+
+  // Leaves the frame before a tail call's jmp. Without stack arguments on either side this is
+  // the epilogue minus ret. Otherwise the return address moves so that, once the callee has
+  // returned (popping its own arguments if it uses `tail`), our caller sees the stack it
+  // expects: slot = our entry rsp + what we would pop - what the callee pops. The arguments
+  // are then copied from the outgoing area to just above that slot, highest word first (the
+  // destination always lies above the source). Scratch: rax and r11 (no arguments), xmm15.
+  void TailCallFrame(const MInst& m) {
+    const int32_t pop_f = vc_.callee_pops ? static_cast<int32_t>(vc_.incoming_stack_bytes) : 0;
+    const int32_t a_g = static_cast<int32_t>(m.imm), pop_g = m.sub == 1 ? a_g : 0;
+    if (pop_f == 0 && a_g == 0) {
+      TearDownFrame();
+      return;
+    }
+    for (size_t k = 0; k < saved_.size(); ++k) a_.Load(8, saved_[k], Mem::Base(kRbp, -8 * static_cast<int32_t>(k + 1)));
+    a_.Load(8, kR11, Mem::Base(kRbp, 8));  // the return address
+    a_.Load(8, kRax, Mem::Base(kRbp, 0));  // our caller's rbp
+    const int32_t slot = 8 + pop_f - pop_g;  // relative to rbp
+    for (int32_t w = a_g / 8 - 1; w >= 0; --w) {
+      a_.SseLoad(0xF2, 0x10, 15, Mem::Base(kRsp, 8 * w));
+      a_.SseStore(0xF2, 0x11, Mem::Base(kRbp, slot + 8 + 8 * w), 15);
+    }
+    a_.Lea(kRsp, Mem::Base(kRbp, slot));
+    a_.Store(8, Mem::Base(kRsp, 0), kR11);
+    a_.MovRR(8, kRbp, kRax);
+  }
+
+  // --- Address modes and memory operands (AddrMode in vcode.h).
+  int LastOperand(uint32_t i) const { return static_cast<int>(rf_.insts[i].operands_end - rf_.insts[i].operands_begin) - 1; }
+  // [base + index << shift + disp]: base is operand `base_k`, the index (if any) `index_k`.
+  absl::StatusOr<Mem> MemOf(uint32_t i, int base_k, int index_k, const MInst& m) const {
+    absl::StatusOr<Mem> mem = Addr(R(i, base_k), m.imm);
+    if (mem.ok() && (m.aux & kAddrIndexed) != 0) {
+      mem = Mem::Indexed(mem->base, R(i, index_k), static_cast<uint8_t>(m.aux & kAddrShiftMask), mem->disp);
+    }
+    return mem;
+  }
+  void MemTrap(const MInst& m) {
+    if ((m.aux & kAddrTrap) == 0) {
+      buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+    } else if (m.trap.valid()) {
+      buf_->AddTrap(m.trap);
+    }
+  }
+  // kAluMem, kIcmpMem, kSseMem: operand 0 is the register operand, then the address, then the def.
+  absl::Status EmitMemOperand(uint32_t i, const MInst& m) {
+    absl::StatusOr<Mem> mem = MemOf(i, 1, 2, m);
+    if (!mem.ok()) return mem.status();
+    const int def = (m.aux & kAddrIndexed) != 0 ? 3 : 2;
+    MemTrap(m);
+    if (m.op == MOp::kAluMem) {
+      a_.AluRM(static_cast<Alu>(m.sub), m.size, R(i, def), *mem);
+    } else if (m.op == MOp::kIcmpMem) {
+      a_.AluRM(Alu::kCmp, m.size, R(i, 0), *mem);
+      a_.Setcc(static_cast<Cond>(m.sub), R(i, def));
+      a_.Movzx(1, R(i, def), R(i, def));
+    } else {
+      a_.SseLoad(m.size == 4 ? 0xF3 : 0xF2, m.sub, R(i, def), *mem);
     }
     return absl::OkStatus();
   }
@@ -824,6 +1216,7 @@ class Emitter {
   std::vector<uint8_t> saved_;
   std::vector<uint32_t> slot_offset_;
   uint32_t frame_ = 0;
+  uint32_t spill_base_ = 0;
   uint32_t block_ = 0;
 };
 

@@ -61,6 +61,7 @@ IsaFlags IsaFlagsOf(const isa::TargetSpec& spec) {
   f.has_bmi1 = spec.Has("has_bmi1");
   f.has_avx = spec.Has("has_avx");
   f.has_fma = spec.Has("has_fma");
+  f.has_cmpxchg16b = spec.Has("has_cmpxchg16b");
   return f;
 }
 
@@ -77,7 +78,8 @@ IsaFlags IsaFlagsFor(const isa::TargetSpec& spec, const IsaFlags& host) {
   absl::flat_hash_set<std::string> have;
   const std::pair<const char*, bool> named[] = {{"has_sse41", host.has_sse41}, {"has_popcnt", host.has_popcnt},
                                                 {"has_lzcnt", host.has_lzcnt}, {"has_bmi1", host.has_bmi1},
-                                                {"has_avx", host.has_avx},     {"has_fma", host.has_fma}};
+                                                {"has_avx", host.has_avx},     {"has_fma", host.has_fma},
+                                                {"has_cmpxchg16b", host.has_cmpxchg16b}};
   for (const auto& [name, on] : named) {
     if (on) have.insert(name);
   }

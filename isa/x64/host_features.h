@@ -17,6 +17,7 @@ struct IsaFlags {
   bool has_bmi1 = false;  // tzcnt
   bool has_avx = false;
   bool has_fma = false;
+  bool has_cmpxchg16b = false;  // i128 atomics
 };
 
 // Detected once, on first use.

@@ -51,5 +51,29 @@ block0(v0: f64):
   }
 }
 
+TEST(TargetFlags, I128AtomicsNeedCmpxchg16b) {
+  absl::StatusOr<ir::TestFile> file = ir::ParseTestFile(R"(
+function %f(i64) -> i128 {
+block0(v0: i64):
+    v1 = atomic_load.i128 v0
+    return v1
+}
+)", "t.clif");
+  ASSERT_TRUE(file.ok()) << file.status();
+  const ir::Function& fn = *file->functions[0].function;
+  isa::CompileContext ctx;
+  isa::CodeBuffer buf;
+  absl::StatusOr<isa::TargetSpec> base = isa::ParseTarget("x86_64", "t");
+  ASSERT_TRUE(base.ok());
+  X64Target without(*base);
+  absl::Status st = isa::Compile(fn, without, isa::OptLevel::kNone, ctx, &buf);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("cmpxchg16b"), std::string::npos) << st;
+  absl::StatusOr<isa::TargetSpec> with = isa::ParseTarget("x86_64 has_cmpxchg16b", "t");
+  ASSERT_TRUE(with.ok()) << with.status();
+  X64Target target(*with);
+  EXPECT_TRUE(isa::Compile(fn, target, isa::OptLevel::kNone, ctx, &buf).ok());
+}
+
 }  // namespace
 }  // namespace lathe::x64

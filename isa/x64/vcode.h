@@ -93,7 +93,52 @@ enum class MOp : uint8_t {
   kShift128,   // use lo, use hi, use amount, early def tmp (rcx), def lo (reuses lo), def hi (reuses hi); sub = Shift
   kLoad128,    // use addr, early def lo, def hi; imm offset
   kStore128,   // use lo, use hi, use addr; imm offset
+  // --- Scalar opcode completions.
+  kOrHalves,   // use lo, use hi, def (reuses lo) = lo | hi (an i128 condition as one register)
+  kRotate128,  // use lo, use hi, use amount, early def tmp (rcx), early def t, def lo (reuses lo),
+               // def hi (reuses hi); sub 0 rotl, 1 rotr
+  kCls128,     // use lo, use hi, early def t1, t2, def lo, def hi
+  kBitrev,     // use a, early def t, early def m, def (reuses a); size
+  kBitrev128,  // use lo, use hi, early def t, m, def lo (reuses hi), def hi (reuses lo)
+  kBswap,      // use a, def (reuses a); size
+  kBswap128,   // use lo, use hi, def lo (reuses hi), def hi (reuses lo)
+  kMulHi,      // sub 1 signed; size 8: use a (rax), use b, def (rdx), clobbers rax;
+               // narrower: use a, use b, early def t, def
+  kUmulOvf64,  // use a (rax), use b, early def t (rdx), def (rax), def flag
+  kIabs,       // use a, early def; size
+  kIabs128,    // use lo, use hi, early def t, def lo (reuses lo), def hi (reuses hi)
+  kSseLogic,   // use x, use y (floats), def (reuses x) = x op y; sub = andps/orps/xorps opcode
+  kFnot,       // use a, early def t (float), def (reuses a)
+  kBitselect,  // use c, use x, use y, early def: (x & c) | (y & ~c); size
+  kBitselectF, // use c, use x, use y, early def t, early def (floats)
+  kCvtFromU64, // use a (int), early def t1, t2 (int), def (float); imm = dest bytes
+  kAtomicLoad128,  // use addr, early defs lo (rax), hi (rdx), t (rbx), t (rcx)
+  kAtomicStore128, // use addr, use lo (rbx), use hi (rcx), early defs t (rax), t (rdx)
+  kCas128,     // use addr, uses expected lo (rax), hi (rdx), replacement lo (rbx), hi (rcx);
+               // defs lo (rax), hi (rdx)
+  kAtomicRmw128,   // use addr, use src lo, src hi, early defs lo (rax), hi (rdx), t (rbx), t (rcx);
+                   // sub = AtomicRmwOp
+  // Stack arguments and returns through memory (see abi.h ArgLayout). Frame regions: sub 0 the
+  // incoming stack arguments ([rbp + 16 + imm]), 1 the outgoing-argument area ([rsp + imm]),
+  // 2 the return area of calls ([rsp + outgoing_bytes + imm]). The call ops (kCall ...
+  // kTailCallIndirect) carry imm = the callee's stack-argument bytes, sub 1 when it pops them.
+  kFrameLoad,  // def (int or float); sub = region; size 8 or 16 (f128); imm offset
+  kFrameStore, // use (int or float); sub = region; size 8 or 16; imm offset
+  kFrameAddr,  // def; sub = region; imm offset (lea)
+  // f128 / i128 bits between an xmm register and a pair of integer registers.
+  kXmmFromPair,// use lo, use hi, early def t (float), def (float)
+  kXmmToPair,  // use a (float), early def t (float), def lo, def hi
+  // Memory operands (see AddrMode): a sunk load read by the instruction itself. The trap record
+  // of the load (MInst::trap, none for notrap) lands on it.
+  kAluMem,     // use a, use base, [use index], def (reuses a); sub = Alu; size 4/8; imm disp; aux
+  kIcmpMem,    // use a, use base, [use index], def; sub = Cond; size 4/8; imm disp; aux
+  kSseMem,     // use a, use base, [use index], def (reuses a); sub = opcode byte; size; imm disp; aux
 };
+
+// MInst::aux of the memory forms: [base + index << shift + disp]. kLoad, kStore, kFload and
+// kFstore take the same bits, their index (when kAddrIndexed) being the last operand; with
+// kAddrTrap set their trap record is MInst::trap (none for notrap), else heap_oob.
+enum AddrMode : uint32_t { kAddrShiftMask = 3, kAddrIndexed = 4, kAddrTrap = 8 };
 
 enum OvfKind : uint8_t { kUaddOvf, kSaddOvf, kUsubOvf, kSsubOvf, kUmulOvf, kSmulOvf };
 
@@ -113,6 +158,12 @@ struct VCode {
   std::vector<MInst> insts;
   // IR stack slot sizes and alignments (bytes), by slot index.
   std::vector<uint32_t> slot_size, slot_align;
+  // Frame areas for calls (bytes, multiples of 16): the largest outgoing stack-argument area
+  // and the largest return area among the function's calls.
+  uint32_t outgoing_bytes = 0, call_ret_area_bytes = 0;
+  // This function's own stack arguments, and whether it pops them on return (`tail`).
+  uint32_t incoming_stack_bytes = 0;
+  bool callee_pops = false;
 };
 
 }  // namespace lathe::x64
