@@ -22,6 +22,7 @@ void CodeBuffer::Clear() {
   fixups_.clear();
   traps_.clear();
   relocs_.clear();
+  data_.clear();
   consts_.clear();
   const_ids_.clear();
   code_size_ = 0;
@@ -258,6 +259,7 @@ void CodeBuffer::Relayout() {
   }
   for (TrapRecord& t : traps_) t.offset = map_[t.offset];
   for (CallReloc& r : relocs_) r.offset = map_[r.offset];
+  for (Range& r : data_) r = {map_[r.start], map_[r.end]};
   for (Label l = 0; l < label_offsets_.size(); ++l) {
     if (label_offsets_[l] != kUnbound) label_offsets_[l] = map_[resolved_[l]];
   }

@@ -194,8 +194,12 @@ TEST_F(CodeBufferTest, RecordsFollowTheCode) {
   buf_.AddCallRel32(3);
   buf_.Bind(l);
   buf_.UseLabelRel32(l);
+  buf_.MarkData(buf_.offset() - 4, buf_.offset());
   buf_.Put1(kRet);
   ASSERT_TRUE(buf_.Finish().ok());
+  ASSERT_EQ(buf_.data_ranges().size(), 1u);
+  EXPECT_EQ(buf_.data_ranges()[0].start, 9u);
+  EXPECT_EQ(buf_.data_ranges()[0].end, 13u);
   ASSERT_EQ(buf_.traps().size(), 1u);
   EXPECT_EQ(buf_.traps()[0].offset, 2u);
   ASSERT_EQ(buf_.relocs().size(), 1u);

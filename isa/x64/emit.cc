@@ -257,7 +257,9 @@ class Emitter {
         a_.LeaIndexed(kR11, kR11, t, 0, 4);
         a_.JmpR(kR11);
         buf_->Bind(table);
+        const uint32_t table_start = buf_->offset();
         for (uint32_t k = 1; k < n; ++k) buf_->UseLabelRel32(labels_[Succ(static_cast<int>(k))]);
+        buf_->MarkData(table_start, buf_->offset());
         break;
       }
       case MOp::kReturn: Epilogue(); break;

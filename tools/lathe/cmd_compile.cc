@@ -112,7 +112,7 @@ int RunCompile(const std::vector<std::string>& args) {
                   buf.bytes().size(), buf.code_size(), buf.bytes().size() - buf.code_size());
     }
     if (!disasm) continue;
-    absl::StatusOr<std::string> listing = testsuite::Disassemble((*target)->name(), buf.bytes(), buf.code_size(), buf.pool_offset());
+    absl::StatusOr<std::string> listing = testsuite::Disassemble((*target)->name(), buf);
     if (!listing.ok()) {
       std::fprintf(stderr, "error: %s\n", std::string(listing.status().message()).c_str());
       return 1;
