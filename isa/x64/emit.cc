@@ -594,9 +594,9 @@ class Emitter {
         a_.MovRR(8, t2, R(i, 1));
         a_.AluRR(Alu::kXor, 8, t2, t1);
         a_.AluRR(Alu::kXor, 8, t1, R(i, 0));
-        a_.BitCount(0xBD, 8, dlo, t1);
+        Count(1, m.imm != 0, 8, dlo, t1, 0);  // clz: lzcnt, or bsr without it
         a_.AluRI(Alu::kAdd, 8, dlo, 64);
-        a_.BitCount(0xBD, 8, t1, t2);
+        Count(1, m.imm != 0, 8, t1, t2, 0);
         a_.AluRI(Alu::kCmp, 8, t1, 64);
         a_.Cmov(Cond::kNe, 8, dlo, t1);
         a_.AluRI(Alu::kSub, 8, dlo, 1);
