@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "isa/x64/abi.h"
 #include "isa/x64/backend.h"
+#include "isa/x64/libcall.h"
 #include "module/entry_trampoline.h"
 
 namespace lathe::module {
@@ -91,11 +92,12 @@ JitModule::~JitModule() {
 
 absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir::Function* const> functions,
                                                             regalloc::Algorithm algorithm,
-                                                            const HostSymbols* symbols) {
+                                                            const HostSymbols* symbols, const x64::IsaFlags* isa_flags) {
   std::unique_ptr<JitModule> m(new JitModule());
   absl::flat_hash_map<std::string, size_t> by_name;
   for (size_t i = 0; i < functions.size(); ++i) by_name[functions[i]->name.ToString()] = i;
   x64::Backend backend;
+  if (isa_flags != nullptr) backend.set_isa_flags(*isa_flags);
   isa::CodeBuffer buf;
   // The entry trampoline comes first, at offset 0.
   EmitEntryTrampoline(&buf);
@@ -131,7 +133,8 @@ absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir
     image.insert(image.end(), buf.bytes().begin(), buf.bytes().end());
     for (const isa::TrapRecord& t : buf.traps()) m->traps_.push_back({e.offset + t.offset, t.code});
     for (const isa::CallReloc& r : buf.relocs()) {
-      const std::string name = f.ext_funcs[r.callee].name.ToString();
+      const std::string name = x64::IsLibcallReloc(r.callee) ? absl::StrCat("%", x64::LibcallName(r.callee))
+                                                             : f.ext_funcs[r.callee].name.ToString();
       auto it = by_name.find(name);
       if (it != by_name.end()) {
         patches.push_back({i, e.offset + r.offset, it->second});

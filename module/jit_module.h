@@ -23,6 +23,7 @@
 #include "ir/function.h"
 #include "isa/common/code_buffer.h"
 #include "isa/x64/abi.h"
+#include "isa/x64/host_features.h"
 #include "module/host_symbols.h"
 #include "regalloc/regalloc.h"
 
@@ -42,9 +43,12 @@ class JitModule {
 
   // Compiles every function; fails only when executable memory cannot be set up. The functions
   // need not outlive the module; `symbols` (may be null) is only read during Create.
+  // `isa_flags` (null: the host's) limits the extensions the code may use; instructions the
+  // flags rule out become library calls where one exists (module/libcalls.h names them).
   static absl::StatusOr<std::unique_ptr<JitModule>> Create(absl::Span<const ir::Function* const> functions,
                                                           regalloc::Algorithm algorithm,
-                                                          const HostSymbols* symbols = nullptr);
+                                                          const HostSymbols* symbols = nullptr,
+                                                          const x64::IsaFlags* isa_flags = nullptr);
 
   // `args` must have one slot per parameter of function `index`, two (low, high) for an i128
   // or f128. Results follow the same layout.

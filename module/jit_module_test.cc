@@ -1,6 +1,8 @@
 // Runs small .clif programs natively through the JIT and checks results, traps and errors.
 #include "module/jit_module.h"
 
+#include <cmath>
+
 #include <cstring>
 #include <limits>
 
@@ -8,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "ir/parser.h"
 #include "ir/test_file.h"
+#include "module/libcalls.h"
 
 namespace lathe::module {
 namespace {
@@ -560,6 +563,112 @@ block0(v0: i128):
   EXPECT_NE((*m)->status(0).message().find("type f128 in fadd"), std::string::npos) << (*m)->status(0);
   EXPECT_NE((*m)->status(1).message().find("type i128 in rotl"), std::string::npos) << (*m)->status(1);
   EXPECT_FALSE((*m)->Call(0, {0, 0, 0, 0}).ok());
+}
+
+int64_t HostMulAdd(int64_t a, int64_t b, int64_t c) { return a * b + c; }
+
+TEST_P(JitTest, HostSymbolsResolveExternalCalls) {
+  Parsed p = Parse(R"(
+function %direct(i64) -> i64 {
+    fn0 = %host_muladd(i64, i64, i64) -> i64 system_v
+block0(v0: i64):
+    v1 = iconst.i64 7
+    v2 = iconst.i64 5
+    v3 = call fn0(v0, v1, v2)
+    return v3
+}
+function %indirect(i64) -> i64 {
+    fn0 = %host_muladd(i64, i64, i64) -> i64 system_v
+block0(v0: i64):
+    v1 = func_addr.i64 fn0
+    v2 = call_indirect sig0, v1(v0, v0, v0)
+    return v2
+}
+function %ceil(f32) -> f32 {
+    fn0 = %CeilF32(f32) -> f32 system_v
+block0(v0: f32):
+    v1 = call fn0(v0)
+    return v1
+}
+function %unknown() -> i64 {
+    fn0 = %not_defined() -> i64 system_v
+block0:
+    v0 = call fn0()
+    return v0
+}
+)");
+  HostSymbols symbols = LibcallSymbols();
+  symbols.Define("%host_muladd", reinterpret_cast<const void*>(&HostMulAdd));
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam(), &symbols);
+  ASSERT_TRUE(m.ok()) << m.status();
+  absl::StatusOr<CallOutcome> a = (*m)->Call(0, {6});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values[0], 47u);
+  absl::StatusOr<CallOutcome> b = (*m)->Call(1, {9});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values[0], 90u);
+  float x = 0.25f, want = 1.0f;
+  uint32_t xb, wb;
+  std::memcpy(&xb, &x, 4);
+  std::memcpy(&wb, &want, 4);
+  absl::StatusOr<CallOutcome> c = (*m)->Call(2, {xb});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(static_cast<uint32_t>(c->values[0]), wb);
+  EXPECT_NE((*m)->status(3).message().find("%not_defined"), std::string::npos) << (*m)->status(3);
+}
+
+// Without SSE4.1 and FMA3 the rounding and fma instructions become library calls.
+TEST_P(JitTest, MissingExtensionsBecomeLibcalls) {
+  Parsed p = Parse(R"(
+function %round(f64) -> f64, f64 {
+block0(v0: f64):
+    v1 = nearest v0
+    v2 = floor v0
+    return v1, v2
+}
+function %round32(f32) -> f32, f32 {
+block0(v0: f32):
+    v1 = ceil v0
+    v2 = trunc v0
+    return v1, v2
+}
+function %fma(f64, f64, f64) -> f64 {
+block0(v0: f64, v1: f64, v2: f64):
+    v3 = fma v0, v1, v2
+    return v3
+}
+)");
+  x64::IsaFlags baseline;
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam(), &LibcallSymbols(), &baseline);
+  ASSERT_TRUE(m.ok()) << m.status();
+  for (size_t i = 0; i < (*m)->num_functions(); ++i) ASSERT_TRUE((*m)->status(i).ok()) << (*m)->status(i);
+  auto bits64 = [](double d) {
+    uint64_t u;
+    std::memcpy(&u, &d, 8);
+    return u;
+  };
+  auto bits32 = [](float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return static_cast<uint64_t>(u);
+  };
+  absl::StatusOr<CallOutcome> a = (*m)->Call(0, {bits64(2.5)});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values[0], bits64(2.0));  // ties to even
+  EXPECT_EQ(a->values[1], bits64(2.0));
+  absl::StatusOr<CallOutcome> b = (*m)->Call(0, {bits64(-1.5)});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values[0], bits64(-2.0));
+  EXPECT_EQ(b->values[1], bits64(-2.0));
+  absl::StatusOr<CallOutcome> c = (*m)->Call(1, {bits32(-1.5f)});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->values[0] & 0xffffffffu, bits32(-1.0f));
+  EXPECT_EQ(c->values[1] & 0xffffffffu, bits32(-1.0f));
+  // fma rounds once: (1 + 2^-30)^2 - 1 keeps the 2^-60 term a separate multiply would lose.
+  const double e = 1.0 + std::ldexp(1.0, -30);
+  absl::StatusOr<CallOutcome> d = (*m)->Call(2, {bits64(e), bits64(e), bits64(-1.0)});
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->values[0], bits64(std::ldexp(1.0, -29) + std::ldexp(1.0, -60)));
 }
 
 TEST_P(JitTest, CallToUndefinedFunctionIsAnError) {

@@ -18,6 +18,7 @@
 #include "ir/verifier.h"
 #include "isa/common/opt_level.h"
 #include "module/jit_module.h"
+#include "module/libcalls.h"
 #include "testsuite/interp/interpreter.h"
 #include "testsuite/run_values.h"
 
@@ -120,7 +121,7 @@ class FileRun {
       }
     }
     if (options_.optimizing_allocator) algorithm = regalloc::Algorithm::kOptimizing;
-    absl::StatusOr<std::unique_ptr<module::JitModule>> jit = module::JitModule::Create(fns, algorithm);
+    absl::StatusOr<std::unique_ptr<module::JitModule>> jit = module::JitModule::Create(fns, algorithm, &module::LibcallSymbols());
     if (!jit.ok()) {
       for (const ir::ParsedFunction& pf : file_.functions) {
         for (const ir::RunDirective& rd : pf.run_directives) {

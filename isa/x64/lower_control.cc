@@ -224,6 +224,16 @@ Unit Lowerer::LowerCall(MOp op, uint32_t aux, size_t sig, size_t first) {
   return End(ClobberSet(clobbers));
 }
 
+Unit Lowerer::EmitLibcall(Libcall lc, size_t nargs) {
+  MInst& m = Begin(MOp::kCall);
+  m.aux = kLibcallRelocBit | static_cast<uint32_t>(lc);
+  for (size_t i = 0; i < nargs; ++i) Emit(Operand::FixedUse(V(Arg(i)), XmmReg(static_cast<uint8_t>(i))));
+  Emit(Operand::FixedDef(V(Result(0)), XmmReg(0)));
+  regalloc::PRegSet clobbers = CallerSavedSet();
+  clobbers.Remove(XmmReg(0));
+  return End(ClobberSet(clobbers));
+}
+
 absl::StatusOr<std::vector<uint32_t>> Lowerer::LowerParams(ir::Block entry) {
   const ArgLayout lay = LayoutArgs(f_.signature);
   vc_->incoming_stack_bytes = lay.stack_bytes;

@@ -16,6 +16,7 @@
 #include "isa/x64/abi.h"
 #include "isa/x64/assembler.h"
 #include "isa/x64/host_features.h"
+#include "isa/x64/libcall.h"
 #include "isa/x64/lower_rules.h"
 #include "isa/x64/vcode.h"
 
@@ -159,6 +160,9 @@ class Lowerer : public rules::Context {
   Unit emit_trap() override;
   Unit emit_trap_if(bool if_nonzero) override;
 
+  // A call to a library routine taking Arg(0..nargs-1) in xmm0.. and returning Result(0) in
+  // xmm0 (lower_control.cc), for instructions the target lacks.
+  Unit EmitLibcall(Libcall lc, size_t nargs);
   // The entry stub's body (lower_control.cc): kArgs defining the register parameters, then
   // loads of the stack parameters. Returns the parameter vregs (an i128 gives two) in order.
   absl::StatusOr<std::vector<uint32_t>> LowerParams(ir::Block entry);

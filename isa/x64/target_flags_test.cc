@@ -1,10 +1,12 @@
-// Target-line flags reach the lowering: an extension switched off by the target makes the
-// instructions needing it an error, even on a host that has it.
+// Target-line flags reach the lowering: an extension switched off by the target keeps the
+// instructions needing it out of the code, even on a host that has it (a library call instead
+// where one exists, otherwise an error naming the extension).
 #include "gtest/gtest.h"
 #include "ir/parser.h"
 #include "ir/test_file.h"
 #include "isa/common/target_registry.h"
 #include "isa/x64/backend.h"
+#include "isa/x64/libcall.h"
 
 namespace lathe::x64 {
 namespace {
@@ -22,7 +24,9 @@ TEST(TargetFlags, IntersectsRequestWithHost) {
   EXPECT_FALSE(f.has_lzcnt);  // host has it, not requested
 }
 
-TEST(TargetFlags, BaselineTargetRejectsRounding) {
+// Without SSE4.1, floor becomes a call to the FloorF64 library routine (a libcall relocation);
+// with it, roundsd and no call.
+TEST(TargetFlags, BaselineTargetRoundsThroughALibcall) {
   absl::StatusOr<ir::TestFile> file = ir::ParseTestFile(R"(
 function %f(f64) -> f64 {
 block0(v0: f64):
@@ -38,12 +42,15 @@ block0(v0: f64):
   b.set_isa_flags(IsaFlagsFor(*base));
   isa::CodeBuffer buf;
   absl::Status st = b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf);
-  EXPECT_FALSE(st.ok());
-  EXPECT_NE(st.message().find("SSE4.1"), std::string::npos) << st;
+  ASSERT_TRUE(st.ok()) << st;
+  ASSERT_EQ(buf.relocs().size(), 1u);
+  ASSERT_TRUE(IsLibcallReloc(buf.relocs()[0].callee));
+  EXPECT_STREQ(LibcallName(buf.relocs()[0].callee), "FloorF64");
   IsaFlags with;
   with.has_sse41 = true;
   b.set_isa_flags(with);
-  EXPECT_TRUE(b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf).ok());
+  ASSERT_TRUE(b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf).ok());
+  EXPECT_TRUE(buf.relocs().empty());
 }
 
 }  // namespace

@@ -1,0 +1,16 @@
+// Cranelift's libcall names bound to the C library: %CeilF32 -> ceilf, %FloorF64 -> floor,
+// %TruncF32 -> truncf, %NearestF64 -> nearbyint (ties to even in the default rounding mode),
+// %FmaF32 -> fmaf, ... CLIF files call them by name, and the x64 lowering calls them where the
+// target lacks the instruction (isa/x64/libcall.h).
+#pragma once
+
+#include "module/host_symbols.h"
+
+namespace lathe::module {
+
+void DefineLibcalls(HostSymbols* symbols);
+
+// A process-wide table holding exactly DefineLibcalls' symbols.
+const HostSymbols& LibcallSymbols();
+
+}  // namespace lathe::module
