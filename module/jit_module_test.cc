@@ -545,11 +545,58 @@ block0(v0: i16):
   EXPECT_EQ(f->values[0] & 0xffff, 0x3c00u);
 }
 
-TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
+// f128 arithmetic and conversions call libgcc's soft-float routines through host symbols.
+TEST_P(JitTest, F128ArithmeticThroughSoftFloat) {
   Parsed p = Parse(R"(
-function %f(f128, f128) -> f128 {
+function %arith(f128, f128) -> f128 {
 block0(v0: f128, v1: f128):
     v2 = fadd v0, v1
+    v3 = f128const 0x1.0p1
+    v4 = fmul v2, v3
+    v5 = f128const 0x1.8p1
+    v6 = fdiv v4, v5
+    v7 = f128const 0x1.0p-1
+    v8 = fsub v6, v7
+    return v8
+}
+function %promote(f64) -> f128 {
+block0(v0: f64):
+    v1 = fpromote.f128 v0
+    return v1
+}
+function %demote(f128) -> f32 {
+block0(v0: f128):
+    v1 = fdemote.f32 v0
+    return v1
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam(), &LibcallSymbols());
+  ASSERT_TRUE(m.ok()) << m.status();
+  for (size_t i = 0; i < (*m)->num_functions(); ++i) ASSERT_TRUE((*m)->status(i).ok()) << (*m)->status(i);
+  // binary128: sign, 15-bit exponent (bias 16383), 112-bit fraction; the high word leads.
+  const uint64_t k1_5 = 0x3fff800000000000ull, k2_25 = 0x4000200000000000ull;
+  absl::StatusOr<CallOutcome> a = (*m)->Call(0, {0, k1_5, 0, k2_25});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values, (std::vector<uint64_t>{0, 0x4000000000000000ull}));  // (1.5 + 2.25) * 2 / 3 - 0.5 = 2
+  double x = 3.5;
+  uint64_t xb;
+  std::memcpy(&xb, &x, 8);
+  absl::StatusOr<CallOutcome> b = (*m)->Call(1, {xb});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values, (std::vector<uint64_t>{0, 0x4000c00000000000ull}));
+  absl::StatusOr<CallOutcome> c = (*m)->Call(2, {0, k2_25});
+  ASSERT_TRUE(c.ok()) << c.status();
+  float want = 2.25f;
+  uint32_t wb;
+  std::memcpy(&wb, &want, 4);
+  EXPECT_EQ(c->values[0] & 0xffffffffu, wb);
+}
+
+TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
+  Parsed p = Parse(R"(
+function %f(f128, f128) -> i8 {
+block0(v0: f128, v1: f128):
+    v2 = fcmp eq v0, v1
     return v2
 }
 function %g(i128) -> i128 {
@@ -560,7 +607,7 @@ block0(v0: i128):
 )");
   absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
   ASSERT_TRUE(m.ok()) << m.status();
-  EXPECT_NE((*m)->status(0).message().find("type f128 in fadd"), std::string::npos) << (*m)->status(0);
+  EXPECT_NE((*m)->status(0).message().find("type f128 in fcmp"), std::string::npos) << (*m)->status(0);
   EXPECT_NE((*m)->status(1).message().find("type i128 in rotl"), std::string::npos) << (*m)->status(1);
   EXPECT_FALSE((*m)->Call(0, {0, 0, 0, 0}).ok());
 }

@@ -88,4 +88,25 @@ bool Lowerer::LowerWideFloatBitcast() {
   return false;
 }
 
+bool Lowerer::LowerF128Arith(rules::SseOp op) {
+  if (dfg_.results(cur_).empty() || XmmBytes(dfg_.value_type(Result(0))) != 16) return false;
+  static constexpr Libcall kCalls[] = {Libcall::kAddF128, Libcall::kSubF128, Libcall::kMulF128, Libcall::kDivF128};
+  EmitLibcall(kCalls[static_cast<int>(op)], 2);
+  return true;
+}
+
+bool Lowerer::LowerF128Convert() {
+  if (dfg_.results(cur_).empty() || dfg_.args(cur_).empty()) return false;
+  const int to = XmmBytes(dfg_.value_type(Result(0))), from = XmmBytes(dfg_.value_type(dfg_.Resolve(Arg(0))));
+  if (to != 16 && from != 16) return false;
+  if (to == 16 && (from == 4 || from == 8)) {
+    EmitLibcall(from == 4 ? Libcall::kF32ToF128 : Libcall::kF64ToF128, 1);
+  } else if (from == 16 && (to == 4 || to == 8)) {
+    EmitLibcall(to == 4 ? Libcall::kF128ToF32 : Libcall::kF128ToF64, 1);
+  } else {
+    Unsupported(dfg_.value_type(Result(0)));
+  }
+  return true;
+}
+
 }  // namespace lathe::x64::lowering

@@ -65,6 +65,7 @@ Unit Lowerer::emit_fconst() {
 }
 
 Unit Lowerer::emit_sse(rules::SseOp op) {
+  if (LowerF128Arith(op)) return {};
   int bytes = CheckFloat(Result(0));
   if (bytes == 0) return {};
   static constexpr uint8_t kOps[] = {0x58, 0x5C, 0x59, 0x5E};
@@ -93,6 +94,7 @@ Unit Lowerer::emit_sqrt() {
 }
 
 Unit Lowerer::emit_fconvert() {
+  if (LowerF128Convert()) return {};
   int to = CheckFloat(Result(0)), from = CheckFloat(Arg(0));
   if (to == 0 || from == 0) return {};
   if (to == from) return Unsupported(dfg_.value_type(Result(0)));

@@ -177,6 +177,10 @@ class Lowerer : public rules::Context {
   // bitcast where either side is f16 or f128 (or both sides are i128). Nothing recorded and
   // false when the bitcast is not one of those.
   bool LowerWideFloatBitcast();
+  // fadd/fsub/fmul/fdiv producing an f128, and fpromote/fdemote to or from f128, as calls to
+  // the soft-float routines. False (nothing emitted) when no f128 is involved.
+  bool LowerF128Arith(rules::SseOp op);
+  bool LowerF128Convert();
 
  private:
   const ir::InstData& cur() const { return dfg_.inst(cur_); }
