@@ -433,8 +433,9 @@ block0(v0: i64):
 TEST_P(JitTest, TailConventionPopsStackArguments) {
   // %shrink (8 stack words) tail-calls %grow (9 integer arguments: 3 on the stack), which
   // tail-calls %leaf (register arguments only); each change of stack-argument size must leave
-  // the stack where the caller of %shrink expects it. %loop does 1000 calls to %shrink from one
-  // frame, so a wrong pop would walk the stack away and crash or corrupt its live values.
+  // the stack where the caller of %shrink expects it. %sum9 returns normally, popping its 3
+  // stack words with ret imm16. %loop does 1000 calls to each from one frame, so a wrong pop
+  // would walk the stack away and crash or corrupt its live values.
   Parsed p = Parse(R"(
 function %leaf(i64, i64) -> i64 tail {
 block0(v0: i64, v1: i64):
@@ -455,8 +456,16 @@ function %shrink(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64
 block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: i64, v6: i64, v7: i64, v8: i64, v9: i64, v10: i64, v11: i64, v12: i64, v13: i64):
     return_call fn0(v13, v1, v2, v3, v4, v5, v12, v11, v6)
 }
+function %sum9(i64, i64, i64, i64, i64, i64, i64, i64, i64) -> i64 tail {
+block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: i64, v6: i64, v7: i64, v8: i64):
+    v9 = iadd v0, v6
+    v10 = iadd v9, v7
+    v11 = iadd v10, v8
+    return v11
+}
 function %loop(i64) -> i64 {
     fn0 = %shrink(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) -> i64 tail
+    fn1 = %sum9(i64, i64, i64, i64, i64, i64, i64, i64, i64) -> i64 tail
 block0(v0: i64):
     v1 = iconst.i64 0
     jump block1(v0, v1)
@@ -468,7 +477,9 @@ block2:
     v6 = iconst.i64 3
     v7 = iconst.i64 4
     v8 = call fn0(v4, v4, v4, v4, v4, v4, v5, v4, v4, v4, v4, v6, v7, v2)
-    v9 = iadd v3, v8
+    v11 = call fn1(v2, v4, v4, v4, v4, v4, v6, v7, v5)
+    v12 = iadd v3, v8
+    v9 = iadd v12, v11
     v213 = iconst.i64 -1
     v10 = iadd v2, v213
     jump block1(v10, v9)
@@ -483,10 +494,13 @@ block3:
   absl::StatusOr<CallOutcome> a = (*m)->Call(2, {1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 3, 4, 7});
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ(a->values[0], 97u);
-  // sum over n = 1..1000 of (n + 90)
-  absl::StatusOr<CallOutcome> b = (*m)->Call(3, {1000});
+  // sum over n = 1..1000 of (n + 90) + (n + 3 + 4 + 2)
+  absl::StatusOr<CallOutcome> b = (*m)->Call(4, {1000});
   ASSERT_TRUE(b.ok()) << b.status();
-  EXPECT_EQ(b->values[0], 500500u + 90000u);
+  EXPECT_EQ(b->values[0], 500500u + 90000u + 500500u + 9000u);
+  absl::StatusOr<CallOutcome> c = (*m)->Call(3, {1, 0, 0, 0, 0, 0, 2, 3, 4});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->values[0], 10u);
 }
 
 TEST_P(JitTest, F16AndF128Values) {
@@ -613,6 +627,8 @@ block0(v0: i128):
 }
 
 int64_t HostMulAdd(int64_t a, int64_t b, int64_t c) { return a * b + c; }
+// Reads all 64 bits of its argument registers, so a missing uext/sext extension shows.
+uint64_t HostPair(uint64_t a, uint64_t b) { return a ^ (b << 1); }
 
 TEST_P(JitTest, HostSymbolsResolveExternalCalls) {
   Parsed p = Parse(R"(
@@ -643,9 +659,23 @@ block0:
     v0 = call fn0()
     return v0
 }
+function %extend(i64) -> i64 {
+    fn0 = %host_pair(i8 sext, i16 uext) -> i64 system_v
+block0(v0: i64):
+    v1 = ireduce.i8 v0
+    v2 = ireduce.i16 v0
+    v3 = call fn0(v1, v2)
+    return v3
+}
+function %ret_sext(i64) -> i8 sext {
+block0(v0: i64):
+    v1 = ireduce.i8 v0
+    return v1
+}
 )");
   HostSymbols symbols = LibcallSymbols();
   symbols.Define("%host_muladd", reinterpret_cast<const void*>(&HostMulAdd));
+  symbols.Define("%host_pair", reinterpret_cast<const void*>(&HostPair));
   absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam(), &symbols);
   ASSERT_TRUE(m.ok()) << m.status();
   absl::StatusOr<CallOutcome> a = (*m)->Call(0, {6});
@@ -662,6 +692,13 @@ block0:
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(static_cast<uint32_t>(c->values[0]), wb);
   EXPECT_NE((*m)->status(3).message().find("%not_defined"), std::string::npos) << (*m)->status(3);
+  // uext/sext parameters and returns are extended to 64 bits for code compiled elsewhere.
+  absl::StatusOr<CallOutcome> e = (*m)->Call(4, {0x123456789abcdef0ull});
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->values[0], 0xfffffffffffffff0ull ^ (0xdef0ull << 1));
+  absl::StatusOr<CallOutcome> f = (*m)->Call(5, {0x123456789abcdef0ull});
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->values[0], 0xfffffffffffffff0ull);
 }
 
 // Without SSE4.1 and FMA3 the rounding and fma instructions become library calls.

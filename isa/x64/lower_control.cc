@@ -52,8 +52,24 @@ Unit Lowerer::emit_br_table() {
   return {};
 }
 
+uint32_t Lowerer::AbiExtended(ir::Value v, const ir::AbiParam* p) {
+  const int bytes = IntBytes(dfg_.value_type(dfg_.Resolve(v)));
+  if (p == nullptr || p->ext == ir::AbiParam::kNoExt || bytes == 0 || bytes == 8) return V(v);
+  uint32_t t = NewVreg(kInt);
+  MInst& m = Begin(MOp::kExt);
+  m.sub = p->ext == ir::AbiParam::kSext ? 1 : 0;
+  m.size = static_cast<uint8_t>(bytes);
+  Use(v);
+  Emit(Operand::Def(t, kInt, Constraint::kReg));
+  End();
+  return t;
+}
+
 Unit Lowerer::emit_return() {
   auto args = dfg_.args(cur_);
+  const auto& rets = f_.signature.returns;
+  std::vector<uint32_t> vals;  // the low (or only) part of each value, extended as declared
+  for (size_t i = 0; i < args.size(); ++i) vals.push_back(AbiExtended(args[i], i < rets.size() ? &rets[i] : nullptr));
   if (ret_area_) {
     for (size_t i = 0; i < args.size(); ++i) {
       bool wide = Wide(args[i]), fl = IsFloat(args[i]);
@@ -62,7 +78,7 @@ Unit Lowerer::emit_return() {
       // An f16 is stored as its xmm register's low 32 bits: the 16-byte slot has room.
       m.size = fl ? static_cast<uint8_t>(std::max(4, XmmBytes(dfg_.value_type(args[i])))) : 8;
       m.imm = static_cast<int64_t>(16 * i);
-      Use(args[i]);
+      Emit(Operand::Use(vals[i], Cls(args[i]), Constraint::kReg));
       if (wide) UseH(args[i]);
       Emit(Operand::Use(ret_ptr_, kInt, Constraint::kReg));
       End();
@@ -82,7 +98,7 @@ Unit Lowerer::emit_return() {
     if (!CheckScalar(args[i])) return {};
     bool fl = IsFloat(args[i]);
     if ((fl ? nf : ni) >= kMaxRegReturns) return Fail("returning more than 2 integer or 2 float values");
-    Emit(Operand::FixedUse(V(args[i]), fl ? XmmReg(static_cast<uint8_t>(nf++)) : IntReg(kRetRegs[ni++])));
+    Emit(Operand::FixedUse(vals[i], fl ? XmmReg(static_cast<uint8_t>(nf++)) : IntReg(kRetRegs[ni++])));
   }
   return End(0, regalloc::kInstReturn);
 }
@@ -163,9 +179,10 @@ Unit Lowerer::LowerCall(MOp op, uint32_t aux, size_t sig, size_t first) {
     }
     const bool wide = Wide(a);
     if (!wide && !CheckScalar(a)) return {};
+    const uint32_t low = AbiExtended(a, &callee.params[i]);
     for (int half = 0; half < (wide ? 2 : 1); ++half, ++part) {
       const ArgPart& p = lay.parts[part];
-      uint32_t v = half == 0 ? V(a) : H(a);
+      uint32_t v = half == 0 ? low : H(a);
       RegClass cls = half == 0 ? Cls(a) : kInt;
       if (p.kind == ArgPart::kStack) {
         MInst& st = Begin(MOp::kFrameStore);

@@ -163,6 +163,10 @@ class Lowerer : public rules::Context {
   // A call to a library routine taking Arg(0..nargs-1) in xmm0.. and returning Result(0) in
   // xmm0 (lower_control.cc), for instructions the target lacks.
   Unit EmitLibcall(Libcall lc, size_t nargs);
+  // The vreg passing `v` where the ABI parameter `p` (may be null) asks for a uext/sext flag:
+  // integers narrower than 64 bits are extended to 64 (C code compiled elsewhere may rely on
+  // it); otherwise V(v) itself. Emits the extension before the instruction being built.
+  uint32_t AbiExtended(ir::Value v, const ir::AbiParam* p);
   // The entry stub's body (lower_control.cc): kArgs defining the register parameters, then
   // loads of the stack parameters. Returns the parameter vregs (an i128 gives two) in order.
   absl::StatusOr<std::vector<uint32_t>> LowerParams(ir::Block entry);
