@@ -530,6 +530,21 @@ block0(v0: i16):
     v1 = bitcast.f16 v0
     return v1
 }
+function %memory(f16, f128) -> f16, f16, f128 {
+    ss0 = explicit_slot 48
+block0(v0: f16, v1: f128):
+    v2 = stack_addr.i64 ss0
+    v3 = iconst.i64 -1
+    store v3, v2
+    store v0, v2+2
+    store v1, v2+16
+    v4 = load.f16 v2+2
+    v5 = load.f128 v2+16
+    v6 = load.i64 v2
+    v7 = ireduce.i16 v6
+    v8 = bitcast.f16 v7
+    return v8, v4, v5
+}
 )");
   absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
   ASSERT_TRUE(m.ok()) << m.status();
@@ -557,6 +572,14 @@ block0(v0: i16):
   absl::StatusOr<CallOutcome> f = (*m)->Call(4, {0x3c00});
   ASSERT_TRUE(f.ok()) << f.status();
   EXPECT_EQ(f->values[0] & 0xffff, 0x3c00u);
+  // The f16 store writes exactly bytes 2-3 (the i16 read back at offset 0 keeps 0xffff).
+  absl::StatusOr<CallOutcome> g = (*m)->Call(5, {0xabcd3c00, 0x1111, 0x2222});
+  ASSERT_TRUE(g.ok()) << g.status();
+  ASSERT_EQ(g->values.size(), 4u);
+  EXPECT_EQ(g->values[0] & 0xffff, 0xffffu);
+  EXPECT_EQ(g->values[1] & 0xffff, 0x3c00u);
+  EXPECT_EQ(g->values[2], 0x1111u);
+  EXPECT_EQ(g->values[3], 0x2222u);
 }
 
 // f128 arithmetic and conversions call libgcc's soft-float routines through host symbols.

@@ -88,6 +88,36 @@ bool Lowerer::LowerWideFloatBitcast() {
   return false;
 }
 
+Unit Lowerer::LowerF16Load() {
+  if (ArgBytes(0) != 8) return Unsupported(dfg_.value_type(Arg(0)));
+  uint32_t t = NewVreg(kInt);
+  MInst& ld = Begin(MOp::kLoad);
+  ld.size = 2;
+  ld.imm = cur().imm;
+  Use(Arg(0));
+  Emit(Operand::Def(t, kInt, Constraint::kReg));
+  End();
+  Begin(MOp::kGprToXmm).size = 4;
+  Emit(Operand::Use(t, kInt, Constraint::kReg));
+  Def(Result(0));
+  return End();
+}
+
+Unit Lowerer::LowerF16Store() {
+  if (ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Arg(1)));
+  uint32_t t = NewVreg(kInt);
+  Begin(MOp::kXmmToGpr).size = 4;
+  Use(Arg(0));
+  Emit(Operand::Def(t, kInt, Constraint::kReg));
+  End();
+  MInst& st = Begin(MOp::kStore);
+  st.size = 2;
+  st.imm = cur().imm;
+  Emit(Operand::Use(t, kInt, Constraint::kReg));
+  Use(Arg(1));
+  return End();
+}
+
 bool Lowerer::LowerF128Arith(rules::SseOp op) {
   if (dfg_.results(cur_).empty() || XmmBytes(dfg_.value_type(Result(0))) != 16) return false;
   static constexpr Libcall kCalls[] = {Libcall::kAddF128, Libcall::kSubF128, Libcall::kMulF128, Libcall::kDivF128};

@@ -185,6 +185,10 @@ class Lowerer : public rules::Context {
   // the soft-float routines. False (nothing emitted) when no f128 is involved.
   bool LowerF128Arith(rules::SseOp op);
   bool LowerF128Convert();
+  // f16 load/store of the current instruction (address in Arg(0) / Arg(1)) through a 16-bit
+  // integer access and a movd.
+  Unit LowerF16Load();
+  Unit LowerF16Store();
 
  private:
   const ir::InstData& cur() const { return dfg_.inst(cur_); }
