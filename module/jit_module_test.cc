@@ -778,6 +778,62 @@ block0(v0: f64, v1: f64, v2: f64):
   EXPECT_EQ(d->values[0], bits64(std::ldexp(1.0, -29) + std::ldexp(1.0, -60)));
 }
 
+// try_call with an empty exception table is a call and a jump: the normal-return block gets
+// the results (`retN`, an i128 as a pair) mixed with ordinary values. Handlers are rejected.
+TEST_P(JitTest, TryCallWithoutHandlers) {
+  Parsed p = Parse(R"(
+function %pair(i64) -> i128, i64 tail {
+block0(v0: i64):
+    v1 = iconst.i64 3
+    v2 = iconcat v0, v1
+    v3 = iadd v0, v1
+    return v2, v3
+}
+function %caller(i64) -> i64 {
+    sig0 = (i64) -> i128, i64 tail
+    fn0 = %pair(i64) -> i128, i64 tail
+block0(v0: i64):
+    v9 = iconst.i64 100
+    try_call fn0(v0), sig0, block1(v9, ret1, ret0), []
+block1(v1: i64, v2: i64, v3: i128):
+    v4, v5 = isplit v3
+    v6 = iadd v1, v2
+    v7 = iadd v6, v4
+    v8 = imul v7, v5
+    return v8
+}
+function %indirect(i64) -> i64 {
+    sig0 = (i64) -> i128, i64 tail
+    fn0 = %pair(i64) -> i128, i64 tail
+block0(v0: i64):
+    v1 = func_addr.i64 fn0
+    try_call_indirect v1(v0), sig0, block1(ret1), []
+block1(v2: i64):
+    return v2
+}
+function %handlers(i64) -> i64 {
+    sig0 = (i64) -> i128, i64 tail
+    fn0 = %pair(i64) -> i128, i64 tail
+block0(v0: i64):
+    try_call fn0(v0), sig0, block1(ret1), [ default: block2(exn0) ]
+block1(v1: i64):
+    return v1
+block2(v2: i64):
+    return v2
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  absl::StatusOr<CallOutcome> a = (*m)->Call(1, {5});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values[0], (100u + 8u + 5u) * 3u);
+  absl::StatusOr<CallOutcome> b = (*m)->Call(2, {5});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values[0], 8u);
+  EXPECT_NE((*m)->status(3).message().find("try_call with exception handlers"), std::string::npos)
+      << (*m)->status(3);
+}
+
 TEST_P(JitTest, CallToUndefinedFunctionIsAnError) {
   Parsed p = Parse(R"(
 function %f() -> i64 {

@@ -26,7 +26,7 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(FcvtToUintSat) MAP(AtomicCas) MAP(Cls) MAP(Fmin) MAP(Fmax) MAP(AtomicRmw) MAP(AtomicLoad)
     MAP(AtomicStore) MAP(FuncAddr) MAP(CallIndirect)
     MAP(ReturnCall) MAP(ReturnCallIndirect)
-    MAP(F16const) MAP(F128const)
+    MAP(F16const) MAP(F128const) MAP(TryCall) MAP(TryCallIndirect)
 #undef MAP
     default: return std::nullopt;
   }

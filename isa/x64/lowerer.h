@@ -156,7 +156,13 @@ class Lowerer : public rules::Context {
   Unit emit_func_addr() override;
   // A call whose arguments start at args[first]; for an indirect call args[0] is the callee
   // address, pinned to r10 because that register carries no argument and is caller-saved.
-  Unit LowerCall(MOp op, uint32_t aux, size_t sig, size_t first);
+  struct CallResult {
+    uint32_t lo, hi;  // hi: the high half of an i128
+    ir::Type type;
+  };
+  // `try_results` (try_call): define fresh vregs for the callee's returns and report them there.
+  Unit LowerCall(MOp op, uint32_t aux, size_t sig, size_t first, std::vector<CallResult>* try_results = nullptr);
+  Unit emit_try_call(bool indirect) override;
   Unit emit_trap() override;
   Unit emit_trap_if(bool if_nonzero) override;
 
