@@ -6,6 +6,8 @@
 #include <initializer_list>
 
 #include "gtest/gtest.h"
+#include "ir/function.h"
+#include "isa/x64/lower.h"
 
 namespace lathe::x64 {
 namespace {
@@ -116,6 +118,30 @@ TEST(LayoutArgs, TailConventionPopsAndFastMatchesSystemV) {
     EXPECT_EQ(f.parts[k].reg, t.parts[k].reg);
     EXPECT_EQ(f.parts[k].offset, t.parts[k].offset);
   }
+}
+
+// ret imm16 pops at most 64 KiB: a `tail` function with a larger stack-argument area is an
+// error, not a truncated pop. The check comes before the entry block's parameters are read,
+// so the function is built with the signature alone (appending 8300 block parameters one by
+// one is quadratic in the IR's list pool).
+TEST(LayoutArgs, HugeTailStackArgumentAreaIsAnError) {
+  ir::Function f;
+  f.signature.call_conv = ir::CallConv::kTail;
+  for (int k = 0; k < 8300; ++k) f.signature.params.push_back(ir::AbiParam{ir::kI64});
+  EXPECT_GT(LayoutArgs(f.signature).stack_bytes, kMaxPoppedBytes);
+  ir::Block b = f.dfg.MakeBlock();
+  f.layout.AppendBlock(b);
+  ir::InstData ret;
+  ret.opcode = ir::Opcode::kReturn;
+  f.layout.AppendInst(f.dfg.MakeInst(ret), b);
+  VCode vc;
+  absl::Status st = Lower(f, &vc, IsaFlags());
+  EXPECT_NE(st.message().find("64 KiB of tail stack arguments"), std::string::npos) << st;
+  // As System V (the caller pops) the same signature passes that check and fails later, on
+  // the entry block that lacks its parameters.
+  f.signature.call_conv = ir::CallConv::kSystemV;
+  st = Lower(f, &vc, IsaFlags());
+  EXPECT_NE(st.message().find("do not match the signature"), std::string::npos) << st;
 }
 
 }  // namespace

@@ -199,6 +199,7 @@ Unit Lowerer::LowerCall(MOp op, uint32_t aux, size_t sig, size_t first, std::vec
   const bool tail = op == MOp::kTailCall || op == MOp::kTailCallIndirect;
   if (args.size() != callee.params.size()) return Fail("a call whose arguments do not match its signature");
   const ArgLayout lay = LayoutArgs(callee);
+  if (lay.callee_pops && lay.stack_bytes > kMaxPoppedBytes) return Fail("more than 64 KiB of tail stack arguments");
   if (tail) {
     // The callee returns what we return (the verifier checks), so it may write our caller's
     // return area directly.
@@ -305,6 +306,10 @@ Unit Lowerer::EmitLibcall(Libcall lc, size_t nargs) {
 
 absl::StatusOr<std::vector<uint32_t>> Lowerer::LowerParams(ir::Block entry) {
   const ArgLayout lay = LayoutArgs(f_.signature);
+  if (lay.callee_pops && lay.stack_bytes > kMaxPoppedBytes) {
+    return absl::UnimplementedError(absl::StrCat("x64 backend does not support more than 64 KiB of tail stack arguments (function ",
+                                                 f_.name.ToString(), ")"));
+  }
   vc_->incoming_stack_bytes = lay.stack_bytes;
   vc_->callee_pops = lay.callee_pops;
   auto block_params = dfg_.block_params(entry);
