@@ -29,6 +29,18 @@ Parsed Parse(const std::string& text) {
   return p;
 }
 
+// The bits of a float, as an argument or result slot.
+uint64_t Bits64(double d) {
+  uint64_t u;
+  std::memcpy(&u, &d, 8);
+  return u;
+}
+uint64_t Bits32(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+
 class JitTest : public ::testing::TestWithParam<regalloc::Algorithm> {};
 
 TEST_P(JitTest, ArithmeticLoopsAndCalls) {
@@ -127,16 +139,8 @@ block0(v0: i64, v1: f32):
 )");
   absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
   ASSERT_TRUE(m.ok()) << m.status();
-  auto f64 = [](double d) {
-    uint64_t u;
-    std::memcpy(&u, &d, 8);
-    return u;
-  };
-  auto f32 = [](float f) {
-    uint32_t u;
-    std::memcpy(&u, &f, 4);
-    return uint64_t{u};
-  };
+  auto f64 = Bits64;
+  auto f32 = Bits32;
   absl::StatusOr<CallOutcome> r = (*m)->Call(0, {f64(3.0), f64(4.0)});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->values[0], f64(5.0));
@@ -408,12 +412,8 @@ block0(v0: i64):
   // The host calls %many directly too, through the entry trampoline.
   std::vector<uint64_t> args = {10, 1, 1, 1, 1, 1, 1, 0xff};
   for (int k = 0; k < 8; ++k) args.push_back(0);
-  double ten = 10.0, one = 1.0;
-  uint64_t bits;
-  std::memcpy(&bits, &ten, 8);
-  args.push_back(bits);
-  std::memcpy(&bits, &one, 8);
-  args.push_back(bits);
+  args.push_back(Bits64(10.0));
+  args.push_back(Bits64(1.0));
   args.push_back(3);
   args.push_back(1);
   absl::StatusOr<CallOutcome> b = (*m)->Call(0, args);
@@ -615,18 +615,12 @@ block0(v0: f128):
   absl::StatusOr<CallOutcome> a = (*m)->Call(0, {0, k1_5, 0, k2_25});
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ(a->values, (std::vector<uint64_t>{0, 0x4000000000000000ull}));  // (1.5 + 2.25) * 2 / 3 - 0.5 = 2
-  double x = 3.5;
-  uint64_t xb;
-  std::memcpy(&xb, &x, 8);
-  absl::StatusOr<CallOutcome> b = (*m)->Call(1, {xb});
+  absl::StatusOr<CallOutcome> b = (*m)->Call(1, {Bits64(3.5)});
   ASSERT_TRUE(b.ok()) << b.status();
   EXPECT_EQ(b->values, (std::vector<uint64_t>{0, 0x4000c00000000000ull}));
   absl::StatusOr<CallOutcome> c = (*m)->Call(2, {0, k2_25});
   ASSERT_TRUE(c.ok()) << c.status();
-  float want = 2.25f;
-  uint32_t wb;
-  std::memcpy(&wb, &want, 4);
-  EXPECT_EQ(c->values[0] & 0xffffffffu, wb);
+  EXPECT_EQ(c->values[0] & 0xffffffffu, Bits32(2.25f));
 }
 
 TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
@@ -707,13 +701,9 @@ block0(v0: i64):
   absl::StatusOr<CallOutcome> b = (*m)->Call(1, {9});
   ASSERT_TRUE(b.ok()) << b.status();
   EXPECT_EQ(b->values[0], 90u);
-  float x = 0.25f, want = 1.0f;
-  uint32_t xb, wb;
-  std::memcpy(&xb, &x, 4);
-  std::memcpy(&wb, &want, 4);
-  absl::StatusOr<CallOutcome> c = (*m)->Call(2, {xb});
+  absl::StatusOr<CallOutcome> c = (*m)->Call(2, {Bits32(0.25f)});
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ(static_cast<uint32_t>(c->values[0]), wb);
+  EXPECT_EQ(c->values[0] & 0xffffffffu, Bits32(1.0f));
   EXPECT_NE((*m)->status(3).message().find("%not_defined"), std::string::npos) << (*m)->status(3);
   // uext/sext parameters and returns are extended to 64 bits for code compiled elsewhere.
   absl::StatusOr<CallOutcome> e = (*m)->Call(4, {0x123456789abcdef0ull});
@@ -749,33 +739,24 @@ block0(v0: f64, v1: f64, v2: f64):
   absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam(), &LibcallSymbols(), &baseline);
   ASSERT_TRUE(m.ok()) << m.status();
   for (size_t i = 0; i < (*m)->num_functions(); ++i) ASSERT_TRUE((*m)->status(i).ok()) << (*m)->status(i);
-  auto bits64 = [](double d) {
-    uint64_t u;
-    std::memcpy(&u, &d, 8);
-    return u;
-  };
-  auto bits32 = [](float f) {
-    uint32_t u;
-    std::memcpy(&u, &f, 4);
-    return static_cast<uint64_t>(u);
-  };
-  absl::StatusOr<CallOutcome> a = (*m)->Call(0, {bits64(2.5)});
+
+  absl::StatusOr<CallOutcome> a = (*m)->Call(0, {Bits64(2.5)});
   ASSERT_TRUE(a.ok()) << a.status();
-  EXPECT_EQ(a->values[0], bits64(2.0));  // ties to even
-  EXPECT_EQ(a->values[1], bits64(2.0));
-  absl::StatusOr<CallOutcome> b = (*m)->Call(0, {bits64(-1.5)});
+  EXPECT_EQ(a->values[0], Bits64(2.0));  // ties to even
+  EXPECT_EQ(a->values[1], Bits64(2.0));
+  absl::StatusOr<CallOutcome> b = (*m)->Call(0, {Bits64(-1.5)});
   ASSERT_TRUE(b.ok()) << b.status();
-  EXPECT_EQ(b->values[0], bits64(-2.0));
-  EXPECT_EQ(b->values[1], bits64(-2.0));
-  absl::StatusOr<CallOutcome> c = (*m)->Call(1, {bits32(-1.5f)});
+  EXPECT_EQ(b->values[0], Bits64(-2.0));
+  EXPECT_EQ(b->values[1], Bits64(-2.0));
+  absl::StatusOr<CallOutcome> c = (*m)->Call(1, {Bits32(-1.5f)});
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ(c->values[0] & 0xffffffffu, bits32(-1.0f));
-  EXPECT_EQ(c->values[1] & 0xffffffffu, bits32(-1.0f));
+  EXPECT_EQ(c->values[0] & 0xffffffffu, Bits32(-1.0f));
+  EXPECT_EQ(c->values[1] & 0xffffffffu, Bits32(-1.0f));
   // fma rounds once: (1 + 2^-30)^2 - 1 keeps the 2^-60 term a separate multiply would lose.
   const double e = 1.0 + std::ldexp(1.0, -30);
-  absl::StatusOr<CallOutcome> d = (*m)->Call(2, {bits64(e), bits64(e), bits64(-1.0)});
+  absl::StatusOr<CallOutcome> d = (*m)->Call(2, {Bits64(e), Bits64(e), Bits64(-1.0)});
   ASSERT_TRUE(d.ok()) << d.status();
-  EXPECT_EQ(d->values[0], bits64(std::ldexp(1.0, -29) + std::ldexp(1.0, -60)));
+  EXPECT_EQ(d->values[0], Bits64(std::ldexp(1.0, -29) + std::ldexp(1.0, -60)));
 }
 
 // try_call with an empty exception table is a call and a jump: the normal-return block gets

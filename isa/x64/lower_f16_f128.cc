@@ -5,16 +5,20 @@
 
 namespace lathe::x64::lowering {
 
+Unit Lowerer::F16FromGpr(uint32_t t) {
+  Begin(MOp::kGprToXmm).size = 4;  // movd: the bits above 16 are unspecified anyway
+  Emit(Operand::Use(t, kInt, Constraint::kReg));
+  Def(Result(0));
+  return End();
+}
+
 Unit Lowerer::emit_f16const() {
   if (XmmBytes(dfg_.value_type(Result(0))) != 2) return Unsupported(dfg_.value_type(Result(0)));
   uint32_t t = NewVreg(kInt);
   Begin(MOp::kMovImm).imm = static_cast<int64_t>(static_cast<uint64_t>(cur().imm) & 0xffff);
   Emit(Operand::Def(t, kInt, Constraint::kReg));
   End();
-  Begin(MOp::kGprToXmm).size = 4;
-  Emit(Operand::Use(t, kInt, Constraint::kReg));
-  Def(Result(0));
-  return End();
+  return F16FromGpr(t);
 }
 
 Unit Lowerer::emit_f128const() {
@@ -97,10 +101,7 @@ Unit Lowerer::LowerF16Load() {
   Use(Arg(0));
   Emit(Operand::Def(t, kInt, Constraint::kReg));
   End();
-  Begin(MOp::kGprToXmm).size = 4;
-  Emit(Operand::Use(t, kInt, Constraint::kReg));
-  Def(Result(0));
-  return End();
+  return F16FromGpr(t);
 }
 
 Unit Lowerer::LowerF16Store() {

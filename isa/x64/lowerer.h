@@ -195,6 +195,8 @@ class Lowerer : public rules::Context {
   // integer access and a movd.
   Unit LowerF16Load();
   Unit LowerF16Store();
+  // Result(0), an f16, from the low bits of integer vreg `t`.
+  Unit F16FromGpr(uint32_t t);
 
  private:
   const ir::InstData& cur() const { return dfg_.inst(cur_); }
