@@ -65,14 +65,14 @@ block0(v0: i32):
 )");
   absl::Status s = Compile(*bad, *target, OptLevel::kNone, ctx, &buf);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
-  std::unique_ptr<ir::Function> floor = Parse(R"(
-function %f(f64) -> f64 {
-block0(v0: f64):
-    v1 = floor v0
+  std::unique_ptr<ir::Function> atomic = Parse(R"(
+function %f(i64) -> i128 {
+block0(v0: i64):
+    v1 = atomic_load.i128 v0
     return v1
 }
 )");
-  s = Compile(*floor, *target, OptLevel::kNone, ctx, &buf);
+  s = Compile(*atomic, *target, OptLevel::kNone, ctx, &buf);
   EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented) << s;
   // popcnt without the extension is emitted with baseline instructions (no F3 0F B8).
   std::unique_ptr<ir::Function> popcnt = Parse(R"(

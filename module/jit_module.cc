@@ -19,6 +19,7 @@
 #include "isa/common/compile.h"
 #include "isa/targets.h"
 #include "isa/x64/abi.h"
+#include "isa/x64/libcall.h"
 #include "module/entry_trampoline.h"
 
 namespace lathe::module {
@@ -144,7 +145,8 @@ absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir
     image.insert(image.end(), buf.bytes().begin(), buf.bytes().end());
     for (const isa::TrapRecord& t : buf.traps()) m->traps_.push_back({e.offset + t.offset, t.code});
     for (const isa::CallReloc& r : buf.relocs()) {
-      const std::string name = f.ext_funcs[r.callee].name.ToString();
+      const std::string name = x64::IsLibcallReloc(r.callee) ? absl::StrCat("%", x64::LibcallName(r.callee))
+                                                             : f.ext_funcs[r.callee].name.ToString();
       auto it = by_name.find(name);
       if (it != by_name.end()) {
         patches.push_back({i, e.offset + r.offset, it->second});

@@ -26,6 +26,7 @@
 #include "isa/common/opt_level.h"
 #include "isa/common/target_registry.h"
 #include "isa/x64/abi.h"
+#include "isa/x64/host_features.h"
 #include "module/host_symbols.h"
 
 namespace lathe::module {

@@ -1,6 +1,8 @@
 // Runs small .clif programs natively through the JIT and checks results, traps and errors.
 #include "module/jit_module.h"
 
+#include <cmath>
+
 #include <cstring>
 #include <limits>
 
@@ -8,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "ir/parser.h"
 #include "ir/test_file.h"
+#include "module/libcalls.h"
 
 namespace lathe::module {
 namespace {
@@ -24,6 +27,18 @@ Parsed Parse(const std::string& text) {
   if (f.ok()) p.file = std::move(*f);
   for (const ir::ParsedFunction& pf : p.file.functions) p.fns.push_back(pf.function.get());
   return p;
+}
+
+// The bits of a float, as an argument or result slot.
+uint64_t Bits64(double d) {
+  uint64_t u;
+  std::memcpy(&u, &d, 8);
+  return u;
+}
+uint64_t Bits32(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
 }
 
 class JitTest : public ::testing::TestWithParam<isa::OptLevel> {};
@@ -124,16 +139,8 @@ block0(v0: i64, v1: f32):
 )");
   absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
   ASSERT_TRUE(m.ok()) << m.status();
-  auto f64 = [](double d) {
-    uint64_t u;
-    std::memcpy(&u, &d, 8);
-    return u;
-  };
-  auto f32 = [](float f) {
-    uint32_t u;
-    std::memcpy(&u, &f, 4);
-    return uint64_t{u};
-  };
+  auto f64 = Bits64;
+  auto f32 = Bits32;
   absl::StatusOr<CallOutcome> r = (*m)->Call(0, {f64(3.0), f64(4.0)});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->values[0], f64(5.0));
@@ -405,12 +412,8 @@ block0(v0: i64):
   // The host calls %many directly too, through the entry trampoline.
   std::vector<uint64_t> args = {10, 1, 1, 1, 1, 1, 1, 0xff};
   for (int k = 0; k < 8; ++k) args.push_back(0);
-  double ten = 10.0, one = 1.0;
-  uint64_t bits;
-  std::memcpy(&bits, &ten, 8);
-  args.push_back(bits);
-  std::memcpy(&bits, &one, 8);
-  args.push_back(bits);
+  args.push_back(Bits64(10.0));
+  args.push_back(Bits64(1.0));
   args.push_back(3);
   args.push_back(1);
   absl::StatusOr<CallOutcome> b = (*m)->Call(0, args);
@@ -430,8 +433,9 @@ block0(v0: i64):
 TEST_P(JitTest, TailConventionPopsStackArguments) {
   // %shrink (8 stack words) tail-calls %grow (9 integer arguments: 3 on the stack), which
   // tail-calls %leaf (register arguments only); each change of stack-argument size must leave
-  // the stack where the caller of %shrink expects it. %loop does 1000 calls to %shrink from one
-  // frame, so a wrong pop would walk the stack away and crash or corrupt its live values.
+  // the stack where the caller of %shrink expects it. %sum9 returns normally, popping its 3
+  // stack words with ret imm16. %loop does 1000 calls to each from one frame, so a wrong pop
+  // would walk the stack away and crash or corrupt its live values.
   Parsed p = Parse(R"(
 function %leaf(i64, i64) -> i64 tail {
 block0(v0: i64, v1: i64):
@@ -452,8 +456,16 @@ function %shrink(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64
 block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: i64, v6: i64, v7: i64, v8: i64, v9: i64, v10: i64, v11: i64, v12: i64, v13: i64):
     return_call fn0(v13, v1, v2, v3, v4, v5, v12, v11, v6)
 }
+function %sum9(i64, i64, i64, i64, i64, i64, i64, i64, i64) -> i64 tail {
+block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: i64, v6: i64, v7: i64, v8: i64):
+    v9 = iadd v0, v6
+    v10 = iadd v9, v7
+    v11 = iadd v10, v8
+    return v11
+}
 function %loop(i64) -> i64 {
     fn0 = %shrink(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) -> i64 tail
+    fn1 = %sum9(i64, i64, i64, i64, i64, i64, i64, i64, i64) -> i64 tail
 block0(v0: i64):
     v1 = iconst.i64 0
     jump block1(v0, v1)
@@ -465,7 +477,9 @@ block2:
     v6 = iconst.i64 3
     v7 = iconst.i64 4
     v8 = call fn0(v4, v4, v4, v4, v4, v4, v5, v4, v4, v4, v4, v6, v7, v2)
-    v9 = iadd v3, v8
+    v11 = call fn1(v2, v4, v4, v4, v4, v4, v6, v7, v5)
+    v12 = iadd v3, v8
+    v9 = iadd v12, v11
     v213 = iconst.i64 -1
     v10 = iadd v2, v213
     jump block1(v10, v9)
@@ -480,10 +494,13 @@ block3:
   absl::StatusOr<CallOutcome> a = (*m)->Call(2, {1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 3, 4, 7});
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ(a->values[0], 97u);
-  // sum over n = 1..1000 of (n + 90)
-  absl::StatusOr<CallOutcome> b = (*m)->Call(3, {1000});
+  // sum over n = 1..1000 of (n + 90) + (n + 3 + 4 + 2)
+  absl::StatusOr<CallOutcome> b = (*m)->Call(4, {1000});
   ASSERT_TRUE(b.ok()) << b.status();
-  EXPECT_EQ(b->values[0], 500500u + 90000u);
+  EXPECT_EQ(b->values[0], 500500u + 90000u + 500500u + 9000u);
+  absl::StatusOr<CallOutcome> c = (*m)->Call(3, {1, 0, 0, 0, 0, 0, 2, 3, 4});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->values[0], 10u);
 }
 
 TEST_P(JitTest, F16AndF128Values) {
@@ -513,6 +530,21 @@ block0(v0: i16):
     v1 = bitcast.f16 v0
     return v1
 }
+function %memory(f16, f128) -> f16, f16, f128 {
+    ss0 = explicit_slot 48
+block0(v0: f16, v1: f128):
+    v2 = stack_addr.i64 ss0
+    v3 = iconst.i64 -1
+    store v3, v2
+    store v0, v2+2
+    store v1, v2+16
+    v4 = load.f16 v2+2
+    v5 = load.f128 v2+16
+    v6 = load.i64 v2
+    v7 = ireduce.i16 v6
+    v8 = bitcast.f16 v7
+    return v8, v4, v5
+}
 )");
   absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
   ASSERT_TRUE(m.ok()) << m.status();
@@ -540,13 +572,62 @@ block0(v0: i16):
   absl::StatusOr<CallOutcome> f = (*m)->Call(4, {0x3c00});
   ASSERT_TRUE(f.ok()) << f.status();
   EXPECT_EQ(f->values[0] & 0xffff, 0x3c00u);
+  // The f16 store writes exactly bytes 2-3 (the i16 read back at offset 0 keeps 0xffff).
+  absl::StatusOr<CallOutcome> g = (*m)->Call(5, {0xabcd3c00, 0x1111, 0x2222});
+  ASSERT_TRUE(g.ok()) << g.status();
+  ASSERT_EQ(g->values.size(), 4u);
+  EXPECT_EQ(g->values[0] & 0xffff, 0xffffu);
+  EXPECT_EQ(g->values[1] & 0xffff, 0x3c00u);
+  EXPECT_EQ(g->values[2], 0x1111u);
+  EXPECT_EQ(g->values[3], 0x2222u);
+}
+
+// f128 arithmetic and conversions call libgcc's soft-float routines through host symbols.
+TEST_P(JitTest, F128ArithmeticThroughSoftFloat) {
+  Parsed p = Parse(R"(
+function %arith(f128, f128) -> f128 {
+block0(v0: f128, v1: f128):
+    v2 = fadd v0, v1
+    v3 = f128const 0x1.0p1
+    v4 = fmul v2, v3
+    v5 = f128const 0x1.8p1
+    v6 = fdiv v4, v5
+    v7 = f128const 0x1.0p-1
+    v8 = fsub v6, v7
+    return v8
+}
+function %promote(f64) -> f128 {
+block0(v0: f64):
+    v1 = fpromote.f128 v0
+    return v1
+}
+function %demote(f128) -> f32 {
+block0(v0: f128):
+    v1 = fdemote.f32 v0
+    return v1
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam(), nullptr, &LibcallSymbols());
+  ASSERT_TRUE(m.ok()) << m.status();
+  for (size_t i = 0; i < (*m)->num_functions(); ++i) ASSERT_TRUE((*m)->status(i).ok()) << (*m)->status(i);
+  // binary128: sign, 15-bit exponent (bias 16383), 112-bit fraction; the high word leads.
+  const uint64_t k1_5 = 0x3fff800000000000ull, k2_25 = 0x4000200000000000ull;
+  absl::StatusOr<CallOutcome> a = (*m)->Call(0, {0, k1_5, 0, k2_25});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values, (std::vector<uint64_t>{0, 0x4000000000000000ull}));  // (1.5 + 2.25) * 2 / 3 - 0.5 = 2
+  absl::StatusOr<CallOutcome> b = (*m)->Call(1, {Bits64(3.5)});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values, (std::vector<uint64_t>{0, 0x4000c00000000000ull}));
+  absl::StatusOr<CallOutcome> c = (*m)->Call(2, {0, k2_25});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->values[0] & 0xffffffffu, Bits32(2.25f));
 }
 
 TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
   Parsed p = Parse(R"(
-function %f(f128, f128) -> f128 {
+function %f(f128, f128) -> i8 {
 block0(v0: f128, v1: f128):
-    v2 = fadd v0, v1
+    v2 = fcmp eq v0, v1
     return v2
 }
 function %g(i128) -> i128 {
@@ -557,9 +638,182 @@ block0(v0: i128):
 )");
   absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
   ASSERT_TRUE(m.ok()) << m.status();
-  EXPECT_NE((*m)->status(0).message().find("type f128 in fadd"), std::string::npos) << (*m)->status(0);
+  EXPECT_NE((*m)->status(0).message().find("type f128 in fcmp"), std::string::npos) << (*m)->status(0);
   EXPECT_NE((*m)->status(1).message().find("type i128 in udiv"), std::string::npos) << (*m)->status(1);
   EXPECT_FALSE((*m)->Call(0, {0, 0, 0, 0}).ok());
+}
+
+int64_t HostMulAdd(int64_t a, int64_t b, int64_t c) { return a * b + c; }
+// Reads all 64 bits of its argument registers, so a missing uext/sext extension shows.
+uint64_t HostPair(uint64_t a, uint64_t b) { return a ^ (b << 1); }
+
+TEST_P(JitTest, HostSymbolsResolveExternalCalls) {
+  Parsed p = Parse(R"(
+function %direct(i64) -> i64 {
+    fn0 = %host_muladd(i64, i64, i64) -> i64 system_v
+block0(v0: i64):
+    v1 = iconst.i64 7
+    v2 = iconst.i64 5
+    v3 = call fn0(v0, v1, v2)
+    return v3
+}
+function %indirect(i64) -> i64 {
+    fn0 = %host_muladd(i64, i64, i64) -> i64 system_v
+block0(v0: i64):
+    v1 = func_addr.i64 fn0
+    v2 = call_indirect sig0, v1(v0, v0, v0)
+    return v2
+}
+function %ceil(f32) -> f32 {
+    fn0 = %CeilF32(f32) -> f32 system_v
+block0(v0: f32):
+    v1 = call fn0(v0)
+    return v1
+}
+function %unknown() -> i64 {
+    fn0 = %not_defined() -> i64 system_v
+block0:
+    v0 = call fn0()
+    return v0
+}
+function %extend(i64) -> i64 {
+    fn0 = %host_pair(i8 sext, i16 uext) -> i64 system_v
+block0(v0: i64):
+    v1 = ireduce.i8 v0
+    v2 = ireduce.i16 v0
+    v3 = call fn0(v1, v2)
+    return v3
+}
+function %ret_sext(i64) -> i8 sext {
+block0(v0: i64):
+    v1 = ireduce.i8 v0
+    return v1
+}
+)");
+  HostSymbols symbols = LibcallSymbols();
+  symbols.Define("%host_muladd", reinterpret_cast<const void*>(&HostMulAdd));
+  symbols.Define("%host_pair", reinterpret_cast<const void*>(&HostPair));
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam(), nullptr, &symbols);
+  ASSERT_TRUE(m.ok()) << m.status();
+  absl::StatusOr<CallOutcome> a = (*m)->Call(0, {6});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values[0], 47u);
+  absl::StatusOr<CallOutcome> b = (*m)->Call(1, {9});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values[0], 90u);
+  absl::StatusOr<CallOutcome> c = (*m)->Call(2, {Bits32(0.25f)});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->values[0] & 0xffffffffu, Bits32(1.0f));
+  EXPECT_NE((*m)->status(3).message().find("%not_defined"), std::string::npos) << (*m)->status(3);
+  // uext/sext parameters and returns are extended to 64 bits for code compiled elsewhere.
+  absl::StatusOr<CallOutcome> e = (*m)->Call(4, {0x123456789abcdef0ull});
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->values[0], 0xfffffffffffffff0ull ^ (0xdef0ull << 1));
+  absl::StatusOr<CallOutcome> f = (*m)->Call(5, {0x123456789abcdef0ull});
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->values[0], 0xfffffffffffffff0ull);
+}
+
+// Without SSE4.1 and FMA3 the rounding and fma instructions become library calls.
+TEST_P(JitTest, MissingExtensionsBecomeLibcalls) {
+  Parsed p = Parse(R"(
+function %round(f64) -> f64, f64 {
+block0(v0: f64):
+    v1 = nearest v0
+    v2 = floor v0
+    return v1, v2
+}
+function %round32(f32) -> f32, f32 {
+block0(v0: f32):
+    v1 = ceil v0
+    v2 = trunc v0
+    return v1, v2
+}
+function %fma(f64, f64, f64) -> f64 {
+block0(v0: f64, v1: f64, v2: f64):
+    v3 = fma v0, v1, v2
+    return v3
+}
+)");
+  absl::StatusOr<isa::TargetSpec> baseline = isa::ParseTarget("x86_64", "test");
+  ASSERT_TRUE(baseline.ok()) << baseline.status();
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam(), &*baseline, &LibcallSymbols());
+  ASSERT_TRUE(m.ok()) << m.status();
+  for (size_t i = 0; i < (*m)->num_functions(); ++i) ASSERT_TRUE((*m)->status(i).ok()) << (*m)->status(i);
+
+  absl::StatusOr<CallOutcome> a = (*m)->Call(0, {Bits64(2.5)});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values[0], Bits64(2.0));  // ties to even
+  EXPECT_EQ(a->values[1], Bits64(2.0));
+  absl::StatusOr<CallOutcome> b = (*m)->Call(0, {Bits64(-1.5)});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values[0], Bits64(-2.0));
+  EXPECT_EQ(b->values[1], Bits64(-2.0));
+  absl::StatusOr<CallOutcome> c = (*m)->Call(1, {Bits32(-1.5f)});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->values[0] & 0xffffffffu, Bits32(-1.0f));
+  EXPECT_EQ(c->values[1] & 0xffffffffu, Bits32(-1.0f));
+  // fma rounds once: (1 + 2^-30)^2 - 1 keeps the 2^-60 term a separate multiply would lose.
+  const double e = 1.0 + std::ldexp(1.0, -30);
+  absl::StatusOr<CallOutcome> d = (*m)->Call(2, {Bits64(e), Bits64(e), Bits64(-1.0)});
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->values[0], Bits64(std::ldexp(1.0, -29) + std::ldexp(1.0, -60)));
+}
+
+// try_call with an empty exception table is a call and a jump: the normal-return block gets
+// the results (`retN`, an i128 as a pair) mixed with ordinary values. Handlers are rejected.
+TEST_P(JitTest, TryCallWithoutHandlers) {
+  Parsed p = Parse(R"(
+function %pair(i64) -> i128, i64 tail {
+block0(v0: i64):
+    v1 = iconst.i64 3
+    v2 = iconcat v0, v1
+    v3 = iadd v0, v1
+    return v2, v3
+}
+function %caller(i64) -> i64 {
+    sig0 = (i64) -> i128, i64 tail
+    fn0 = %pair(i64) -> i128, i64 tail
+block0(v0: i64):
+    v9 = iconst.i64 100
+    try_call fn0(v0), sig0, block1(v9, ret1, ret0), []
+block1(v1: i64, v2: i64, v3: i128):
+    v4, v5 = isplit v3
+    v6 = iadd v1, v2
+    v7 = iadd v6, v4
+    v8 = imul v7, v5
+    return v8
+}
+function %indirect(i64) -> i64 {
+    sig0 = (i64) -> i128, i64 tail
+    fn0 = %pair(i64) -> i128, i64 tail
+block0(v0: i64):
+    v1 = func_addr.i64 fn0
+    try_call_indirect v1(v0), sig0, block1(ret1), []
+block1(v2: i64):
+    return v2
+}
+function %handlers(i64) -> i64 {
+    sig0 = (i64) -> i128, i64 tail
+    fn0 = %pair(i64) -> i128, i64 tail
+block0(v0: i64):
+    try_call fn0(v0), sig0, block1(ret1), [ default: block2(exn0) ]
+block1(v1: i64):
+    return v1
+block2(v2: i64):
+    return v2
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  absl::StatusOr<CallOutcome> a = (*m)->Call(1, {5});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values[0], (100u + 8u + 5u) * 3u);
+  absl::StatusOr<CallOutcome> b = (*m)->Call(2, {5});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values[0], 8u);
+  EXPECT_NE((*m)->status(3).message().find("try_call with exception handlers"), std::string::npos)
+      << (*m)->status(3);
 }
 
 TEST_P(JitTest, CallToUndefinedFunctionIsAnError) {

@@ -22,6 +22,7 @@
 #include "isa/targets.h"
 #include "module/jit_module.h"
 #include "testsuite/disassembler.h"
+#include "module/libcalls.h"
 #include "testsuite/interp/interpreter.h"
 #include "testsuite/run_values.h"
 
@@ -117,7 +118,7 @@ class FileRun {
         AddForRunDirectives(Outcome::kSkip, absl::StrCat("host lacks ", absl::StrJoin(missing, ", "), " (", Where(t->line), ")"));
         continue;
       }
-      absl::StatusOr<std::unique_ptr<module::JitModule>> jit = module::JitModule::Create(fns, level, &*spec);
+      absl::StatusOr<std::unique_ptr<module::JitModule>> jit = module::JitModule::Create(fns, level, &*spec, &module::LibcallSymbols());
       if (!jit.ok()) {
         for (const ir::ParsedFunction& pf : file_.functions) {
           for (const ir::RunDirective& rd : pf.run_directives) {

@@ -185,19 +185,19 @@ block0(v0: i64):
 }
 
 TEST(FiletestRunner, CompileCountsUnsupportedAndHonoursFlags) {
-  // floor needs SSE4.1 (no libcall fallback yet): unsupported on the baseline target, compiled
-  // with the flag. The riscv64 line has no backend: skipped.
+  // An i128 atomic load needs cmpxchg16b (there is no fallback): unsupported on the baseline
+  // target, compiled with the flag. The riscv64 line has no backend: skipped.
   const char* text = R"(test compile
 target x86_64
-target x86_64 has_sse41
+target x86_64 has_cmpxchg16b
 target riscv64
 
-function %p(f64) -> f64 {
-block0(v0: f64):
-    v1 = floor v0
+function %p(i64) -> i128 {
+block0(v0: i64):
+    v1 = atomic_load.i128 v0
     return v1
 }
-; check: roundsd
+; check: lock cmpxchg16b
 )";
   FiletestReport r = RunText(text);
   EXPECT_EQ(r.unsupported(), 1);
@@ -207,7 +207,7 @@ block0(v0: f64):
   for (const Outcome& o : r.outcomes) {
     if (o.kind == Outcome::kUnsupported) {
       EXPECT_EQ(o.target_line, 2u);
-      EXPECT_NE(o.message.find("SSE4.1"), std::string::npos) << o.message;
+      EXPECT_NE(o.message.find("cmpxchg16b"), std::string::npos) << o.message;
     }
     if (o.kind == Outcome::kPass) {
       EXPECT_EQ(o.target_line, 3u);
@@ -219,9 +219,9 @@ TEST(FiletestRunner, CompileExpectFail) {
   const char* text = R"(test compile expect-fail
 target x86_64
 
-function %p(f32) -> f32 {
-block0(v0: f32):
-    v1 = ceil v0
+function %p(i64) -> i128 {
+block0(v0: i64):
+    v1 = atomic_load.i128 v0
     return v1
 }
 )";

@@ -56,6 +56,8 @@ struct ArgLayout {
   bool callee_pops = false;          // the `tail` convention
 };
 ArgLayout LayoutArgs(const ir::Signature& sig);
+// `ret imm16` pops at most this much; larger `tail` stack-argument areas are rejected.
+inline constexpr uint32_t kMaxPoppedBytes = 0xFFF0;
 
 const regalloc::MachineEnv& SysVMachineEnv();
 regalloc::PRegSet CallerSavedSet();

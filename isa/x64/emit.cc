@@ -606,7 +606,7 @@ class Emitter {
         a_.MovRR(8, t2, R(i, 1));
         a_.AluRR(Alu::kXor, 8, t2, t1);
         a_.AluRR(Alu::kXor, 8, t1, R(i, 0));
-        Count(1, m.imm != 0, 8, dlo, t1, 0);  // imm 1: without lzcnt
+        Count(1, m.imm != 0, 8, dlo, t1, 0);  // clz: lzcnt, or bsr without it
         a_.AluRI(Alu::kAdd, 8, dlo, 64);
         Count(1, m.imm != 0, 8, t1, t2, 0);
         a_.AluRI(Alu::kCmp, 8, t1, 64);

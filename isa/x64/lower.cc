@@ -30,6 +30,7 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(Bitrev) MAP(Umulhi) MAP(Smulhi) MAP(Iabs) MAP(Bitselect) MAP(Fence) MAP(Bswap)
     MAP(SelectSpectreGuard)
     MAP(F16const) MAP(F128const)
+    MAP(TryCall) MAP(TryCallIndirect)
 #undef MAP
     default: return std::nullopt;
   }

@@ -5,16 +5,20 @@
 
 namespace lathe::x64::lowering {
 
+Unit Lowerer::F16FromGpr(uint32_t t) {
+  Begin(MOp::kGprToXmm).size = 4;  // movd: the bits above 16 are unspecified anyway
+  Emit(Operand::Use(t, kInt, Constraint::kReg));
+  Def(Result(0));
+  return End();
+}
+
 Unit Lowerer::emit_f16const() {
   if (XmmBytes(dfg_.value_type(Result(0))) != 2) return Unsupported(dfg_.value_type(Result(0)));
   uint32_t t = NewVreg(kInt);
   Begin(MOp::kMovImm).imm = static_cast<int64_t>(static_cast<uint64_t>(cur().imm) & 0xffff);
   Emit(Operand::Def(t, kInt, Constraint::kReg));
   End();
-  Begin(MOp::kGprToXmm).size = 4;
-  Emit(Operand::Use(t, kInt, Constraint::kReg));
-  Def(Result(0));
-  return End();
+  return F16FromGpr(t);
 }
 
 Unit Lowerer::emit_f128const() {
@@ -86,6 +90,54 @@ bool Lowerer::LowerWideFloatBitcast() {
     }
   }
   return false;
+}
+
+Unit Lowerer::LowerF16Load() {
+  if (ArgBytes(0) != 8) return Unsupported(dfg_.value_type(Arg(0)));
+  uint32_t t = NewVreg(kInt);
+  MInst& ld = Begin(MOp::kLoad);
+  ld.size = 2;
+  ld.imm = cur().imm;
+  Use(Arg(0));
+  Emit(Operand::Def(t, kInt, Constraint::kReg));
+  End();
+  return F16FromGpr(t);
+}
+
+Unit Lowerer::LowerF16Store() {
+  if (ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Arg(1)));
+  uint32_t t = NewVreg(kInt);
+  Begin(MOp::kXmmToGpr).size = 4;
+  Use(Arg(0));
+  Emit(Operand::Def(t, kInt, Constraint::kReg));
+  End();
+  MInst& st = Begin(MOp::kStore);
+  st.size = 2;
+  st.imm = cur().imm;
+  Emit(Operand::Use(t, kInt, Constraint::kReg));
+  Use(Arg(1));
+  return End();
+}
+
+bool Lowerer::LowerF128Arith(rules::SseOp op) {
+  if (dfg_.results(cur_).empty() || XmmBytes(dfg_.value_type(Result(0))) != 16) return false;
+  static constexpr Libcall kCalls[] = {Libcall::kAddF128, Libcall::kSubF128, Libcall::kMulF128, Libcall::kDivF128};
+  EmitLibcall(kCalls[static_cast<int>(op)], 2);
+  return true;
+}
+
+bool Lowerer::LowerF128Convert() {
+  if (dfg_.results(cur_).empty() || dfg_.args(cur_).empty()) return false;
+  const int to = XmmBytes(dfg_.value_type(Result(0))), from = XmmBytes(dfg_.value_type(dfg_.Resolve(Arg(0))));
+  if (to != 16 && from != 16) return false;
+  if (to == 16 && (from == 4 || from == 8)) {
+    EmitLibcall(from == 4 ? Libcall::kF32ToF128 : Libcall::kF64ToF128, 1);
+  } else if (from == 16 && (to == 4 || to == 8)) {
+    EmitLibcall(to == 4 ? Libcall::kF128ToF32 : Libcall::kF128ToF64, 1);
+  } else {
+    Unsupported(dfg_.value_type(Result(0)));
+  }
+  return true;
 }
 
 }  // namespace lathe::x64::lowering

@@ -39,7 +39,7 @@ Unit Lowerer::emit_fminmax(bool is_max) {
 Unit Lowerer::emit_fma() {
   int bytes = CheckFloat(Result(0));
   if (bytes == 0) return {};
-  if (!isa_.has_fma) return Fail("fma without the FMA3 extension on this target");
+  if (!isa_.has_fma) return EmitLibcall(bytes == 8 ? Libcall::kFmaF64 : Libcall::kFmaF32, 3);
   Begin(MOp::kFma).size = static_cast<uint8_t>(bytes);
   Use(Arg(0));
   Use(Arg(1));
@@ -61,6 +61,7 @@ Unit Lowerer::emit_fconst() {
 }
 
 Unit Lowerer::emit_sse(rules::SseOp op) {
+  if (LowerF128Arith(op)) return {};
   int bytes = CheckFloat(Result(0));
   if (bytes == 0) return {};
   static constexpr uint8_t kOps[] = {0x58, 0x5C, 0x59, 0x5E};
@@ -89,6 +90,7 @@ Unit Lowerer::emit_sqrt() {
 }
 
 Unit Lowerer::emit_fconvert() {
+  if (LowerF128Convert()) return {};
   int to = CheckFloat(Result(0)), from = CheckFloat(Arg(0));
   if (to == 0 || from == 0) return {};
   if (to == from) return Unsupported(dfg_.value_type(Result(0)));
@@ -98,7 +100,13 @@ Unit Lowerer::emit_fconvert() {
 Unit Lowerer::emit_round(rules::RoundMode mode) {
   int bytes = CheckFloat(Result(0));
   if (bytes == 0) return {};
-  if (!isa_.has_sse41) return Fail("rounding without SSE4.1 on this target");
+  if (!isa_.has_sse41) {
+    static constexpr Libcall kCalls[4][2] = {{Libcall::kNearestF32, Libcall::kNearestF64},
+                                             {Libcall::kFloorF32, Libcall::kFloorF64},
+                                             {Libcall::kCeilF32, Libcall::kCeilF64},
+                                             {Libcall::kTruncF32, Libcall::kTruncF64}};
+    return EmitLibcall(kCalls[static_cast<int>(mode)][bytes == 8 ? 1 : 0], 1);
+  }
   MInst& m = Begin(MOp::kRound);
   m.sub = static_cast<uint8_t>(mode);
   m.size = static_cast<uint8_t>(bytes);

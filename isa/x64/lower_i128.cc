@@ -212,8 +212,7 @@ Unit Lowerer::emit_wide_rotate(bool left) {
 
 Unit Lowerer::emit_wide_cls() {
   if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-  MInst& m = Begin(MOp::kCls128);
-  m.imm = !isa_.has_lzcnt;  // clz through bsr when lzcnt is missing
+  Begin(MOp::kCls128).imm = !isa_.has_lzcnt;  // clz through bsr when lzcnt is missing
   Use(Arg(0));
   UseH(Arg(0));
   TempDefEarly();

@@ -37,7 +37,8 @@ Unit Lowerer::emit_atomic_cas() {
 Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
   if (!dfg_.results(cur_).empty() && IsFloat(Result(0)) && mem_bytes == 0) {
     if (ArgBytes(0) != 8) return {};
-    // f128 loads whole (movdqu); f16 would need a 16-bit access and is not lowered.
+    // f128 loads whole (movdqu); f16 through a 16-bit integer load.
+    if (XmmBytes(dfg_.value_type(Result(0))) == 2) return LowerF16Load();
     if (XmmBytes(dfg_.value_type(Result(0))) != 16 && CheckFloat(Result(0)) == 0) return {};
     Address a = AddressOf(Arg(0), cur().imm);
     MInst& m = Begin(MOp::kFload);
@@ -64,6 +65,7 @@ Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
 Unit Lowerer::emit_store(uint8_t mem_bytes) {
   if (dfg_.args(cur_).size() == 2 && IsFloat(Arg(0)) && mem_bytes == 0) {
     if (ArgBytes(1) != 8) return {};
+    if (XmmBytes(dfg_.value_type(dfg_.Resolve(Arg(0)))) == 2) return LowerF16Store();
     if (XmmBytes(dfg_.value_type(dfg_.Resolve(Arg(0)))) != 16 && CheckFloat(Arg(0)) == 0) return {};
     Address a = AddressOf(Arg(1), cur().imm);
     MInst& m = Begin(MOp::kFstore);

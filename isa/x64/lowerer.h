@@ -16,6 +16,7 @@
 #include "isa/x64/abi.h"
 #include "isa/x64/assembler.h"
 #include "isa/x64/host_features.h"
+#include "isa/x64/libcall.h"
 #include "isa/x64/lower_rules.h"
 #include "isa/x64/vcode.h"
 
@@ -156,7 +157,13 @@ class Lowerer : public rules::Context {
   Unit emit_func_addr() override;
   // A call whose arguments start at args[first]; for an indirect call args[0] is the callee
   // address, pinned to r10 because that register carries no argument and is caller-saved.
-  Unit LowerCall(MOp op, uint32_t aux, size_t sig, size_t first);
+  struct CallResult {
+    uint32_t lo, hi;  // hi: the high half of an i128
+    ir::Type type;
+  };
+  // `try_results` (try_call): define fresh vregs for the callee's returns and report them there.
+  Unit LowerCall(MOp op, uint32_t aux, size_t sig, size_t first, std::vector<CallResult>* try_results = nullptr);
+  Unit emit_try_call(bool indirect) override;
   Unit emit_trap() override;
   Unit emit_trap_if(bool if_nonzero) override;
 
@@ -181,6 +188,13 @@ class Lowerer : public rules::Context {
   Unit emit_wide_atomic_store() override;
   Unit emit_wide_atomic_cas() override;
   Unit emit_wide_atomic_rmw() override;
+  // A call to a library routine taking Arg(0..nargs-1) in xmm0.. and returning Result(0) in
+  // xmm0 (lower_control.cc), for instructions the target lacks.
+  Unit EmitLibcall(Libcall lc, size_t nargs);
+  // The vreg passing `v` where the ABI parameter `p` (may be null) asks for a uext/sext flag:
+  // integers narrower than 64 bits are extended to 64 (C code compiled elsewhere may rely on
+  // it); otherwise V(v) itself. Emits the extension before the instruction being built.
+  uint32_t AbiExtended(ir::Value v, const ir::AbiParam* p);
   // The entry stub's body (lower_control.cc): kArgs defining the register parameters, then
   // loads of the stack parameters. Returns the parameter vregs (an i128 gives two) in order.
   absl::StatusOr<std::vector<uint32_t>> LowerParams(ir::Block entry);
@@ -255,6 +269,16 @@ class Lowerer : public rules::Context {
   void UseIndex(const Address& a) {
     if ((a.aux & kAddrIndexed) != 0) Use(a.index);
   }
+  // fadd/fsub/fmul/fdiv producing an f128, and fpromote/fdemote to or from f128, as calls to
+  // the soft-float routines. False (nothing emitted) when no f128 is involved.
+  bool LowerF128Arith(rules::SseOp op);
+  bool LowerF128Convert();
+  // f16 load/store of the current instruction (address in Arg(0) / Arg(1)) through a 16-bit
+  // integer access and a movd.
+  Unit LowerF16Load();
+  Unit LowerF16Store();
+  // Result(0), an f16, from the low bits of integer vreg `t`.
+  Unit F16FromGpr(uint32_t t);
 
  private:
   // --- Scalar opcode completions: helpers.
