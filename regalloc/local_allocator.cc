@@ -88,11 +88,13 @@ absl::Status LocalAllocator::NoReg(uint32_t i, const char* what) const {
       absl::StrCat("inst ", i, ": no register available for ", what));
 }
 
-absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, const Liveness& live,
-                                 const std::vector<PReg>& boundary, Allocation* out) {
+absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, const Liveness* live,
+                                 const SsaCheck& ssa, const std::vector<PReg>& boundary,
+                                 Allocation* out) {
   fn_ = &fn;
   env_ = &env;
-  live_ = &live;
+  live_ = live;
+  ssa_ = &ssa;
   boundary_ = &boundary;
   out_ = out;
   out->Clear();
@@ -108,6 +110,12 @@ absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, cons
   vreg_reg_.assign(fn.num_vregs, kNoReg);
   slot_of_.assign(fn.num_vregs, kNone);
   slot_valid_.assign(fn.num_vregs, 0);
+  if (live == nullptr) {
+    // Single-pass: a value that crosses blocks is stored when defined, so its slot is current in
+    // every block that reads it (blocks need not come in dominance order).
+    for (uint32_t v = 0; v < fn.num_vregs; ++v) slot_valid_[v] = ssa.crosses_blocks(v);
+    last_local_.assign(fn.num_vregs, kNone);
+  }
   killed_at_.assign(fn.num_vregs, kNone);
   out_stamp_.assign(fn.num_vregs, kNone);
   for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
@@ -135,6 +143,19 @@ void LocalAllocator::StartBlock(uint32_t b) {
     }
   }
   const Block& bl = fn_->blocks[b];
+  block_end_ = bl.insts_end;
+  if (live_ == nullptr) {
+    // Last reads within the block; branch arguments are read by the terminator.
+    for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
+      const Inst& inst = fn_->insts[i];
+      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
+        if (fn_->operands[k].is_use()) last_local_[fn_->operands[k].vreg()] = i;
+      }
+    }
+    for (uint32_t a = fn_->edge_args_begin[bl.succs_begin]; a < fn_->edge_args_begin[bl.succs_end]; ++a) {
+      last_local_[fn_->edge_args[a]] = bl.insts_end - 1;
+    }
+  }
   auto place = [&](uint32_t v) {
     const PReg r = (*boundary_)[v];
     if (r.valid()) {
@@ -145,7 +166,9 @@ void LocalAllocator::StartBlock(uint32_t b) {
       slot_valid_[v] = 1;
     }
   };
-  for (uint32_t v : live_->live_in(b)) place(v);
+  if (live_ != nullptr) {
+    for (uint32_t v : live_->live_in(b)) place(v);
+  }
   if (bl.params_begin == bl.params_end) return;
   // Edge moves from a multi-successor predecessor run here, at the block's start.
   if (bl.preds_end - bl.preds_begin == 1) {
@@ -155,7 +178,7 @@ void LocalAllocator::StartBlock(uint32_t b) {
       uint32_t s = pb.succs_begin;
       while (fn_->succs[s] != b) ++s;
       uint64_t busy[kNumRegClasses] = {0, 0, 0};
-      for (uint32_t v : live_->live_in(b)) {
+      for (uint32_t v : live_ != nullptr ? live_->live_in(b) : absl::Span<const uint32_t>()) {
         if ((*boundary_)[v].valid()) busy[Cls((*boundary_)[v])] |= Bit((*boundary_)[v]);
       }
       pending_.clear();
@@ -197,7 +220,7 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
   for (uint32_t k = 0; k < n; ++k) {
     const Operand& op = ops[k];
     if (op.is_use()) {
-      if (live_->kill(inst.operands_begin + k)) killed_at_[op.vreg()] = i;
+      if (Kill(inst.operands_begin + k, op.vreg(), i)) killed_at_[op.vreg()] = i;
     } else {
       any_def = true;
       if (op.constraint() == Constraint::kReuse) {
@@ -419,7 +442,11 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
       const PReg r = locs[k].reg();
       Unmap(r);
       slot_valid_[v] = 0;
-      if (!live_->kill(inst.operands_begin + k)) Map(v, r);
+      if (!Kill(inst.operands_begin + k, v, i)) Map(v, r);
+      if (live_ == nullptr && ssa_->crosses_blocks(v)) {
+        out_->edits.push_back({ProgPoint::After(i), locs[k], Location::Stack(SlotOf(v))});
+        slot_valid_[v] = 1;
+      }
     } else {
       slot_valid_[v] = 1;
     }
@@ -433,7 +460,7 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
   point_ = ProgPoint::Before(t);
   pending_.clear();
   uint64_t busy[kNumRegClasses] = {0, 0, 0};
-  for (uint32_t v : live_->live_out(b)) {
+  for (uint32_t v : live_ != nullptr ? live_->live_out(b) : absl::Span<const uint32_t>()) {
     out_stamp_[v] = b;
     const Location to = BoundaryLoc(v);
     if (to.is_stack() && slot_valid_[v]) continue;
@@ -443,6 +470,15 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
       after_[to.reg().index()] = v;
     }
     if (from != to) pending_.push_back({from, to});
+  }
+  if (live_ == nullptr && bl.succs_end - bl.succs_begin > 1) {
+    // Single-pass: the successors' argument moves read the arguments from their slots.
+    for (uint32_t e = fn_->edge_args_begin[bl.succs_begin]; e < fn_->edge_args_begin[bl.succs_end]; ++e) {
+      const uint32_t a = fn_->edge_args[e];
+      if (out_stamp_[a] == b) continue;
+      out_stamp_[a] = b;
+      if (!slot_valid_[a]) pending_.push_back({Cur(a), Location::Stack(SlotOf(a))});
+    }
   }
   if (bl.succs_end - bl.succs_begin == 1) {
     const uint32_t s = bl.succs_begin;

@@ -8,8 +8,10 @@
 // register pressure, and freeing registers at last uses. At the end of a block one parallel move
 // puts every live-out value in its boundary location and block arguments in their parameters'
 // boundary locations (for a multi-successor block that argument move sits at the successor's start).
-// With every boundary in the spill slot this is the single-pass allocator; the optimizing allocator
-// supplies boundary registers from a global linear scan.
+// The optimizing allocator supplies liveness and boundary registers from a global linear scan.
+// Without liveness (the single-pass allocator) every boundary location is the spill slot: a value
+// that crosses blocks (SsaCheck::crosses_blocks) is stored right after its definition, so its
+// slot is current wherever it is live, and last uses come from a forward scan of each block.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +24,7 @@
 #include "regalloc/machine_env.h"
 #include "regalloc/parallel_moves.h"
 #include "regalloc/spill_slots.h"
+#include "regalloc/ssa_check.h"
 
 namespace lathe::regalloc {
 
@@ -29,8 +32,9 @@ class LocalAllocator {
  public:
   // boundary[v]: the register v occupies at block boundaries, or PReg::Invalid() for its spill slot.
   // It is also the register preferred when v needs a new one inside a block.
-  absl::Status Run(const Function& fn, const MachineEnv& env, const Liveness& live,
-                   const std::vector<PReg>& boundary, Allocation* out);
+  // live == nullptr selects the single-pass mode (boundary must then be all invalid).
+  absl::Status Run(const Function& fn, const MachineEnv& env, const Liveness* live,
+                   const SsaCheck& ssa, const std::vector<PReg>& boundary, Allocation* out);
 
  private:
   static constexpr uint32_t kNone = 0xffffffffu;
@@ -52,6 +56,12 @@ class LocalAllocator {
   }
   void Move(Location from, Location to) { out_->edits.push_back({point_, from, to}); }
   bool LiveAfter(uint32_t v, uint32_t inst) const { return killed_at_[v] != inst; }
+  // Operand k (at instruction i) is a use after which v is dead, or a def that is never read.
+  bool Kill(uint32_t k, uint32_t v, uint32_t i) const {
+    if (live_ != nullptr) return live_->kill(k);
+    if (fn_->operands[k].is_use()) return last_local_[v] == i;
+    return !ssa_->crosses_blocks(v) && !(last_local_[v] > i && last_local_[v] < block_end_);
+  }
 
   PReg FindFree(RegClass c, uint64_t avoid, PReg prefer) const;
   void Preserve(PReg r, uint64_t avoid);
@@ -65,6 +75,8 @@ class LocalAllocator {
   const Function* fn_ = nullptr;
   const MachineEnv* env_ = nullptr;
   const Liveness* live_ = nullptr;
+  const SsaCheck* ssa_ = nullptr;
+  uint32_t block_end_ = 0;
   const std::vector<PReg>* boundary_ = nullptr;
   Allocation* out_ = nullptr;
   ProgPoint point_;
@@ -82,6 +94,7 @@ class LocalAllocator {
   std::vector<uint8_t> slot_valid_;
   std::vector<uint32_t> killed_at_;
   std::vector<uint32_t> out_stamp_;
+  std::vector<uint32_t> last_local_;  // single-pass: last instruction of the block reading v
   std::vector<PendingMove> pending_;
 
   // Per-instruction register masks, per class.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "regalloc/ssa_check.h"
 
 namespace lathe::regalloc {
 namespace {
@@ -159,7 +160,7 @@ absl::Status CheckInstConstraints(const Function& fn, const MachineEnv& env, uin
 
 }  // namespace
 
-absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
+absl::Status ValidateStructure(const Function& fn, const MachineEnv& env) {
   if (absl::Status s = env.Validate(); !s.ok()) return s;
   const uint32_t nb = static_cast<uint32_t>(fn.blocks.size());
   const uint32_t ni = static_cast<uint32_t>(fn.insts.size());
@@ -331,24 +332,13 @@ absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
     if (!seen[b]) return Err(absl::StrCat("block ", b, " is unreachable; remove it before allocation"));
   }
 
-  // One definition per vreg.
-  std::vector<uint8_t> defined(fn.num_vregs, 0);
-  for (uint32_t b = 0; b < nb; ++b) {
-    for (uint32_t p = fn.blocks[b].params_begin; p < fn.blocks[b].params_end; ++p) {
-      if (defined[fn.params[p]]++) {
-        return Err(absl::StrCat("block ", b, ": v", fn.params[p], " is defined more than once (not SSA)"));
-      }
-    }
-  }
-  for (uint32_t i = 0; i < ni; ++i) {
-    for (uint32_t k = fn.insts[i].operands_begin; k < fn.insts[i].operands_end; ++k) {
-      if (fn.operands[k].is_def() && defined[fn.operands[k].vreg()]++) {
-        return Err(absl::StrCat(OpWhere(i, k - fn.insts[i].operands_begin), ": v",
-                                fn.operands[k].vreg(), " is defined more than once (not SSA)"));
-      }
-    }
-  }
   return absl::OkStatus();
+}
+
+absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
+  if (absl::Status s = ValidateStructure(fn, env); !s.ok()) return s;
+  SsaCheck ssa;
+  return ssa.Compute(fn);
 }
 
 }  // namespace lathe::regalloc

@@ -1,10 +1,11 @@
-// Structural and constraint validation of allocator input.
+// Validation of allocator input.
 //
-// Checks everything the allocators rely on except SSA dominance (liveness detects uses that are not
-// defined on every path): array ranges, block tiling and terminators, successor/predecessor
-// agreement, reachability, no critical edges, branch-argument arity and classes, one definition per
-// vreg, operand classes, and constraint sets that cannot be satisfied. Errors are
-// InvalidArgument and name the block, instruction and operand.
+// ValidateStructure() checks everything except SSA form: array ranges, block tiling and
+// terminators, successor/predecessor agreement, reachability, no critical edges, branch-argument
+// arity and classes, operand classes, and constraint sets that cannot be satisfied.
+// ValidateFunction() adds the SSA check (one definition per vreg, every use dominated by its
+// definition; see ssa_check.h). Errors are InvalidArgument and name the block, instruction and
+// operand.
 #pragma once
 
 #include "absl/status/status.h"
@@ -13,6 +14,7 @@
 
 namespace lathe::regalloc {
 
+absl::Status ValidateStructure(const Function& fn, const MachineEnv& env);
 absl::Status ValidateFunction(const Function& fn, const MachineEnv& env);
 
 }  // namespace lathe::regalloc
