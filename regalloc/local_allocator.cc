@@ -100,11 +100,13 @@ absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, cons
   out->Clear();
   out->operand_locs.assign(fn.operands.size(), Location());
   slots_.Reset(out);
+  min_regs_ = kMaxRegsPerClass;
   for (int c = 0; c < kNumRegClasses; ++c) {
     all_[c] = 0;
     occ_[c] = 0;
     rr_[c] = 0;
     for (PReg r : env.regs[c]) all_[c] |= Bit(r);
+    if (!env.regs[c].empty() && env.regs[c].size() < min_regs_) min_regs_ = static_cast<uint32_t>(env.regs[c].size());
   }
   for (int k = 0; k < kNumPRegIndices; ++k) owner_[k] = after_[k] = kNone;
   vreg_reg_.assign(fn.num_vregs, kNoReg);
@@ -199,12 +201,112 @@ void LocalAllocator::StartBlock(uint32_t b) {
   for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) place(fn_->params[p]);
 }
 
+void LocalAllocator::AllocSimpleInst(uint32_t i) {
+  const Inst& inst = fn_->insts[i];
+  const uint32_t base = inst.operands_begin, n = inst.operands_end - base;
+  const Operand* ops = fn_->operands.data() + base;
+  Location* locs = out_->operand_locs.data() + base;
+  // Registers read by this instruction, and those still read while defs are written.
+  uint64_t lock[kNumRegClasses] = {0, 0, 0}, late_lock[kNumRegClasses] = {0, 0, 0};
+  bool any_def = false;
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = ops[k];
+    if (op.is_def()) {
+      any_def = true;
+      continue;
+    }
+    const uint32_t v = op.vreg();
+    const int c = static_cast<int>(op.reg_class());
+    if (Kill(base + k, v, i)) killed_at_[v] = i;
+    if (op.constraint() == Constraint::kStack) {
+      if (!slot_valid_[v]) {
+        Move(Location::Reg(RegOf(v)), Location::Stack(SlotOf(v)));
+        slot_valid_[v] = 1;
+      }
+      locs[k] = Location::Stack(SlotOf(v));
+      continue;
+    }
+    PReg r;
+    if (Mapped(v)) {
+      r = RegOf(v);
+    } else if (op.constraint() == Constraint::kAny) {
+      locs[k] = Location::Stack(SlotOf(v));
+      continue;
+    } else {
+      r = Acquire(op.reg_class(), lock[c], (*boundary_)[v]);
+      Move(Location::Stack(SlotOf(v)), Location::Reg(r));
+      Map(v, r);
+    }
+    lock[c] |= Bit(r);
+    if (op.is_late()) late_lock[c] |= Bit(r);
+    locs[k] = Location::Reg(r);
+  }
+  // Values read for the last time free their registers for late defs.
+  for (uint32_t k = 0; k < n; ++k) {
+    const uint32_t v = ops[k].vreg();
+    if (ops[k].is_use() && killed_at_[v] == i && Mapped(v) && !(late_lock[Cls(RegOf(v))] & Bit(RegOf(v)))) {
+      Unmap(RegOf(v));
+    }
+  }
+  if (!any_def) return;
+  uint64_t taken[kNumRegClasses] = {0, 0, 0};
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = ops[k];
+    if (!op.is_def()) continue;
+    const uint32_t v = op.vreg();
+    const int c = static_cast<int>(op.reg_class());
+    if (op.constraint() == Constraint::kStack) {
+      locs[k] = Location::Stack(SlotOf(v));
+      continue;
+    }
+    // An early def is written while the uses are still unread.
+    const uint64_t avoid = taken[c] | (op.is_early() ? lock[c] : late_lock[c]);
+    PReg r = FindFree(op.reg_class(), avoid, (*boundary_)[v]);
+    if (!r.valid() && op.constraint() == Constraint::kAny) {
+      locs[k] = Location::Stack(SlotOf(v));
+      continue;
+    }
+    if (!r.valid()) r = Acquire(op.reg_class(), taken[c] | lock[c], (*boundary_)[v]);
+    taken[c] |= Bit(r);
+    locs[k] = Location::Reg(r);
+  }
+  for (uint32_t k = 0; k < n; ++k) {
+    if (ops[k].is_def()) DefinedAt(i, base + k, ops[k].vreg(), locs[k]);
+  }
+}
+
+// After instruction i wrote v (operand k) to loc.
+void LocalAllocator::DefinedAt(uint32_t i, uint32_t k, uint32_t v, Location loc) {
+  if (!loc.is_reg()) {
+    slot_valid_[v] = 1;
+    return;
+  }
+  Unmap(loc.reg());
+  slot_valid_[v] = 0;
+  if (!Kill(k, v, i)) Map(v, loc.reg());
+  if (live_ == nullptr && ssa_->crosses_blocks(v)) {
+    out_->edits.push_back({ProgPoint::After(i), loc, Location::Stack(SlotOf(v))});
+    slot_valid_[v] = 1;
+  }
+}
+
 absl::Status LocalAllocator::AllocInst(uint32_t i) {
   const Inst& inst = fn_->insts[i];
   point_ = ProgPoint::Before(i);
   const Operand* ops = fn_->operands.data() + inst.operands_begin;
   Location* locs = out_->operand_locs.data() + inst.operands_begin;
   const uint32_t n = inst.operands_end - inst.operands_begin;
+  if (inst.clobbers == 0 && n <= min_regs_) {
+    bool simple = true;
+    for (uint32_t k = 0; k < n; ++k) {
+      const Operand& op = ops[k];
+      simple &= static_cast<uint8_t>(op.constraint()) <= static_cast<uint8_t>(Constraint::kStack);
+    }
+    if (simple) {
+      AllocSimpleInst(i);
+      return absl::OkStatus();
+    }
+  }
   const PRegSet& clobbers = fn_->clobber_sets[inst.clobbers];
   for (int c = 0; c < kNumRegClasses; ++c) {
     lock_[c] = late_lock_[c] = def_res_[c] = early_def_res_[c] = fixed_use_[c] = 0;
@@ -435,21 +537,7 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
     }
   }
   for (uint32_t k = 0; any_def && k < n; ++k) {
-    const Operand& op = ops[k];
-    if (!op.is_def()) continue;
-    const uint32_t v = op.vreg();
-    if (locs[k].is_reg()) {
-      const PReg r = locs[k].reg();
-      Unmap(r);
-      slot_valid_[v] = 0;
-      if (!Kill(inst.operands_begin + k, v, i)) Map(v, r);
-      if (live_ == nullptr && ssa_->crosses_blocks(v)) {
-        out_->edits.push_back({ProgPoint::After(i), locs[k], Location::Stack(SlotOf(v))});
-        slot_valid_[v] = 1;
-      }
-    } else {
-      slot_valid_[v] = 1;
-    }
+    if (ops[k].is_def()) DefinedAt(i, inst.operands_begin + k, ops[k].vreg(), locs[k]);
   }
   return absl::OkStatus();
 }

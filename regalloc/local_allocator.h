@@ -69,6 +69,11 @@ class LocalAllocator {
 
   void StartBlock(uint32_t b);
   absl::Status AllocInst(uint32_t i);
+  // AllocInst for the common instruction: Any/Reg/Stack operands only, no clobbers, no more
+  // operands than the smallest class has registers (so a register always exists without moving
+  // a value this instruction reads).
+  void AllocSimpleInst(uint32_t i);
+  void DefinedAt(uint32_t i, uint32_t k, uint32_t v, Location loc);
   absl::Status FinishBlock(uint32_t b);
   absl::Status NoReg(uint32_t i, const char* what) const;
 
@@ -89,6 +94,7 @@ class LocalAllocator {
   uint32_t lock_vreg_[kNumPRegIndices];
   uint32_t after_[kNumPRegIndices];  // at a block end: the value a register holds after the moves
   uint32_t rr_[kNumRegClasses] = {};
+  uint32_t min_regs_ = 0;  // registers of the smallest class that has any
   std::vector<uint8_t> vreg_reg_;
   std::vector<uint32_t> slot_of_;
   std::vector<uint8_t> slot_valid_;

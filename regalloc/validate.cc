@@ -16,27 +16,10 @@ std::string OpWhere(uint32_t inst, uint32_t k) { return absl::StrCat("inst ", in
 
 // Constraint sets that no allocation can satisfy, checked per instruction.
 absl::Status CheckInstConstraints(const Function& fn, const MachineEnv& env, uint32_t i,
-                                  PRegSet allocatable, uint32_t min_regs) {
+                                  PRegSet allocatable) {
   const Inst& inst = fn.insts[i];
   const uint32_t n = inst.operands_end - inst.operands_begin;
   const PRegSet& clobbers = fn.clobber_sets[inst.clobbers];
-  // Fast path for the common instruction: no fixed or reuse operands, no more operands than the
-  // smallest class has registers (so no register count can be exceeded), and no late uses when
-  // there are clobbers (so clobbers cannot starve them). Only the terminator rules remain to
-  // check; anything else takes the full check below.
-  if (n <= min_regs) {
-    const bool clobbering = inst.clobbers != 0;
-    const bool term = (inst.flags & (kInstBranch | kInstReturn)) != 0;
-    const bool is_branch = (inst.flags & kInstBranch) != 0;
-    bool simple = true;
-    for (uint32_t k = 0; k < n && simple; ++k) {
-      const Operand& op = fn.operands[inst.operands_begin + k];
-      const Constraint c = op.constraint();
-      simple = (c == Constraint::kAny || c == Constraint::kReg || (c == Constraint::kStack && !is_branch)) &&
-               !(term && op.is_def()) && !(clobbering && op.is_use() && op.is_late());
-    }
-    if (simple) return absl::OkStatus();
-  }
   PRegSet fixed_use, fixed_def, fixed_early_def, fixed_late_use;
   int need[kNumRegClasses] = {0, 0, 0};
   int late_need[kNumRegClasses] = {0, 0, 0};      // late uses and defs
@@ -127,8 +110,9 @@ absl::Status CheckInstConstraints(const Function& fn, const MachineEnv& env, uin
     }
   }
   for (int c = 0; c < kNumRegClasses; ++c) {
+    if ((need[c] | late_need[c]) == 0) continue;
     const int regs = static_cast<int>(env.regs[c].size());
-    const int clobbered = __builtin_popcountll(clobbers.class_bits(static_cast<RegClass>(c)) &
+    const int clobbered = late_use_need[c] == 0 ? 0 : __builtin_popcountll(clobbers.class_bits(static_cast<RegClass>(c)) &
                                                allocatable.class_bits(static_cast<RegClass>(c)));
     if (need[c] > regs) {
       return Err(absl::StrCat("inst ", i, ": needs ", need[c], " registers of class ",
@@ -169,14 +153,17 @@ absl::Status ValidateStructure(const Function& fn, const MachineEnv& env) {
     return Err(absl::StrCat("vreg_class has ", fn.vreg_class.size(), " entries, expected num_vregs = ",
                             fn.num_vregs));
   }
+  // Bit c: class c has allocatable registers (bits 3 and up, invalid classes, stay clear).
+  uint32_t has_regs = 0;
+  for (int c = 0; c < kNumRegClasses; ++c) has_regs |= env.regs[c].empty() ? 0u : 1u << c;
   for (uint32_t v = 0; v < fn.num_vregs; ++v) {
+    const uint32_t cls = static_cast<uint32_t>(fn.vreg_class[v]);
+    if (cls < 32 && ((has_regs >> cls) & 1) != 0) continue;
     if (static_cast<int>(fn.vreg_class[v]) >= kNumRegClasses) {
       return Err(absl::StrCat("v", v, ": invalid register class"));
     }
-    if (env.regs[static_cast<int>(fn.vreg_class[v])].empty()) {
-      return Err(absl::StrCat("v", v, ": class ", RegClassName(fn.vreg_class[v]),
-                              " has no allocatable registers"));
-    }
+    return Err(absl::StrCat("v", v, ": class ", RegClassName(fn.vreg_class[v]),
+                            " has no allocatable registers"));
   }
   if (fn.clobber_sets.empty() || !fn.clobber_sets[0].empty()) {
     return Err("clobber_sets[0] must be the empty set (instructions without clobbers use index 0)");
@@ -249,8 +236,17 @@ absl::Status ValidateStructure(const Function& fn, const MachineEnv& env) {
       if (inst.clobbers >= fn.clobber_sets.size()) {
         return Err(absl::StrCat("inst ", i, ": clobber set index out of range"));
       }
+      // The common instruction needs no constraint check beyond the terminator rules: only Any,
+      // Reg (and Stack outside branches) operands, no more than the smallest class has
+      // registers (so no register count can be exceeded), no late use beside clobbers.
+      const uint32_t n = inst.operands_end - inst.operands_begin;
+      const bool is_branch = (inst.flags & kInstBranch) != 0, clobbering = inst.clobbers != 0;
+      bool complex = n > min_regs;
       for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
         const Operand& op = fn.operands[k];
+        const Constraint c = op.constraint();
+        complex |= !(c == Constraint::kAny || c == Constraint::kReg || (c == Constraint::kStack && !is_branch)) ||
+                   (term && op.is_def()) || (clobbering && op.is_use() && op.is_late());
         if (op.vreg() >= fn.num_vregs) {
           return Err(absl::StrCat(OpWhere(i, k - inst.operands_begin), ": vreg ", op.vreg(),
                                   " out of range (num_vregs = ", fn.num_vregs, ")"));
@@ -261,7 +257,9 @@ absl::Status ValidateStructure(const Function& fn, const MachineEnv& env) {
                                   " but the operand says ", RegClassName(op.reg_class())));
         }
       }
-      if (absl::Status s = CheckInstConstraints(fn, env, i, allocatable, min_regs); !s.ok()) return s;
+      if (complex) {
+        if (absl::Status s = CheckInstConstraints(fn, env, i, allocatable); !s.ok()) return s;
+      }
     }
   }
   if (next_inst != ni) return Err("instructions after the last block");
