@@ -2,7 +2,7 @@
 
 namespace lathe::regalloc {
 
-void Dominators::Compute(const Function& fn) {
+uint32_t Dominators::Compute(const Function& fn) {
   const uint32_t nb = static_cast<uint32_t>(fn.blocks.size());
   constexpr uint32_t kUnseen = 0xffffffffu;
   // Postorder into rpo_ (reversed below); cursor_ is each stacked block's next successor.
@@ -29,6 +29,11 @@ void Dominators::Compute(const Function& fn) {
     stack_.push_back(s);
   }
   const uint32_t n = static_cast<uint32_t>(rpo_.size());
+  if (n != nb) {
+    for (uint32_t b = 0; b < nb; ++b) {
+      if (number_[b] == kUnseen) return b;
+    }
+  }
   for (uint32_t k = 0; k < n / 2; ++k) std::swap(rpo_[k], rpo_[n - 1 - k]);
   for (uint32_t k = 0; k < n; ++k) number_[rpo_[k]] = k;
 
@@ -70,6 +75,7 @@ void Dominators::Compute(const Function& fn) {
     cursor_[parent] += size_[b];
     cursor_[b] = pre_[b] + 1;
   }
+  return kAllReachable;
 }
 
 }  // namespace lathe::regalloc

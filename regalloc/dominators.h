@@ -1,5 +1,5 @@
-// Dominator tree of a validated function's block graph (block 0 is the entry, every block is
-// reachable), answering "does block a dominate block b" in O(1).
+// Dominator tree of a structurally valid function's block graph (block 0 is the entry),
+// answering "does block a dominate block b" in O(1).
 //
 // Compute(): reverse postorder by a DFS with an explicit stack, immediate dominators by the
 // iterative algorithm of Cooper, Harvey and Kennedy over RPO numbers, then a preorder numbering of
@@ -17,7 +17,10 @@ namespace lathe::regalloc {
 
 class Dominators {
  public:
-  void Compute(const Function& fn);
+  // Returns the lowest-numbered block that the entry cannot reach, or kAllReachable; the tree
+  // is only computed (and Dominates only meaningful) when every block is reachable.
+  uint32_t Compute(const Function& fn);
+  static constexpr uint32_t kAllReachable = 0xffffffffu;
 
   bool Dominates(uint32_t a, uint32_t b) const { return pre_[b] - pre_[a] < size_[a]; }
   // Blocks in reverse postorder (every block's dominators come before it).

@@ -28,6 +28,10 @@ PReg LocalAllocator::FindFree(RegClass c, uint64_t avoid, PReg prefer) const {
   const uint64_t cand = all_[ci] & ~occ_[ci] & ~avoid;
   if (cand == 0) return PReg();
   if (prefer.valid() && prefer.reg_class() == c && (cand & Bit(prefer))) return prefer;
+  if (two_runs_[ci]) {
+    const uint64_t first = cand & first_run_[ci];
+    return PReg(c, __builtin_ctzll(first != 0 ? first : cand));
+  }
   for (PReg r : env_->regs[ci]) {
     if (cand & Bit(r)) return r;
   }
@@ -107,6 +111,13 @@ absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, cons
     rr_[c] = 0;
     for (PReg r : env.regs[c]) all_[c] |= Bit(r);
     if (!env.regs[c].empty() && env.regs[c].size() < min_regs_) min_regs_ = static_cast<uint32_t>(env.regs[c].size());
+    int runs = 1;
+    first_run_[c] = 0;
+    for (size_t k = 0; k < env.regs[c].size(); ++k) {
+      if (k > 0 && env.regs[c][k].hw() < env.regs[c][k - 1].hw()) ++runs;
+      if (runs == 1) first_run_[c] |= Bit(env.regs[c][k]);
+    }
+    two_runs_[c] = runs <= 2;
   }
   for (int k = 0; k < kNumPRegIndices; ++k) owner_[k] = after_[k] = kNone;
   vreg_reg_.assign(fn.num_vregs, kNoReg);

@@ -95,6 +95,11 @@ class LocalAllocator {
   uint32_t after_[kNumPRegIndices];  // at a block end: the value a register holds after the moves
   uint32_t rr_[kNumRegClasses] = {};
   uint32_t min_regs_ = 0;  // registers of the smallest class that has any
+  // When a class's preference order is at most two runs of ascending hardware numbers (a
+  // rotation, say), the first free register in that order is the lowest free one of the first
+  // run, else of the rest: FindFree needs no loop.
+  bool two_runs_[kNumRegClasses] = {};
+  uint64_t first_run_[kNumRegClasses] = {};
   std::vector<uint8_t> vreg_reg_;
   std::vector<uint32_t> slot_of_;
   std::vector<uint8_t> slot_valid_;

@@ -15,7 +15,10 @@ absl::Status NotDominated(uint32_t v) {
 }  // namespace
 
 absl::Status SsaCheck::Compute(const Function& fn) {
-  dom_.Compute(fn);
+  if (const uint32_t b = dom_.Compute(fn); b != Dominators::kAllReachable) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("block ", b, " is unreachable; remove it before allocation"));
+  }
   def_block_.assign(fn.num_vregs, kNone);
   crosses_.assign(fn.num_vregs, 0);
   uint32_t* def_block = def_block_.data();

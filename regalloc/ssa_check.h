@@ -1,6 +1,6 @@
 // SSA check of structurally valid allocator input, and which values cross block boundaries.
 //
-// Compute() walks the blocks once in reverse postorder (so a definition that dominates a use is
+// Compute() rejects blocks the entry cannot reach, then walks the blocks once in reverse postorder (so a definition that dominates a use is
 // seen before it) and rejects a vreg defined twice or a use (operand or branch argument) that its
 // definition does not dominate: a use without a def, a use on a path that skips the def, a use
 // before the def in its own block or instruction. Errors are InvalidArgument naming the value.

@@ -142,6 +142,49 @@ absl::Status CheckInstConstraints(const Function& fn, const MachineEnv& env, uin
   return absl::OkStatus();
 }
 
+// The first thing wrong with instruction i of block b's flags, operand range or clobber index.
+absl::Status InstError(const Function& fn, uint32_t b, uint32_t i) {
+  const Block& bl = fn.blocks[b];
+  const Inst& inst = fn.insts[i];
+  auto where = [b] { return absl::StrCat("block ", b); };
+  const bool last = i + 1 == bl.insts_end;
+  const bool term = (inst.flags & (kInstBranch | kInstReturn)) != 0;
+  if (last != term) {
+    return Err(absl::StrCat("inst ", i, " in ", where(),
+                            last ? ": a block must end with a branch or return"
+                                 : ": a branch or return must be the last instruction"));
+  }
+  if ((inst.flags & kInstBranch) && (inst.flags & kInstReturn)) {
+    return Err(absl::StrCat("inst ", i, ": both branch and return"));
+  }
+  if (last && (inst.flags & kInstReturn) && bl.succs_end != bl.succs_begin) {
+    return Err(absl::StrCat(where(), ": ends in a return but has successors"));
+  }
+  if (last && (inst.flags & kInstBranch) && bl.succs_end == bl.succs_begin) {
+    return Err(absl::StrCat(where(), ": ends in a branch but has no successors"));
+  }
+  if (inst.operands_begin > inst.operands_end || inst.operands_end > fn.operands.size()) {
+    return Err(absl::StrCat("inst ", i, ": operand range out of bounds"));
+  }
+  if (inst.operands_end - inst.operands_begin > 255) {
+    return Err(absl::StrCat("inst ", i, ": more than 255 operands"));
+  }
+  return Err(absl::StrCat("inst ", i, ": clobber set index out of range"));
+}
+
+// What is wrong with operand k (of instruction i): its vreg's range or class.
+absl::Status OperandError(const Function& fn, uint32_t i, uint32_t k) {
+  const Operand& op = fn.operands[k];
+  const uint32_t index = k - fn.insts[i].operands_begin;
+  if (op.vreg() >= fn.num_vregs) {
+    return Err(absl::StrCat(OpWhere(i, index), ": vreg ", op.vreg(), " out of range (num_vregs = ",
+                            fn.num_vregs, ")"));
+  }
+  return Err(absl::StrCat(OpWhere(i, index), ": v", op.vreg(), " has class ",
+                          RegClassName(fn.vreg_class[op.vreg()]), " but the operand says ",
+                          RegClassName(op.reg_class())));
+}
+
 }  // namespace
 
 absl::Status ValidateStructure(const Function& fn, const MachineEnv& env) {
@@ -185,6 +228,10 @@ absl::Status ValidateStructure(const Function& fn, const MachineEnv& env) {
   }
 
   // Block ranges.
+  const Inst* insts = fn.insts.data();
+  const Operand* ops = fn.operands.data();
+  const RegClass* vreg_class = fn.vreg_class.data();
+  const size_t num_ops = fn.operands.size(), num_clobber_sets = fn.clobber_sets.size();
   uint32_t next_inst = 0;
   for (uint32_t b = 0; b < nb; ++b) {
     const Block& bl = fn.blocks[b];
@@ -209,53 +256,30 @@ absl::Status ValidateStructure(const Function& fn, const MachineEnv& env) {
     for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
       if (fn.params[p] >= fn.num_vregs) return Err(absl::StrCat(where(), ": parameter vreg out of range"));
     }
+    // Flags the block's instructions must have: none before the last one, which is a branch if
+    // the block has successors and a return otherwise.
+    const uint32_t want_last = bl.succs_end != bl.succs_begin ? kInstBranch : kInstReturn;
     for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
-      const Inst& inst = fn.insts[i];
-      const bool last = i + 1 == bl.insts_end;
-      const bool term = (inst.flags & (kInstBranch | kInstReturn)) != 0;
-      if (last != term) {
-        return Err(absl::StrCat("inst ", i, " in ", where(),
-                                last ? ": a block must end with a branch or return"
-                                     : ": a branch or return must be the last instruction"));
-      }
-      if ((inst.flags & kInstBranch) && (inst.flags & kInstReturn)) {
-        return Err(absl::StrCat("inst ", i, ": both branch and return"));
-      }
-      if (last && (inst.flags & kInstReturn) && bl.succs_end != bl.succs_begin) {
-        return Err(absl::StrCat(where(), ": ends in a return but has successors"));
-      }
-      if (last && (inst.flags & kInstBranch) && bl.succs_end == bl.succs_begin) {
-        return Err(absl::StrCat(where(), ": ends in a branch but has no successors"));
-      }
-      if (inst.operands_begin > inst.operands_end || inst.operands_end > fn.operands.size()) {
-        return Err(absl::StrCat("inst ", i, ": operand range out of bounds"));
-      }
-      if (inst.operands_end - inst.operands_begin > 255) {
-        return Err(absl::StrCat("inst ", i, ": more than 255 operands"));
-      }
-      if (inst.clobbers >= fn.clobber_sets.size()) {
-        return Err(absl::StrCat("inst ", i, ": clobber set index out of range"));
+      const Inst& inst = insts[i];
+      const uint32_t kind = inst.flags & (kInstBranch | kInstReturn);
+      if (kind != (i + 1 == bl.insts_end ? want_last : 0u) || inst.operands_begin > inst.operands_end ||
+          inst.operands_end > num_ops || inst.operands_end - inst.operands_begin > 255 ||
+          inst.clobbers >= num_clobber_sets) {
+        return InstError(fn, b, i);
       }
       // The common instruction needs no constraint check beyond the terminator rules: only Any,
       // Reg (and Stack outside branches) operands, no more than the smallest class has
       // registers (so no register count can be exceeded), no late use beside clobbers.
       const uint32_t n = inst.operands_end - inst.operands_begin;
-      const bool is_branch = (inst.flags & kInstBranch) != 0, clobbering = inst.clobbers != 0;
+      const bool term = kind != 0, is_branch = kind == kInstBranch, clobbering = inst.clobbers != 0;
       bool complex = n > min_regs;
       for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-        const Operand& op = fn.operands[k];
+        const Operand& op = ops[k];
+        const uint32_t v = op.vreg();
+        if (v >= fn.num_vregs || op.reg_class() != vreg_class[v]) return OperandError(fn, i, k);
         const Constraint c = op.constraint();
-        complex |= !(c == Constraint::kAny || c == Constraint::kReg || (c == Constraint::kStack && !is_branch)) ||
-                   (term && op.is_def()) || (clobbering && op.is_use() && op.is_late());
-        if (op.vreg() >= fn.num_vregs) {
-          return Err(absl::StrCat(OpWhere(i, k - inst.operands_begin), ": vreg ", op.vreg(),
-                                  " out of range (num_vregs = ", fn.num_vregs, ")"));
-        }
-        if (op.reg_class() != fn.vreg_class[op.vreg()]) {
-          return Err(absl::StrCat(OpWhere(i, k - inst.operands_begin), ": v", op.vreg(),
-                                  " has class ", RegClassName(fn.vreg_class[op.vreg()]),
-                                  " but the operand says ", RegClassName(op.reg_class())));
-        }
+        complex |= (c > Constraint::kStack) | (is_branch & (c == Constraint::kStack)) | (term & op.is_def()) |
+                   (clobbering & op.is_use() & op.is_late());
       }
       if (complex) {
         if (absl::Status s = CheckInstConstraints(fn, env, i, allocatable); !s.ok()) return s;
@@ -310,24 +334,6 @@ absl::Status ValidateStructure(const Function& fn, const MachineEnv& env) {
         }
       }
     }
-  }
-
-  // Reachability (iterative).
-  std::vector<uint8_t> seen(nb, 0);
-  std::vector<uint32_t> stack = {0};
-  seen[0] = 1;
-  while (!stack.empty()) {
-    const uint32_t b = stack.back();
-    stack.pop_back();
-    for (uint32_t s = fn.blocks[b].succs_begin; s < fn.blocks[b].succs_end; ++s) {
-      if (!seen[fn.succs[s]]) {
-        seen[fn.succs[s]] = 1;
-        stack.push_back(fn.succs[s]);
-      }
-    }
-  }
-  for (uint32_t b = 0; b < nb; ++b) {
-    if (!seen[b]) return Err(absl::StrCat("block ", b, " is unreachable; remove it before allocation"));
   }
 
   return absl::OkStatus();

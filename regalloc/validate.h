@@ -1,10 +1,9 @@
 // Validation of allocator input.
 //
-// ValidateStructure() checks everything except SSA form: array ranges, block tiling and
-// terminators, successor/predecessor agreement, reachability, no critical edges, branch-argument
-// arity and classes, operand classes, and constraint sets that cannot be satisfied.
-// ValidateFunction() adds the SSA check (one definition per vreg, every use dominated by its
-// definition; see ssa_check.h). Errors are InvalidArgument and name the block, instruction and
+// ValidateStructure() checks array ranges, block tiling and terminators, successor/predecessor
+// agreement, no critical edges, branch-argument arity and classes, operand classes, and
+// constraint sets that cannot be satisfied. ValidateFunction() adds the checks of ssa_check.h
+// (every block reachable, one definition per vreg, every use dominated by its definition). Errors are InvalidArgument and name the block, instruction and
 // operand.
 #pragma once
 
