@@ -124,38 +124,6 @@ absl::Status Liveness::Compute(const Function& fn) {
     out_begin_.swap(new_begin);
   }
 
-  // Kill flags: one backward scan per block.
-  kill_.assign(fn.operands.size(), 0);
-  live_stamp_.assign(nv, kNone);
-  for (uint32_t b = 0; b < nb; ++b) {
-    const Block& bl = fn.blocks[b];
-    for (uint32_t v : live_out(b)) live_stamp_[v] = b;
-    for (uint32_t s = bl.succs_begin; s < bl.succs_end; ++s) {
-      for (uint32_t a = fn.edge_args_begin[s]; a < fn.edge_args_begin[s + 1]; ++a) {
-        live_stamp_[fn.edge_args[a]] = b;
-      }
-    }
-    for (uint32_t i = bl.insts_end; i-- > bl.insts_begin;) {
-      const Inst& inst = fn.insts[i];
-      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-        const Operand& op = fn.operands[k];
-        if (op.is_def()) {
-          kill_[k] = live_stamp_[op.vreg()] != b;
-          live_stamp_[op.vreg()] = kNone;
-        }
-      }
-      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-        const Operand& op = fn.operands[k];
-        if (op.is_use()) kill_[k] = live_stamp_[op.vreg()] != b;
-      }
-      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-        const Operand& op = fn.operands[k];
-        if (op.is_use()) live_stamp_[op.vreg()] = b;
-      }
-    }
-    // Reset stamps of values live into b so the next block starts clean.
-    for (uint32_t v : live_in(b)) live_stamp_[v] = kNone;
-  }
   return absl::OkStatus();
 }
 

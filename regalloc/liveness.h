@@ -1,4 +1,4 @@
-// Liveness of vregs at block boundaries and last-use flags, for validated SSA input.
+// Liveness of vregs at block boundaries, for validated SSA input.
 //
 // Computed by path exploration from each upward-exposed use back to the definition, so the cost is
 // proportional to the size of the live sets, not blocks x vregs. live_out(b) holds the values live
@@ -27,8 +27,6 @@ class Liveness {
   absl::Span<const uint32_t> live_out(uint32_t b) const {
     return absl::MakeConstSpan(out_vregs_).subspan(out_begin_[b], out_begin_[b + 1] - out_begin_[b]);
   }
-  // For a use operand: the value is not live after this instruction. For a def: it is never used.
-  bool kill(uint32_t operand) const { return kill_[operand] != 0; }
   // Block that defines the vreg (kNone for a vreg that is never defined).
   uint32_t def_block(uint32_t vreg) const { return def_block_[vreg]; }
 
@@ -36,12 +34,11 @@ class Liveness {
 
  private:
   std::vector<uint32_t> in_begin_, in_vregs_, out_begin_, out_vregs_;
-  std::vector<uint8_t> kill_;
   std::vector<uint32_t> def_block_;
   // Scratch.
   std::vector<std::pair<uint32_t, uint32_t>> exposed_;  // (vreg, block)
   std::vector<std::pair<uint32_t, uint32_t>> in_pairs_, out_pairs_;  // (block, vreg)
-  std::vector<uint32_t> counts_, in_mark_, out_mark_, worklist_, live_stamp_, exp_begin_, exp_blocks_;
+  std::vector<uint32_t> counts_, in_mark_, out_mark_, worklist_, exp_begin_, exp_blocks_;
 };
 
 }  // namespace lathe::regalloc

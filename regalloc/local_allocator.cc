@@ -127,8 +127,8 @@ absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, cons
     // Single-pass: a value that crosses blocks is stored when defined, so its slot is current in
     // every block that reads it (blocks need not come in dominance order).
     for (uint32_t v = 0; v < fn.num_vregs; ++v) slot_valid_[v] = ssa.crosses_blocks(v);
-    last_local_.assign(fn.num_vregs, kNone);
   }
+  last_local_.assign(fn.num_vregs, kNone);
   killed_at_.assign(fn.num_vregs, kNone);
   out_stamp_.assign(fn.num_vregs, kNone);
   for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
@@ -156,18 +156,20 @@ void LocalAllocator::StartBlock(uint32_t b) {
     }
   }
   const Block& bl = fn_->blocks[b];
+  cur_block_ = b;
   block_end_ = bl.insts_end;
-  if (live_ == nullptr) {
-    // Last reads within the block; branch arguments are read by the terminator.
-    for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
-      const Inst& inst = fn_->insts[i];
-      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-        if (fn_->operands[k].is_use()) last_local_[fn_->operands[k].vreg()] = i;
-      }
+  // Last reads within the block; branch arguments are read by the terminator.
+  for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
+    const Inst& inst = fn_->insts[i];
+    for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
+      if (fn_->operands[k].is_use()) last_local_[fn_->operands[k].vreg()] = i;
     }
-    for (uint32_t a = fn_->edge_args_begin[bl.succs_begin]; a < fn_->edge_args_begin[bl.succs_end]; ++a) {
-      last_local_[fn_->edge_args[a]] = bl.insts_end - 1;
-    }
+  }
+  for (uint32_t a = fn_->edge_args_begin[bl.succs_begin]; a < fn_->edge_args_begin[bl.succs_end]; ++a) {
+    last_local_[fn_->edge_args[a]] = bl.insts_end - 1;
+  }
+  if (live_ != nullptr) {
+    for (uint32_t v : live_->live_out(b)) out_stamp_[v] = b;
   }
   auto place = [&](uint32_t v) {
     const PReg r = (*boundary_)[v];
@@ -498,14 +500,17 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
   }
 
   // Pass E: defs without a fixed register; Reg defs choose before Any defs, which can spill.
-  uint8_t def_ops[256];
-  uint32_t num_defs = 0;
+  uint8_t def_ops[256], any_defs[256];
+  uint32_t num_defs = 0, num_any_defs = 0;
   for (uint32_t k = 0; any_def && k < n; ++k) {
-    if (ops[k].is_def() && ops[k].constraint() != Constraint::kAny) def_ops[num_defs++] = static_cast<uint8_t>(k);
+    if (!ops[k].is_def()) continue;
+    if (ops[k].constraint() == Constraint::kAny) {
+      any_defs[num_any_defs++] = static_cast<uint8_t>(k);
+    } else {
+      def_ops[num_defs++] = static_cast<uint8_t>(k);
+    }
   }
-  for (uint32_t k = 0; any_def && k < n; ++k) {
-    if (ops[k].is_def() && ops[k].constraint() == Constraint::kAny) def_ops[num_defs++] = static_cast<uint8_t>(k);
-  }
+  for (uint32_t j = 0; j < num_any_defs; ++j) def_ops[num_defs++] = any_defs[j];
   for (uint32_t j = 0; j < num_defs; ++j) {
     const uint32_t k = def_ops[j];
     const Operand& op = ops[k];
@@ -609,8 +614,9 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
     Location& loc = out_->operand_locs[k];
     const bool out = out_stamp_[v] == b;
     PReg holds;  // a register that holds v after the moves
-    for (PReg r : env_->regs[c]) {
-      if ((busy[c] & Bit(r)) && after_[r.index()] == v) {
+    for (uint64_t m = busy[c]; m; m &= m - 1) {
+      const PReg r(op.reg_class(), __builtin_ctzll(m));
+      if (after_[r.index()] == v) {
         holds = r;
         break;
       }

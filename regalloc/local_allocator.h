@@ -8,10 +8,11 @@
 // register pressure, and freeing registers at last uses. At the end of a block one parallel move
 // puts every live-out value in its boundary location and block arguments in their parameters'
 // boundary locations (for a multi-successor block that argument move sits at the successor's start).
+// Last uses come from a forward scan of each block (plus, with liveness, its live-out set).
 // The optimizing allocator supplies liveness and boundary registers from a global linear scan.
 // Without liveness (the single-pass allocator) every boundary location is the spill slot: a value
 // that crosses blocks (SsaCheck::crosses_blocks) is stored right after its definition, so its
-// slot is current wherever it is live, and last uses come from a forward scan of each block.
+// slot is current wherever it is live.
 #pragma once
 
 #include <cstdint>
@@ -57,10 +58,12 @@ class LocalAllocator {
   void Move(Location from, Location to) { out_->edits.push_back({point_, from, to}); }
   bool LiveAfter(uint32_t v, uint32_t inst) const { return killed_at_[v] != inst; }
   // Operand k (at instruction i) is a use after which v is dead, or a def that is never read.
+  // From the block's last reads (StartBlock) and, with liveness, its live-out values.
   bool Kill(uint32_t k, uint32_t v, uint32_t i) const {
-    if (live_ != nullptr) return live_->kill(k);
-    if (fn_->operands[k].is_use()) return last_local_[v] == i;
-    return !ssa_->crosses_blocks(v) && !(last_local_[v] > i && last_local_[v] < block_end_);
+    const bool out = live_ != nullptr ? out_stamp_[v] == cur_block_ : false;
+    if (fn_->operands[k].is_use()) return last_local_[v] == i && !out;
+    return !out && !(live_ == nullptr && ssa_->crosses_blocks(v)) &&
+           !(last_local_[v] > i && last_local_[v] < block_end_);
   }
 
   PReg FindFree(RegClass c, uint64_t avoid, PReg prefer) const;
@@ -81,7 +84,7 @@ class LocalAllocator {
   const MachineEnv* env_ = nullptr;
   const Liveness* live_ = nullptr;
   const SsaCheck* ssa_ = nullptr;
-  uint32_t block_end_ = 0;
+  uint32_t cur_block_ = 0, block_end_ = 0;
   const std::vector<PReg>* boundary_ = nullptr;
   Allocation* out_ = nullptr;
   ProgPoint point_;
@@ -105,7 +108,7 @@ class LocalAllocator {
   std::vector<uint8_t> slot_valid_;
   std::vector<uint32_t> killed_at_;
   std::vector<uint32_t> out_stamp_;
-  std::vector<uint32_t> last_local_;  // single-pass: last instruction of the block reading v
+  std::vector<uint32_t> last_local_;  // last instruction of the current block reading v
   std::vector<PendingMove> pending_;
 
   // Per-instruction register masks, per class.
