@@ -93,12 +93,12 @@ absl::Status LocalAllocator::NoReg(uint32_t i, const char* what) const {
 }
 
 absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, const Liveness* live,
-                                 const SsaCheck& ssa, const std::vector<PReg>& boundary,
+                                 const Validator& checked, const std::vector<PReg>& boundary,
                                  Allocation* out) {
   fn_ = &fn;
   env_ = &env;
   live_ = live;
-  ssa_ = &ssa;
+  checked_ = &checked;
   boundary_ = &boundary;
   out_ = out;
   out->Clear();
@@ -126,7 +126,7 @@ absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, cons
   if (live == nullptr) {
     // Single-pass: a value that crosses blocks is stored when defined, so its slot is current in
     // every block that reads it (blocks need not come in dominance order).
-    for (uint32_t v = 0; v < fn.num_vregs; ++v) slot_valid_[v] = ssa.crosses_blocks(v);
+    for (uint32_t v = 0; v < fn.num_vregs; ++v) slot_valid_[v] = checked.crosses_blocks(v);
   }
   last_local_.assign(fn.num_vregs, kNone);
   killed_at_.assign(fn.num_vregs, kNone);
@@ -297,7 +297,7 @@ void LocalAllocator::DefinedAt(uint32_t i, uint32_t k, uint32_t v, Location loc)
   Unmap(loc.reg());
   slot_valid_[v] = 0;
   if (!Kill(k, v, i)) Map(v, loc.reg());
-  if (live_ == nullptr && ssa_->crosses_blocks(v)) {
+  if (live_ == nullptr && checked_->crosses_blocks(v)) {
     out_->edits.push_back({ProgPoint::After(i), loc, Location::Stack(SlotOf(v))});
     slot_valid_[v] = 1;
   }

@@ -11,7 +11,7 @@
 // Last uses come from a forward scan of each block (plus, with liveness, its live-out set).
 // The optimizing allocator supplies liveness and boundary registers from a global linear scan.
 // Without liveness (the single-pass allocator) every boundary location is the spill slot: a value
-// that crosses blocks (SsaCheck::crosses_blocks) is stored right after its definition, so its
+// that crosses blocks (Validator::crosses_blocks) is stored right after its definition, so its
 // slot is current wherever it is live.
 #pragma once
 
@@ -25,7 +25,7 @@
 #include "regalloc/machine_env.h"
 #include "regalloc/parallel_moves.h"
 #include "regalloc/spill_slots.h"
-#include "regalloc/ssa_check.h"
+#include "regalloc/validate.h"
 
 namespace lathe::regalloc {
 
@@ -35,7 +35,7 @@ class LocalAllocator {
   // It is also the register preferred when v needs a new one inside a block.
   // live == nullptr selects the single-pass mode (boundary must then be all invalid).
   absl::Status Run(const Function& fn, const MachineEnv& env, const Liveness* live,
-                   const SsaCheck& ssa, const std::vector<PReg>& boundary, Allocation* out);
+                   const Validator& checked, const std::vector<PReg>& boundary, Allocation* out);
 
  private:
   static constexpr uint32_t kNone = 0xffffffffu;
@@ -62,7 +62,7 @@ class LocalAllocator {
   bool Kill(uint32_t k, uint32_t v, uint32_t i) const {
     const bool out = live_ != nullptr ? out_stamp_[v] == cur_block_ : false;
     if (fn_->operands[k].is_use()) return last_local_[v] == i && !out;
-    return !out && !(live_ == nullptr && ssa_->crosses_blocks(v)) &&
+    return !out && !(live_ == nullptr && checked_->crosses_blocks(v)) &&
            !(last_local_[v] > i && last_local_[v] < block_end_);
   }
 
@@ -83,7 +83,7 @@ class LocalAllocator {
   const Function* fn_ = nullptr;
   const MachineEnv* env_ = nullptr;
   const Liveness* live_ = nullptr;
-  const SsaCheck* ssa_ = nullptr;
+  const Validator* checked_ = nullptr;
   uint32_t cur_block_ = 0, block_end_ = 0;
   const std::vector<PReg>* boundary_ = nullptr;
   Allocation* out_ = nullptr;

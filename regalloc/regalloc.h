@@ -21,7 +21,7 @@
 #include "regalloc/liveness.h"
 #include "regalloc/local_allocator.h"
 #include "regalloc/machine_env.h"
-#include "regalloc/ssa_check.h"
+#include "regalloc/validate.h"
 
 namespace lathe::regalloc {
 
@@ -35,7 +35,7 @@ class RegisterAllocator {
                         Allocation* out);
 
  private:
-  SsaCheck ssa_;
+  Validator validator_;
   Liveness liveness_;
   BoundaryAssignment boundary_assignment_;
   LocalAllocator local_;

@@ -5,12 +5,18 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "regalloc/ssa_check.h"
 
 namespace lathe::regalloc {
 namespace {
 
+constexpr uint32_t kNoBlock = 0xffffffffu;
+
 absl::Status Err(const std::string& msg) { return absl::InvalidArgumentError(msg); }
+
+absl::Status NotDominated(uint32_t v) {
+  return Err(absl::StrCat("v", v,
+                          " is used but not defined on every path from the entry (not SSA, or a use without a def)"));
+}
 
 std::string OpWhere(uint32_t inst, uint32_t k) { return absl::StrCat("inst ", inst, " operand ", k); }
 
@@ -187,7 +193,7 @@ absl::Status OperandError(const Function& fn, uint32_t i, uint32_t k) {
 
 }  // namespace
 
-absl::Status ValidateStructure(const Function& fn, const MachineEnv& env) {
+absl::Status Validator::CheckBlocks(const Function& fn, const MachineEnv& env) {
   if (absl::Status s = env.Validate(); !s.ok()) return s;
   const uint32_t nb = static_cast<uint32_t>(fn.blocks.size());
   const uint32_t ni = static_cast<uint32_t>(fn.insts.size());
@@ -220,18 +226,7 @@ absl::Status ValidateStructure(const Function& fn, const MachineEnv& env) {
   if (fn.edge_args_begin.front() != 0 || fn.edge_args_begin.back() != fn.edge_args.size()) {
     return Err("edge_args_begin does not span edge_args");
   }
-  PRegSet allocatable;
-  uint32_t min_regs = 0xffffffffu;  // over classes with registers (classes without have no vregs)
-  for (int c = 0; c < kNumRegClasses; ++c) {
-    for (PReg r : env.regs[c]) allocatable.Add(r);
-    if (!env.regs[c].empty()) min_regs = std::min(min_regs, static_cast<uint32_t>(env.regs[c].size()));
-  }
-
   // Block ranges.
-  const Inst* insts = fn.insts.data();
-  const Operand* ops = fn.operands.data();
-  const RegClass* vreg_class = fn.vreg_class.data();
-  const size_t num_ops = fn.operands.size(), num_clobber_sets = fn.clobber_sets.size();
   uint32_t next_inst = 0;
   for (uint32_t b = 0; b < nb; ++b) {
     const Block& bl = fn.blocks[b];
@@ -255,35 +250,6 @@ absl::Status ValidateStructure(const Function& fn, const MachineEnv& env) {
     }
     for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
       if (fn.params[p] >= fn.num_vregs) return Err(absl::StrCat(where(), ": parameter vreg out of range"));
-    }
-    // Flags the block's instructions must have: none before the last one, which is a branch if
-    // the block has successors and a return otherwise.
-    const uint32_t want_last = bl.succs_end != bl.succs_begin ? kInstBranch : kInstReturn;
-    for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
-      const Inst& inst = insts[i];
-      const uint32_t kind = inst.flags & (kInstBranch | kInstReturn);
-      if (kind != (i + 1 == bl.insts_end ? want_last : 0u) || inst.operands_begin > inst.operands_end ||
-          inst.operands_end > num_ops || inst.operands_end - inst.operands_begin > 255 ||
-          inst.clobbers >= num_clobber_sets) {
-        return InstError(fn, b, i);
-      }
-      // The common instruction needs no constraint check beyond the terminator rules: only Any,
-      // Reg (and Stack outside branches) operands, no more than the smallest class has
-      // registers (so no register count can be exceeded), no late use beside clobbers.
-      const uint32_t n = inst.operands_end - inst.operands_begin;
-      const bool term = kind != 0, is_branch = kind == kInstBranch, clobbering = inst.clobbers != 0;
-      bool complex = n > min_regs;
-      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-        const Operand& op = ops[k];
-        const uint32_t v = op.vreg();
-        if (v >= fn.num_vregs || op.reg_class() != vreg_class[v]) return OperandError(fn, i, k);
-        const Constraint c = op.constraint();
-        complex |= (c > Constraint::kStack) | (is_branch & (c == Constraint::kStack)) | (term & op.is_def()) |
-                   (clobbering & op.is_use() & op.is_late());
-      }
-      if (complex) {
-        if (absl::Status s = CheckInstConstraints(fn, env, i, allocatable); !s.ok()) return s;
-      }
     }
   }
   if (next_inst != ni) return Err("instructions after the last block");
@@ -339,10 +305,108 @@ absl::Status ValidateStructure(const Function& fn, const MachineEnv& env) {
   return absl::OkStatus();
 }
 
+absl::Status Validator::Run(const Function& fn, const MachineEnv& env) {
+  if (absl::Status s = CheckBlocks(fn, env); !s.ok()) return s;
+  if (const uint32_t b = dom_.Compute(fn); b != Dominators::kAllReachable) {
+    return Err(absl::StrCat("block ", b, " is unreachable; remove it before allocation"));
+  }
+  return CheckInstructions(fn, env);
+}
+
+absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& env) {
+  PRegSet allocatable;
+  uint32_t min_regs = 0xffffffffu;  // over classes with registers (classes without have no vregs)
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    for (PReg r : env.regs[c]) allocatable.Add(r);
+    if (!env.regs[c].empty()) min_regs = std::min(min_regs, static_cast<uint32_t>(env.regs[c].size()));
+  }
+  const Inst* insts = fn.insts.data();
+  const Operand* ops = fn.operands.data();
+  const RegClass* vreg_class = fn.vreg_class.data();
+  const size_t num_ops = fn.operands.size(), num_clobber_sets = fn.clobber_sets.size();
+  def_block_.assign(fn.num_vregs, kNoBlock);
+  crosses_.assign(fn.num_vregs, 0);
+  deferred_.clear();
+  uint32_t* def_block = def_block_.data();
+  // A use in b is fine if b defined the value earlier (defs are recorded after the uses of their
+  // instruction) or the defining block dominates b. A use whose def has not been seen yet (it
+  // comes later in the block order, or never) is decided once all defs are known.
+  auto use = [&](uint32_t v, uint32_t b) {
+    const uint32_t d = def_block[v];
+    if (d == b) return true;
+    if (d == kNoBlock) {
+      deferred_.push_back({v, b});
+      return true;
+    }
+    if (!dom_.Dominates(d, b)) return false;
+    crosses_[v] = 1;
+    return true;
+  };
+  for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
+    const Block& bl = fn.blocks[b];
+    for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
+      const uint32_t v = fn.params[p];
+      if (def_block[v] != kNoBlock) {
+        return Err(absl::StrCat("block ", b, ": v", v, " is defined more than once (not SSA)"));
+      }
+      def_block[v] = b;
+    }
+    // Flags the block's instructions must have: none before the last one, which is a branch if
+    // the block has successors and a return otherwise.
+    const uint32_t want_last = bl.succs_end != bl.succs_begin ? kInstBranch : kInstReturn;
+    for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
+      const Inst& inst = insts[i];
+      const uint32_t kind = inst.flags & (kInstBranch | kInstReturn);
+      if (kind != (i + 1 == bl.insts_end ? want_last : 0u) || inst.operands_begin > inst.operands_end ||
+          inst.operands_end > num_ops || inst.operands_end - inst.operands_begin > 255 ||
+          inst.clobbers >= num_clobber_sets) {
+        return InstError(fn, b, i);
+      }
+      // The common instruction needs no constraint check beyond the terminator rules: only Any,
+      // Reg (and Stack outside branches) operands, no more than the smallest class has
+      // registers (so no register count can be exceeded), no late use beside clobbers.
+      const uint32_t n = inst.operands_end - inst.operands_begin;
+      const bool term = kind != 0, is_branch = kind == kInstBranch, clobbering = inst.clobbers != 0;
+      bool complex = n > min_regs;
+      bool any_def = false;
+      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
+        const Operand& op = ops[k];
+        const uint32_t v = op.vreg();
+        if (v >= fn.num_vregs || op.reg_class() != vreg_class[v]) return OperandError(fn, i, k);
+        const Constraint c = op.constraint();
+        complex |= (c > Constraint::kStack) | (is_branch & (c == Constraint::kStack)) | (term & op.is_def()) |
+                   (clobbering & op.is_use() & op.is_late());
+        any_def |= op.is_def();
+        if (op.is_use() && !use(v, b)) return NotDominated(v);
+      }
+      for (uint32_t k = inst.operands_begin; any_def && k < inst.operands_end; ++k) {
+        const uint32_t v = ops[k].vreg();
+        if (!ops[k].is_def()) continue;
+        if (def_block[v] != kNoBlock) {
+          return Err(absl::StrCat(OpWhere(i, k - inst.operands_begin), ": v", v,
+                                  " is defined more than once (not SSA)"));
+        }
+        def_block[v] = b;
+      }
+      if (complex) {
+        if (absl::Status s = CheckInstConstraints(fn, env, i, allocatable); !s.ok()) return s;
+      }
+    }
+    for (uint32_t a = fn.edge_args_begin[bl.succs_begin]; a < fn.edge_args_begin[bl.succs_end]; ++a) {
+      if (!use(fn.edge_args[a], b)) return NotDominated(fn.edge_args[a]);
+    }
+  }
+  for (const auto& [v, b] : deferred_) {
+    const uint32_t d = def_block[v];
+    if (d == kNoBlock || d == b || !dom_.Dominates(d, b)) return NotDominated(v);
+    crosses_[v] = 1;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
-  if (absl::Status s = ValidateStructure(fn, env); !s.ok()) return s;
-  SsaCheck ssa;
-  return ssa.Compute(fn);
+  Validator validator;
+  return validator.Run(fn, env);
 }
 
 }  // namespace lathe::regalloc
