@@ -4,13 +4,13 @@
 
 namespace lathe::regalloc {
 
-void LocalAllocator::Map(uint32_t v, PReg r) {
+inline void LocalAllocator::Map(uint32_t v, PReg r) {
   owner_[r.index()] = v;
   vreg_reg_[v] = r.bits();
   occ_[Cls(r)] |= Bit(r);
 }
 
-void LocalAllocator::Unmap(PReg r) {
+inline void LocalAllocator::Unmap(PReg r) {
   const uint32_t v = owner_[r.index()];
   if (v == kNone) return;
   vreg_reg_[v] = kNoReg;
@@ -23,7 +23,7 @@ uint32_t LocalAllocator::NewSlot(uint32_t v) {
   return slot_of_[v];
 }
 
-PReg LocalAllocator::FindFree(RegClass c, uint64_t avoid, PReg prefer) const {
+inline PReg LocalAllocator::FindFree(RegClass c, uint64_t avoid, PReg prefer) const {
   const int ci = static_cast<int>(c);
   const uint64_t cand = all_[ci] & ~occ_[ci] & ~avoid;
   if (cand == 0) return PReg();
@@ -289,7 +289,7 @@ void LocalAllocator::AllocSimpleInst(uint32_t i) {
 }
 
 // After instruction i wrote v (operand k) to loc.
-void LocalAllocator::DefinedAt(uint32_t i, uint32_t k, uint32_t v, Location loc) {
+inline void LocalAllocator::DefinedAt(uint32_t i, uint32_t k, uint32_t v, Location loc) {
   if (!loc.is_reg()) {
     slot_valid_[v] = 1;
     return;
