@@ -305,7 +305,9 @@ absl::Status Validator::CheckBlocks(const Function& fn, const MachineEnv& env) {
   return absl::OkStatus();
 }
 
-absl::Status Validator::Run(const Function& fn, const MachineEnv& env) {
+absl::Status Validator::Run(const Function& fn, const MachineEnv& env, bool record_exposed) {
+  record_exposed_ = record_exposed;
+  exposed_.clear();
   if (absl::Status s = CheckBlocks(fn, env); !s.ok()) return s;
   if (const uint32_t b = dom_.Compute(fn); b != Dominators::kAllReachable) {
     return Err(absl::StrCat("block ", b, " is unreachable; remove it before allocation"));
@@ -340,6 +342,7 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
     }
     if (!dom_.Dominates(d, b)) return false;
     crosses_[v] = 1;
+    if (record_exposed_) exposed_.push_back({v, b});
     return true;
   };
   for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
@@ -400,6 +403,7 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
     const uint32_t d = def_block[v];
     if (d == kNoBlock || d == b || !dom_.Dominates(d, b)) return NotDominated(v);
     crosses_[v] = 1;
+    if (record_exposed_) exposed_.push_back({v, b});
   }
   return absl::OkStatus();
 }

@@ -7,7 +7,9 @@
 // satisfied, and SSA form: one definition per vreg, every use (operand or branch argument)
 // dominated by its definition. Errors are InvalidArgument and name the block, instruction,
 // operand or value. On success crosses_blocks(v) says whether a block other than v's defining
-// block reads v: exactly the values live across some block boundary. The object keeps its
+// block reads v: exactly the values live across some block boundary; def_block(v) is v's
+// defining block, and with record_exposed, exposed() lists every (vreg, block) where the block
+// reads the vreg defined elsewhere (with repeats): the seeds of liveness. The object keeps its
 // buffers; ValidateFunction() is the one-shot form.
 #pragma once
 
@@ -24,9 +26,11 @@ namespace lathe::regalloc {
 
 class Validator {
  public:
-  absl::Status Run(const Function& fn, const MachineEnv& env);
+  absl::Status Run(const Function& fn, const MachineEnv& env, bool record_exposed = false);
 
   bool crosses_blocks(uint32_t vreg) const { return crosses_[vreg] != 0; }
+  uint32_t def_block(uint32_t vreg) const { return def_block_[vreg]; }
+  const std::vector<std::pair<uint32_t, uint32_t>>& exposed() const { return exposed_; }
 
  private:
   absl::Status CheckBlocks(const Function& fn, const MachineEnv& env);
@@ -36,6 +40,8 @@ class Validator {
   std::vector<uint32_t> def_block_;
   std::vector<uint8_t> crosses_;
   std::vector<std::pair<uint32_t, uint32_t>> deferred_;  // (vreg, block): uses seen before a def
+  std::vector<std::pair<uint32_t, uint32_t>> exposed_;   // (vreg, block)
+  bool record_exposed_ = false;
 };
 
 absl::Status ValidateFunction(const Function& fn, const MachineEnv& env);
