@@ -228,7 +228,7 @@ class FileRun {
           Add(Outcome::kFail, "compile", pf.line, absl::StrCat(Where(pf.line), ": function ", name, ": ", s.message()));
           continue;
         }
-        absl::StatusOr<std::string> text = Disassemble((*target)->name(), buf.bytes(), buf.code_size());
+        absl::StatusOr<std::string> text = Disassemble((*target)->name(), buf);
         if (!text.ok()) {
           Add(Outcome::kFail, "compile", pf.line, std::string(text.status().message()));
         } else if (ChecksOf(*pf.function).empty()) {

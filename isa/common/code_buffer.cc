@@ -22,9 +22,11 @@ void CodeBuffer::Clear() {
   fixups_.clear();
   traps_.clear();
   relocs_.clear();
+  data_.clear();
   consts_.clear();
   const_ids_.clear();
   code_size_ = 0;
+  pool_offset_ = 0;
 }
 
 CodeBuffer::Label CodeBuffer::NewLabel() {
@@ -229,10 +231,12 @@ void CodeBuffer::Relayout() {
 
   // The pool: largest constants first, so aligning the start aligns them all.
   std::vector<uint32_t> const_offset(consts_.size(), 0);
+  uint32_t const_offset_start = code_size_;
   if (!consts_.empty()) {
     size_t largest = 0;
     for (const std::string& c : consts_) largest = std::max(largest, c.size());
     while (bytes_.size() % largest != 0) bytes_.push_back(0xCC);
+    const_offset_start = static_cast<uint32_t>(bytes_.size());
     for (size_t size : {16, 8, 4}) {
       for (size_t c = 0; c < consts_.size(); ++c) {
         if (consts_[c].size() != size) continue;
@@ -242,6 +246,7 @@ void CodeBuffer::Relayout() {
     }
   }
 
+  pool_offset_ = consts_.empty() ? code_size_ : const_offset_start;
   for (const Field& f : fields) {
     int32_t disp = static_cast<int32_t>(static_cast<int64_t>(map_[resolved_[f.label]]) -
                                         static_cast<int64_t>(f.at + (f.is_short ? 1 : 4)));
@@ -254,6 +259,7 @@ void CodeBuffer::Relayout() {
   }
   for (TrapRecord& t : traps_) t.offset = map_[t.offset];
   for (CallReloc& r : relocs_) r.offset = map_[r.offset];
+  for (Range& r : data_) r = {map_[r.start], map_[r.end]};
   for (Label l = 0; l < label_offsets_.size(); ++l) {
     if (label_offsets_[l] != kUnbound) label_offsets_[l] = map_[resolved_[l]];
   }

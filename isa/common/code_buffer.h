@@ -80,16 +80,25 @@ class CodeBuffer {
   // Writes a placeholder rel32 to be patched with `constant - (end of field)`.
   void UseConstRel32(Const c);
   void AddTrap(ir::TrapCode code) { traps_.push_back({offset(), code}); }
+  // Says that [start, end) holds data inside the code (a jump table), for disassemblers.
+  void MarkData(uint32_t start, uint32_t end) { data_.push_back({start, end}); }
   // Writes a placeholder rel32 for a call to `callee`.
   void AddCallRel32(uint32_t callee);
 
   absl::Status Finish();
 
   const std::vector<uint8_t>& bytes() const { return bytes_; }
-  // After Finish: the end of the instructions (the constant pool, if any, follows).
+  // After Finish: the end of the instructions, and where the constant pool starts (after
+  // alignment padding; bytes().size() when there is none).
   uint32_t code_size() const { return code_size_; }
+  uint32_t pool_offset() const { return pool_offset_; }
   const std::vector<TrapRecord>& traps() const { return traps_; }
   const std::vector<CallReloc>& relocs() const { return relocs_; }
+  struct Range {
+    uint32_t start, end;
+  };
+  // After Finish: the MarkData ranges in the final layout, in emission order.
+  const std::vector<Range>& data_ranges() const { return data_; }
   // After Finish: where a jump to `l` lands.
   uint32_t label_offset(Label l) const { return label_offsets_[l]; }
 
@@ -123,9 +132,10 @@ class CodeBuffer {
   std::vector<Fixup> fixups_;
   std::vector<TrapRecord> traps_;
   std::vector<CallReloc> relocs_;
+  std::vector<Range> data_;
   std::vector<std::string> consts_;  // by Const, raw bytes
   absl::flat_hash_map<std::string, Const> const_ids_;
-  uint32_t code_size_ = 0;
+  uint32_t code_size_ = 0, pool_offset_ = 0;
   // Finish's scratch, kept to reuse the allocations.
   std::vector<uint32_t> resolved_;        // by label: the offset a jump to it really lands on
   std::vector<int32_t> jump_at_;          // by offset: the unconditional branch starting there

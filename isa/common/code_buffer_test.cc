@@ -1,5 +1,6 @@
-// The code buffer's branch peepholes, layout and constant pool, with x86-like encodings defined
-// here (jmp EB/E9, jcc 7x/0F 8x) so the bytes can be checked exactly.
+// The code buffer's branch peepholes, layout and constant pool, with a toy target's branch
+// encodings (one opcode byte: 0x80|cond or 0xBF long, 0x40|cond or 0x7F short, then the
+// displacement) so the bytes can be checked exactly.
 #include "isa/common/code_buffer.h"
 
 #include <cstring>
@@ -11,23 +12,17 @@ namespace lathe::isa {
 namespace {
 
 int Opcode(int cond, bool short_form, uint8_t* out) {
-  if (cond == BranchForms::kAlways) {
-    out[0] = short_form ? 0xEB : 0xE9;
-    return 1;
-  }
-  if (short_form) {
-    out[0] = static_cast<uint8_t>(0x70 | cond);
-    return 1;
-  }
-  out[0] = 0x0F;
-  out[1] = static_cast<uint8_t>(0x80 | cond);
-  return 2;
+  out[0] = static_cast<uint8_t>((short_form ? 0x40 : 0x80) | (cond == BranchForms::kAlways ? 0x3F : cond));
+  return 1;
 }
 int Invert(int cond) { return cond ^ 1; }
 const BranchForms kForms = {Opcode, Invert};
 
 constexpr int kE = 4, kNe = 5;
 constexpr uint8_t kNop = 0x90, kRet = 0xC3;
+constexpr uint8_t kJmpShort = 0x7F, kJmpLong = 0xBF;
+constexpr uint8_t JccShort(int cond) { return static_cast<uint8_t>(0x40 | cond); }
+constexpr uint8_t JccLong(int cond) { return static_cast<uint8_t>(0x80 | cond); }
 
 class CodeBufferTest : public ::testing::Test {
  protected:
@@ -73,7 +68,7 @@ TEST_F(CodeBufferTest, InvertsConditionalOverJump) {
   buf_.Bind(b);
   buf_.Put1(kRet);
   ASSERT_TRUE(buf_.Finish().ok());
-  EXPECT_EQ(Code(), (Bytes{0x70 | kNe, 0x01, kNop, kRet}));
+  EXPECT_EQ(Code(), (Bytes{JccShort(kNe), 0x01, kNop, kRet}));
   EXPECT_EQ(buf_.label_offset(a), 2u);
   EXPECT_EQ(buf_.label_offset(b), 3u);
 }
@@ -92,7 +87,7 @@ TEST_F(CodeBufferTest, ReferenceToRemovedJumpIsThreaded) {
   buf_.Put1(kRet);
   ASSERT_TRUE(buf_.Finish().ok());
   ASSERT_EQ(buf_.bytes().size(), 2u + 1u + 4u + 1u);
-  EXPECT_EQ(buf_.bytes()[0], 0x70 | kNe);
+  EXPECT_EQ(buf_.bytes()[0], JccShort(kNe));
   EXPECT_EQ(buf_.bytes()[1], 5);  // to the ret at 7
   EXPECT_EQ(buf_.bytes()[2], kNop);
   EXPECT_EQ(buf_.label_offset(b), 7u);
@@ -114,7 +109,7 @@ TEST_F(CodeBufferTest, ThreadsEdgeBlocksAndRemovesThem) {
   buf_.Bind(t2);
   buf_.Put1(kRet);
   ASSERT_TRUE(buf_.Finish().ok());
-  EXPECT_EQ(Code(), (Bytes{0x70 | kNe, 0x01, kNop, kRet}));
+  EXPECT_EQ(Code(), (Bytes{JccShort(kNe), 0x01, kNop, kRet}));
   // The removed edge labels still resolve, to where their jumps went.
   EXPECT_EQ(buf_.label_offset(e1), 2u);
   EXPECT_EQ(buf_.label_offset(e2), 3u);
@@ -138,7 +133,7 @@ TEST_F(CodeBufferTest, ThreadsChainsOfJumps) {
   ASSERT_TRUE(buf_.Finish().ok());
   // jcc(2) ret(1) jmp(2) ud2(2) jmp(2) ud2(2) ret at 11
   ASSERT_EQ(buf_.bytes().size(), 12u);
-  EXPECT_EQ(buf_.bytes()[0], 0x70 | kE);
+  EXPECT_EQ(buf_.bytes()[0], JccShort(kE));
   EXPECT_EQ(buf_.bytes()[1], 11 - 2);
   EXPECT_EQ(buf_.label_offset(e), 11u);
   EXPECT_EQ(buf_.label_offset(f), 11u);
@@ -152,7 +147,7 @@ TEST_F(CodeBufferTest, JumpCycleStaysInPlace) {
   buf_.AddBranch(BranchForms::kAlways, l);
   ASSERT_TRUE(buf_.Finish().ok());
   // l: jmp m; m: jmp l. The first jumps to the next instruction and goes; the second loops.
-  EXPECT_EQ(Code(), (Bytes{0xEB, 0xFE}));
+  EXPECT_EQ(Code(), (Bytes{kJmpShort, 0xFE}));
 }
 
 TEST_F(CodeBufferTest, ShortAndLongForms) {
@@ -167,13 +162,12 @@ TEST_F(CodeBufferTest, ShortAndLongForms) {
     buf.Put1(kRet);
     ASSERT_TRUE(buf.Finish().ok());
     if (gap == 127) {
-      EXPECT_EQ(buf.bytes()[0], 0x70 | kE);
+      EXPECT_EQ(buf.bytes()[0], JccShort(kE));
       EXPECT_EQ(buf.bytes()[1], 127);
     } else {
-      EXPECT_EQ(buf.bytes()[0], 0x0F);
-      EXPECT_EQ(buf.bytes()[1], 0x80 | kE);
+      EXPECT_EQ(buf.bytes()[0], JccLong(kE));
       int32_t rel;
-      std::memcpy(&rel, &buf.bytes()[2], 4);
+      std::memcpy(&rel, &buf.bytes()[1], 4);
       EXPECT_EQ(rel, 128);
     }
   }
@@ -185,7 +179,7 @@ TEST_F(CodeBufferTest, ShortAndLongForms) {
   back.AddBranch(BranchForms::kAlways, top);  // short: -(126 + 2) = -128
   ASSERT_TRUE(back.Finish().ok());
   ASSERT_EQ(back.bytes().size(), 128u);
-  EXPECT_EQ(back.bytes()[126], 0xEB);
+  EXPECT_EQ(back.bytes()[126], kJmpShort);
   EXPECT_EQ(static_cast<int8_t>(back.bytes()[127]), -128);
 }
 
@@ -200,14 +194,18 @@ TEST_F(CodeBufferTest, RecordsFollowTheCode) {
   buf_.AddCallRel32(3);
   buf_.Bind(l);
   buf_.UseLabelRel32(l);
+  buf_.MarkData(buf_.offset() - 4, buf_.offset());
   buf_.Put1(kRet);
   ASSERT_TRUE(buf_.Finish().ok());
+  ASSERT_EQ(buf_.data_ranges().size(), 1u);
+  EXPECT_EQ(buf_.data_ranges()[0].start, 9u);
+  EXPECT_EQ(buf_.data_ranges()[0].end, 13u);
   ASSERT_EQ(buf_.traps().size(), 1u);
   EXPECT_EQ(buf_.traps()[0].offset, 2u);
   ASSERT_EQ(buf_.relocs().size(), 1u);
   EXPECT_EQ(buf_.relocs()[0].offset, 5u);
   EXPECT_EQ(buf_.label_offset(l), 9u);
-  EXPECT_EQ(buf_.bytes()[0], 0xEB);
+  EXPECT_EQ(buf_.bytes()[0], kJmpShort);
   EXPECT_EQ(buf_.bytes()[1], 7);
   EXPECT_EQ(Rel32At(9), 9 - 13);
 }
@@ -219,7 +217,7 @@ TEST_F(CodeBufferTest, PeepholesOffKeepsLongForms) {
   buf_.Bind(l);
   buf_.Put1(kRet);
   ASSERT_TRUE(buf_.Finish().ok());
-  EXPECT_EQ(Code(), (Bytes{0xE9, 0, 0, 0, 0, kRet}));
+  EXPECT_EQ(Code(), (Bytes{kJmpLong, 0, 0, 0, 0, kRet}));
 }
 
 TEST_F(CodeBufferTest, ConstantPoolDeduplicatesAndAligns) {
@@ -239,6 +237,7 @@ TEST_F(CodeBufferTest, ConstantPoolDeduplicatesAndAligns) {
   auto target = [&](uint32_t field) { return static_cast<uint32_t>(field + 4 + Rel32At(field)); };
   uint32_t ta = target(1), tb = target(5), tm = target(9);
   EXPECT_EQ(tm, 16u);  // the 16-byte constant first, at the first 16-aligned offset
+  EXPECT_EQ(buf_.pool_offset(), 16u);
   EXPECT_EQ(ta % 8, 0u);
   EXPECT_EQ(tb % 4, 0u);
   uint64_t va;

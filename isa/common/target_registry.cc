@@ -12,23 +12,22 @@ const std::vector<TargetInfo>& Targets() {
       {"x86_64",
        {"has_sse3", "has_ssse3", "has_sse41", "has_sse42", "has_cmpxchg16b", "has_popcnt", "has_lzcnt",
         "has_bmi1", "has_bmi2", "has_avx", "has_avx2", "has_fma", "has_avx512f", "has_avx512vl",
-        "has_avx512dq", "has_avx512bitalg", "has_avx512vbmi"},
-       {{"baseline", {}},
-        {"sse3", {"has_sse3"}},
-        {"ssse3", {"has_sse3", "has_ssse3"}},
-        {"sse41", {"has_sse3", "has_ssse3", "has_sse41"}},
-        {"sse42", {"has_sse3", "has_ssse3", "has_sse41", "has_sse42"}},
-        {"nehalem", {"has_sse3", "has_ssse3", "has_sse41", "has_sse42", "has_popcnt", "has_cmpxchg16b"}},
-        {"x86-64-v2", {"has_sse3", "has_ssse3", "has_sse41", "has_sse42", "has_popcnt", "has_cmpxchg16b"}},
-        {"haswell",
-         {"has_sse3", "has_ssse3", "has_sse41", "has_sse42", "has_popcnt", "has_cmpxchg16b", "has_avx", "has_avx2",
-          "has_bmi1", "has_bmi2", "has_fma", "has_lzcnt"}},
-        {"x86-64-v3",
-         {"has_sse3", "has_ssse3", "has_sse41", "has_sse42", "has_popcnt", "has_cmpxchg16b", "has_avx", "has_avx2",
-          "has_bmi1", "has_bmi2", "has_fma", "has_lzcnt"}},
-        {"skylake",
-         {"has_sse3", "has_ssse3", "has_sse41", "has_sse42", "has_popcnt", "has_cmpxchg16b", "has_avx", "has_avx2",
-          "has_bmi1", "has_bmi2", "has_fma", "has_lzcnt"}}}},
+        "has_avx512dq", "has_avx512bw", "has_avx512bitalg", "has_avx512vbmi", "has_avx512vnni", "has_avx_vnni"},
+       {{"baseline", "", {}},
+        {"sse3", "", {"has_sse3"}},
+        {"ssse3", "sse3", {"has_ssse3"}},
+        {"sse41", "ssse3", {"has_sse41"}},
+        {"sse42", "sse41", {"has_sse42"}},
+        {"nehalem", "sse42", {"has_popcnt", "has_cmpxchg16b"}},
+        {"x86-64-v2", "nehalem", {}},
+        {"haswell", "nehalem", {"has_avx", "has_avx2", "has_bmi1", "has_bmi2", "has_fma", "has_lzcnt"}},
+        {"x86-64-v3", "haswell", {}},
+        {"broadwell", "haswell", {}},
+        {"skylake", "haswell", {}},
+        {"znver1", "haswell", {}},
+        {"x86-64-v4", "haswell", {"has_avx512f", "has_avx512vl", "has_avx512dq", "has_avx512bw"}},
+        {"icelake-client", "x86-64-v4", {"has_avx512vbmi", "has_avx512bitalg", "has_avx512vnni"}},
+        {"icelake-server", "icelake-client", {}}}},
   };
   return *targets;
 }
@@ -39,6 +38,17 @@ const TargetInfo* FindTarget(absl::string_view name) {
   }
   return nullptr;
 }
+
+namespace {
+
+const TargetPreset* FindPreset(const TargetInfo& target, absl::string_view name) {
+  for (const TargetPreset& p : target.presets) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 absl::StatusOr<TargetSpec> ParseTarget(absl::string_view text, absl::string_view where) {
   TargetSpec spec;
@@ -62,12 +72,12 @@ absl::StatusOr<TargetSpec> ParseTarget(absl::string_view text, absl::string_view
       }
       continue;
     }
-    const TargetPreset* preset = nullptr;
-    for (const TargetPreset& p : spec.target->presets) {
-      if (p.name == word) preset = &p;
-    }
-    if (preset != nullptr) {
-      for (absl::string_view f : preset->flags) spec.flags.insert(std::string(f));
+    if (const TargetPreset* preset = FindPreset(*spec.target, word); preset != nullptr) {
+      // Follow the bases; the table's chains are short and acyclic, the bound only guards it.
+      for (size_t n = 0; preset != nullptr && n <= spec.target->presets.size(); ++n) {
+        for (absl::string_view f : preset->adds) spec.flags.insert(std::string(f));
+        preset = preset->base.empty() ? nullptr : FindPreset(*spec.target, preset->base);
+      }
       continue;
     }
     bool on = true;

@@ -20,7 +20,8 @@ namespace lathe::isa {
 
 struct TargetPreset {
   absl::string_view name;
-  std::vector<absl::string_view> flags;  // all of them, not only the ones it adds to another
+  absl::string_view base;                // a preset whose flags this one includes, or empty
+  std::vector<absl::string_view> adds;   // the flags it adds to its base's
 };
 
 struct TargetInfo {

@@ -24,7 +24,8 @@ class Emitter {
       : vc_(vc), rf_(vc.alloc_fn), alloc_(alloc), buf_(buf), a_(buf) {}
 
   absl::Status Run() {
-    LayoutFrame();
+    absl::Status frame = LayoutFrame();
+    if (!frame.ok()) return frame;
     labels_.resize(rf_.blocks.size());
     for (auto& l : labels_) l = buf_->NewLabel();
     Prologue();
@@ -43,7 +44,8 @@ class Emitter {
   }
 
  private:
-  void LayoutFrame() {
+  // Unimplemented when the frame does not fit the 32-bit rsp adjustment.
+  absl::Status LayoutFrame() {
     bool used[16] = {};
     auto note = [&](Location l) {
       if (l.is_reg() && l.reg().reg_class() == regalloc::RegClass::kInt) used[l.reg().hw()] = true;
@@ -57,18 +59,26 @@ class Emitter {
       if (used[r] && IsCalleeSaved(r) && r != kRbp) saved_.push_back(r);
     }
     // From rsp up: outgoing stack arguments, the call return area, spill slots (16 bytes each,
-    // so an f128 fits), then the IR stack slots.
+    // so an f128 fits), then the IR stack slots. Computed in 64 bits: the sum of the slots may
+    // pass what the 32-bit rsp adjustment reaches.
+    constexpr uint64_t kMaxFrame = 0x7fff0000;  // leaves room for offsets within the frame
     spill_base_ = vc_.outgoing_bytes + vc_.call_ret_area_bytes;
-    uint32_t off = spill_base_ + 16 * alloc_.num_spill_slots;
+    uint64_t off = spill_base_ + 16 * uint64_t{alloc_.num_spill_slots};
     for (size_t s = 0; s < vc_.slot_size.size(); ++s) {
-      uint32_t align = vc_.slot_align[s] < 8 ? 8 : vc_.slot_align[s];
+      uint64_t align = vc_.slot_align[s] < 8 ? 8 : vc_.slot_align[s];
       off = (off + align - 1) / align * align;
-      slot_offset_.push_back(off);
+      slot_offset_.push_back(static_cast<uint32_t>(off));
       off += vc_.slot_size[s];
+      if (off > kMaxFrame) break;
     }
-    frame_ = off;
+    if (off > kMaxFrame) {
+      return absl::UnimplementedError(
+          absl::StrCat("x64 backend does not support a stack frame of ", off, " bytes or more (the limit is ", kMaxFrame, ")"));
+    }
+    frame_ = static_cast<uint32_t>(off);
     // After the return address and saved rbp rsp is 16-aligned; keep it so after the pushes.
     while ((frame_ + 8 * saved_.size()) % 16 != 0) ++frame_;
+    return absl::OkStatus();
   }
   void Prologue() {
     a_.Push(kRbp);
@@ -247,7 +257,9 @@ class Emitter {
         a_.LeaIndexed(kR11, kR11, t, 0, 4);
         a_.JmpR(kR11);
         buf_->Bind(table);
+        const uint32_t table_start = buf_->offset();
         for (uint32_t k = 1; k < n; ++k) buf_->UseLabelRel32(labels_[Succ(static_cast<int>(k))]);
+        buf_->MarkData(table_start, buf_->offset());
         break;
       }
       case MOp::kReturn: Epilogue(); break;

@@ -41,9 +41,12 @@ const absl::flat_hash_set<std::string>& HostFlagNames() {
       add("has_avx512f", ((b >> 16) & 1) && ymm);
       add("has_avx512dq", ((b >> 17) & 1) && ymm);
       add("has_avx512vl", ((b >> 31) & 1) && ymm);
+      add("has_avx512bw", ((b >> 30) & 1) && ymm);
       add("has_avx512vbmi", ((c >> 1) & 1) && ymm);
+      add("has_avx512vnni", ((c >> 11) & 1) && ymm);
       add("has_avx512bitalg", ((c >> 12) & 1) && ymm);
     }
+    if (__get_cpuid_count(7, 1, &a, &b, &c, &d)) add("has_avx_vnni", ((a >> 4) & 1) && ymm);
     if (__get_cpuid(0x80000001, &a, &b, &c, &d)) add("has_lzcnt", (c >> 5) & 1);
     return n;
   }();

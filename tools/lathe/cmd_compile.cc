@@ -108,11 +108,11 @@ int RunCompile(const std::vector<std::string>& args) {
     if (buf.code_size() == buf.bytes().size()) {
       std::printf("function %s: %zu bytes\n", name.c_str(), buf.bytes().size());
     } else {
-      std::printf("function %s: %zu bytes (%u code, %zu constant pool)\n", name.c_str(), buf.bytes().size(),
-                  buf.code_size(), buf.bytes().size() - buf.code_size());
+      std::printf("function %s: %zu bytes (%u code, %zu constant pool with its alignment)\n", name.c_str(),
+                  buf.bytes().size(), buf.code_size(), buf.bytes().size() - buf.code_size());
     }
     if (!disasm) continue;
-    absl::StatusOr<std::string> listing = testsuite::Disassemble((*target)->name(), buf.bytes(), buf.code_size());
+    absl::StatusOr<std::string> listing = testsuite::Disassemble((*target)->name(), buf);
     if (!listing.ok()) {
       std::fprintf(stderr, "error: %s\n", std::string(listing.status().message()).c_str());
       return 1;
