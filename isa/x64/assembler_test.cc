@@ -350,6 +350,7 @@ TEST_F(AssemblerTest, ScalarCompletionForms) {
     }
   }
   Check("lock cmpxchg16b [rip+64]", [&](Assembler& a) { a.LockCmpxchg16b(Mem::Rip(64)); });
+  Check("int3", [&](Assembler& a) { a.Int3(); });
 }
 
 }  // namespace

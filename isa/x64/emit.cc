@@ -517,6 +517,10 @@ class Emitter {
       case MOp::kBitselect:
       case MOp::kBitselectF:
       case MOp::kCvtFromU64:
+      case MOp::kCarryOp:
+      case MOp::kCarryOp128:
+      case MOp::kFrameReg:
+      case MOp::kDebugtrap:
         EmitScalarCompletion(i, m);
         break;
       case MOp::kAtomicLoad128:
@@ -671,6 +675,32 @@ class Emitter {
         buf_->Bind(done);
         break;
       }
+      case MOp::kCarryOp:
+      case MOp::kCarryOp128: {
+        // neg of the incoming i8 sets CF exactly when it is non-zero; adc/sbb consume it.
+        const bool wide = m.op == MOp::kCarryOp128;
+        const bool add = m.sub == kUaddOvf || m.sub == kSaddOvf;
+        const bool is_signed = m.sub == kSaddOvf || m.sub == kSsubOvf;
+        const Alu op = add ? Alu::kAdc : Alu::kSbb;
+        uint8_t t = R(i, wide ? 5 : 3), flag = R(i, wide ? 8 : 5);
+        a_.MovRR(4, t, R(i, wide ? 4 : 2));
+        a_.Neg(1, t);
+        if (wide) {
+          a_.AluRR(op, 8, R(i, 6), R(i, 2));
+          a_.AluRR(op, 8, R(i, 7), R(i, 3));
+        } else {
+          a_.AluRR(op, sz, R(i, 4), R(i, 1));
+        }
+        a_.Setcc(is_signed ? Cond::kO : Cond::kB, flag);
+        a_.Movzx(1, flag, flag);
+        break;
+      }
+      case MOp::kFrameReg:
+        if (m.sub == 0) a_.MovRR(8, R(i, 0), kRbp);
+        if (m.sub == 1) a_.MovRR(8, R(i, 0), kRsp);
+        if (m.sub == 2) a_.Load(8, R(i, 0), Mem::Base(kRbp, 8));  // pushed by the call
+        break;
+      case MOp::kDebugtrap: a_.Int3(); break;
       default: break;
     }
   }

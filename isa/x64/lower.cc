@@ -27,7 +27,9 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(AtomicStore) MAP(FuncAddr) MAP(CallIndirect)
     MAP(ReturnCall) MAP(ReturnCallIndirect)
     MAP(Bitrev) MAP(Umulhi) MAP(Smulhi) MAP(Iabs) MAP(Bitselect) MAP(Fence) MAP(Bswap)
-    MAP(SelectSpectreGuard)
+    MAP(SelectSpectreGuard) MAP(UaddOverflowCin) MAP(SaddOverflowCin) MAP(UsubOverflowBin)
+    MAP(SsubOverflowBin) MAP(GetFramePointer) MAP(GetStackPointer) MAP(GetReturnAddress)
+    MAP(Debugtrap) MAP(SequencePoint)
 #undef MAP
     default: return std::nullopt;
   }

@@ -281,4 +281,22 @@ Unit Lowerer::emit_wide_trap_if(bool if_nonzero) {
   return End();
 }
 
+Unit Lowerer::emit_wide_carry_op(rules::OvfOp op) {
+  if (!Wide(Arg(0)) || !Wide(Arg(1)) || !Wide(Result(0)) || dfg_.results(cur_).size() != 2) {
+    return Unsupported(dfg_.value_type(Arg(0)));
+  }
+  if (ArgBytes(2) == 0 || CheckInt(Result(1)) == 0) return {};
+  Begin(MOp::kCarryOp128).sub = static_cast<uint8_t>(op);
+  Use(Arg(0));
+  UseH(Arg(0));
+  Use(Arg(1));
+  UseH(Arg(1));
+  Use(Arg(2));
+  TempDefEarly();
+  ReuseDef(Result(0), 0);
+  Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
+  Def(Result(1));
+  return End();
+}
+
 }  // namespace lathe::x64::lowering

@@ -282,4 +282,32 @@ Unit Lowerer::emit_bitselect() {
   return End();
 }
 
+Unit Lowerer::emit_carry_op(rules::OvfOp op) {
+  int bytes = ResultBytes();
+  if (bytes == 0 || ArgBytes(2) == 0) return {};
+  if (dfg_.results(cur_).size() != 2) return Fail("a carry op without its flag result");
+  MInst& m = Begin(MOp::kCarryOp);
+  m.sub = static_cast<uint8_t>(op);
+  m.size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  Use(Arg(1));
+  Use(Arg(2));
+  TempDefEarly();
+  ReuseDef(Result(0), 0);
+  Def(Result(1));
+  return End();
+}
+
+Unit Lowerer::emit_frame_reg(rules::FrameReg r) {
+  if (ResultBytes() != 8) return Unsupported(dfg_.value_type(Result(0)));
+  Begin(MOp::kFrameReg).sub = static_cast<uint8_t>(r);
+  Def(Result(0));
+  return End();
+}
+
+Unit Lowerer::emit_debugtrap() {
+  Begin(MOp::kDebugtrap);
+  return End();
+}
+
 }  // namespace lathe::x64::lowering

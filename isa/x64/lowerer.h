@@ -171,6 +171,10 @@ class Lowerer : public rules::Context {
   Unit emit_wide_atomic_store() override;
   Unit emit_wide_atomic_cas() override;
   Unit emit_wide_atomic_rmw() override;
+  Unit emit_carry_op(rules::OvfOp op) override;
+  Unit emit_wide_carry_op(rules::OvfOp op) override;
+  Unit emit_frame_reg(rules::FrameReg r) override;
+  Unit emit_debugtrap() override;
  private:
   // --- Scalar opcode completions: helpers.
   Unit UmulOverflow64();

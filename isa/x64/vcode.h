@@ -115,6 +115,12 @@ enum class MOp : uint8_t {
                // defs lo (rax), hi (rdx)
   kAtomicRmw128,   // use addr, use src lo, src hi, early defs lo (rax), hi (rdx), t (rbx), t (rcx);
                    // sub = AtomicRmwOp
+  kCarryOp,    // use a, use b, use carry/borrow in, early def t, def (reuses a), def flag;
+               // sub = OvfKind (add or sub kinds); size
+  kCarryOp128, // use alo, ahi, blo, bhi, carry in, early def t, def lo (reuses alo),
+               // def hi (reuses ahi), def flag; sub = OvfKind
+  kFrameReg,   // def; sub 0 frame pointer (rbp), 1 stack pointer, 2 return address ([rbp + 8])
+  kDebugtrap,  // int3
 };
 
 enum OvfKind : uint8_t { kUaddOvf, kSaddOvf, kUsubOvf, kSsubOvf, kUmulOvf, kSmulOvf };
