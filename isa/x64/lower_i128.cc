@@ -14,14 +14,17 @@ bool Lowerer::inst_is_i128(const IrInst& i) {
 
 Unit Lowerer::emit_iconcat() {
   if (!Wide(Result(0)) || ArgBytes(0) != 8 || ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Result(0)));
-  Begin(MOp::kCopy);
-  Use(Arg(0));
-  Def(Result(0));
-  End();
-  Begin(MOp::kCopy);
-  Use(Arg(1));
-  DefH(Result(0));
-  return End();
+  return CopyToPair(V(Arg(0)), V(Arg(1)), Result(0));
+}
+
+Unit Lowerer::CopyToPair(uint32_t lo, uint32_t hi, ir::Value dst) {
+  for (bool high : {false, true}) {
+    Begin(MOp::kCopy);
+    Emit(Operand::Use(high ? hi : lo, kInt, Constraint::kReg));
+    if (high) DefH(dst); else Def(dst);
+    End();
+  }
+  return {};
 }
 
 Unit Lowerer::emit_isplit() {
@@ -156,13 +159,7 @@ Unit Lowerer::emit_wide_overflow(rules::OvfOp op) {
 }
 
 Unit Lowerer::emit_wide_unary(rules::UnOp op) {
-  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-  Begin(MOp::kUnary128).sub = op == rules::UnOp::Neg ? 0 : 1;
-  Use(Arg(0));
-  UseH(Arg(0));
-  ReuseDef(Result(0), 0);
-  Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
-  return End();
+  return WideUnary(MOp::kUnary128, op == rules::UnOp::Neg ? 0 : 1, 0, false);
 }
 
 Unit Lowerer::emit_wide_imul() {
@@ -213,60 +210,30 @@ Unit Lowerer::emit_wide_rotate(bool left) {
 Unit Lowerer::emit_wide_cls() {
   if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
   if (!isa_.has_lzcnt) return Fail("cls without the lzcnt extension on this target");
-  Begin(MOp::kCls128);
-  Use(Arg(0));
-  UseH(Arg(0));
-  TempDefEarly();
-  TempDefEarly();
-  Def(Result(0));
-  DefH(Result(0));
-  return End();
+  return WideUnary(MOp::kCls128, 0, 2, false);
 }
 
-// The halves trade places: the new low half is the old high half reversed, and vice versa.
-Unit Lowerer::emit_wide_bitrev() {
-  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-  Begin(MOp::kBitrev128);
-  Use(Arg(0));
-  UseH(Arg(0));
-  TempDefEarly();
-  TempDefEarly();
-  ReuseDef(Result(0), 1);
-  Emit(Operand::ReuseDef(H(Result(0)), kInt, 0));
-  return End();
-}
+// bitrev and bswap: the halves trade places (the new low half is the old high half reversed).
+Unit Lowerer::emit_wide_bitrev() { return WideUnary(MOp::kBitrev128, 0, 2, true); }
 
-Unit Lowerer::emit_wide_bswap() {
-  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-  Begin(MOp::kBswap128);
-  Use(Arg(0));
-  UseH(Arg(0));
-  ReuseDef(Result(0), 1);
-  Emit(Operand::ReuseDef(H(Result(0)), kInt, 0));
-  return End();
-}
+Unit Lowerer::emit_wide_bswap() { return WideUnary(MOp::kBswap128, 0, 0, true); }
 
-Unit Lowerer::emit_wide_iabs() {
+Unit Lowerer::emit_wide_iabs() { return WideUnary(MOp::kIabs128, 0, 1, false); }
+
+Unit Lowerer::WideUnary(MOp op, uint8_t sub, int temps, bool swap) {
   if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-  Begin(MOp::kIabs128);
+  Begin(op).sub = sub;
   Use(Arg(0));
   UseH(Arg(0));
-  TempDefEarly();
-  ReuseDef(Result(0), 0);
-  Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
+  for (int k = 0; k < temps; ++k) TempDefEarly();
+  ReuseDef(Result(0), swap ? 1 : 0);
+  Emit(Operand::ReuseDef(H(Result(0)), kInt, swap ? 0 : 1));
   return End();
 }
 
 Unit Lowerer::emit_wide_bitcast() {
   if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Wide(Arg(0)) ? Result(0) : Arg(0)));
-  Begin(MOp::kCopy);
-  Use(Arg(0));
-  Def(Result(0));
-  End();
-  Begin(MOp::kCopy);
-  UseH(Arg(0));
-  DefH(Result(0));
-  return End();
+  return CopyToPair(V(Arg(0)), H(Arg(0)), Result(0));
 }
 
 Unit Lowerer::emit_wide_trap_if(bool if_nonzero) {

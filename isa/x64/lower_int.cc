@@ -216,22 +216,16 @@ Unit Lowerer::UmulOverflow64() {
   return End();
 }
 
-Unit Lowerer::emit_bitrev() {
-  int bytes = ResultBytes();
-  if (bytes == 0) return {};
-  Begin(MOp::kBitrev).size = static_cast<uint8_t>(bytes);
-  Use(Arg(0));
-  TempDefEarly();
-  TempDefEarly();
-  ReuseDef(Result(0), 0);
-  return End();
-}
+Unit Lowerer::emit_bitrev() { return InPlace(MOp::kBitrev, 2); }
 
-Unit Lowerer::emit_bswap() {
+Unit Lowerer::emit_bswap() { return InPlace(MOp::kBswap, 0); }
+
+Unit Lowerer::InPlace(MOp op, int temps) {
   int bytes = ResultBytes();
   if (bytes == 0) return {};
-  Begin(MOp::kBswap).size = static_cast<uint8_t>(bytes);
+  Begin(op).size = static_cast<uint8_t>(bytes);
   Use(Arg(0));
+  for (int k = 0; k < temps; ++k) TempDefEarly();
   ReuseDef(Result(0), 0);
   return End();
 }

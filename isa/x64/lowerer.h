@@ -179,6 +179,13 @@ class Lowerer : public rules::Context {
   // --- Scalar opcode completions: helpers.
   Unit UmulOverflow64();
   Unit FromUint64(int to_bytes);
+  // A one-operand integer instruction computing in place (the def reuses the operand), with
+  // `temps` early scratch registers.
+  Unit InPlace(MOp op, int temps);
+  // The i128 form: defs reuse the operand's halves, exchanged when `swap`.
+  Unit WideUnary(MOp op, uint8_t sub, int temps, bool swap);
+  // Two 64-bit moves into the halves of the i128 `dst`.
+  Unit CopyToPair(uint32_t lo, uint32_t hi, ir::Value dst);
   // A condition operand as one integer vreg: an i128 condition is reduced to lo | hi first
   // (before the caller's Begin, since Begin may move the instruction arrays). False (failure
   // recorded) for an unsupported type.
@@ -207,9 +214,8 @@ class Lowerer : public rules::Context {
     return v;
   }
   void FixedTempEarly(uint8_t r) {
-    uint32_t v = rf_.num_vregs++;
     rf_.vreg_class.push_back(kInt);
-    FixedDefEarly(v, r);
+    FixedDefEarly(rf_.num_vregs++, r);
   }
 
 
@@ -304,11 +310,7 @@ class Lowerer : public rules::Context {
   void ReuseDef(ir::Value v, uint8_t input) { Emit(Operand::ReuseDef(V(v), Cls(v), input)); }
   void FixedDefEarly(uint32_t vreg, uint8_t r) { Emit(Operand::FixedDef(vreg, IntReg(r), OperandPos::kEarly)); }
   // A fresh integer temporary, defined early (so it overlaps no operand of the instruction).
-  void TempDefEarly() {
-    uint32_t v = rf_.num_vregs++;
-    rf_.vreg_class.push_back(kInt);
-    Emit(Operand::Def(v, kInt, Constraint::kReg, OperandPos::kEarly));
-  }
+  void TempDefEarly() { TempEarly(kInt); }
   int CheckFloat(ir::Value v) {
     int b = FloatBytes(dfg_.value_type(dfg_.Resolve(v)));
     if (b == 0) Unsupported(dfg_.value_type(dfg_.Resolve(v)));

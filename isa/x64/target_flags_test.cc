@@ -22,52 +22,52 @@ TEST(TargetFlags, IntersectsRequestWithHost) {
   EXPECT_FALSE(f.has_lzcnt);  // host has it, not requested
 }
 
+// Compiles the single function of `text` with `flags`.
+absl::Status CompileWith(const char* text, const IsaFlags& flags) {
+  absl::StatusOr<ir::TestFile> file = ir::ParseTestFile(text, "t.clif");
+  if (!file.ok()) return file.status();
+  Backend b;
+  b.set_isa_flags(flags);
+  isa::CodeBuffer buf;
+  return b.Compile(*file->functions[0].function, regalloc::Algorithm::kSinglePass, &buf);
+}
+
+IsaFlags Baseline() {
+  absl::StatusOr<isa::TargetSpec> base = isa::ParseTarget("x86_64", "t");
+  EXPECT_TRUE(base.ok());
+  return base.ok() ? IsaFlagsFor(*base) : IsaFlags();
+}
+
 TEST(TargetFlags, BaselineTargetRejectsRounding) {
-  absl::StatusOr<ir::TestFile> file = ir::ParseTestFile(R"(
+  const char* text = R"(
 function %f(f64) -> f64 {
 block0(v0: f64):
     v1 = floor v0
     return v1
 }
-)", "t.clif");
-  ASSERT_TRUE(file.ok()) << file.status();
-  const ir::Function& fn = *file->functions[0].function;
-  Backend b;
-  absl::StatusOr<isa::TargetSpec> base = isa::ParseTarget("x86_64", "t");
-  ASSERT_TRUE(base.ok());
-  b.set_isa_flags(IsaFlagsFor(*base));
-  isa::CodeBuffer buf;
-  absl::Status st = b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf);
+)";
+  absl::Status st = CompileWith(text, Baseline());
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("SSE4.1"), std::string::npos) << st;
   IsaFlags with;
   with.has_sse41 = true;
-  b.set_isa_flags(with);
-  EXPECT_TRUE(b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf).ok());
+  EXPECT_TRUE(CompileWith(text, with).ok());
 }
 
 TEST(TargetFlags, I128AtomicsNeedCmpxchg16b) {
-  absl::StatusOr<ir::TestFile> file = ir::ParseTestFile(R"(
+  const char* text = R"(
 function %f(i64) -> i128 {
 block0(v0: i64):
     v1 = atomic_load.i128 v0
     return v1
 }
-)", "t.clif");
-  ASSERT_TRUE(file.ok()) << file.status();
-  const ir::Function& fn = *file->functions[0].function;
-  Backend b;
-  absl::StatusOr<isa::TargetSpec> base = isa::ParseTarget("x86_64", "t");
-  ASSERT_TRUE(base.ok());
-  b.set_isa_flags(IsaFlagsFor(*base));
-  isa::CodeBuffer buf;
-  absl::Status st = b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf);
+)";
+  absl::Status st = CompileWith(text, Baseline());
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("cmpxchg16b"), std::string::npos) << st;
   IsaFlags with;
   with.has_cmpxchg16b = true;
-  b.set_isa_flags(with);
-  EXPECT_TRUE(b.Compile(fn, regalloc::Algorithm::kSinglePass, &buf).ok());
+  EXPECT_TRUE(CompileWith(text, with).ok());
 }
 
 }  // namespace

@@ -94,7 +94,7 @@ enum class MOp : uint8_t {
   kOrHalves,   // use lo, use hi, def (reuses lo) = lo | hi (an i128 condition as one register)
   kRotate128,  // use lo, use hi, use amount, early def tmp (rcx), early def t, def lo (reuses lo),
                // def hi (reuses hi); sub 0 rotl, 1 rotr
-  kCls128,     // use lo, use hi, early def t1, t2, def lo, def hi
+  kCls128,     // use lo, use hi, early def t1, t2, def lo (reuses lo), def hi (reuses hi)
   kBitrev,     // use a, early def t, early def m, def (reuses a); size
   kBitrev128,  // use lo, use hi, early def t, m, def lo (reuses hi), def hi (reuses lo)
   kBswap,      // use a, def (reuses a); size
