@@ -85,6 +85,11 @@ template <typename R>
 using EntryFn = R (*)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, double, double, double, double,
                       double, double, double, double);
 
+// Code compiled with enable_pinned_reg may return with r15 (the pinned register) changed; this
+// tells the compiler so right after each entry call, so that the caller saves and restores r15
+// as System V requires of it.
+inline __attribute__((always_inline)) void AfterEntryCall() { asm volatile("" ::: "r15", "memory"); }
+
 uint64_t Bits(double d) {
   uint64_t u;
   std::memcpy(&u, &d, 8);
@@ -105,11 +110,12 @@ JitModule::~JitModule() {
 }
 
 absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir::Function* const> functions,
-                                                            regalloc::Algorithm algorithm) {
+                                                            regalloc::Algorithm algorithm, bool pinned_reg) {
   std::unique_ptr<JitModule> m(new JitModule());
   absl::flat_hash_map<std::string, size_t> by_name;
   for (size_t i = 0; i < functions.size(); ++i) by_name[functions[i]->name.ToString()] = i;
   x64::Backend backend;
+  backend.set_pinned_reg(pinned_reg);
   isa::CodeBuffer buf;
   std::vector<uint8_t> image;
   struct Patch {
@@ -228,19 +234,23 @@ absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint6
     if (e.ret_area) {
       reinterpret_cast<EntryFn<TwoWords>>(code_ptr)(a[0], a[1], a[2], a[3], a[4], a[5], x[0], x[1], x[2], x[3], x[4],
                                                     x[5], x[6], x[7]);
+      AfterEntryCall();
     } else if (float_rets == 0) {
       TwoWords r = reinterpret_cast<EntryFn<TwoWords>>(code_ptr)(a[0], a[1], a[2], a[3], a[4], a[5], x[0], x[1], x[2],
                                                                  x[3], x[4], x[5], x[6], x[7]);
+      AfterEntryCall();
       ints[0] = r.a;
       ints[1] = r.b;
     } else if (int_rets == 0) {
       TwoDoubles r = reinterpret_cast<EntryFn<TwoDoubles>>(code_ptr)(a[0], a[1], a[2], a[3], a[4], a[5], x[0], x[1],
                                                                      x[2], x[3], x[4], x[5], x[6], x[7]);
+      AfterEntryCall();
       floats[0] = Bits(r.a);
       floats[1] = Bits(r.b);
     } else {
       WordDouble r = reinterpret_cast<EntryFn<WordDouble>>(code_ptr)(a[0], a[1], a[2], a[3], a[4], a[5], x[0], x[1],
                                                                      x[2], x[3], x[4], x[5], x[6], x[7]);
+      AfterEntryCall();
       ints[0] = r.a;
       floats[0] = Bits(r.b);
     }

@@ -36,9 +36,10 @@ class JitModule {
   JitModule& operator=(const JitModule&) = delete;
 
   // Compiles every function; fails only when executable memory cannot be set up. The functions
-  // need not outlive the module.
+  // need not outlive the module. `pinned_reg`: the `enable_pinned_reg` setting (r15 is the
+  // pinned register of all functions; Call() preserves the host's r15).
   static absl::StatusOr<std::unique_ptr<JitModule>> Create(absl::Span<const ir::Function* const> functions,
-                                                          regalloc::Algorithm algorithm);
+                                                          regalloc::Algorithm algorithm, bool pinned_reg = false);
 
   // `args` must have one slot per parameter register of function `index`: integers, the bits of
   // f32/f64, and two slots (low, high) for an i128. Results follow the same layout.

@@ -107,9 +107,11 @@ class FileRun {
     // `set opt_level=...` picks the allocator (none: single pass); the option forces the
     // optimizing one.
     regalloc::Algorithm algorithm = regalloc::Algorithm::kSinglePass;
+    bool pinned_reg = false;
     for (const ir::HeaderLine& h : file_.headers) {
       if (h.kind != ir::HeaderLine::kSet) continue;
       for (const std::string& w : h.words) {
+        if (w == "enable_pinned_reg" || w == "enable_pinned_reg=true") pinned_reg = true;
         if (w.rfind("opt_level=", 0) != 0) continue;
         absl::StatusOr<isa::OptLevel> level = isa::ParseOptLevel(std::string_view(w).substr(10));
         if (!level.ok()) {
@@ -120,7 +122,7 @@ class FileRun {
       }
     }
     if (options_.optimizing_allocator) algorithm = regalloc::Algorithm::kOptimizing;
-    absl::StatusOr<std::unique_ptr<module::JitModule>> jit = module::JitModule::Create(fns, algorithm);
+    absl::StatusOr<std::unique_ptr<module::JitModule>> jit = module::JitModule::Create(fns, algorithm, pinned_reg);
     if (!jit.ok()) {
       for (const ir::ParsedFunction& pf : file_.functions) {
         for (const ir::RunDirective& rd : pf.run_directives) {

@@ -12,10 +12,10 @@ absl::Status Backend::Compile(const ir::Function& f, regalloc::Algorithm algorit
   buf->Clear();
   std::vector<ir::VerifierError> errors = ir::Verify(f);
   if (!errors.empty()) return absl::InvalidArgumentError(ir::FormatVerifierError(f, errors[0]));
-  absl::Status s = Lower(f, &vcode_, isa_);
+  absl::Status s = Lower(f, &vcode_, isa_, pinned_reg_);
   if (!s.ok()) return s;
   alloc_.Clear();
-  s = allocator_.Allocate(vcode_.alloc_fn, SysVMachineEnv(), algorithm, &alloc_);
+  s = allocator_.Allocate(vcode_.alloc_fn, pinned_reg_ ? PinnedRegMachineEnv() : SysVMachineEnv(), algorithm, &alloc_);
   if (!s.ok()) {
     return absl::Status(s.code(), absl::StrCat("register allocation of ", f.name.ToString(), ": ", s.message()));
   }

@@ -21,6 +21,9 @@ class Backend {
   // The extensions later compiles may use (default: the host's).
   void set_isa_flags(const IsaFlags& flags) { isa_ = flags; }
   const IsaFlags& isa_flags() const { return isa_; }
+  // `enable_pinned_reg`: get/set_pinned_reg use r15, which no function then allocates (set it
+  // for every function of a module alike).
+  void set_pinned_reg(bool on) { pinned_reg_ = on; }
 
   // The last successful compile's vcode and allocation (for the allocation checker in tests).
   const VCode& vcode() const { return vcode_; }
@@ -28,6 +31,7 @@ class Backend {
 
  private:
   IsaFlags isa_ = HostIsaFlags();
+  bool pinned_reg_ = false;
   VCode vcode_;
   regalloc::Allocation alloc_;
   regalloc::RegisterAllocator allocator_;

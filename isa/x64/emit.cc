@@ -521,6 +521,7 @@ class Emitter {
       case MOp::kCarryOp128:
       case MOp::kFrameReg:
       case MOp::kDebugtrap:
+      case MOp::kPinnedReg:
         EmitScalarCompletion(i, m);
         break;
       case MOp::kAtomicLoad128:
@@ -701,6 +702,9 @@ class Emitter {
         if (m.sub == 2) a_.Load(8, R(i, 0), Mem::Base(kRbp, 8));  // pushed by the call
         break;
       case MOp::kDebugtrap: a_.Int3(); break;
+      case MOp::kPinnedReg:
+        if (m.sub == 0) a_.MovRR(8, R(i, 0), kPinnedReg); else a_.MovRR(8, kPinnedReg, R(i, 0));
+        break;
       default: break;
     }
   }

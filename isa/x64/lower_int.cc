@@ -304,4 +304,15 @@ Unit Lowerer::emit_debugtrap() {
   return End();
 }
 
+// r15 is out of allocation in every function of a module compiled with the flag, so a plain
+// move reads or writes the module-wide pinned value.
+Unit Lowerer::emit_pinned_reg(bool read) {
+  if (!pinned_reg_) return Fail(absl::StrCat(ir::Name(cur().opcode), " without the enable_pinned_reg setting"));
+  ir::Value v = read ? Result(0) : Arg(0);
+  if (CheckInt(v) != 8) return Unsupported(dfg_.value_type(v));
+  Begin(MOp::kPinnedReg).sub = read ? 0 : 1;
+  if (read) Def(v); else Use(v);
+  return End();
+}
+
 }  // namespace lathe::x64::lowering

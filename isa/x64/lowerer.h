@@ -62,8 +62,8 @@ inline Cond CondOf(ir::IntCC cc) {
 
 class Lowerer : public rules::Context {
  public:
-  Lowerer(const ir::Function& f, VCode* out, const IsaFlags& isa)
-      : f_(f), dfg_(f.dfg), vc_(out), rf_(out->alloc_fn), isa_(isa) {}
+  Lowerer(const ir::Function& f, VCode* out, const IsaFlags& isa, bool pinned_reg = false)
+      : f_(f), dfg_(f.dfg), vc_(out), rf_(out->alloc_fn), isa_(isa), pinned_reg_(pinned_reg) {}
 
   absl::Status Run();
 
@@ -175,6 +175,7 @@ class Lowerer : public rules::Context {
   Unit emit_wide_carry_op(rules::OvfOp op) override;
   Unit emit_frame_reg(rules::FrameReg r) override;
   Unit emit_debugtrap() override;
+  Unit emit_pinned_reg(bool read) override;
  private:
   // --- Scalar opcode completions: helpers.
   Unit UmulOverflow64();
@@ -383,6 +384,7 @@ class Lowerer : public rules::Context {
   VCode* vc_;
   regalloc::Function& rf_;
   const IsaFlags& isa_;
+  bool pinned_reg_ = false;         // enable_pinned_reg: r15 is the pinned register
   ir::Inst cur_;
   absl::Status status_;
   std::vector<uint32_t> vreg_;      // by IR value (the low half of an i128)

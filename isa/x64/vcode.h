@@ -121,6 +121,7 @@ enum class MOp : uint8_t {
                // def hi (reuses ahi), def flag; sub = OvfKind
   kFrameReg,   // def; sub 0 frame pointer (rbp), 1 stack pointer, 2 return address ([rbp + 8])
   kDebugtrap,  // int3
+  kPinnedReg,  // sub 0: def = r15 (get_pinned_reg); sub 1: use, r15 = it (set_pinned_reg)
 };
 
 enum OvfKind : uint8_t { kUaddOvf, kSaddOvf, kUsubOvf, kSsubOvf, kUmulOvf, kSmulOvf };
