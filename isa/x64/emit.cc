@@ -522,6 +522,9 @@ class Emitter {
       case MOp::kFrameReg:
       case MOp::kDebugtrap:
       case MOp::kPinnedReg:
+      case MOp::kMinMax128:
+      case MOp::kConcat:
+      case MOp::kSplitHigh:
         EmitScalarCompletion(i, m);
         break;
       case MOp::kAtomicLoad128:
@@ -705,6 +708,26 @@ class Emitter {
       case MOp::kPinnedReg:
         if (m.sub == 0) a_.MovRR(8, R(i, 0), kPinnedReg); else a_.MovRR(8, kPinnedReg, R(i, 0));
         break;
+      case MOp::kMinMax128: {
+        // Flags of a - b over 128 bits (t takes the high half's borrowing subtraction).
+        uint8_t t = R(i, 4), lo = R(i, 5), hi = R(i, 6);
+        Cond take_b = static_cast<Cond>(m.sub);
+        a_.AluRR(Alu::kCmp, 8, lo, R(i, 2));
+        a_.MovRR(8, t, hi);
+        a_.AluRR(Alu::kSbb, 8, t, R(i, 3));
+        a_.Cmov(take_b, 8, lo, R(i, 2));
+        a_.Cmov(take_b, 8, hi, R(i, 3));
+        break;
+      }
+      case MOp::kConcat: {
+        uint8_t t = R(i, 2), d = R(i, 3);
+        a_.MovRR(8, t, R(i, 1));
+        a_.ShiftImm(Shift::kShl, 8, t, static_cast<uint8_t>(8 * sz));
+        a_.Movzx(sz, d, R(i, 0));
+        a_.AluRR(Alu::kOr, 8, d, t);
+        break;
+      }
+      case MOp::kSplitHigh: a_.ShiftImm(Shift::kShr, 8, R(i, 1), static_cast<uint8_t>(8 * sz)); break;
       default: break;
     }
   }
@@ -953,9 +976,11 @@ class Emitter {
         a_.Ud2();
       }
     };
-    const uint64_t max = is_signed ? (bits == 64 ? uint64_t{INT64_MAX} : uint64_t{INT32_MAX})
-                                   : (bits == 64 ? ~uint64_t{0} : uint64_t{UINT32_MAX});
-    const uint64_t minv = is_signed ? (bits == 64 ? uint64_t{1} << 63 : uint64_t{0xffffffff80000000ull}) : 0;
+    // The saturated bounds of the destination width (any of 8 to 64 bits; narrower results
+    // were range-checked above, so the 64-bit conversion is exact for them).
+    const uint64_t umax = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+    const uint64_t max = is_signed ? umax >> 1 : umax;
+    const uint64_t minv = is_signed ? ~(umax >> 1) : 0;
     trap_or(nan, ir::TrapCode(ir::TrapCode::kBadConversionToInteger), 0);
     trap_or(big, ir::TrapCode(ir::TrapCode::kIntegerOverflow), max);
     trap_or(small, ir::TrapCode(ir::TrapCode::kIntegerOverflow), minv);

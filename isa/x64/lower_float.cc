@@ -7,7 +7,6 @@ namespace lathe::x64::lowering {
 Unit Lowerer::emit_to_int(bool is_signed, bool saturating) {
   int from = CheckFloat(Arg(0)), to = ResultBytes();
   if (from == 0 || to == 0) return {};
-  if (to < 4) return Unsupported(dfg_.value_type(Result(0)));
   MInst& m = Begin(MOp::kToInt);
   m.sub = static_cast<uint8_t>((is_signed ? 1 : 0) | (saturating ? 2 : 0));
   m.size = static_cast<uint8_t>(from);

@@ -13,7 +13,8 @@ bool Lowerer::inst_is_i128(const IrInst& i) {
 }
 
 Unit Lowerer::emit_iconcat() {
-  if (!Wide(Result(0)) || ArgBytes(0) != 8 || ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Result(0)));
+  if (!Wide(Result(0))) return NarrowConcat();
+  if (ArgBytes(0) != 8 || ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Result(0)));
   return CopyToPair(V(Arg(0)), V(Arg(1)), Result(0));
 }
 
@@ -28,7 +29,8 @@ Unit Lowerer::CopyToPair(uint32_t lo, uint32_t hi, ir::Value dst) {
 }
 
 Unit Lowerer::emit_isplit() {
-  if (!Wide(Arg(0)) || dfg_.results(cur_).size() != 2) return Unsupported(dfg_.value_type(Arg(0)));
+  if (dfg_.results(cur_).size() != 2) return Fail("isplit without two results");
+  if (!Wide(Arg(0))) return NarrowSplit();
   Begin(MOp::kCopy);
   Use(Arg(0));
   Def(Result(0));
@@ -263,6 +265,39 @@ Unit Lowerer::emit_wide_carry_op(rules::OvfOp op) {
   ReuseDef(Result(0), 0);
   Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
   Def(Result(1));
+  return End();
+}
+
+// An i128 operand is reduced to lo | hi; an i128 result gets the mask in both halves.
+Unit Lowerer::emit_wide_bmask() {
+  int from = 0;
+  uint32_t c = 0;
+  if (!CondReg(Arg(0), &c, &from)) return {};
+  bool wide = Wide(Result(0));
+  if (!wide && ResultBytes() == 0) return {};
+  Begin(MOp::kBmask).size = static_cast<uint8_t>(from);
+  Emit(Operand::Use(c, kInt, Constraint::kReg));
+  Def(Result(0));
+  End();
+  if (!wide) return {};
+  Begin(MOp::kCopy);
+  Use(Result(0));
+  DefH(Result(0));
+  return End();
+}
+
+Unit Lowerer::emit_wide_minmax(rules::MinMax op) {
+  if (!Wide(Arg(0)) || !Wide(Arg(1)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Result(0)));
+  // Take b when a - b says a is on the wrong side (equal operands: either).
+  static constexpr Cond kTakeB[] = {Cond::kGe, Cond::kAe, Cond::kL, Cond::kB};  // smin umin smax umax
+  Begin(MOp::kMinMax128).sub = static_cast<uint8_t>(kTakeB[static_cast<int>(op)]);
+  Use(Arg(0));
+  UseH(Arg(0));
+  Use(Arg(1));
+  UseH(Arg(1));
+  TempDefEarly();
+  ReuseDef(Result(0), 0);
+  Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
   return End();
 }
 

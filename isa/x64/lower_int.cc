@@ -315,4 +315,31 @@ Unit Lowerer::emit_pinned_reg(bool read) {
   return End();
 }
 
+// iconcat / isplit below i128 (i16, i32, i64 from or into two halves).
+Unit Lowerer::NarrowConcat() {
+  int half = ArgBytes(0), whole = ResultBytes();
+  if (half == 0 || whole == 0) return {};
+  if (whole != 2 * half || ArgBytes(1) != half) return Unsupported(dfg_.value_type(Result(0)));
+  Begin(MOp::kConcat).size = static_cast<uint8_t>(half);
+  Use(Arg(0));
+  Use(Arg(1));
+  TempDefEarly();
+  Def(Result(0));
+  return End();
+}
+
+Unit Lowerer::NarrowSplit() {
+  int whole = ArgBytes(0), half = CheckInt(Result(0));
+  if (whole == 0 || half == 0) return {};
+  if (whole != 2 * half || CheckInt(Result(1)) != half) return Unsupported(dfg_.value_type(Arg(0)));
+  Begin(MOp::kCopy);
+  Use(Arg(0));
+  Def(Result(0));
+  End();
+  Begin(MOp::kSplitHigh).size = static_cast<uint8_t>(half);
+  Use(Arg(0));
+  ReuseDef(Result(1), 0);
+  return End();
+}
+
 }  // namespace lathe::x64::lowering

@@ -176,6 +176,8 @@ class Lowerer : public rules::Context {
   Unit emit_frame_reg(rules::FrameReg r) override;
   Unit emit_debugtrap() override;
   Unit emit_pinned_reg(bool read) override;
+  Unit emit_wide_bmask() override;
+  Unit emit_wide_minmax(rules::MinMax op) override;
  private:
   // --- Scalar opcode completions: helpers.
   Unit UmulOverflow64();
@@ -187,6 +189,8 @@ class Lowerer : public rules::Context {
   Unit WideUnary(MOp op, uint8_t sub, int temps, bool swap);
   // Two 64-bit moves into the halves of the i128 `dst`.
   Unit CopyToPair(uint32_t lo, uint32_t hi, ir::Value dst);
+  Unit NarrowConcat();
+  Unit NarrowSplit();
   // A condition operand as one integer vreg: an i128 condition is reduced to lo | hi first
   // (before the caller's Begin, since Begin may move the instruction arrays). False (failure
   // recorded) for an unsupported type.

@@ -76,7 +76,7 @@ enum class MOp : uint8_t {
   kCas,        // use expected (rax), use addr, use replacement, def (rax); size
   kCls,        // use a, early def t, def; size
   kToInt,      // use a (float), early def t (int), f1, f2 (float), def (int); sub bit0 signed, bit1
-               // saturating; size = source bytes; imm = destination bytes (4 or 8)
+               // saturating; size = source bytes; imm = destination bytes (1 to 8)
   // i128 as (low, high) register pairs.
   kAlu128,     // use alo, ahi, blo, bhi, def lo (reuses alo), def hi (reuses ahi); sub = Alu of the low half
   kIcmp128,    // use alo, ahi, blo, bhi, early def t1, t2, def; sub = IntCC
@@ -122,6 +122,10 @@ enum class MOp : uint8_t {
   kFrameReg,   // def; sub 0 frame pointer (rbp), 1 stack pointer, 2 return address ([rbp + 8])
   kDebugtrap,  // int3
   kPinnedReg,  // sub 0: def = r15 (get_pinned_reg); sub 1: use, r15 = it (set_pinned_reg)
+  kMinMax128,  // use alo, ahi, blo, bhi, early def t, def lo (reuses alo), def hi (reuses ahi);
+               // sub = Cond on the flags of a - b under which b is taken
+  kConcat,     // use lo, use hi, early def t, def = zext(lo) | hi << (8 * size); size = half bytes
+  kSplitHigh,  // use a, def (reuses a) = a >> (8 * size) (logical); size = half bytes
 };
 
 enum OvfKind : uint8_t { kUaddOvf, kSaddOvf, kUsubOvf, kSsubOvf, kUmulOvf, kSmulOvf };
