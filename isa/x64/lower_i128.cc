@@ -112,6 +112,7 @@ Unit Lowerer::emit_wide_reduce() {
 }
 
 Unit Lowerer::emit_wide_load() {
+  if (BigEndian()) return Fail("big-endian i128 loads and stores");
   if (!Wide(Result(0)) || ArgBytes(0) != 8) return Unsupported(dfg_.value_type(Result(0)));
   Begin(MOp::kLoad128).imm = cur().imm;
   Use(Arg(0));
@@ -121,6 +122,7 @@ Unit Lowerer::emit_wide_load() {
 }
 
 Unit Lowerer::emit_wide_store() {
+  if (BigEndian()) return Fail("big-endian i128 loads and stores");
   if (!Wide(Arg(0)) || ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Arg(0)));
   Begin(MOp::kStore128).imm = cur().imm;
   Use(Arg(0));

@@ -9,6 +9,10 @@ Unit Lowerer::emit_fence() {
 }
 
 Unit Lowerer::emit_atomic_rmw() {
+  // Single bytes have no byte order.
+  if (BigEndian() && !dfg_.results(cur_).empty() && IntBytes(dfg_.value_type(Result(0))) != 1) {
+    return Fail("big-endian atomic_rmw and atomic_cas");
+  }
   int bytes = ResultBytes();
   if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
   if (ArgBytes(1) == 0) return {};
@@ -24,6 +28,10 @@ Unit Lowerer::emit_atomic_rmw() {
 }
 
 Unit Lowerer::emit_atomic_cas() {
+  // Single bytes have no byte order.
+  if (BigEndian() && !dfg_.results(cur_).empty() && IntBytes(dfg_.value_type(Result(0))) != 1) {
+    return Fail("big-endian atomic_rmw and atomic_cas");
+  }
   int bytes = ResultBytes();
   if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
   Begin(MOp::kCas).size = static_cast<uint8_t>(bytes);
@@ -36,6 +44,7 @@ Unit Lowerer::emit_atomic_cas() {
 
 Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
   if (!dfg_.results(cur_).empty() && IsFloat(Result(0)) && mem_bytes == 0) {
+    if (BigEndian()) return Fail("big-endian float loads and stores");
     if (ArgBytes(0) != 8) return {};
     MInst& m = Begin(MOp::kFload);
     m.size = static_cast<uint8_t>(CheckFloat(Result(0)));
@@ -46,6 +55,7 @@ Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
   }
   int bytes = ResultBytes();
   if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
+  if (BigEndian() && (mem_bytes == 0 ? bytes : mem_bytes) > 1) return LoadByteSwapped(mem_bytes == 0 ? bytes : mem_bytes, is_signed);
   MInst& m = Begin(MOp::kLoad);
   m.size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
   m.sub = is_signed ? 1 : 0;
@@ -57,6 +67,7 @@ Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
 
 Unit Lowerer::emit_store(uint8_t mem_bytes) {
   if (dfg_.args(cur_).size() == 2 && IsFloat(Arg(0)) && mem_bytes == 0) {
+    if (BigEndian()) return Fail("big-endian float loads and stores");
     if (ArgBytes(1) != 8) return {};
     MInst& m = Begin(MOp::kFstore);
     m.size = static_cast<uint8_t>(CheckFloat(Arg(0)));
@@ -67,10 +78,21 @@ Unit Lowerer::emit_store(uint8_t mem_bytes) {
   }
   int bytes = ArgBytes(0);
   if (bytes == 0 || ArgBytes(1) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(1)));
+  uint8_t size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
+  uint32_t value = V(Arg(0));
+  if (BigEndian() && size > 1) {  // store a byte-swapped copy
+    uint32_t swapped = rf_.num_vregs++;
+    rf_.vreg_class.push_back(kInt);
+    Begin(MOp::kBswap).size = size;
+    Emit(Operand::Use(value, kInt, Constraint::kReg));
+    Emit(Operand::ReuseDef(swapped, kInt, 0));
+    End();
+    value = swapped;
+  }
   MInst& m = Begin(MOp::kStore);
-  m.size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
+  m.size = size;
   m.imm = cur().imm;
-  Use(Arg(0));  // the value
+  Emit(Operand::Use(value, kInt, Constraint::kReg));  // the value
   Use(Arg(1));  // the address
   return End();
 }
@@ -90,6 +112,7 @@ Unit Lowerer::emit_stack_addr() {
 // them.
 
 Unit Lowerer::emit_wide_atomic_load() {
+  if (BigEndian()) return Fail("big-endian i128 atomics");
   if (!Wide(Result(0)) || ArgBytes(0) != 8) return Unsupported(dfg_.value_type(Result(0)));
   if (!isa_.has_cmpxchg16b) return Fail("i128 atomics without cmpxchg16b on this target");
   Begin(MOp::kAtomicLoad128);
@@ -102,6 +125,7 @@ Unit Lowerer::emit_wide_atomic_load() {
 }
 
 Unit Lowerer::emit_wide_atomic_store() {
+  if (BigEndian()) return Fail("big-endian i128 atomics");
   if (!Wide(Arg(0)) || ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Arg(0)));
   if (!isa_.has_cmpxchg16b) return Fail("i128 atomics without cmpxchg16b on this target");
   Begin(MOp::kAtomicStore128);
@@ -114,6 +138,7 @@ Unit Lowerer::emit_wide_atomic_store() {
 }
 
 Unit Lowerer::emit_wide_atomic_cas() {
+  if (BigEndian()) return Fail("big-endian i128 atomics");
   if (!Wide(Result(0)) || ArgBytes(0) != 8 || !Wide(Arg(1)) || !Wide(Arg(2))) {
     return Unsupported(dfg_.value_type(Result(0)));
   }
@@ -144,6 +169,7 @@ Unit Lowerer::emit_wide_atomic_cas() {
 }
 
 Unit Lowerer::emit_wide_atomic_rmw() {
+  if (BigEndian()) return Fail("big-endian i128 atomics");
   if (!Wide(Result(0)) || ArgBytes(0) != 8 || !Wide(Arg(1))) return Unsupported(dfg_.value_type(Result(0)));
   if (!isa_.has_cmpxchg16b) return Fail("i128 atomics without cmpxchg16b on this target");
   Begin(MOp::kAtomicRmw128).sub = cur().cond;
@@ -154,6 +180,33 @@ Unit Lowerer::emit_wide_atomic_rmw() {
   Emit(Operand::FixedDef(H(Result(0)), IntReg(kRdx), OperandPos::kEarly));
   FixedTempEarly(kRbx);
   FixedTempEarly(kRcx);
+  return End();
+}
+
+// A big-endian integer load: load zero-extended, swap the bytes of the loaded width, then
+// sign-extend when asked.
+Unit Lowerer::LoadByteSwapped(int size, bool is_signed) {
+  uint32_t loaded = rf_.num_vregs++;
+  rf_.vreg_class.push_back(kInt);
+  MInst& m = Begin(MOp::kLoad);
+  m.size = static_cast<uint8_t>(size);
+  m.imm = cur().imm;
+  Use(Arg(0));
+  Emit(Operand::Def(loaded, kInt, Constraint::kReg));
+  End();
+  bool extend = is_signed && size < 8;
+  uint32_t swapped = extend ? rf_.num_vregs++ : V(Result(0));
+  if (extend) rf_.vreg_class.push_back(kInt);
+  Begin(MOp::kBswap).size = static_cast<uint8_t>(size);
+  Emit(Operand::Use(loaded, kInt, Constraint::kReg));
+  Emit(Operand::ReuseDef(swapped, kInt, 0));
+  End();
+  if (!extend) return {};
+  MInst& x = Begin(MOp::kExt);
+  x.sub = 1;
+  x.size = static_cast<uint8_t>(size);
+  Emit(Operand::Use(swapped, kInt, Constraint::kReg));
+  Def(Result(0));
   return End();
 }
 

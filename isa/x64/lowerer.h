@@ -190,6 +190,9 @@ class Lowerer : public rules::Context {
   // Two 64-bit moves into the halves of the i128 `dst`.
   Unit CopyToPair(uint32_t lo, uint32_t hi, ir::Value dst);
   Unit NarrowConcat();
+  Unit LoadByteSwapped(int size, bool is_signed);
+  // The current memory instruction is big-endian (x86-64 is little-endian).
+  bool BigEndian() const { return cur().flags.has(ir::MemFlags::kBig); }
   Unit NarrowSplit();
   // A condition operand as one integer vreg: an i128 condition is reduced to lo | hi first
   // (before the caller's Begin, since Begin may move the instruction arrays). False (failure
