@@ -11,7 +11,8 @@
 #include "ir/corpus_files.h"
 #include "ir/parser.h"
 #include "isa/common/code_buffer.h"
-#include "isa/x64/backend.h"
+#include "isa/common/compile.h"
+#include "isa/targets.h"
 
 namespace {
 
@@ -21,6 +22,14 @@ struct Corpus {
   size_t insts = 0;
   size_t rejected = 0;
 };
+
+// The host's x86-64 target with every extension it has.
+std::unique_ptr<lathe::isa::TargetIsa> HostIsa() {
+  absl::StatusOr<lathe::isa::TargetSpec> spec = lathe::isa::HostTarget();
+  if (!spec.ok()) return nullptr;
+  absl::StatusOr<std::unique_ptr<lathe::isa::TargetIsa>> t = lathe::isa::CreateTargetIsa(*spec);
+  return t.ok() ? std::move(*t) : nullptr;
+}
 
 size_t CountInsts(const lathe::ir::Function& f) {
   size_t n = 0;
@@ -34,7 +43,9 @@ const Corpus& LoadCorpus() {
   static const Corpus* corpus = [] {
     auto* c = new Corpus;
     const std::string root = lathe::ir::testing::CorpusRoot("cranelift-filetests");
-    lathe::x64::Backend backend;
+    std::unique_ptr<lathe::isa::TargetIsa> target = HostIsa();
+    if (target == nullptr) return c;  // not an x86-64 host: no corpus to compile
+    lathe::isa::CompileContext ctx;
     lathe::isa::CodeBuffer buf;
     for (const std::string& f : lathe::ir::testing::CorpusFiles("cranelift-filetests", ".clif")) {
       if (f.rfind("runtests/", 0) != 0) continue;
@@ -44,8 +55,8 @@ const Corpus& LoadCorpus() {
     }
     for (const auto& file : c->files) {
       for (const auto& pf : file.functions) {
-        bool ok = backend.Compile(*pf.function, lathe::regalloc::Algorithm::kSinglePass, &buf).ok() &&
-                  backend.Compile(*pf.function, lathe::regalloc::Algorithm::kOptimizing, &buf).ok();
+        bool ok = lathe::isa::Compile(*pf.function, *target, lathe::isa::OptLevel::kNone, ctx, &buf).ok() &&
+                  lathe::isa::Compile(*pf.function, *target, lathe::isa::OptLevel::kSpeed, ctx, &buf).ok();
         if (!ok) {
           ++c->rejected;
           continue;
@@ -59,18 +70,19 @@ const Corpus& LoadCorpus() {
   return *corpus;
 }
 
-void Compile(benchmark::State& state, lathe::regalloc::Algorithm algorithm) {
+void Compile(benchmark::State& state, lathe::isa::OptLevel level) {
   const Corpus& corpus = LoadCorpus();
   if (corpus.functions.empty()) {
     state.SkipWithError("corpus not found (run through bazel run //bench:compile)");
     return;
   }
-  lathe::x64::Backend backend;
+  std::unique_ptr<lathe::isa::TargetIsa> target = HostIsa();
+  lathe::isa::CompileContext ctx;
   lathe::isa::CodeBuffer buf;
   size_t bytes = 0;
   for (auto _ : state) {
     for (const lathe::ir::Function* f : corpus.functions) {
-      if (!backend.Compile(*f, algorithm, &buf).ok()) state.SkipWithError("a function stopped compiling");
+      if (!lathe::isa::Compile(*f, *target, level, ctx, &buf).ok()) state.SkipWithError("a function stopped compiling");
       bytes += buf.bytes().size();
     }
   }
@@ -83,8 +95,8 @@ void Compile(benchmark::State& state, lathe::regalloc::Algorithm algorithm) {
   state.counters["code_bytes/fn"] = static_cast<double>(bytes) / (iters * static_cast<double>(corpus.functions.size()));
 }
 
-void BM_CompileSinglePass(benchmark::State& state) { Compile(state, lathe::regalloc::Algorithm::kSinglePass); }
-void BM_CompileOptimizing(benchmark::State& state) { Compile(state, lathe::regalloc::Algorithm::kOptimizing); }
+void BM_CompileSinglePass(benchmark::State& state) { Compile(state, lathe::isa::OptLevel::kNone); }
+void BM_CompileOptimizing(benchmark::State& state) { Compile(state, lathe::isa::OptLevel::kSpeed); }
 BENCHMARK(BM_CompileSinglePass)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CompileOptimizing)->Unit(benchmark::kMillisecond);
 

@@ -11,7 +11,6 @@
 #include "ir/function.h"
 #include "ir/printer.h"
 #include "module/jit_module.h"
-#include "regalloc/regalloc.h"
 
 namespace {
 
@@ -63,7 +62,7 @@ int main(int argc, char** argv) {
   std::printf("%s\n", ir::PrintFunction(f).c_str());
 
   const ir::Function* functions[] = {&f};
-  auto jit = module::JitModule::Create(functions, regalloc::Algorithm::kOptimizing);
+  auto jit = module::JitModule::Create(functions, isa::OptLevel::kSpeed);
   if (!jit.ok()) {
     std::fprintf(stderr, "jit: %s\n", std::string(jit.status().message()).c_str());
     return 1;

@@ -7,12 +7,19 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <iterator>
 #include <cstring>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "isa/common/compile.h"
+#include "isa/targets.h"
 #include "isa/x64/abi.h"
-#include "isa/x64/backend.h"
+#include "isa/common/compile.h"
+#include "isa/targets.h"
+#include "isa/x64/abi.h"
+#include "module/entry_trampoline.h"
 
 namespace lathe::module {
 namespace {
@@ -68,40 +75,17 @@ void InstallHandlersOnce() {
   }
 }
 
-// Entry signatures: six integer slots (rdi..r9) and eight doubles (xmm0..xmm7) cover every
-// register signature; a callee ignores the registers it does not read. The return struct picks
-// the registers: two integers (rax, rdx), two doubles (xmm0, xmm1) or one of each (rax, xmm0).
-struct TwoWords {
-  uint64_t a, b;
-};
-struct TwoDoubles {
-  double a, b;
-};
-struct WordDouble {
-  uint64_t a;
-  double b;
-};
-template <typename R>
-using EntryFn = R (*)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, double, double, double, double,
-                      double, double, double, double);
-
-// Code compiled with enable_pinned_reg may return with r15 (the pinned register) changed; this
-// tells the compiler so right after each entry call, so that the caller saves and restores r15
-// as System V requires of it.
-inline __attribute__((always_inline)) void AfterEntryCall() { asm volatile("" ::: "r15", "memory"); }
-
-uint64_t Bits(double d) {
-  uint64_t u;
-  std::memcpy(&u, &d, 8);
-  return u;
-}
-double FromBits(uint64_t u) {
-  double d;
-  std::memcpy(&d, &u, 8);
-  return d;
-}
 bool IsFloatType(ir::Type t) { return !t.is_int() && !t.is_vector(); }
-bool IsWide(ir::Type t) { return t.is_int() && !t.is_vector() && t.lane_bits() == 128; }
+// Values taking two 64-bit slots: i128 and f128.
+bool TwoSlots(ir::Type t) { return !t.is_vector() && t.lane_bits() == 128; }
+
+// A jump stub to a host symbol: jmp [rip + 0] followed by the absolute address.
+void EmitHostStub(const void* address, std::vector<uint8_t>* image) {
+  static constexpr uint8_t kJmpRipIndirect[] = {0xFF, 0x25, 0, 0, 0, 0};
+  image->insert(image->end(), std::begin(kJmpRipIndirect), std::end(kJmpRipIndirect));
+  uint64_t a = reinterpret_cast<uint64_t>(address);
+  for (int k = 0; k < 8; ++k) image->push_back(static_cast<uint8_t>(a >> (8 * k)));
+}
 
 }  // namespace
 
@@ -110,36 +94,46 @@ JitModule::~JitModule() {
 }
 
 absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir::Function* const> functions,
-                                                            regalloc::Algorithm algorithm, bool pinned_reg) {
+                                                            isa::OptLevel level, const isa::TargetSpec* target,
+                                                            const HostSymbols* symbols) {
+  absl::StatusOr<isa::TargetSpec> host = isa::HostTarget();
+  if (!host.ok()) return host.status();
+  const isa::TargetSpec& spec = target != nullptr ? *target : *host;
+  if (spec.target == nullptr || !isa::IsHostTarget(*spec.target)) {
+    return absl::InvalidArgumentError("the JIT compiles for the host's target only");
+  }
+  absl::StatusOr<std::unique_ptr<isa::TargetIsa>> isa_or = isa::CreateTargetIsa(spec);
+  if (!isa_or.ok()) return isa_or.status();
+  isa::TargetIsa& isa = **isa_or;
+  isa::CompileContext ctx;
   std::unique_ptr<JitModule> m(new JitModule());
   absl::flat_hash_map<std::string, size_t> by_name;
   for (size_t i = 0; i < functions.size(); ++i) by_name[functions[i]->name.ToString()] = i;
-  x64::Backend backend;
-  backend.set_pinned_reg(pinned_reg);
   isa::CodeBuffer buf;
-  std::vector<uint8_t> image;
+  // The entry trampoline comes first, at offset 0.
+  EmitEntryTrampoline(&buf);
+  absl::Status tramp = buf.Finish();
+  if (!tramp.ok()) return tramp;
+  std::vector<uint8_t> image = buf.bytes();
   struct Patch {
     size_t caller;
     uint32_t at;
-    size_t callee;
+    size_t callee;       // a function index, or
+    uint32_t stub = 0;   // the offset of a host symbol's jump stub when callee == SIZE_MAX
   };
   std::vector<Patch> patches;
+  absl::flat_hash_map<std::string, const void*> used_symbols;
+  std::vector<std::pair<size_t, std::string>> patch_names;  // (patch, host symbol) for stubs
   for (size_t i = 0; i < functions.size(); ++i) {
     const ir::Function& f = *functions[i];
     Entry e;
-    // One slot per register: an i128 takes two (low, high).
     for (const ir::AbiParam& p : f.signature.params) {
-      e.param_float.push_back(IsFloatType(p.type));
-      if (IsWide(p.type)) e.param_float.push_back(false);
+      e.params.push_back(p.type);
+      e.num_params += TwoSlots(p.type) ? 2 : 1;
     }
-    e.num_params = e.param_float.size();
-    e.ret_area = x64::ReturnsInMemory(f.signature);
-    for (const ir::AbiParam& p : f.signature.returns) e.ret_wide.push_back(IsWide(p.type));
-    for (const ir::AbiParam& p : f.signature.returns) {
-      e.ret_float.push_back(IsFloatType(p.type));
-      if (IsWide(p.type)) e.ret_float.push_back(false);
-    }
-    e.status = backend.Compile(f, algorithm, &buf);
+    for (const ir::AbiParam& p : f.signature.returns) e.returns.push_back(p.type);
+    e.layout = x64::LayoutArgs(f.signature);
+    e.status = isa::Compile(f, isa, level, ctx, &buf);
     if (!e.status.ok()) {
       m->entries_.push_back(std::move(e));
       continue;
@@ -150,21 +144,40 @@ absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir
     image.insert(image.end(), buf.bytes().begin(), buf.bytes().end());
     for (const isa::TrapRecord& t : buf.traps()) m->traps_.push_back({e.offset + t.offset, t.code});
     for (const isa::CallReloc& r : buf.relocs()) {
-      const ir::ExternalName& name = f.ext_funcs[r.callee].name;
-      auto it = by_name.find(name.ToString());
-      if (it == by_name.end()) {
-        e.status = absl::UnimplementedError(absl::StrCat("function ", f.name.ToString(), " calls ", name.ToString(),
-                                                         ", which this module does not define"));
+      const std::string name = f.ext_funcs[r.callee].name.ToString();
+      auto it = by_name.find(name);
+      if (it != by_name.end()) {
+        patches.push_back({i, e.offset + r.offset, it->second});
+        continue;
+      }
+      const void* host = symbols != nullptr ? symbols->Find(name) : nullptr;
+      if (host == nullptr) {
+        e.status = absl::UnimplementedError(absl::StrCat("function ", f.name.ToString(), " calls ", name,
+                                                         ", which neither this module nor the host symbols define"));
         break;
       }
-      patches.push_back({i, e.offset + r.offset, it->second});
+      used_symbols[name] = host;
+      patches.push_back({i, e.offset + r.offset, SIZE_MAX});
+      patch_names.push_back({patches.size() - 1, name});
     }
     m->entries_.push_back(std::move(e));
+  }
+  // One jump stub per host symbol, after the functions.
+  absl::flat_hash_map<std::string, uint32_t> stub_at;
+  for (auto& [patch, name] : patch_names) {
+    auto it = stub_at.find(name);
+    if (it == stub_at.end()) {
+      while (image.size() % 16 != 0) image.push_back(0xCC);
+      it = stub_at.emplace(name, static_cast<uint32_t>(image.size())).first;
+      EmitHostStub(used_symbols[name], &image);
+    }
+    patches[patch].stub = it->second;
   }
   // A function calling one that failed cannot run either (transitively).
   for (bool changed = true; changed;) {
     changed = false;
     for (const Patch& p : patches) {
+      if (p.callee == SIZE_MAX) continue;
       if (m->entries_[p.caller].status.ok() && !m->entries_[p.callee].status.ok()) {
         m->entries_[p.caller].status = absl::Status(
             m->entries_[p.callee].status.code(),
@@ -175,10 +188,10 @@ absl::StatusOr<std::unique_ptr<JitModule>> JitModule::Create(absl::Span<const ir
   }
   for (const Patch& p : patches) {
     if (!m->entries_[p.caller].status.ok()) continue;
-    int32_t rel = static_cast<int32_t>(static_cast<int64_t>(m->entries_[p.callee].offset) - (p.at + 4));
+    int64_t target = p.callee == SIZE_MAX ? p.stub : m->entries_[p.callee].offset;
+    int32_t rel = static_cast<int32_t>(target - (static_cast<int64_t>(p.at) + 4));
     std::memcpy(&image[p.at], &rel, 4);
   }
-  if (image.empty()) image.push_back(0xCC);
   size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   m->mapped_ = std::max<size_t>(page, (image.size() + page - 1) / page * page);
   void* mem = mmap(nullptr, m->mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -198,30 +211,43 @@ absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint6
   if (!entries_[index].status.ok()) return entries_[index].status;
   if (args.size() != entries_[index].num_params) {
     return absl::InvalidArgumentError(absl::StrCat("function ", index, " takes ", entries_[index].num_params,
-                                                   " arguments, got ", args.size()));
+                                                   " argument slots, got ", args.size()));
   }
   InstallHandlersOnce();
   const Entry& e = entries_[index];
-  uint64_t a[6] = {0, 0, 0, 0, 0, 0};
-  double x[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  size_t ni = 0, nf = 0;
-  std::vector<uint64_t> area(2 * e.ret_wide.size() + 2, 0);
-  if (e.ret_area) a[ni++] = reinterpret_cast<uint64_t>(area.data());
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (e.param_float[i]) {
-      if (nf < 8) x[nf++] = FromBits(args[i]);
-    } else if (ni < 6) {
-      a[ni++] = args[i];
+  const x64::ArgLayout& lay = e.layout;
+  EntryFrame frame;
+  frame.target = reinterpret_cast<uint64_t>(code(index));
+  std::vector<uint64_t> stack(lay.stack_bytes / 8 + 2, 0);
+  std::vector<uint64_t> area(2 * e.returns.size() + 2, 0);
+  // Puts one 64-bit slot (half 0 or 1 of a part) where the layout says.
+  auto place = [&](const x64::ArgPart& p, int half, uint64_t v) {
+    switch (p.kind) {
+      case x64::ArgPart::kIntReg:
+        for (int k = 0; k < 6; ++k) {
+          if (x64::kArgRegs[k] == p.reg) frame.ints[k] = v;
+        }
+        break;
+      case x64::ArgPart::kXmmReg: frame.xmm[p.reg][half] = v; break;
+      case x64::ArgPart::kStack: stack[p.offset / 8 + half] = v; break;
+    }
+  };
+  size_t part = 0, slot = 0;
+  if (lay.ret_area) place(lay.parts[part++], 0, reinterpret_cast<uint64_t>(area.data()));
+  for (ir::Type t : e.params) {
+    if (!TwoSlots(t)) {
+      place(lay.parts[part++], 0, args[slot++]);
+    } else if (IsFloatType(t)) {  // f128: one part of two halves
+      place(lay.parts[part], 0, args[slot++]);
+      place(lay.parts[part++], 1, args[slot++]);
+    } else {  // i128: two parts
+      place(lay.parts[part++], 0, args[slot++]);
+      place(lay.parts[part++], 0, args[slot++]);
     }
   }
-  size_t float_rets = 0;
-  for (bool fl : e.ret_float) float_rets += fl;
-  size_t int_rets = e.ret_float.size() - float_rets;
-  if (!e.ret_area &&
-      (float_rets > 2 || int_rets > 2 || (float_rets > 0 && int_rets > 1) || (int_rets > 0 && float_rets > 1))) {
-    return absl::UnimplementedError("the JIT's entry calls support at most two integer, two float, or one of each returns");
-  }
-  void* code_ptr = const_cast<uint8_t*>(code(index));
+  frame.stack_words = (lay.stack_bytes / 8 + 1) / 2 * 2;
+  frame.stack_end = stack.data() + frame.stack_words;
+  auto trampoline = reinterpret_cast<EntryTrampoline>(base_);
   ActiveCall call;
   call.base = base_;
   call.size = mapped_;
@@ -230,39 +256,23 @@ absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint6
   CallOutcome out;
   g_active = &call;
   if (sigsetjmp(call.jump, 1) == 0) {
-    uint64_t ints[2] = {0, 0}, floats[2] = {0, 0};
-    if (e.ret_area) {
-      reinterpret_cast<EntryFn<TwoWords>>(code_ptr)(a[0], a[1], a[2], a[3], a[4], a[5], x[0], x[1], x[2], x[3], x[4],
-                                                    x[5], x[6], x[7]);
-      AfterEntryCall();
-    } else if (float_rets == 0) {
-      TwoWords r = reinterpret_cast<EntryFn<TwoWords>>(code_ptr)(a[0], a[1], a[2], a[3], a[4], a[5], x[0], x[1], x[2],
-                                                                 x[3], x[4], x[5], x[6], x[7]);
-      AfterEntryCall();
-      ints[0] = r.a;
-      ints[1] = r.b;
-    } else if (int_rets == 0) {
-      TwoDoubles r = reinterpret_cast<EntryFn<TwoDoubles>>(code_ptr)(a[0], a[1], a[2], a[3], a[4], a[5], x[0], x[1],
-                                                                     x[2], x[3], x[4], x[5], x[6], x[7]);
-      AfterEntryCall();
-      floats[0] = Bits(r.a);
-      floats[1] = Bits(r.b);
-    } else {
-      WordDouble r = reinterpret_cast<EntryFn<WordDouble>>(code_ptr)(a[0], a[1], a[2], a[3], a[4], a[5], x[0], x[1],
-                                                                     x[2], x[3], x[4], x[5], x[6], x[7]);
-      AfterEntryCall();
-      ints[0] = r.a;
-      floats[0] = Bits(r.b);
-    }
-    if (e.ret_area) {
-      for (size_t i = 0; i < e.ret_wide.size(); ++i) {
+    trampoline(&frame);
+    if (lay.ret_area) {
+      for (size_t i = 0; i < e.returns.size(); ++i) {
         out.values.push_back(area[2 * i]);
-        if (e.ret_wide[i]) out.values.push_back(area[2 * i + 1]);
+        if (TwoSlots(e.returns[i])) out.values.push_back(area[2 * i + 1]);
       }
     } else {
       size_t ki = 0, kf = 0;
-      for (size_t i = 0; i < e.ret_float.size() && i < 2; ++i) {
-        out.values.push_back(e.ret_float[i] ? floats[kf++] : ints[ki++]);
+      for (ir::Type t : e.returns) {
+        if (IsFloatType(t)) {
+          const uint64_t* x = frame.out_xmm[kf++ % 2];
+          out.values.push_back(x[0]);
+          if (TwoSlots(t)) out.values.push_back(x[1]);
+        } else {
+          out.values.push_back(frame.out_ints[ki++ % 2]);
+          if (TwoSlots(t)) out.values.push_back(frame.out_ints[ki++ % 2]);
+        }
       }
     }
   } else {

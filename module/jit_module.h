@@ -1,8 +1,12 @@
-// A JIT module: the functions of one CLIF file compiled for the host (x86-64 System V), placed
+// A JIT module: the functions of one CLIF file compiled for the host (x86-64 System V) through
+// the compile driver (isa/common/compile.h), placed
 // in one mmap'd region (written, then protected read+execute), with direct calls between them
-// resolved by name. Call() runs a function with 64-bit argument slots (integers, or the bits of
-// f32/f64) and returns up to two 64-bit result slots (bits above each type's width are
-// unspecified) or the trap it hit:
+// resolved by name and calls to other names resolved against host symbols (through a jump stub
+// holding the symbol's absolute address). Call() runs a function of any signature the backend
+// compiles (stack arguments, f128 in xmm registers, returns through memory) through an entry
+// trampoline, with 64-bit argument slots (integers, or the bits of f16/f32/f64; an i128 or f128
+// takes two, low then high) and returns the result slots the same way (bits above each type's
+// width are unspecified) or the trap it hit:
 // ud2 / faults inside the module's code are mapped through its trap records while the call is
 // active (SIGILL, SIGFPE, SIGSEGV, SIGBUS on an alternate signal stack), anything else keeps
 // its default behaviour. A function that does not compile (or calls one that does not, or calls a
@@ -19,7 +23,10 @@
 #include "absl/types/span.h"
 #include "ir/function.h"
 #include "isa/common/code_buffer.h"
-#include "regalloc/regalloc.h"
+#include "isa/common/opt_level.h"
+#include "isa/common/target_registry.h"
+#include "isa/x64/abi.h"
+#include "module/host_symbols.h"
 
 namespace lathe::module {
 
@@ -35,14 +42,18 @@ class JitModule {
   JitModule(const JitModule&) = delete;
   JitModule& operator=(const JitModule&) = delete;
 
-  // Compiles every function; fails only when executable memory cannot be set up. The functions
-  // need not outlive the module. `pinned_reg`: the `enable_pinned_reg` setting (r15 is the
-  // pinned register of all functions; Call() preserves the host's r15).
+  // Compiles every function for `target` (nullptr: the host with every extension it has); the
+  // caller makes sure the host has the target's flags. Calls to names the module does not
+  // define resolve against `symbols` (may be null; only read during Create). Fails when the
+  // target is not the host's or executable memory cannot be set up. The functions need not
+  // outlive the module.
   static absl::StatusOr<std::unique_ptr<JitModule>> Create(absl::Span<const ir::Function* const> functions,
-                                                          regalloc::Algorithm algorithm, bool pinned_reg = false);
+                                                          isa::OptLevel level,
+                                                          const isa::TargetSpec* target = nullptr,
+                                                          const HostSymbols* symbols = nullptr);
 
-  // `args` must have one slot per parameter register of function `index`: integers, the bits of
-  // f32/f64, and two slots (low, high) for an i128. Results follow the same layout.
+  // `args` must have one slot per parameter of function `index`, two (low, high) for an i128
+  // or f128. Results follow the same layout.
   absl::StatusOr<CallOutcome> Call(size_t index, absl::Span<const uint64_t> args) const;
 
   // Why function `index` cannot run (OK when it can); messages name the function and construct.
@@ -54,11 +65,10 @@ class JitModule {
  private:
   struct Entry {
     uint32_t offset = 0, size = 0;
-    size_t num_params = 0;
+    size_t num_params = 0;  // argument slots
     absl::Status status;
-    std::vector<bool> param_float, ret_float;
-    bool ret_area = false;       // returns through memory (x64::ReturnsInMemory)
-    std::vector<bool> ret_wide;  // per return, for reading the return area
+    std::vector<ir::Type> params, returns;
+    x64::ArgLayout layout;
   };
   JitModule() = default;
 

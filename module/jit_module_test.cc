@@ -26,7 +26,7 @@ Parsed Parse(const std::string& text) {
   return p;
 }
 
-class JitTest : public ::testing::TestWithParam<regalloc::Algorithm> {};
+class JitTest : public ::testing::TestWithParam<isa::OptLevel> {};
 
 TEST_P(JitTest, ArithmeticLoopsAndCalls) {
   Parsed p = Parse(R"(
@@ -316,11 +316,238 @@ block0(v0: i64):
   EXPECT_EQ(b->values[0], 8u);
 }
 
+TEST_P(JitTest, StackArgumentsAndReturnsThroughMemory) {
+  // %many takes 8 integers, 10 doubles and an i128 that no longer fits in registers; the
+  // arguments are weighted so that a misplaced one changes the sum. %caller passes them on
+  // the stack; %rets returns five values through the hidden return area and %sum_rets calls it.
+  Parsed p = Parse(R"(
+function %many(i64, i64, i64, i64, i64, i64, i64, i8, f64, f64, f64, f64, f64, f64, f64, f64, f64, f64, i128) -> i64 {
+block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: i64, v6: i64, v7: i8, v8: f64, v9: f64, v10: f64, v11: f64, v12: f64, v13: f64, v14: f64, v15: f64, v16: f64, v17: f64, v18: i128):
+    v201 = iconst.i64 2
+    v20 = imul v1, v201
+    v202 = iconst.i64 3
+    v21 = imul v2, v202
+    v203 = iconst.i64 4
+    v22 = imul v3, v203
+    v204 = iconst.i64 5
+    v23 = imul v4, v204
+    v205 = iconst.i64 6
+    v24 = imul v5, v205
+    v206 = iconst.i64 7
+    v25 = imul v6, v206
+    v26 = sextend.i64 v7
+    v207 = iconst.i64 8
+    v27 = imul v26, v207
+    v30 = iadd v0, v20
+    v31 = iadd v30, v21
+    v32 = iadd v31, v22
+    v33 = iadd v32, v23
+    v34 = iadd v33, v24
+    v35 = iadd v34, v25
+    v36 = iadd v35, v27
+    v40 = fsub v16, v17
+    v41 = fcvt_to_sint.i64 v40
+    v208 = iconst.i64 1000
+    v42 = imul v41, v208
+    v43 = iadd v36, v42
+    v44, v45 = isplit v18
+    v209 = iconst.i64 100000
+    v46 = imul v45, v209
+    v47 = iadd v43, v44
+    v48 = iadd v47, v46
+    return v48
+}
+function %caller(i64) -> i64 {
+    fn0 = %many(i64, i64, i64, i64, i64, i64, i64, i8, f64, f64, f64, f64, f64, f64, f64, f64, f64, f64, i128) -> i64
+block0(v0: i64):
+    v1 = iconst.i64 1
+    v2 = iconst.i8 -1
+    v3 = f64const 0.0
+    v4 = f64const 0x1.4p3
+    v5 = f64const 0x1.0p0
+    v6 = iconst.i64 3
+    v7 = iconcat v6, v1
+    v8 = call fn0(v0, v1, v1, v1, v1, v1, v1, v2, v3, v3, v3, v3, v3, v3, v3, v3, v4, v5, v7)
+    return v8
+}
+function %rets(i64) -> i64, i64, i64, f64, i128 {
+block0(v0: i64):
+    v210 = iconst.i64 1
+    v1 = iadd v0, v210
+    v211 = iconst.i64 2
+    v2 = iadd v0, v211
+    v3 = f64const 0x1.8p1
+    v4 = iconst.i64 9
+    v5 = iconcat v0, v4
+    return v0, v1, v2, v3, v5
+}
+function %sum_rets(i64) -> i64 {
+    fn0 = %rets(i64) -> i64, i64, i64, f64, i128
+block0(v0: i64):
+    v1, v2, v3, v4, v5 = call fn0(v0)
+    v6 = iadd v1, v2
+    v7 = iadd v6, v3
+    v8 = fcvt_to_sint.i64 v4
+    v9 = iadd v7, v8
+    v10, v11 = isplit v5
+    v12 = iadd v9, v11
+    return v12
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  for (size_t i = 0; i < (*m)->num_functions(); ++i) ASSERT_TRUE((*m)->status(i).ok()) << (*m)->status(i);
+  // 10 + (2+3+4+5+6+7) - 8 + 9 * 1000 + 3 + 100000
+  const uint64_t want = 10 + 27 - 8 + 9000 + 3 + 100000;
+  absl::StatusOr<CallOutcome> a = (*m)->Call(1, {10});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values[0], want);
+  // The host calls %many directly too, through the entry trampoline.
+  std::vector<uint64_t> args = {10, 1, 1, 1, 1, 1, 1, 0xff};
+  for (int k = 0; k < 8; ++k) args.push_back(0);
+  double ten = 10.0, one = 1.0;
+  uint64_t bits;
+  std::memcpy(&bits, &ten, 8);
+  args.push_back(bits);
+  std::memcpy(&bits, &one, 8);
+  args.push_back(bits);
+  args.push_back(3);
+  args.push_back(1);
+  absl::StatusOr<CallOutcome> b = (*m)->Call(0, args);
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values[0], want);
+  absl::StatusOr<CallOutcome> c = (*m)->Call(3, {100});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->values[0], 100u + 101 + 102 + 3 + 9);
+  absl::StatusOr<CallOutcome> d = (*m)->Call(2, {5});
+  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_EQ(d->values.size(), 6u);
+  EXPECT_EQ(d->values[2], 7u);
+  EXPECT_EQ(d->values[4], 5u);
+  EXPECT_EQ(d->values[5], 9u);
+}
+
+TEST_P(JitTest, TailConventionPopsStackArguments) {
+  // %shrink (8 stack words) tail-calls %grow (9 integer arguments: 3 on the stack), which
+  // tail-calls %leaf (register arguments only); each change of stack-argument size must leave
+  // the stack where the caller of %shrink expects it. %loop does 1000 calls to %shrink from one
+  // frame, so a wrong pop would walk the stack away and crash or corrupt its live values.
+  Parsed p = Parse(R"(
+function %leaf(i64, i64) -> i64 tail {
+block0(v0: i64, v1: i64):
+    v212 = iconst.i64 10
+    v2 = imul v1, v212
+    v3 = iadd v0, v2
+    return v3
+}
+function %grow(i64, i64, i64, i64, i64, i64, i64, i64, i64) -> i64 tail {
+    fn0 = %leaf(i64, i64) -> i64 tail
+block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: i64, v6: i64, v7: i64, v8: i64):
+    v9 = iadd v6, v7
+    v10 = iadd v9, v8
+    return_call fn0(v0, v10)
+}
+function %shrink(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) -> i64 tail {
+    fn0 = %grow(i64, i64, i64, i64, i64, i64, i64, i64, i64) -> i64 tail
+block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: i64, v6: i64, v7: i64, v8: i64, v9: i64, v10: i64, v11: i64, v12: i64, v13: i64):
+    return_call fn0(v13, v1, v2, v3, v4, v5, v12, v11, v6)
+}
+function %loop(i64) -> i64 {
+    fn0 = %shrink(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) -> i64 tail
+block0(v0: i64):
+    v1 = iconst.i64 0
+    jump block1(v0, v1)
+block1(v2: i64, v3: i64):
+    brif v2, block2, block3
+block2:
+    v4 = iconst.i64 1
+    v5 = iconst.i64 2
+    v6 = iconst.i64 3
+    v7 = iconst.i64 4
+    v8 = call fn0(v4, v4, v4, v4, v4, v4, v5, v4, v4, v4, v4, v6, v7, v2)
+    v9 = iadd v3, v8
+    v213 = iconst.i64 -1
+    v10 = iadd v2, v213
+    jump block1(v10, v9)
+block3:
+    return v3
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  for (size_t i = 0; i < (*m)->num_functions(); ++i) ASSERT_TRUE((*m)->status(i).ok()) << (*m)->status(i);
+  // shrink(..., v12=4, v13=n) -> grow(n, ..., v6=4, v7=3, v8=2) -> leaf(n, 9) = n + 90.
+  absl::StatusOr<CallOutcome> a = (*m)->Call(2, {1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 3, 4, 7});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values[0], 97u);
+  // sum over n = 1..1000 of (n + 90)
+  absl::StatusOr<CallOutcome> b = (*m)->Call(3, {1000});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values[0], 500500u + 90000u);
+}
+
+TEST_P(JitTest, F16AndF128Values) {
+  // f128 arguments and returns travel in whole xmm registers (and on the stack past xmm7).
+  Parsed p = Parse(R"(
+function %pick(i8, f128, f128) -> f128 {
+block0(v0: i8, v1: f128, v2: f128):
+    v3 = select v0, v1, v2
+    return v3
+}
+function %bits(f128) -> i128 {
+block0(v0: f128):
+    v1 = bitcast.i128 v0
+    return v1
+}
+function %konst() -> f128 {
+block0:
+    v0 = f128const 0x1.8p0
+    return v0
+}
+function %ninth(f128, f128, f128, f128, f128, f128, f128, f128, f128) -> f128 {
+block0(v0: f128, v1: f128, v2: f128, v3: f128, v4: f128, v5: f128, v6: f128, v7: f128, v8: f128):
+    return v8
+}
+function %half(i16) -> f16 {
+block0(v0: i16):
+    v1 = bitcast.f16 v0
+    return v1
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  for (size_t i = 0; i < (*m)->num_functions(); ++i) ASSERT_TRUE((*m)->status(i).ok()) << (*m)->status(i);
+  absl::StatusOr<CallOutcome> a = (*m)->Call(0, {1, 0x1111, 0x2222, 0x3333, 0x4444});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->values, (std::vector<uint64_t>{0x1111, 0x2222}));
+  absl::StatusOr<CallOutcome> b = (*m)->Call(0, {0, 0x1111, 0x2222, 0x3333, 0x4444});
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->values, (std::vector<uint64_t>{0x3333, 0x4444}));
+  absl::StatusOr<CallOutcome> c = (*m)->Call(1, {0x0123456789abcdefull, 0xfedcba9876543210ull});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->values, (std::vector<uint64_t>{0x0123456789abcdefull, 0xfedcba9876543210ull}));
+  absl::StatusOr<CallOutcome> d = (*m)->Call(2, {});
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->values, (std::vector<uint64_t>{0, 0x3fff800000000000ull}));  // 1.5 in binary128
+  std::vector<uint64_t> nine;
+  for (uint64_t k = 0; k < 9; ++k) {
+    nine.push_back(k);
+    nine.push_back(100 + k);
+  }
+  absl::StatusOr<CallOutcome> e = (*m)->Call(3, nine);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->values, (std::vector<uint64_t>{8, 108}));
+  absl::StatusOr<CallOutcome> f = (*m)->Call(4, {0x3c00});
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->values[0] & 0xffff, 0x3c00u);
+}
+
 TEST_P(JitTest, UnsupportedTypeIsAnErrorNamingIt) {
   Parsed p = Parse(R"(
-function %f(f128) -> f128 {
-block0(v0: f128):
-    return v0
+function %f(f128, f128) -> f128 {
+block0(v0: f128, v1: f128):
+    v2 = fadd v0, v1
+    return v2
 }
 function %g(i128) -> i128 {
 block0(v0: i128):
@@ -330,9 +557,9 @@ block0(v0: i128):
 )");
   absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
   ASSERT_TRUE(m.ok()) << m.status();
-  EXPECT_NE((*m)->status(0).message().find("f128"), std::string::npos) << (*m)->status(0);
+  EXPECT_NE((*m)->status(0).message().find("type f128 in fadd"), std::string::npos) << (*m)->status(0);
   EXPECT_NE((*m)->status(1).message().find("type i128 in udiv"), std::string::npos) << (*m)->status(1);
-  EXPECT_FALSE((*m)->Call(0, {0}).ok());
+  EXPECT_FALSE((*m)->Call(0, {0, 0, 0, 0}).ok());
 }
 
 TEST_P(JitTest, CallToUndefinedFunctionIsAnError) {
@@ -352,7 +579,7 @@ block0:
 }
 
 INSTANTIATE_TEST_SUITE_P(Allocators, JitTest,
-                         ::testing::Values(regalloc::Algorithm::kSinglePass, regalloc::Algorithm::kOptimizing));
+                         ::testing::Values(isa::OptLevel::kNone, isa::OptLevel::kSpeed));
 
 }  // namespace
 }  // namespace lathe::module

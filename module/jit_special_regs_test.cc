@@ -7,12 +7,13 @@
 #include "gtest/gtest.h"
 #include "ir/parser.h"
 #include "ir/test_file.h"
+#include "isa/targets.h"
 #include "module/jit_module.h"
 
 namespace lathe::module {
 namespace {
 
-class JitFrameRegsTest : public ::testing::TestWithParam<regalloc::Algorithm> {
+class JitFrameRegsTest : public ::testing::TestWithParam<isa::OptLevel> {
  protected:
   void SetUp() override {
     absl::StatusOr<ir::TestFile> f = ir::ParseTestFile(R"(
@@ -94,9 +95,9 @@ TEST_P(JitFrameRegsTest, DebugtrapCompiles) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Allocators, JitFrameRegsTest,
-                         ::testing::Values(regalloc::Algorithm::kSinglePass, regalloc::Algorithm::kOptimizing));
+                         ::testing::Values(isa::OptLevel::kNone, isa::OptLevel::kSpeed));
 
-class JitPinnedRegTest : public ::testing::TestWithParam<regalloc::Algorithm> {
+class JitPinnedRegTest : public ::testing::TestWithParam<isa::OptLevel> {
  protected:
   static constexpr const char* kText = R"(
 function %set(i64) {
@@ -154,7 +155,11 @@ block0(v0: i64, v1: i64):
     file_ = std::move(*f);
     std::vector<const ir::Function*> fns;
     for (const ir::ParsedFunction& pf : file_.functions) fns.push_back(pf.function.get());
-    absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(fns, GetParam(), pinned_reg);
+    absl::StatusOr<isa::TargetSpec> host = isa::HostTarget();
+    EXPECT_TRUE(host.ok()) << host.status();
+    if (!host.ok()) return nullptr;
+    host->enable_pinned_reg = pinned_reg;
+    absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(fns, GetParam(), &*host);
     EXPECT_TRUE(m.ok()) << m.status();
     return m.ok() ? std::move(*m) : nullptr;
   }
@@ -188,7 +193,7 @@ TEST_P(JitPinnedRegTest, WithoutTheSettingItIsAnErrorNamingIt) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Allocators, JitPinnedRegTest,
-                         ::testing::Values(regalloc::Algorithm::kSinglePass, regalloc::Algorithm::kOptimizing));
+                         ::testing::Values(isa::OptLevel::kNone, isa::OptLevel::kSpeed));
 
 }  // namespace
 }  // namespace lathe::module

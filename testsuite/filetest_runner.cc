@@ -16,8 +16,12 @@
 #include "testsuite/filecheck.h"
 #include "ir/test_file.h"
 #include "ir/verifier.h"
+#include "isa/common/compile.h"
 #include "isa/common/opt_level.h"
+#include "isa/common/target_registry.h"
+#include "isa/targets.h"
 #include "module/jit_module.h"
+#include "testsuite/disassembler.h"
 #include "testsuite/interp/interpreter.h"
 #include "testsuite/run_values.h"
 
@@ -73,70 +77,176 @@ class FileRun {
   }
 
  private:
-  // The test kinds: one row each. `compile` and `optimize` join here when their layers exist;
-  // `run` then replaces its skip with native execution.
+  // The test kinds: one row each. `optimize` joins here when the mid-end exists.
   struct Kind {
     const char* name;
     void (FileRun::*run)();
   };
-  static const Kind kKinds[6];
+  static const Kind kKinds[7];
 
   void RunInterpret() { RunDirectives("interpret"); }
   void RunPrintCfg() {
     for (const ir::ParsedFunction& pf : file_.functions) CheckOutput("print-cfg", pf, CfgText(*pf.function));
   }
-  // Native execution on the host (x86-64 only): every run directive is compiled and run, and
-  // its result must also agree with the interpreter's (the differential check).
+  // Native execution on the host (x86-64 only), once per `target x86_64 ...` line with that
+  // line's flags: every run directive is compiled and run, and its result must also agree with
+  // the interpreter's (the differential check).
   void RunNative() {
-    bool x86 = false;
+    std::vector<const ir::HeaderLine*> targets;
     for (const ir::HeaderLine& h : file_.headers) {
-      x86 = x86 || (h.kind == ir::HeaderLine::kTarget && !h.words.empty() && h.words[0] == "x86_64");
+      if (h.kind == ir::HeaderLine::kTarget && !h.words.empty() && h.words[0] == "x86_64") targets.push_back(&h);
     }
-    if (!x86 || !HostIsX86_64()) {
-      for (const ir::ParsedFunction& pf : file_.functions) {
-        for (const ir::RunDirective& rd : pf.run_directives) {
-          if (rd.kind == ir::RunDirective::kRun) {
-            Add(Outcome::kSkip, "run", rd.line, x86 ? "the host is not x86_64" : "the file names no x86_64 target");
-          }
-        }
-      }
+    if (targets.empty() || !HostIsX86_64()) {
+      AddForRunDirectives(Outcome::kSkip, targets.empty() ? "the file names no x86_64 target" : "the host is not x86_64");
       return;
     }
+    isa::OptLevel level = isa::OptLevel::kNone;
+    if (!FileOptLevel("run", &level)) return;
+    if (options_.optimizing_allocator) level = isa::OptLevel::kSpeed;
     std::vector<const ir::Function*> fns;
     for (const ir::ParsedFunction& pf : file_.functions) fns.push_back(pf.function.get());
-    // `set opt_level=...` picks the allocator (none: single pass); the option forces the
-    // optimizing one.
-    regalloc::Algorithm algorithm = regalloc::Algorithm::kSinglePass;
-    bool pinned_reg = false;
+    for (const ir::HeaderLine* t : targets) {
+      target_line_ = t->line;
+      absl::StatusOr<isa::TargetSpec> spec = ParseTargetLine(*t);
+      if (!spec.ok()) {
+        AddForRunDirectives(Outcome::kFail, std::string(spec.status().message()));
+        continue;
+      }
+      std::vector<std::string> missing = isa::MissingOnHost(*spec, isa::HostFlags(*spec->target));
+      if (!missing.empty()) {
+        AddForRunDirectives(Outcome::kSkip, absl::StrCat("host lacks ", absl::StrJoin(missing, ", "), " (", Where(t->line), ")"));
+        continue;
+      }
+      absl::StatusOr<std::unique_ptr<module::JitModule>> jit = module::JitModule::Create(fns, level, &*spec);
+      if (!jit.ok()) {
+        for (const ir::ParsedFunction& pf : file_.functions) {
+          for (const ir::RunDirective& rd : pf.run_directives) {
+            if (rd.kind == ir::RunDirective::kRun) {
+              Add(Outcome::kFail, "run", rd.line,
+                  absl::StrCat(Where(rd.line), ": ", rd.ToString(), ": compile: ", jit.status().message()));
+            }
+          }
+        }
+        continue;
+      }
+      native_ = jit->get();
+      RunDirectives("run");
+      native_ = nullptr;
+    }
+    target_line_ = 0;
+  }
+
+  // One outcome per `; run:` directive (print directives are not counted).
+  void AddForRunDirectives(Outcome::Kind kind, const std::string& why) {
+    for (const ir::ParsedFunction& pf : file_.functions) {
+      for (const ir::RunDirective& rd : pf.run_directives) {
+        if (rd.kind == ir::RunDirective::kRun) {
+          Add(kind, "run", rd.line, kind == Outcome::kFail ? absl::StrCat(Where(rd.line), ": ", why) : why);
+        }
+      }
+    }
+  }
+
+  // `set opt_level=...` (the last one wins; default none). False after reporting a bad value.
+  bool FileOptLevel(const std::string& test, isa::OptLevel* level) {
     for (const ir::HeaderLine& h : file_.headers) {
       if (h.kind != ir::HeaderLine::kSet) continue;
       for (const std::string& w : h.words) {
-        if (w == "enable_pinned_reg" || w == "enable_pinned_reg=true") pinned_reg = true;
         if (w.rfind("opt_level=", 0) != 0) continue;
-        absl::StatusOr<isa::OptLevel> level = isa::ParseOptLevel(std::string_view(w).substr(10));
-        if (!level.ok()) {
-          Add(Outcome::kFail, "run", h.line, absl::StrCat(Where(h.line), ": ", level.status().message()));
-          return;
+        absl::StatusOr<isa::OptLevel> l = isa::ParseOptLevel(std::string_view(w).substr(10));
+        if (!l.ok()) {
+          Add(Outcome::kFail, test, h.line, absl::StrCat(Where(h.line), ": ", l.status().message()));
+          return false;
         }
-        algorithm = isa::AllocatorFor(*level);
+        *level = *l;
       }
     }
-    if (options_.optimizing_allocator) algorithm = regalloc::Algorithm::kOptimizing;
-    absl::StatusOr<std::unique_ptr<module::JitModule>> jit = module::JitModule::Create(fns, algorithm, pinned_reg);
-    if (!jit.ok()) {
-      for (const ir::ParsedFunction& pf : file_.functions) {
-        for (const ir::RunDirective& rd : pf.run_directives) {
-          if (rd.kind == ir::RunDirective::kRun) {
-            Add(Outcome::kFail, "run", rd.line,
-                absl::StrCat(Where(rd.line), ": ", rd.ToString(), ": compile: ", jit.status().message()));
-          }
-        }
+    return true;
+  }
+
+  // The words of a target line, placed at their columns when written `target W1 W2 ...` with
+  // single spaces, so the registry's column numbers point into the line.
+  // The file's `set enable_pinned_reg` applies to every target.
+  absl::StatusOr<isa::TargetSpec> ParseTargetLine(const ir::HeaderLine& h) const {
+    absl::StatusOr<isa::TargetSpec> spec =
+        isa::ParseTarget(absl::StrCat("       ", absl::StrJoin(h.words, " ")), Where(h.line));
+    for (const ir::HeaderLine& s : file_.headers) {
+      if (s.kind != ir::HeaderLine::kSet || !spec.ok()) continue;
+      for (const std::string& w : s.words) {
+        if (w == "enable_pinned_reg" || w == "enable_pinned_reg=true") spec->enable_pinned_reg = true;
       }
+    }
+    return spec;
+  }
+
+  // `test compile`: every function for every target line with a backend; the disassembly must
+  // satisfy the function's FileCheck directives, if it has any.
+  void RunCompile() {
+    bool expect_fail = false;
+    for (const ir::HeaderLine& h : file_.headers) {
+      if (h.kind == ir::HeaderLine::kTest && !h.words.empty() && h.words[0] == "compile") {
+        expect_fail = expect_fail || std::find(h.words.begin(), h.words.end(), "expect-fail") != h.words.end();
+      }
+    }
+    std::vector<const ir::HeaderLine*> targets;
+    for (const ir::HeaderLine& h : file_.headers) {
+      if (h.kind == ir::HeaderLine::kTarget && !h.words.empty()) targets.push_back(&h);
+    }
+    if (targets.empty()) {
+      for (const ir::ParsedFunction& pf : file_.functions) Add(Outcome::kSkip, "compile", pf.line, "test compile needs a `target` line");
       return;
     }
-    native_ = jit->get();
-    RunDirectives("run");
-    native_ = nullptr;
+    isa::OptLevel level = isa::OptLevel::kNone;
+    if (!FileOptLevel("compile", &level)) return;
+    isa::CompileContext ctx;
+    isa::CodeBuffer buf;
+    for (const ir::HeaderLine* t : targets) {
+      target_line_ = t->line;
+      if (isa::FindTarget(t->words[0]) == nullptr) {
+        for (const ir::ParsedFunction& pf : file_.functions) {
+          Add(Outcome::kSkip, "compile", pf.line, absl::StrCat("no backend for target ", t->words[0]));
+        }
+        continue;
+      }
+      absl::StatusOr<isa::TargetSpec> spec = ParseTargetLine(*t);
+      absl::StatusOr<std::unique_ptr<isa::TargetIsa>> target =
+          spec.ok() ? isa::CreateTargetIsa(*spec) : absl::StatusOr<std::unique_ptr<isa::TargetIsa>>(spec.status());
+      if (!target.ok()) {
+        for (const ir::ParsedFunction& pf : file_.functions) {
+          Add(Outcome::kFail, "compile", pf.line, std::string(target.status().message()));
+        }
+        continue;
+      }
+      for (const ir::ParsedFunction& pf : file_.functions) {
+        const std::string name = pf.function->name.ToString();
+        absl::Status s = isa::Compile(*pf.function, **target, level, ctx, &buf);
+        if (expect_fail) {
+          if (s.ok()) {
+            Add(Outcome::kFail, "compile", pf.line, absl::StrCat(Where(pf.line), ": function ", name, " compiled, expected a compile error"));
+          } else {
+            Add(Outcome::kPass, "compile", pf.line, "");
+          }
+          continue;
+        }
+        if (s.code() == absl::StatusCode::kUnimplemented) {
+          Add(Outcome::kUnsupported, "compile", pf.line, absl::StrCat(Where(pf.line), ": function ", name, ": ", s.message()));
+          continue;
+        }
+        if (!s.ok()) {
+          Add(Outcome::kFail, "compile", pf.line, absl::StrCat(Where(pf.line), ": function ", name, ": ", s.message()));
+          continue;
+        }
+        absl::StatusOr<std::string> text = Disassemble((*target)->name(), buf.bytes(), buf.code_size());
+        if (!text.ok()) {
+          Add(Outcome::kFail, "compile", pf.line, std::string(text.status().message()));
+        } else if (ChecksOf(*pf.function).empty()) {
+          Add(Outcome::kPass, "compile", pf.line, "");
+        } else {
+          CheckOutput("compile", pf, *text);
+        }
+      }
+    }
+    target_line_ = 0;
   }
 
   static bool HostIsX86_64() {
@@ -180,6 +290,7 @@ class FileRun {
     o.test = std::move(test);
     o.line = line;
     o.message = std::move(message);
+    o.target_line = target_line_;
     report_->outcomes.push_back(std::move(o));
   }
 
@@ -490,14 +601,16 @@ class FileRun {
   FiletestReport* report_;
   ir::TestFile file_;
   module::JitModule* native_ = nullptr;
+  uint32_t target_line_ = 0;  // of the target a `run` or `compile` pass is under
   bool has_interpret_ = false;
   std::vector<std::string> verify_errors_;  // by function; empty when it verifies
 };
 
-const FileRun::Kind FileRun::kKinds[6] = {
+const FileRun::Kind FileRun::kKinds[7] = {
     {"interpret", &FileRun::RunInterpret}, {"verifier", &FileRun::RunVerifier},
     {"domtree", &FileRun::RunDomtree},     {"cat", &FileRun::RunCat},
     {"print-cfg", &FileRun::RunPrintCfg},  {"run", &FileRun::RunNative},
+    {"compile", &FileRun::RunCompile},
 };
 
 }  // namespace

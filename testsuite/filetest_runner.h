@@ -1,11 +1,16 @@
 // The filetest runner: executes the test kinds a `.clif` file's `test` lines ask for and
-// counts outcomes. Supported now: `run` (each `; run:` directive compiled for the host x86-64
-// and executed natively, cross-checked against the interpreter), `interpret` (each `; run:` directive in the reference
+// counts outcomes. Supported now: `run` (each `; run:` directive compiled and executed natively
+// once per `target x86_64 ...` line, with that line's ISA flags, cross-checked against the
+// interpreter; a target whose flags the host lacks is skipped with "host lacks has_..."),
+// `compile` (each function compiled for each target line with a backend and disassembled;
+// FileCheck directives, if any, against the disassembly; Cranelift's precise-output text is not
+// compared; a function the backend does not support counts as unsupported, never as a pass;
+// `test compile expect-fail` inverts), `interpret` (each `; run:` directive in the reference
 // interpreter), `verifier` (functions must verify unless annotated `; error:`; annotated
 // instructions must get an error), `domtree` (`; dominates:` annotations, and FileCheck
 // directives against the CFG post-order and dominator-tree listing), `cat` and `print-cfg`
 // (FileCheck directives against the printed function / Graphviz CFG). Kinds that need a later
-// layer (`compile`, `optimize`, ...) count as skipped, one per run directive or function.
+// layer (`optimize`, ...) count as skipped, one per function.
 // A file that does not parse counts as one failure carrying the parser's file:line:col message.
 #ifndef LATHE_TESTSUITE_FILETEST_RUNNER_H_
 #define LATHE_TESTSUITE_FILETEST_RUNNER_H_
@@ -33,10 +38,11 @@ struct FiletestOptions {
 };
 
 struct Outcome {
-  enum Kind : uint8_t { kPass, kFail, kSkip };
+  enum Kind : uint8_t { kPass, kFail, kSkip, kUnsupported };
   Kind kind = kPass;
   std::string test;       // "interpret", "verifier", ...
   uint32_t line = 0;      // of the directive or function
+  uint32_t target_line = 0;  // `run`/`compile`: the `target` line it ran under
   std::string message;    // for kFail: "FILE:LINE: directive: expected ..., got ..."; kSkip: why
 };
 
@@ -45,6 +51,7 @@ struct FiletestReport {
   int passed() const { return Count(Outcome::kPass); }
   int failed() const { return Count(Outcome::kFail); }
   int skipped() const { return Count(Outcome::kSkip); }
+  int unsupported() const { return Count(Outcome::kUnsupported); }
 
  private:
   int Count(Outcome::Kind k) const {

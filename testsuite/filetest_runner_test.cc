@@ -116,7 +116,9 @@ block0:
 TEST(FiletestRunner, InterpretOnlyIgnoresTestLines) {
   std::string text = "test compile\n" + std::string(kAdd).substr(std::string("test interpret\ntest run\n").size()) +
                      "; run: %add(1, 2) == 3\n";
-  EXPECT_EQ(RunText(text).skipped(), 1);  // `test compile` is not supported yet
+  FiletestReport c = RunText(text);  // `test compile`: the function compiles (no checks)
+  EXPECT_EQ(c.passed(), 1) << Failures(c);
+  EXPECT_EQ(c.skipped(), 0);
   FiletestReport r = RunText(text, /*interpret_only=*/true);
   EXPECT_EQ(r.passed(), 1);
   EXPECT_EQ(r.skipped(), 0);
@@ -148,6 +150,131 @@ block2:
 )");
   EXPECT_EQ(r.passed(), 2);
   EXPECT_EQ(r.failed(), 1) << Failures(r);
+}
+
+}  // namespace
+}  // namespace lathe::testsuite
+
+namespace lathe::testsuite {
+namespace {
+
+TEST(FiletestRunner, CompileChecksDisassembly) {
+  const char* text = R"(test compile
+target x86_64
+
+function %sub(i64, i64) -> i64 {
+block0(v0: i64, v1: i64):
+    v2 = isub v0, v1
+    return v2
+}
+; check: sub rax, rcx
+; nextln: add rsp
+; check: ret
+
+function %wrong(i64) -> i64 {
+block0(v0: i64):
+    return v0
+}
+; check: imul
+)";
+  FiletestReport r = RunText(text);
+  EXPECT_EQ(r.passed(), 1) << Failures(r);
+  ASSERT_EQ(r.failed(), 1);
+  EXPECT_NE(Failures(r).find("function %wrong"), std::string::npos) << Failures(r);
+  EXPECT_NE(Failures(r).find("ret"), std::string::npos) << Failures(r);  // the listing is shown
+}
+
+TEST(FiletestRunner, CompileCountsUnsupportedAndHonoursFlags) {
+  // floor needs SSE4.1 (no libcall fallback yet): unsupported on the baseline target, compiled
+  // with the flag. The riscv64 line has no backend: skipped.
+  const char* text = R"(test compile
+target x86_64
+target x86_64 has_sse41
+target riscv64
+
+function %p(f64) -> f64 {
+block0(v0: f64):
+    v1 = floor v0
+    return v1
+}
+; check: roundsd
+)";
+  FiletestReport r = RunText(text);
+  EXPECT_EQ(r.unsupported(), 1);
+  EXPECT_EQ(r.passed(), 1) << Failures(r);
+  EXPECT_EQ(r.skipped(), 1);
+  EXPECT_EQ(r.failed(), 0) << Failures(r);
+  for (const Outcome& o : r.outcomes) {
+    if (o.kind == Outcome::kUnsupported) {
+      EXPECT_EQ(o.target_line, 2u);
+      EXPECT_NE(o.message.find("SSE4.1"), std::string::npos) << o.message;
+    }
+    if (o.kind == Outcome::kPass) {
+      EXPECT_EQ(o.target_line, 3u);
+    }
+  }
+}
+
+TEST(FiletestRunner, CompileExpectFail) {
+  const char* text = R"(test compile expect-fail
+target x86_64
+
+function %p(f32) -> f32 {
+block0(v0: f32):
+    v1 = ceil v0
+    return v1
+}
+)";
+  FiletestReport r = RunText(text);
+  EXPECT_EQ(r.passed(), 1) << Failures(r);
+}
+
+TEST(FiletestRunner, RunOncePerTargetAndSkipsWhatTheHostLacks) {
+#if !defined(__x86_64__)
+  GTEST_SKIP() << "native runs need an x86-64 host";
+#endif
+  // has_avx512vbmi stands for a flag this host may lack; when it has it, the run happens.
+  const char* text = R"(test run
+target x86_64
+target x86_64 has_sse41
+target x86_64 has_avx512vbmi
+target aarch64
+
+function %add(i32, i32) -> i32 {
+block0(v0: i32, v1: i32):
+    v2 = iadd v0, v1
+    return v2
+}
+; run: %add(1, 2) == 3
+)";
+  FiletestReport r = RunText(text);
+  int lacks = 0;
+  for (const Outcome& o : r.outcomes) {
+    if (o.kind == Outcome::kSkip) {
+      EXPECT_EQ(o.target_line, 4u);
+      EXPECT_NE(o.message.find("host lacks has_avx512vbmi"), std::string::npos) << o.message;
+      ++lacks;
+    }
+  }
+  EXPECT_EQ(r.failed(), 0) << Failures(r);
+  EXPECT_EQ(r.passed() + lacks, 3);
+  EXPECT_GE(r.passed(), 2);
+}
+
+TEST(FiletestRunner, BadTargetFlagFailsWithItsColumn) {
+  const char* text = R"(test run
+target x86_64 has_neon
+
+function %one() -> i32 {
+block0:
+    v0 = iconst.i32 1
+    return v0
+}
+; run: %one() == 1
+)";
+  FiletestReport r = RunText(text);
+  ASSERT_EQ(r.failed(), 1);
+  EXPECT_NE(Failures(r).find("t.clif:2:15: unknown flag 'has_neon'"), std::string::npos) << Failures(r);
 }
 
 }  // namespace

@@ -2,9 +2,11 @@
 // clif `target` line ("x86_64 has_sse41 has_avx") or a `--target` option.
 //
 // Contract: ParseTarget returns InvalidArgument, naming the offending word and its 1-based
-// column, for an unknown target or a flag the target does not know; `target x86_64` with no
-// flags enables none of the optional extensions (the baseline). EnableWithHost intersects the
-// requested flags with what the host supports, because the JIT runs the code here.
+// column, for an unknown target or a flag the target does not know. Words apply in order: a
+// flag (`has_avx`), a flag with a value (`has_avx=false`), or a preset naming several flags
+// (`sse42`, `skylake`, as Cranelift's). `target x86_64` with no flags enables none of the
+// optional extensions (the baseline: SSE2). EnableWithHost intersects the requested flags with
+// what the host supports; MissingOnHost lists the requested flags the host lacks.
 #pragma once
 
 #include <string>
@@ -16,9 +18,15 @@
 
 namespace lathe::isa {
 
+struct TargetPreset {
+  absl::string_view name;
+  std::vector<absl::string_view> flags;  // all of them, not only the ones it adds to another
+};
+
 struct TargetInfo {
   absl::string_view name;
   std::vector<absl::string_view> flags;  // every optional flag the target accepts
+  std::vector<TargetPreset> presets;
 };
 
 // Every registered target, in a fixed order.
@@ -29,6 +37,9 @@ const TargetInfo* FindTarget(absl::string_view name);
 struct TargetSpec {
   const TargetInfo* target = nullptr;
   absl::flat_hash_set<std::string> flags;  // the `has_*` flags the line enables
+  // The shared setting `enable_pinned_reg` (a `set` line, not part of the target line): one
+  // register is reserved for get/set_pinned_reg in every function.
+  bool enable_pinned_reg = false;
   bool Has(absl::string_view flag) const { return flags.contains(std::string(flag)); }
 };
 
@@ -38,5 +49,8 @@ absl::StatusOr<TargetSpec> ParseTarget(absl::string_view text, absl::string_view
 
 // The flags of `spec` that `host` also has.
 TargetSpec EnableWithHost(const TargetSpec& spec, const absl::flat_hash_set<std::string>& host);
+
+// The flags of `spec` that `host` lacks, sorted.
+std::vector<std::string> MissingOnHost(const TargetSpec& spec, const absl::flat_hash_set<std::string>& host);
 
 }  // namespace lathe::isa

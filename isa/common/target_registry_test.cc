@@ -38,6 +38,26 @@ TEST(TargetRegistry, ErrorsNameTheWordAndColumn) {
   EXPECT_FALSE(ParseTarget("   ", "t.clif:9").ok());
 }
 
+TEST(TargetRegistry, PresetsAndValuesApplyInOrder) {
+  absl::StatusOr<TargetSpec> s = ParseTarget("x86_64 sse42 has_avx has_sse3=false", "t");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->Has("has_ssse3"));
+  EXPECT_TRUE(s->Has("has_sse41"));
+  EXPECT_TRUE(s->Has("has_sse42"));
+  EXPECT_TRUE(s->Has("has_avx"));
+  EXPECT_FALSE(s->Has("has_sse3"));
+  EXPECT_FALSE(s->Has("has_popcnt"));
+  absl::StatusOr<TargetSpec> sky = ParseTarget("x86_64 skylake has_avx=false", "t");
+  ASSERT_TRUE(sky.ok()) << sky.status();
+  EXPECT_TRUE(sky->Has("has_fma"));
+  EXPECT_TRUE(sky->Has("has_lzcnt"));
+  EXPECT_FALSE(sky->Has("has_avx"));
+  absl::StatusOr<TargetSpec> bad = ParseTarget("x86_64 has_avx=maybe", "t.clif:5");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("t.clif:5:16: expected true or false"), std::string::npos) << bad.status();
+  EXPECT_EQ(MissingOnHost(*s, {"has_ssse3", "has_sse41"}), (std::vector<std::string>{"has_avx", "has_sse42"}));
+}
+
 TEST(TargetRegistry, IntersectsWithHost) {
   absl::StatusOr<TargetSpec> s = ParseTarget("x86_64 has_sse41 has_avx has_lzcnt", "t");
   ASSERT_TRUE(s.ok());

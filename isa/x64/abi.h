@@ -2,8 +2,14 @@
 // registers, callee-saved registers, the allocator's register environment (r11 is the move
 // resolver's scratch, rsp and rbp are never allocated) and the caller-saved clobber set of a call.
 // Floats use xmm0-xmm7 for arguments and xmm0/xmm1 for returns; xmm15 is the float scratch and
-// every xmm register is caller-saved. Stack arguments and returns are not supported.
+// every xmm register is caller-saved. Arguments beyond the registers go on the stack (see
+// ArgLayout); returns that do not fit the return registers go through a hidden return area.
+// The `tail` convention assigns locations exactly like System V but the callee pops its stack
+// arguments (ret imm16), which lets return_call change the stack-argument size; `fast` is
+// System V unchanged.
 #pragma once
+
+#include <vector>
 
 #include "ir/signature.h"
 #include "isa/x64/assembler.h"
@@ -26,6 +32,30 @@ inline regalloc::PReg XmmReg(uint8_t r) { return regalloc::PReg(regalloc::RegCla
 // area pointer as the first integer argument (rdi) and the callee stores return i at offset
 // 16 * i (an i128 as low, high), returning nothing in registers.
 bool ReturnsInMemory(const ir::Signature& sig);
+
+// Where one register-sized part of an argument travels: an integer register, an xmm register
+// (the whole 128 bits for f128), or the stack at `offset` bytes above the return address slot
+// (so [rsp + offset] at the call, [rbp + 16 + offset] in the callee).
+struct ArgPart {
+  enum Kind : uint8_t { kIntReg, kXmmReg, kStack } kind = kIntReg;
+  uint8_t reg = 0;
+  uint8_t bytes = 8;   // stack parts: 8, or 16 for an f128
+  uint32_t offset = 0;
+};
+
+// The argument locations of a signature: the hidden return area pointer first when the
+// returns go through memory, then each parameter's parts (an i128 has two: low, high).
+// System V rules: an i128 takes two integer registers or, when fewer than two are left, a
+// 16-byte aligned stack slot; an f128 takes one xmm register or a 16-byte aligned stack slot;
+// other scalars take one register or an 8-byte stack slot.
+struct ArgLayout {
+  bool ret_area = false;
+  std::vector<ArgPart> parts;        // ret area pointer (if any), then parameters' parts in order
+  std::vector<uint32_t> first_part;  // by parameter: index of its first part
+  uint32_t stack_bytes = 0;          // rounded up to 16
+  bool callee_pops = false;          // the `tail` convention
+};
+ArgLayout LayoutArgs(const ir::Signature& sig);
 
 const regalloc::MachineEnv& SysVMachineEnv();
 // With `enable_pinned_reg`: r15 holds the pinned register (get/set_pinned_reg) in every function

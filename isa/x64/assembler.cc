@@ -17,6 +17,7 @@ void Assembler::Op(int size, uint8_t reg, uint8_t rm, bool reg_byte, bool rm_byt
 }
 
 void Assembler::OpMem(int size, uint8_t reg, Mem m, bool reg_byte, std::initializer_list<uint8_t> opcode) {
+  if (m.indexed) return OpMemIndexed(size, reg, m, reg_byte, opcode);
   Prefix(size, reg, m.rip ? 0 : m.base, reg_byte, false);
   for (uint8_t b : opcode) buf_->Put1(b);
   ModRmMem(reg, m);
@@ -198,15 +199,36 @@ void Assembler::Pop(uint8_t r) {
   buf_->Put1(static_cast<uint8_t>(0x58 | (r & 7)));
 }
 
-void Assembler::Jmp(isa::CodeBuffer::Label l) {
-  buf_->Put1(0xE9);
-  buf_->UseLabelRel32(l);
-}
+namespace {
 
-void Assembler::Jcc(Cond cc, isa::CodeBuffer::Label l) {
-  buf_->Put1(0x0F);
-  buf_->Put1(static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc)));
-  buf_->UseLabelRel32(l);
+// jmp: EB rel8 / E9 rel32; jcc: 7x rel8 / 0F 8x rel32.
+int BranchOpcode(int cond, bool short_form, uint8_t* out) {
+  if (cond == isa::BranchForms::kAlways) {
+    out[0] = short_form ? 0xEB : 0xE9;
+    return 1;
+  }
+  if (short_form) {
+    out[0] = static_cast<uint8_t>(0x70 | cond);
+    return 1;
+  }
+  out[0] = 0x0F;
+  out[1] = static_cast<uint8_t>(0x80 | cond);
+  return 2;
+}
+int InvertCond(int cond) { return static_cast<int>(Invert(static_cast<Cond>(cond))); }
+constexpr isa::BranchForms kBranchForms = {BranchOpcode, InvertCond};
+
+}  // namespace
+
+const isa::BranchForms& X64BranchForms() { return kBranchForms; }
+
+void Assembler::Jmp(isa::CodeBuffer::Label l) { buf_->AddBranch(isa::BranchForms::kAlways, l); }
+
+void Assembler::Jcc(Cond cc, isa::CodeBuffer::Label l) { buf_->AddBranch(static_cast<int>(cc), l); }
+
+void Assembler::SseLoadConst(uint8_t prefix, uint8_t op, uint8_t dst, isa::CodeBuffer::Const c) {
+  if (prefix != 0) buf_->Put1(prefix);
+  OpConst(4, dst, {0x0F, op}, c);
 }
 
 void Assembler::CallRel32(uint32_t callee) {
@@ -230,6 +252,11 @@ void Assembler::JmpRel32Callee(uint32_t callee) {
 void Assembler::CallR(uint8_t r) { Op(4, 2, r, false, false, {0xFF}); }
 void Assembler::JmpR(uint8_t r) { Op(4, 4, r, false, false, {0xFF}); }
 void Assembler::Ret() { buf_->Put1(0xC3); }
+void Assembler::RetImm(uint16_t pop_bytes) {
+  buf_->Put1(0xC2);
+  buf_->Put1(static_cast<uint8_t>(pop_bytes));
+  buf_->Put1(static_cast<uint8_t>(pop_bytes >> 8));
+}
 void Assembler::Ud2() {
   buf_->Put1(0x0F);
   buf_->Put1(0x0B);
@@ -240,6 +267,23 @@ void Assembler::BitCount(uint8_t op, int size, uint8_t dst, uint8_t src) {
   buf_->Put1(0xF3);
   Op(size == 2 ? 4 : size, dst, src, false, false, {0x0F, op});
 }
+
+void Assembler::BitScan(bool reverse, int size, uint8_t dst, uint8_t src) {
+  Op(size, dst, src, false, false, {0x0F, static_cast<uint8_t>(reverse ? 0xBD : 0xBC)});
+}
+
+void Assembler::OpConst(int size, uint8_t reg, std::initializer_list<uint8_t> opcode, isa::CodeBuffer::Const c) {
+  Prefix(size, reg, 0, false, false);
+  for (uint8_t b : opcode) buf_->Put1(b);
+  buf_->Put1(static_cast<uint8_t>(0x05 | ((reg & 7) << 3)));
+  buf_->UseConstRel32(c);
+}
+
+void Assembler::AluRConst(Alu op, int size, uint8_t dst, isa::CodeBuffer::Const c) {
+  OpConst(size, dst, {static_cast<uint8_t>((static_cast<uint8_t>(op) << 3) | 3)}, c);
+}
+
+void Assembler::ImulRConst(int size, uint8_t dst, isa::CodeBuffer::Const c) { OpConst(size, dst, {0x0F, 0xAF}, c); }
 
 void Assembler::BitImm(uint8_t digit, int size, uint8_t r, uint8_t bit) {
   Op(size, digit, r, false, false, {0x0F, 0xBA});
@@ -312,6 +356,27 @@ void Assembler::Int3() { buf_->Put1(0xCC); }
 void Assembler::LockCmpxchg16b(Mem m) {
   buf_->Put1(0xF0);
   OpMem(8, 1, m, false, {0x0F, 0xC7});
+}
+
+// --- Indexed memory operands and ALU ops with a memory source.
+
+void Assembler::OpMemIndexed(int size, uint8_t reg, Mem m, bool reg_byte, std::initializer_list<uint8_t> opcode) {
+  if (size == 2) buf_->Put1(0x66);
+  uint8_t rex = static_cast<uint8_t>((size == 8 ? 8 : 0) | ((reg >> 3) & 1) << 2 | ((m.index >> 3) & 1) << 1 |
+                                     ((m.base >> 3) & 1));
+  if (rex != 0 || (reg_byte && reg >= 4 && reg < 8)) buf_->Put1(static_cast<uint8_t>(0x40 | rex));
+  for (uint8_t b : opcode) buf_->Put1(b);
+  uint8_t base = m.base & 7;
+  // As without an index, rbp/r13 as base cannot use mod 0 (that means "no base, disp32").
+  uint8_t mod = m.disp == 0 && base != 5 ? 0 : m.disp >= -128 && m.disp <= 127 ? 1 : 2;
+  buf_->Put1(static_cast<uint8_t>((mod << 6) | ((reg & 7) << 3) | 4));
+  buf_->Put1(static_cast<uint8_t>(((m.scale & 3) << 6) | ((m.index & 7) << 3) | base));
+  if (mod == 1) buf_->Put1(static_cast<uint8_t>(m.disp));
+  if (mod == 2) buf_->Put4(static_cast<uint32_t>(m.disp));
+}
+
+void Assembler::AluRM(Alu op, int size, uint8_t dst, Mem m) {
+  OpMem(size, dst, m, false, {static_cast<uint8_t>((static_cast<uint8_t>(op) << 3) | 3)});
 }
 
 }  // namespace lathe::x64

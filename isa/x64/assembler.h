@@ -24,22 +24,36 @@ enum class Cond : uint8_t {
 };
 inline Cond Invert(Cond c) { return static_cast<Cond>(static_cast<uint8_t>(c) ^ 1); }
 
-// [base + disp] or [rip + disp].
+// [base + disp], [rip + disp] or [base + index * (1 << scale) + disp].
 struct Mem {
   uint8_t base = 0;
   int32_t disp = 0;
   bool rip = false;
+  bool indexed = false;  // index must not be rsp (that encoding means "no index")
+  uint8_t index = 0;
+  uint8_t scale = 0;     // log2: 0..3
   static Mem Base(uint8_t b, int32_t d) { return Mem{b, d, false}; }
   static Mem Rip(int32_t d) { return Mem{0, d, true}; }
+  static Mem Indexed(uint8_t b, uint8_t i, uint8_t scale_log2, int32_t d) {
+    Mem m = Base(b, d);
+    m.indexed = true;
+    m.index = i;
+    m.scale = scale_log2;
+    return m;
+  }
 };
+
+// jmp/jcc in their rel8 and rel32 forms, for the code buffer's branch peepholes.
+const isa::BranchForms& X64BranchForms();
 
 class Assembler {
  public:
-  explicit Assembler(isa::CodeBuffer* buf) : buf_(buf) {}
+  explicit Assembler(isa::CodeBuffer* buf) : buf_(buf) { buf->set_branch_forms(&X64BranchForms()); }
   isa::CodeBuffer* buffer() { return buf_; }
 
   void AluRR(Alu op, int size, uint8_t dst, uint8_t src);      // op dst, src
   void AluRI(Alu op, int size, uint8_t dst, int32_t imm);      // op dst, imm
+  void AluRM(Alu op, int size, uint8_t dst, Mem m);            // op dst, [m]; size 4 or 8
   void MovRR(int size, uint8_t dst, uint8_t src);
   void MovRI(uint8_t dst, uint64_t imm);                       // full 64-bit result
   void Imul(int size, uint8_t dst, uint8_t src);                // size 2, 4 or 8
@@ -81,9 +95,15 @@ class Assembler {
   void JmpRel32Callee(uint32_t callee);
   void JmpR(uint8_t r);
   void Ret();
+  void RetImm(uint16_t pop_bytes);  // ret imm16: return, then pop the caller's stack arguments
   void Ud2();
   // popcnt (0xB8), tzcnt (0xBC), lzcnt (0xBD): F3 0F op /r.
   void BitCount(uint8_t op, int size, uint8_t dst, uint8_t src);
+  // bsf (reverse false) / bsr dst, src (size 4 or 8): ZF set and dst undefined when src is 0.
+  void BitScan(bool reverse, int size, uint8_t dst, uint8_t src);
+  // op dst, [rip + pool constant c] / imul dst, [rip + c] (size 4 or 8).
+  void AluRConst(Alu op, int size, uint8_t dst, isa::CodeBuffer::Const c);
+  void ImulRConst(int size, uint8_t dst, isa::CodeBuffer::Const c);
   // Bit test family with an immediate bit: digit 4 bt, 5 bts, 6 btr, 7 btc.
   void BitImm(uint8_t digit, int size, uint8_t r, uint8_t bit);
 
@@ -92,6 +112,8 @@ class Assembler {
   void SseRR(uint8_t prefix, uint8_t op, uint8_t dst, uint8_t src);
   void SseLoad(uint8_t prefix, uint8_t op, uint8_t dst, Mem m);   // op dst, [m]
   void SseStore(uint8_t prefix, uint8_t op, Mem m, uint8_t src);  // op [m], src (movss/movsd 0x11)
+  // op dst, [rip + pool constant c] (16-byte constants are aligned, as packed ops require).
+  void SseLoadConst(uint8_t prefix, uint8_t op, uint8_t dst, isa::CodeBuffer::Const c);
   void MovGprToXmm(int size, uint8_t xmm, uint8_t gpr);  // movd/movq (size 4 or 8)
   void MovXmmToGpr(int size, uint8_t gpr, uint8_t xmm);
   // cvttss2si/cvttsd2si r64, xmm (truncating).
@@ -116,6 +138,10 @@ class Assembler {
   void ModRmMem(uint8_t reg, Mem m);
   void Op(int size, uint8_t reg, uint8_t rm, bool reg_byte, bool rm_byte, std::initializer_list<uint8_t> opcode);
   void OpMem(int size, uint8_t reg, Mem m, bool reg_byte, std::initializer_list<uint8_t> opcode);
+  // OpMem for an indexed Mem: REX.X and a SIB byte carry the index.
+  void OpMemIndexed(int size, uint8_t reg, Mem m, bool reg_byte, std::initializer_list<uint8_t> opcode);
+  // [rip + pool constant] as the r/m operand.
+  void OpConst(int size, uint8_t reg, std::initializer_list<uint8_t> opcode, isa::CodeBuffer::Const c);
 
   isa::CodeBuffer* buf_;
 };

@@ -270,20 +270,47 @@ TEST_F(AssemblerTest, SseForms) {
   }
 }
 
+// Forms used by stack arguments, 16-byte spill slots, f128 values and callee-pops returns.
+TEST_F(AssemblerTest, AbiAndF128Forms) {
+  auto X = [](int r) { return absl::StrCat("xmm", r); };
+  for (int d = 0; d < 16; ++d) {
+    for (int s2 = 0; s2 < 16; s2 += 5) {
+      Check(absl::StrCat("punpcklqdq ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0x66, 0x6C, d, s2); });
+      Check(absl::StrCat("movhlps ", X(d), ", ", X(s2)), [&](Assembler& a) { a.SseRR(0, 0x12, d, s2); });
+    }
+    for (Mem m : {Mem::Base(kRsp, 8), Mem::Base(kRsp, 0x1230), Mem::Base(kR12, 0), Mem::Base(kRbp, 0),
+                  Mem::Base(kRbp, -16), Mem::Base(kR13, -8), Mem::Base(kRbx, 56), Mem::Rip(32)}) {
+      Check(absl::StrCat("movups ", X(d), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0, 0x10, d, m); });
+      Check(absl::StrCat("movups ", M(m), ", ", X(d)), [&](Assembler& a) { a.SseStore(0, 0x11, m, d); });
+      Check(absl::StrCat("movdqu ", X(d), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF3, 0x6F, d, m); });
+      Check(absl::StrCat("movdqu ", M(m), ", ", X(d)), [&](Assembler& a) { a.SseStore(0xF3, 0x7F, m, d); });
+    }
+  }
+  for (int pop : {8, 16, 48, 0x1230}) {
+    Check(absl::StrCat("ret ", pop), [&](Assembler& a) { a.RetImm(static_cast<uint16_t>(pop)); });
+  }
+}
+
 TEST_F(AssemblerTest, BranchesResolveLabels) {
-  // jmp over a ud2 to a bound label: the rel32 must be 2 (the ud2's length).
-  isa::CodeBuffer buf;
-  Assembler a(&buf);
-  isa::CodeBuffer::Label l = buf.NewLabel();
-  a.Jmp(l);
-  a.Ud2();
-  buf.Bind(l);
-  a.Jcc(Cond::kNe, l);  // backwards: to its own start
-  ASSERT_TRUE(buf.Finish().ok());
-  std::vector<uint8_t> jmp(buf.bytes().begin(), buf.bytes().begin() + 5);
-  std::vector<uint8_t> jcc(buf.bytes().begin() + 7, buf.bytes().end());
-  EXPECT_EQ(dis_.One(jmp), "jmp 4103");  // 0x1000 + 5 + 2
-  EXPECT_EQ(dis_.One(jcc), "jne 4096");  // its own address
+  // jmp over a ud2 to a bound label: the rel32 must be 2 (the ud2's length). Without the
+  // peepholes the rel32 forms stay; with them both branches take the rel8 form.
+  for (bool optimize : {false, true}) {
+    isa::CodeBuffer buf;
+    buf.set_optimize_branches(optimize);
+    Assembler a(&buf);
+    isa::CodeBuffer::Label l = buf.NewLabel();
+    a.Jmp(l);
+    a.Ud2();
+    buf.Bind(l);
+    a.Jcc(Cond::kNe, l);  // backwards: to its own start
+    ASSERT_TRUE(buf.Finish().ok());
+    const size_t jmp_len = optimize ? 2 : 5;
+    std::vector<uint8_t> jmp(buf.bytes().begin(), buf.bytes().begin() + jmp_len);
+    std::vector<uint8_t> jcc(buf.bytes().begin() + jmp_len + 2, buf.bytes().end());
+    EXPECT_EQ(jcc.size(), optimize ? 2u : 6u);
+    EXPECT_EQ(dis_.One(jmp), optimize ? "jmp 4100" : "jmp 4103");  // 0x1000 + jmp + 2
+    EXPECT_EQ(dis_.One(jcc), "jne 4096");  // its own address (the slice starts at 0x1000)
+  }
 
   isa::CodeBuffer unbound;
   Assembler b(&unbound);
@@ -296,6 +323,57 @@ TEST_F(AssemblerTest, BranchesResolveLabels) {
   ASSERT_EQ(call.relocs().size(), 1u);
   EXPECT_EQ(call.relocs()[0].offset, 1u);
   EXPECT_EQ(call.relocs()[0].callee, 7u);
+}
+
+TEST_F(AssemblerTest, ConstantPoolLoads) {
+  // movss/movsd/andps/xorps from a pool constant: rip-relative, the displacement reaching the
+  // constant (16-aligned after the code for the 16-byte masks).
+  struct Form {
+    uint8_t prefix, op;
+    const char* name;
+    int size;
+  };
+  const Form forms[] = {{0xF3, 0x10, "movss", 4}, {0xF2, 0x10, "movsd", 8}, {0, 0x54, "andps", 16}, {0, 0x57, "xorps", 16}};
+  for (const Form& f : forms) {
+    for (int d = 0; d < 16; ++d) {
+      isa::CodeBuffer buf;
+      Assembler a(&buf);
+      a.SseLoadConst(f.prefix, f.op, d, buf.AddConst(f.size, 0x3ff0000000400000ull, 1));
+      ASSERT_TRUE(buf.Finish().ok());
+      const uint32_t len = buf.code_size();
+      const uint32_t at = (len + f.size - 1) / f.size * f.size;
+      std::vector<uint8_t> insn(buf.bytes().begin(), buf.bytes().begin() + len);
+      EXPECT_EQ(dis_.One(insn), absl::StrCat(f.name, " xmm", d, ", [rip+", at - len, "]"));
+      ASSERT_EQ(buf.bytes().size(), at + f.size);
+      for (int k = 0; k < f.size; ++k) {
+        const uint64_t half = k < 8 ? 0x3ff0000000400000ull : 1;
+        EXPECT_EQ(buf.bytes()[at + k], static_cast<uint8_t>(half >> (8 * (k % 8)))) << k;
+      }
+    }
+  }
+}
+
+TEST_F(AssemblerTest, BitScanAndIntegerPoolOperands) {
+  for (int size : {4, 8}) {
+    for (int d = 0; d < 16; ++d) {
+      for (int s2 : {0, 5, 12, 15}) {
+        Check(absl::StrCat("bsf ", R(size, d), ", ", R(size, s2)), [&](Assembler& a) { a.BitScan(false, size, d, s2); });
+        Check(absl::StrCat("bsr ", R(size, d), ", ", R(size, s2)), [&](Assembler& a) { a.BitScan(true, size, d, s2); });
+      }
+      const std::pair<const char*, Alu> alus[] = {{"and", Alu::kAnd}, {"add", Alu::kAdd}, {"sub", Alu::kSub}};
+      for (int form = 0; form < 4; ++form) {
+        isa::CodeBuffer buf;
+        Assembler a(&buf);
+        isa::CodeBuffer::Const c = buf.AddConst(size, 0x0f0f0f0f0f0f0f0full);
+        if (form < 3) a.AluRConst(alus[form].second, size, d, c); else a.ImulRConst(size, d, c);
+        ASSERT_TRUE(buf.Finish().ok());
+        const uint32_t len = buf.code_size();
+        const uint32_t at = (len + size - 1) / size * size;
+        std::vector<uint8_t> insn(buf.bytes().begin(), buf.bytes().begin() + len);
+        EXPECT_EQ(dis_.One(insn), absl::StrCat(form < 3 ? alus[form].first : "imul", " ", R(size, d), ", [rip+", at - len, "]"));
+      }
+    }
+  }
 }
 
 TEST_F(AssemblerTest, IndexedAndRipRelativeLea) {
@@ -352,6 +430,59 @@ TEST_F(AssemblerTest, ScalarCompletionForms) {
   }
   Check("lock cmpxchg16b [rip+64]", [&](Assembler& a) { a.LockCmpxchg16b(Mem::Rip(64)); });
   Check("int3", [&](Assembler& a) { a.Int3(); });
+}
+
+// Indexed addresses [base + index * scale + disp] through every memory form the lowering can
+// give one (loads, stores, float loads/stores, ALU and SSE ops with a memory source), and the
+// ALU memory-source forms on plain bases including the rsp/r12/rbp/r13 special cases.
+TEST_F(AssemblerTest, IndexedMemoryAndMemorySourceOps) {
+  auto X = [](int r) { return absl::StrCat("xmm", r); };
+  auto MI = [](Mem m) {
+    return absl::StrCat("[", kNames64[m.base], "+", m.disp, "]<", kNames64[m.index], "*", 1 << m.scale, ">");
+  };
+  std::vector<Mem> indexed;
+  for (int b = 0; b < 16; ++b) {
+    for (int x = 0; x < 16; x += (b % 3) + 1) {
+      if (x == kRsp) continue;  // rsp cannot be an index
+      for (int32_t disp : {0, 16, -128, 4096}) indexed.push_back(Mem::Indexed(b, x, (b + x) & 3, disp));
+    }
+  }
+  for (const Mem& m : indexed) {
+    std::string ms = MI(m);
+    int r = (m.base + 7) & 15;
+    for (int size : kSizes) {
+      Check(absl::StrCat("mov ", ms, ", ", R(size, r)), [&](Assembler& a) { a.Store(size, m, r); });
+    }
+    Check(absl::StrCat("movzx ", R(4, r), ", ", ms), [&](Assembler& a) { a.Load(1, r, m); });
+    Check(absl::StrCat("mov ", R(4, r), ", ", ms), [&](Assembler& a) { a.Load(4, r, m); });
+    Check(absl::StrCat("mov ", R(8, r), ", ", ms), [&](Assembler& a) { a.Load(8, r, m); });
+    Check(absl::StrCat("movsx ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(2, r, m); });
+    Check(absl::StrCat("movsxd ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(4, r, m); });
+    Check(absl::StrCat("movss ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF3, 0x10, r, m); });
+    Check(absl::StrCat("movsd ", ms, ", ", X(r)), [&](Assembler& a) { a.SseStore(0xF2, 0x11, m, r); });
+    Check(absl::StrCat("add ", R(8, r), ", ", ms), [&](Assembler& a) { a.AluRM(Alu::kAdd, 8, r, m); });
+    Check(absl::StrCat("cmp ", R(4, r), ", ", ms), [&](Assembler& a) { a.AluRM(Alu::kCmp, 4, r, m); });
+    Check(absl::StrCat("mulsd ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF2, 0x59, r, m); });
+  }
+  const std::pair<Alu, const char*> ops[] = {{Alu::kAdd, "add"}, {Alu::kOr, "or"},   {Alu::kAnd, "and"},
+                                             {Alu::kSub, "sub"}, {Alu::kXor, "xor"}, {Alu::kCmp, "cmp"}};
+  for (int b = 0; b < 16; ++b) {
+    for (int32_t disp : {0, -8, 200}) {
+      Mem m = Mem::Base(b, disp);
+      for (int r = 0; r < 16; r += 5) {
+        for (auto [op, name] : ops) {
+          for (int size : {4, 8}) {
+            Check(absl::StrCat(name, " ", R(size, r), ", ", M(m)), [&](Assembler& a) { a.AluRM(op, size, r, m); });
+          }
+        }
+        const std::pair<uint8_t, const char*> sse[] = {{0x58, "add"}, {0x5C, "sub"}, {0x59, "mul"}, {0x5E, "div"}};
+        for (auto [op, name] : sse) {
+          Check(absl::StrCat(name, "ss ", X(r), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF3, op, r, m); });
+          Check(absl::StrCat(name, "sd ", X(r), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF2, op, r, m); });
+        }
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -9,7 +9,8 @@
 #include "ir/parser.h"
 #include "isa/common/code_buffer.h"
 #include "isa/x64/abi.h"
-#include "isa/x64/backend.h"
+#include "isa/common/compile.h"
+#include "isa/x64/x64_target.h"
 #include "regalloc/checker.h"
 
 namespace lathe::x64 {
@@ -17,7 +18,10 @@ namespace {
 
 TEST(BackendChecker, CorpusAllocationsVerify) {
   const std::string root = ir::testing::CorpusRoot("cranelift-filetests");
-  Backend backend;
+  absl::StatusOr<isa::TargetSpec> spec = isa::ParseTarget("x86_64 skylake", "test");
+  ASSERT_TRUE(spec.ok());
+  X64Target target(*spec);
+  isa::CompileContext ctx;
   isa::CodeBuffer buf;
   int compiled = 0;
   for (const std::string& f : ir::testing::CorpusFiles("cranelift-filetests", ".clif")) {
@@ -25,12 +29,12 @@ TEST(BackendChecker, CorpusAllocationsVerify) {
     auto file = ir::ParseTestFile(ir::testing::ReadFileOrEmpty(root + "/" + f), f);
     if (!file.ok()) continue;
     for (const auto& pf : file->functions) {
-      for (auto algorithm : {regalloc::Algorithm::kSinglePass, regalloc::Algorithm::kOptimizing}) {
-        if (!backend.Compile(*pf.function, algorithm, &buf).ok()) continue;
+      for (isa::OptLevel level : {isa::OptLevel::kNone, isa::OptLevel::kSpeed}) {
+        if (!isa::Compile(*pf.function, target, level, ctx, &buf).ok()) continue;
         ++compiled;
-        absl::Status s = regalloc::CheckAllocation(backend.vcode().alloc_fn, SysVMachineEnv(), backend.allocation());
-        EXPECT_TRUE(s.ok()) << f << " " << pf.function->name.ToString() << " (" << regalloc::AlgorithmName(algorithm)
-                            << "): " << s;
+        absl::Status s = regalloc::CheckAllocation(target.machine_function(), target.machine_env(), ctx.allocation());
+        EXPECT_TRUE(s.ok()) << f << " " << pf.function->name.ToString() << " ("
+                            << regalloc::AlgorithmName(isa::AllocatorFor(level)) << "): " << s;
       }
     }
   }

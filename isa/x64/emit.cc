@@ -56,7 +56,10 @@ class Emitter {
     for (uint8_t r = 0; r < 16; ++r) {
       if (used[r] && IsCalleeSaved(r) && r != kRbp) saved_.push_back(r);
     }
-    uint32_t off = 8 * alloc_.num_spill_slots;
+    // From rsp up: outgoing stack arguments, the call return area, spill slots (16 bytes each,
+    // so an f128 fits), then the IR stack slots.
+    spill_base_ = vc_.outgoing_bytes + vc_.call_ret_area_bytes;
+    uint32_t off = spill_base_ + 16 * alloc_.num_spill_slots;
     for (size_t s = 0; s < vc_.slot_size.size(); ++s) {
       uint32_t align = vc_.slot_align[s] < 8 ? 8 : vc_.slot_align[s];
       off = (off + align - 1) / align * align;
@@ -75,7 +78,11 @@ class Emitter {
   }
   void Epilogue() {
     TearDownFrame();
-    a_.Ret();
+    if (vc_.callee_pops && vc_.incoming_stack_bytes != 0) {
+      a_.RetImm(static_cast<uint16_t>(vc_.incoming_stack_bytes));
+    } else {
+      a_.Ret();
+    }
   }
   // Restores callee-saved registers and rbp; touches no argument register, so a tail call can
   // follow it.
@@ -84,16 +91,16 @@ class Emitter {
     for (size_t i = saved_.size(); i-- > 0;) a_.Pop(saved_[i]);
     a_.Pop(kRbp);
   }
-  Mem Spill(uint32_t slot) const { return Mem::Base(kRsp, static_cast<int32_t>(8 * slot)); }
+  Mem Spill(uint32_t slot) const { return Mem::Base(kRsp, static_cast<int32_t>(spill_base_ + 16 * slot)); }
   void Move(const regalloc::Edit& ed) {
     bool fl = (ed.from.is_reg() ? ed.from.reg() : ed.to.reg()).reg_class() == regalloc::RegClass::kFloat;
     if (fl) {
       if (ed.from.is_reg() && ed.to.is_reg()) {
         if (ed.from.reg() != ed.to.reg()) a_.SseRR(0, 0x28, ed.to.reg().hw(), ed.from.reg().hw());
-      } else if (ed.from.is_reg()) {
-        a_.SseStore(0xF2, 0x11, Spill(ed.to.slot()), ed.from.reg().hw());
+      } else if (ed.from.is_reg()) {  // movups: all 128 bits, for f128 values
+        a_.SseStore(0, 0x11, Spill(ed.to.slot()), ed.from.reg().hw());
       } else {
-        a_.SseLoad(0xF2, 0x10, ed.to.reg().hw(), Spill(ed.from.slot()));
+        a_.SseLoad(0, 0x10, ed.to.reg().hw(), Spill(ed.from.slot()));
       }
       return;
     }
@@ -164,16 +171,16 @@ class Emitter {
         if (R(i, 0) != R(i, 1)) a_.MovRR(8, R(i, 1), R(i, 0));
         break;
       case MOp::kLoad: {
-        absl::StatusOr<Mem> mem = Addr(R(i, 0), m.imm);
+        absl::StatusOr<Mem> mem = MemOf(i, 0, LastOperand(i), m);
         if (!mem.ok()) return mem.status();
-        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        MemTrap(m);
         if (m.sub == 1 && sz < 8) a_.LoadSx(sz, R(i, 1), *mem); else a_.Load(sz, R(i, 1), *mem);
         break;
       }
       case MOp::kStore: {
-        absl::StatusOr<Mem> mem = Addr(R(i, 1), m.imm);
+        absl::StatusOr<Mem> mem = MemOf(i, 1, LastOperand(i), m);
         if (!mem.ok()) return mem.status();
-        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+        MemTrap(m);
         a_.Store(sz, *mem, R(i, 0));
         break;
       }
@@ -244,14 +251,20 @@ class Emitter {
         break;
       }
       case MOp::kReturn: Epilogue(); break;
-      case MOp::kCall: a_.CallRel32(m.aux); break;
-      case MOp::kCallIndirect: a_.CallR(R(i, 0)); break;
+      case MOp::kCall:
+        a_.CallRel32(m.aux);
+        RestoreAfterCalleePops(m);
+        break;
+      case MOp::kCallIndirect:
+        a_.CallR(R(i, 0));
+        RestoreAfterCalleePops(m);
+        break;
       case MOp::kTailCall:
-        TearDownFrame();
+        TailCallFrame(m);
         a_.JmpRel32Callee(m.aux);
         break;
       case MOp::kTailCallIndirect:
-        TearDownFrame();
+        TailCallFrame(m);
         a_.JmpR(R(i, 0));
         break;
       case MOp::kFuncAddr: a_.LeaRipCallee(R(i, 0), m.aux); break;
@@ -273,7 +286,7 @@ class Emitter {
       case MOp::kFminMax: {
         // NaN in, canonical NaN out; equal operands (including +0 and -0) combine their bits so
         // that min prefers -0 and max +0; otherwise minss/maxss are exact.
-        uint8_t b = R(i, 1), t = R(i, 2), d = R(i, 3);
+        uint8_t b = R(i, 1), d = R(i, 3);  // op 2: unused int temp
         const bool dbl = sz == 8, is_max = m.sub == 1;
         CodeBuffer::Label nan = buf_->NewLabel(), ne = buf_->NewLabel(), done = buf_->NewLabel();
         a_.SseRR(dbl ? 0x66 : 0, 0x2E, d, b);
@@ -285,8 +298,7 @@ class Emitter {
         a_.SseRR(dbl ? 0xF2 : 0xF3, is_max ? 0x5F : 0x5D, d, b);
         a_.Jmp(done);
         buf_->Bind(nan);
-        a_.MovRI(t, dbl ? 0x7ff8000000000000ull : 0x7fc00000u);
-        a_.MovGprToXmm(sz, d, t);
+        a_.SseLoadConst(dbl ? 0xF2 : 0xF3, 0x10, d, buf_->AddConst(sz, dbl ? 0x7ff8000000000000ull : 0x7fc00000u));
         buf_->Bind(done);
         break;
       }
@@ -335,18 +347,20 @@ class Emitter {
         break;
       }
       case MOp::kBitCount128: {
-        uint8_t lo = R(i, 0), hi = R(i, 1), t = R(i, 2), dlo = R(i, 3), dhi = R(i, 4);
+        // ops: lo, hi, t, [t2 (popcnt without the extension),] dlo, dhi
+        const bool fallback = m.imm != 0;
+        const int k = fallback && m.sub == 0 ? 1 : 0;
+        uint8_t lo = R(i, 0), hi = R(i, 1), t = R(i, 2), t2 = k ? R(i, 3) : 0, dlo = R(i, 3 + k), dhi = R(i, 4 + k);
         if (m.sub == 0) {
-          a_.BitCount(0xB8, 8, t, hi);
-          a_.BitCount(0xB8, 8, dlo, lo);
+          Count(0, fallback, 8, t, hi, t2);
+          Count(0, fallback, 8, dlo, lo, t2);
           a_.AluRR(Alu::kAdd, 8, dlo, t);
         } else {
           // clz: the high half's count unless it is all zero (64), then 64 + the low half's;
           // ctz the same with the halves exchanged.
           uint8_t first = m.sub == 1 ? hi : lo, second = m.sub == 1 ? lo : hi;
-          uint8_t op = m.sub == 1 ? 0xBD : 0xBC;
-          a_.BitCount(op, 8, t, first);
-          a_.BitCount(op, 8, dlo, second);
+          Count(m.sub, fallback, 8, t, first, 0);
+          Count(m.sub, fallback, 8, dlo, second, 0);
           a_.AluRI(Alu::kAdd, 8, dlo, 64);
           a_.AluRI(Alu::kCmp, 8, t, 64);
           a_.Cmov(Cond::kNe, 8, dlo, t);
@@ -361,7 +375,7 @@ class Emitter {
         a_.MovRR(8, d, t);
         a_.ShiftImm(Shift::kSar, 8, t, 63);
         a_.AluRR(Alu::kXor, 8, d, t);
-        a_.BitCount(0xBD, 8, d, d);
+        Count(1, m.imm != 0, 8, d, d, 0);
         a_.AluRI(Alu::kSub, 4, d, 65 - sz * 8);
         break;
       }
@@ -455,15 +469,17 @@ class Emitter {
         TrapUnless(Cond::kAe, m.trap);
         break;
       case MOp::kBitCount: {
-        uint8_t d = R(i, 1), a = R(i, 0);
-        static constexpr uint8_t kOps[] = {0xB8, 0xBD, 0xBC};
+        // ops: a, [t (popcnt without the extension),] d
+        const bool fallback = m.imm != 0;
+        const bool scratch = fallback && m.sub == 0;
+        uint8_t a = R(i, 0), t = scratch ? R(i, 1) : 0, d = R(i, scratch ? 2 : 1);
         if (sz >= 4) {
-          a_.BitCount(kOps[m.sub], sz, d, a);
+          Count(m.sub, fallback, sz, d, a, t);
           break;
         }
         a_.Movzx(sz, d, a);
         if (m.sub == 2) a_.BitImm(5, 4, d, static_cast<uint8_t>(sz * 8));  // bts: ctz(0) = width
-        a_.BitCount(kOps[m.sub], 4, d, d);
+        Count(m.sub, fallback, 4, d, d, t);
         if (m.sub == 1) a_.AluRI(Alu::kSub, 4, d, 32 - sz * 8);
         break;
       }
@@ -486,18 +502,26 @@ class Emitter {
         a_.CvtSi2F(m.imm == 8, 8, R(i, 2), t);
         break;
       }
+      case MOp::kLoadConst:
+        if (m.imm == 0) {
+          a_.SseRR(0, 0x57, R(i, 0), R(i, 0));  // xorps: +0.0 needs no memory
+        } else {
+          a_.SseLoadConst(sz == 4 ? 0xF3 : 0xF2, 0x10, R(i, 0),
+                          buf_->AddConst(sz, sz == 4 ? static_cast<uint64_t>(m.imm) & 0xffffffffu : static_cast<uint64_t>(m.imm)));
+        }
+        break;
       case MOp::kFload: {
-        absl::StatusOr<Mem> mem = Addr(R(i, 0), m.imm);
+        absl::StatusOr<Mem> mem = MemOf(i, 0, LastOperand(i), m);
         if (!mem.ok()) return mem.status();
-        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
-        a_.SseLoad(sz == 4 ? 0xF3 : 0xF2, 0x10, R(i, 1), *mem);
+        MemTrap(m);
+        if (sz == 16) a_.SseLoad(0xF3, 0x6F, R(i, 1), *mem); else a_.SseLoad(sz == 4 ? 0xF3 : 0xF2, 0x10, R(i, 1), *mem);
         break;
       }
       case MOp::kFstore: {
-        absl::StatusOr<Mem> mem = Addr(R(i, 1), m.imm);
+        absl::StatusOr<Mem> mem = MemOf(i, 1, LastOperand(i), m);
         if (!mem.ok()) return mem.status();
-        buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
-        a_.SseStore(sz == 4 ? 0xF3 : 0xF2, 0x11, *mem, R(i, 0));
+        MemTrap(m);
+        if (sz == 16) a_.SseStore(0xF3, 0x7F, *mem, R(i, 0)); else a_.SseStore(sz == 4 ? 0xF3 : 0xF2, 0x11, *mem, R(i, 0));
         break;
       }
       // --- Scalar opcode completions.
@@ -533,6 +557,14 @@ class Emitter {
       case MOp::kAtomicRmw128:
         EmitAtomic128(i, m);
         break;
+      case MOp::kFrameLoad:
+      case MOp::kFrameStore:
+      case MOp::kFrameAddr:
+      case MOp::kXmmFromPair:
+      case MOp::kXmmToPair: EmitAbiOp(i, m); break;
+      case MOp::kAluMem:
+      case MOp::kIcmpMem:
+      case MOp::kSseMem: return EmitMemOperand(i, m);
     }
     return absl::OkStatus();
   }
@@ -570,9 +602,9 @@ class Emitter {
         a_.MovRR(8, t2, R(i, 1));
         a_.AluRR(Alu::kXor, 8, t2, t1);
         a_.AluRR(Alu::kXor, 8, t1, R(i, 0));
-        a_.BitCount(0xBD, 8, dlo, t1);
+        Count(1, m.imm != 0, 8, dlo, t1, 0);  // clz: lzcnt, or bsr without it
         a_.AluRI(Alu::kAdd, 8, dlo, 64);
-        a_.BitCount(0xBD, 8, t1, t2);
+        Count(1, m.imm != 0, 8, t1, t2, 0);
         a_.AluRI(Alu::kCmp, 8, t1, 64);
         a_.Cmov(Cond::kNe, 8, dlo, t1);
         a_.AluRI(Alu::kSub, 8, dlo, 1);
@@ -732,6 +764,43 @@ class Emitter {
     }
   }
 
+  // Stack arguments, return areas and f128 halves (see the MOp comments in vcode.h).
+  void EmitAbiOp(uint32_t i, const MInst& m) {
+    const bool fl = alloc_.operand_locs[rf_.insts[i].operands_begin].reg().reg_class() == regalloc::RegClass::kFloat;
+    auto frame = [&](int64_t off) {
+      if (m.sub == 0) return Mem::Base(kRbp, static_cast<int32_t>(16 + off));
+      return Mem::Base(kRsp, static_cast<int32_t>((m.sub == 2 ? vc_.outgoing_bytes : 0) + off));
+    };
+    switch (m.op) {
+      case MOp::kFrameLoad:
+        if (!fl) a_.Load(8, R(i, 0), frame(m.imm));
+        else if (m.size == 16) a_.SseLoad(0xF3, 0x6F, R(i, 0), frame(m.imm));  // movdqu
+        else a_.SseLoad(0xF2, 0x10, R(i, 0), frame(m.imm));                     // movsd
+        break;
+      case MOp::kFrameStore:
+        if (!fl) a_.Store(8, frame(m.imm), R(i, 0));
+        else if (m.size == 16) a_.SseStore(0xF3, 0x7F, frame(m.imm), R(i, 0));
+        else a_.SseStore(0xF2, 0x11, frame(m.imm), R(i, 0));
+        break;
+      case MOp::kFrameAddr: a_.Lea(R(i, 0), frame(m.imm)); break;
+      case MOp::kXmmFromPair: {  // movq d, lo; movq t, hi; punpcklqdq d, t
+        uint8_t t = R(i, 2), d = R(i, 3);
+        a_.MovGprToXmm(8, d, R(i, 0));
+        a_.MovGprToXmm(8, t, R(i, 1));
+        a_.SseRR(0x66, 0x6C, d, t);
+        break;
+      }
+      case MOp::kXmmToPair: {  // movq lo, a; movhlps t, a; movq hi, t
+        uint8_t a = R(i, 0), t = R(i, 1);
+        a_.MovXmmToGpr(8, R(i, 2), a);
+        a_.SseRR(0, 0x12, t, a);
+        a_.MovXmmToGpr(8, R(i, 3), t);
+        break;
+      }
+      default: break;
+    }
+  }
+
   // Reverses the 64 bits of d: bswap reverses the bytes, then nibbles, bit pairs and bits swap
   // places under masks. t and m are scratch.
   void Reverse64(uint8_t d, uint8_t t, uint8_t m) {
@@ -827,25 +896,96 @@ class Emitter {
     }
   }
 
-  // Sign-bit operations through integer temporaries. ops: a, [b,] t1, [t2,] dst.
-  void EmitFsign(uint32_t i, const MInst& m) {
-    const int sz = m.size;
-    const uint8_t bit = static_cast<uint8_t>(sz * 8 - 1);
-    if (m.sub == 2) {
-      uint8_t t1 = R(i, 2), t2 = R(i, 3);
-      a_.MovXmmToGpr(sz, t1, R(i, 0));
-      a_.MovXmmToGpr(sz, t2, R(i, 1));
-      a_.BitImm(6, sz, t1, bit);  // btr: clear a's sign
-      a_.ShiftImm(Shift::kShr, sz, t2, bit);
-      a_.ShiftImm(Shift::kShl, sz, t2, bit);
-      a_.AluRR(Alu::kOr, sz, t1, t2);
-      a_.MovGprToXmm(sz, R(i, 4), t1);
+  // A callee using the `tail` convention popped its stack arguments; our frame keeps rsp fixed.
+  void RestoreAfterCalleePops(const MInst& m) {
+    if (m.sub == 1 && m.imm != 0) a_.AluRI(Alu::kSub, 8, kRsp, static_cast<int32_t>(m.imm));
+  }
+
+  // Leaves the frame before a tail call's jmp. Without stack arguments on either side this is
+  // the epilogue minus ret. Otherwise the return address moves so that, once the callee has
+  // returned (popping its own arguments if it uses `tail`), our caller sees the stack it
+  // expects: slot = our entry rsp + what we would pop - what the callee pops. The arguments
+  // are then copied from the outgoing area to just above that slot, highest word first (the
+  // destination always lies above the source). Scratch: rax and r11 (no arguments), xmm15.
+  void TailCallFrame(const MInst& m) {
+    const int32_t pop_f = vc_.callee_pops ? static_cast<int32_t>(vc_.incoming_stack_bytes) : 0;
+    const int32_t a_g = static_cast<int32_t>(m.imm), pop_g = m.sub == 1 ? a_g : 0;
+    if (pop_f == 0 && a_g == 0) {
+      TearDownFrame();
       return;
     }
-    uint8_t t = R(i, 1);
-    a_.MovXmmToGpr(sz, t, R(i, 0));
-    a_.BitImm(m.sub == 0 ? 7 : 6, sz, t, bit);  // btc negates, btr clears
-    a_.MovGprToXmm(sz, R(i, 2), t);
+    for (size_t k = 0; k < saved_.size(); ++k) a_.Load(8, saved_[k], Mem::Base(kRbp, -8 * static_cast<int32_t>(k + 1)));
+    a_.Load(8, kR11, Mem::Base(kRbp, 8));  // the return address
+    a_.Load(8, kRax, Mem::Base(kRbp, 0));  // our caller's rbp
+    const int32_t slot = 8 + pop_f - pop_g;  // relative to rbp
+    for (int32_t w = a_g / 8 - 1; w >= 0; --w) {
+      a_.SseLoad(0xF2, 0x10, 15, Mem::Base(kRsp, 8 * w));
+      a_.SseStore(0xF2, 0x11, Mem::Base(kRbp, slot + 8 + 8 * w), 15);
+    }
+    a_.Lea(kRsp, Mem::Base(kRbp, slot));
+    a_.Store(8, Mem::Base(kRsp, 0), kR11);
+    a_.MovRR(8, kRbp, kRax);
+  }
+
+  // --- Address modes and memory operands (AddrMode in vcode.h).
+  int LastOperand(uint32_t i) const { return static_cast<int>(rf_.insts[i].operands_end - rf_.insts[i].operands_begin) - 1; }
+  // [base + index << shift + disp]: base is operand `base_k`, the index (if any) `index_k`.
+  absl::StatusOr<Mem> MemOf(uint32_t i, int base_k, int index_k, const MInst& m) const {
+    absl::StatusOr<Mem> mem = Addr(R(i, base_k), m.imm);
+    if (mem.ok() && (m.aux & kAddrIndexed) != 0) {
+      mem = Mem::Indexed(mem->base, R(i, index_k), static_cast<uint8_t>(m.aux & kAddrShiftMask), mem->disp);
+    }
+    return mem;
+  }
+  void MemTrap(const MInst& m) {
+    if ((m.aux & kAddrTrap) == 0) {
+      buf_->AddTrap(ir::TrapCode(ir::TrapCode::kHeapOutOfBounds));
+    } else if (m.trap.valid()) {
+      buf_->AddTrap(m.trap);
+    }
+  }
+  // kAluMem, kIcmpMem, kSseMem: operand 0 is the register operand, then the address, then the def.
+  absl::Status EmitMemOperand(uint32_t i, const MInst& m) {
+    absl::StatusOr<Mem> mem = MemOf(i, 1, 2, m);
+    if (!mem.ok()) return mem.status();
+    const int def = (m.aux & kAddrIndexed) != 0 ? 3 : 2;
+    MemTrap(m);
+    if (m.op == MOp::kAluMem) {
+      a_.AluRM(static_cast<Alu>(m.sub), m.size, R(i, def), *mem);
+    } else if (m.op == MOp::kIcmpMem) {
+      a_.AluRM(Alu::kCmp, m.size, R(i, 0), *mem);
+      a_.Setcc(static_cast<Cond>(m.sub), R(i, def));
+      a_.Movzx(1, R(i, def), R(i, def));
+    } else {
+      a_.SseLoad(m.size == 4 ? 0xF3 : 0xF2, m.sub, R(i, def), *mem);
+    }
+    return absl::OkStatus();
+  }
+
+  // A 16-byte pool mask with every lane's sign bit (or every bit but the sign bits); 16 bytes
+  // because the packed and/xor/or forms need an aligned 16-byte memory operand.
+  CodeBuffer::Const SignMask(int sz, bool sign) {
+    uint64_t lane = sz == 8 ? uint64_t{1} << 63 : 0x8000000080000000ull;
+    if (!sign) lane = ~lane;
+    return buf_->AddConst(16, lane, lane);
+  }
+  // Sign-bit operations with pool masks: xorps (neg), andps (abs); copysign takes a's
+  // magnitude and b's sign. ops: a, [b, t,] dst.
+  void EmitFsign(uint32_t i, const MInst& m) {
+    const int sz = m.size;
+    const uint8_t a = R(i, 0);
+    if (m.sub == 2) {
+      const uint8_t t = R(i, 2), d = R(i, 3);
+      a_.SseRR(0, 0x28, t, R(i, 1));  // t is an early def, so it overlaps neither a nor b
+      a_.SseLoadConst(0, 0x54, t, SignMask(sz, true));
+      if (d != a) a_.SseRR(0, 0x28, d, a);
+      a_.SseLoadConst(0, 0x54, d, SignMask(sz, false));
+      a_.SseRR(0, 0x56, d, t);
+      return;
+    }
+    const uint8_t d = R(i, 1);
+    if (d != a) a_.SseRR(0, 0x28, d, a);
+    a_.SseLoadConst(0, m.sub == 0 ? 0x57 : 0x54, d, SignMask(sz, m.sub == 0));
   }
 
   // ucomis sets ZF, PF, CF = 1,1,1 for unordered; 0,0,1 for less; 1,0,0 for equal; 0,0,0 for
@@ -907,8 +1047,8 @@ class Emitter {
     a_.Movzx(1, d, d);
   }
 
-  // Loads the constant `v` of the source float type into xmm `f` through gpr `t`.
-  void FloatConst(bool is_double, double v, uint8_t t, uint8_t f) {
+  // Loads the constant `v` of the source float type into xmm `f` from the constant pool.
+  void FloatConst(bool is_double, double v, uint8_t f) {
     uint64_t bits;
     if (is_double) {
       std::memcpy(&bits, &v, 8);
@@ -918,8 +1058,7 @@ class Emitter {
       std::memcpy(&b, &x, 4);
       bits = b;
     }
-    a_.MovRI(t, bits);
-    a_.MovGprToXmm(is_double ? 8 : 4, f, t);
+    a_.SseLoadConst(is_double ? 0xF2 : 0xF3, 0x10, f, buf_->AddConst(is_double ? 8 : 4, bits));
   }
 
   // Float to integer with Cranelift's semantics: NaN traps (bad_toint) or gives 0; values whose
@@ -929,14 +1068,14 @@ class Emitter {
   void EmitToInt(uint32_t i, const MInst& m) {
     const bool is_signed = m.sub & 1, sat = m.sub & 2, dbl = m.size == 8;
     const int bits = static_cast<int>(m.imm) * 8;
-    const uint8_t a = R(i, 0), t = R(i, 1), f1 = R(i, 2), f2 = R(i, 3), d = R(i, 4);
+    const uint8_t a = R(i, 0), f1 = R(i, 2), f2 = R(i, 3), d = R(i, 4);  // op 1: unused int temp
     const uint8_t ucomi_prefix = dbl ? 0x66 : 0;
     CodeBuffer::Label nan = buf_->NewLabel(), big = buf_->NewLabel(), small = buf_->NewLabel(),
                       done = buf_->NewLabel();
     a_.SseRR(ucomi_prefix, 0x2E, a, a);
     a_.Jcc(Cond::kP, nan);
     // Upper bound: 2^(bits-1) signed, 2^bits unsigned (both exact in f32 and f64).
-    FloatConst(dbl, std::ldexp(1.0, is_signed ? bits - 1 : bits), t, f1);
+    FloatConst(dbl, std::ldexp(1.0, is_signed ? bits - 1 : bits), f1);
     a_.SseRR(ucomi_prefix, 0x2E, a, f1);
     a_.Jcc(Cond::kAe, big);
     // Lower bound: truncation is below the minimum exactly when a <= min - 1; when min - 1 is
@@ -945,13 +1084,13 @@ class Emitter {
     double below = min - 1.0;
     bool exact = dbl ? static_cast<double>(below) == below && below - min == -1.0
                      : static_cast<double>(static_cast<float>(below)) == below;
-    FloatConst(dbl, exact ? below : min, t, f1);
+    FloatConst(dbl, exact ? below : min, f1);
     a_.SseRR(ucomi_prefix, 0x2E, a, f1);
     a_.Jcc(exact ? Cond::kBe : Cond::kB, small);
     if (!is_signed && bits == 64) {
       // Values in [2^63, 2^64) convert after subtracting 2^63, which is then put back.
       CodeBuffer::Label high = buf_->NewLabel();
-      FloatConst(dbl, std::ldexp(1.0, 63), t, f1);
+      FloatConst(dbl, std::ldexp(1.0, 63), f1);
       a_.SseRR(ucomi_prefix, 0x2E, a, f1);
       a_.Jcc(Cond::kAe, high);
       a_.CvtTF2Si(dbl, d, a);
@@ -985,6 +1124,49 @@ class Emitter {
     trap_or(big, ir::TrapCode(ir::TrapCode::kIntegerOverflow), max);
     trap_or(small, ir::TrapCode(ir::TrapCode::kIntegerOverflow), minv);
     buf_->Bind(done);
+  }
+
+  // d = popcnt (op 0), clz (1) or ctz (2) of `src` over `size` (4 or 8) bytes; zero counts
+  // the width. Without the extension (fallback): clz and ctz through bsr/bsf with a branch for
+  // zero, popcnt by summing bit fields with pool masks in scratch `t`. d may be src.
+  void Count(int op, bool fallback, int size, uint8_t d, uint8_t src, uint8_t t) {
+    static constexpr uint8_t kOps[] = {0xB8, 0xBD, 0xBC};
+    if (!fallback) {
+      a_.BitCount(kOps[op], size, d, src);
+      return;
+    }
+    const int width = size * 8;
+    if (op == 1 || op == 2) {
+      CodeBuffer::Label zero = buf_->NewLabel(), done = buf_->NewLabel();
+      a_.BitScan(op == 1, size, d, src);
+      a_.Jcc(Cond::kE, zero);
+      if (op == 1) a_.AluRI(Alu::kXor, 4, d, width - 1);  // width-1 - index of the top bit
+      a_.Jmp(done);
+      buf_->Bind(zero);
+      a_.MovRI(d, static_cast<uint64_t>(width));
+      buf_->Bind(done);
+      return;
+    }
+    auto mask = [&](uint64_t byte) {
+      uint64_t v = byte * 0x0101010101010101ull;
+      return buf_->AddConst(size, size == 8 ? v : v & 0xffffffffu);
+    };
+    if (d != src) a_.MovRR(size, d, src);
+    a_.MovRR(size, t, d);
+    a_.ShiftImm(Shift::kShr, size, t, 1);
+    a_.AluRConst(Alu::kAnd, size, t, mask(0x55));
+    a_.AluRR(Alu::kSub, size, d, t);  // 2-bit fields hold their counts
+    a_.MovRR(size, t, d);
+    a_.AluRConst(Alu::kAnd, size, t, mask(0x33));
+    a_.ShiftImm(Shift::kShr, size, d, 2);
+    a_.AluRConst(Alu::kAnd, size, d, mask(0x33));
+    a_.AluRR(Alu::kAdd, size, d, t);  // 4-bit fields
+    a_.MovRR(size, t, d);
+    a_.ShiftImm(Shift::kShr, size, t, 4);
+    a_.AluRR(Alu::kAdd, size, d, t);
+    a_.AluRConst(Alu::kAnd, size, d, mask(0x0f));  // bytes
+    a_.ImulRConst(size, d, mask(0x01));             // the top byte sums them
+    a_.ShiftImm(Shift::kShr, size, d, static_cast<uint8_t>(width - 8));
   }
 
   // ops: a, b, tmp, dst (= a), flag.
@@ -1083,6 +1265,7 @@ class Emitter {
   std::vector<uint8_t> saved_;
   std::vector<uint32_t> slot_offset_;
   uint32_t frame_ = 0;
+  uint32_t spill_base_ = 0;
   uint32_t block_ = 0;
 };
 

@@ -3,6 +3,9 @@
 // and reports an error naming the missing extension otherwise.
 #pragma once
 
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
 #include "isa/common/target_registry.h"
 
 namespace lathe::x64 {
@@ -19,6 +22,13 @@ struct IsaFlags {
 
 // Detected once, on first use.
 const IsaFlags& HostIsaFlags();
+
+// Every x86_64 target flag (isa/common/target_registry.h) the host has, from CPUID (the AVX
+// family also needs the OS to save the ymm state, XGETBV).
+const absl::flat_hash_set<std::string>& HostFlagNames();
+
+// The extensions the backend uses, as `spec` names them (no host check).
+IsaFlags IsaFlagsOf(const isa::TargetSpec& spec);
 
 // The flags named by an x86_64 target spec that `host` also has (the JIT runs code here, so a
 // requested extension the host lacks stays off).

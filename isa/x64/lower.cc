@@ -1,5 +1,6 @@
 #include "isa/x64/lower.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "ir/opcode.h"
@@ -30,6 +31,7 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(SelectSpectreGuard) MAP(UaddOverflowCin) MAP(SaddOverflowCin) MAP(UsubOverflowBin)
     MAP(SsubOverflowBin) MAP(GetFramePointer) MAP(GetStackPointer) MAP(GetReturnAddress)
     MAP(Debugtrap) MAP(SequencePoint) MAP(GetPinnedReg) MAP(SetPinnedReg)
+    MAP(F16const) MAP(F128const)
 #undef MAP
     default: return std::nullopt;
   }
@@ -66,27 +68,47 @@ bool Lowerer::inst_cond_is_icmp(const IrInst& i) {
   return !Wide(dfg_.args(ci)[0]);  // i128 compares are materialized by their own rule
 }
 
+// The block's vcode from `first` on was built one IR instruction at a time from the last one
+// up (groups starting at group_start_); lay the groups out in program order, keeping each
+// group's own order, and renumber the operand ranges. Linear in the block's size.
+void Lowerer::RestoreProgramOrder(uint32_t first) {
+  const uint32_t end = static_cast<uint32_t>(rf_.insts.size());
+  if (group_start_.size() < 2) return;
+  const uint32_t ops_first = rf_.insts[first].operands_begin;
+  order_insts_.clear();
+  order_rinsts_.clear();
+  order_operands_.clear();
+  // Group g spans [group_start_[g], group_start_[g + 1]) (the last one up to `end`); the last
+  // group lowered is the earliest code.
+  for (size_t g = group_start_.size(); g-- > 0;) {
+    const uint32_t stop = g + 1 < group_start_.size() ? group_start_[g + 1] : end;
+    for (uint32_t k = group_start_[g]; k < stop; ++k) {
+      order_insts_.push_back(vc_->insts[k]);
+      regalloc::Inst ri = rf_.insts[k];
+      const uint32_t ops = ops_first + static_cast<uint32_t>(order_operands_.size());
+      order_operands_.insert(order_operands_.end(), rf_.operands.begin() + ri.operands_begin,
+                             rf_.operands.begin() + ri.operands_end);
+      ri.operands_end = ops + (ri.operands_end - ri.operands_begin);
+      ri.operands_begin = ops;
+      order_rinsts_.push_back(ri);
+    }
+  }
+  std::copy(order_insts_.begin(), order_insts_.end(), vc_->insts.begin() + first);
+  std::copy(order_rinsts_.begin(), order_rinsts_.end(), rf_.insts.begin() + first);
+  std::copy(order_operands_.begin(), order_operands_.end(), rf_.operands.begin() + ops_first);
+}
+
 absl::Status Lowerer::Run() {
   const ir::Signature& sig = f_.signature;
-  int int_params = 0, float_params = 0, int_rets = 0, float_rets = 0;
-  for (const ir::AbiParam& p : sig.params) (FloatBytes(p.type) ? float_params : int_params) += IsI128(p.type) ? 2 : 1;
-  for (const ir::AbiParam& p : sig.returns) (FloatBytes(p.type) ? float_rets : int_rets) += IsI128(p.type) ? 2 : 1;
   ret_area_ = ReturnsInMemory(sig);
-  if (ret_area_) int_params++;
-  (void)int_rets;
-  (void)float_rets;
-  if (int_params > kMaxRegArgs || float_params > kMaxFloatArgs) {
-    return absl::UnimplementedError(absl::StrCat("x64 backend does not support the signature ", sig.ToString(),
-                                                 " (stack arguments or returns) in function ", f_.name.ToString()));
-  }
   for (const ir::AbiParam& p : sig.params) {
-    if (IntBytes(p.type) == 0 && FloatBytes(p.type) == 0 && !IsI128(p.type)) {
+    if (IntBytes(p.type) == 0 && XmmBytes(p.type) == 0 && !IsI128(p.type)) {
       return absl::UnimplementedError(absl::StrCat("x64 backend does not support parameter type ", p.type.Name(),
                                                    " in function ", f_.name.ToString()));
     }
   }
   for (const ir::AbiParam& p : sig.returns) {
-    if (IntBytes(p.type) == 0 && FloatBytes(p.type) == 0 && !IsI128(p.type)) {
+    if (IntBytes(p.type) == 0 && XmmBytes(p.type) == 0 && !IsI128(p.type)) {
       return absl::UnimplementedError(absl::StrCat("x64 backend does not support return type ", p.type.Name(),
                                                    " in function ", f_.name.ToString()));
     }
@@ -99,7 +121,7 @@ absl::Status Lowerer::Run() {
   for (size_t v = 0; v < dfg_.num_values(); ++v) {
     vreg_[v] = rf_.num_vregs++;
     bool fl = dfg_.value(ir::Value(static_cast<uint32_t>(v))).kind != ir::ValueData::kUnused &&
-              FloatBytes(dfg_.value_type(ir::Value(static_cast<uint32_t>(v)))) != 0;
+              XmmBytes(dfg_.value_type(ir::Value(static_cast<uint32_t>(v)))) != 0;
     rf_.vreg_class.push_back(fl ? kFloat : kInt);
   }
   hi_.assign(dfg_.num_values(), 0);
@@ -112,6 +134,8 @@ absl::Status Lowerer::Run() {
   }
   vc_->slot_size.clear();
   vc_->slot_align.clear();
+  vc_->outgoing_bytes = vc_->call_ret_area_bytes = vc_->incoming_stack_bytes = 0;
+  vc_->callee_pops = false;
   for (const ir::StackSlotData& s : f_.stack_slots) {
     vc_->slot_size.push_back(s.size);
     // Slots of 16 bytes or more are 16-aligned, so that i128 atomics (cmpxchg16b) on them work.
@@ -138,6 +162,7 @@ absl::Status Lowerer::Run() {
       }
     }
   }
+  CountUses(reachable);
   // Block numbering: the entry stub, then each IR block followed by its edge blocks.
   block_id_.assign(dfg_.num_blocks(), 0);
   uint32_t next = 1;
@@ -152,37 +177,11 @@ absl::Status Lowerer::Run() {
   }
   // The entry stub: arguments arrive in fixed registers and flow to the IR entry block.
   StartBlock(0);
-  Begin(MOp::kArgs);
-  std::vector<uint32_t> params;
-  {
-    int ni = 0, nf = 0;
-    if (ret_area_) {
-      ret_ptr_ = rf_.num_vregs++;
-      rf_.vreg_class.push_back(kInt);
-      Emit(Operand::FixedDef(ret_ptr_, IntReg(kArgRegs[ni++])));
-    }
-    for (ir::Value p : dfg_.block_params(entry)) {
-      uint32_t v = rf_.num_vregs++;
-      bool fl = IsFloat(p);
-      rf_.vreg_class.push_back(fl ? kFloat : kInt);
-      if (fl ? nf >= kMaxFloatArgs : ni + (Wide(p) ? 1 : 0) >= kMaxRegArgs) {
-        return absl::InvalidArgumentError(absl::StrCat("entry block parameters of ", f_.name.ToString(),
-                                                       " do not match the signature"));
-      }
-      Emit(Operand::FixedDef(v, fl ? XmmReg(static_cast<uint8_t>(nf++)) : IntReg(kArgRegs[ni++])));
-      params.push_back(v);
-      if (Wide(p)) {
-        uint32_t h = rf_.num_vregs++;
-        rf_.vreg_class.push_back(kInt);
-        Emit(Operand::FixedDef(h, IntReg(kArgRegs[ni++])));
-        params.push_back(h);
-      }
-    }
-  }
-  End();
+  absl::StatusOr<std::vector<uint32_t>> params = LowerParams(entry);
+  if (!params.ok()) return params.status();
   Begin(MOp::kJump);
   End(0, regalloc::kInstBranch);
-  AddSucc(block_id_[entry.index()], params);
+  AddSucc(block_id_[entry.index()], *params);
   EndBlock();
 
   for (ir::Block b = f_.layout.first_block(); b.valid(); b = f_.layout.next_block(b)) {
@@ -195,14 +194,20 @@ absl::Status Lowerer::Run() {
     rf_.blocks.back().params_end = static_cast<uint32_t>(rf_.params.size());
     next_edge_block_ = block_id_[b.index()] + 1;
     pending_edges_.clear();
-    for (ir::Inst i = f_.layout.first_inst(b); i.valid(); i = f_.layout.next_inst(i)) {
+    // Backwards, so that every use is seen before its definition is lowered.
+    const uint32_t first = static_cast<uint32_t>(rf_.insts.size());
+    group_start_.clear();
+    for (ir::Inst i = f_.layout.last_inst(b); i.valid(); i = f_.layout.prev_inst(i)) {
+      if (Unneeded(i)) continue;
       cur_ = i;
+      group_start_.push_back(static_cast<uint32_t>(rf_.insts.size()));
       std::optional<Unit> r = rules::lower(*this, IrInst{i.index()});
       if (!r.has_value()) {
         Fail(absl::StrCat("opcode ", ir::Name(dfg_.inst(i).opcode)));
       }
       if (!status_.ok()) return status_;
     }
+    RestoreProgramOrder(first);
     EndBlock();
     for (auto [id, bc] : pending_edges_) {
       (void)id;

@@ -52,13 +52,9 @@ Unit Lowerer::emit_fconst() {
   if (bytes == 0) return {};
   uint64_t bits = static_cast<uint64_t>(cur().imm);
   if (bytes == 4) bits &= 0xffffffffu;
-  uint32_t t = rf_.num_vregs++;
-  rf_.vreg_class.push_back(kInt);
-  Begin(MOp::kMovImm).imm = static_cast<int64_t>(bits);
-  Emit(Operand::Def(t, kInt, Constraint::kReg));
-  End();
-  Begin(MOp::kGprToXmm).size = static_cast<uint8_t>(bytes);
-  Emit(Operand::Use(t, kInt, Constraint::kReg));
+  MInst& m = Begin(MOp::kLoadConst);  // from the constant pool
+  m.size = static_cast<uint8_t>(bytes);
+  m.imm = static_cast<int64_t>(bits);
   Def(Result(0));
   return End();
 }
@@ -117,9 +113,10 @@ Unit Lowerer::emit_fsign(rules::SignOp op) {
   m.sub = static_cast<uint8_t>(op);
   m.size = static_cast<uint8_t>(bytes);
   Use(Arg(0));
-  if (op == rules::SignOp::Copysign) Use(Arg(1));
-  TempDefEarly();
-  if (op == rules::SignOp::Copysign) TempDefEarly();
+  if (op == rules::SignOp::Copysign) {  // sign masks come from the constant pool
+    Use(Arg(1));
+    Emit(Operand::Def(NewVreg(kFloat), kFloat, Constraint::kReg, OperandPos::kEarly));
+  }
   Def(Result(0));
   return End();
 }
@@ -138,6 +135,7 @@ Unit Lowerer::emit_fcmp() {
 }
 
 Unit Lowerer::emit_bitcast() {
+  if (LowerWideFloatBitcast()) return {};
   ir::Value a = Arg(0), r = Result(0);
   int to = CheckScalar(r), from = CheckScalar(a);
   if (to == 0 || from == 0) return {};

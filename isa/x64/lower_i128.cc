@@ -182,14 +182,14 @@ Unit Lowerer::emit_wide_imul() {
 
 Unit Lowerer::emit_wide_bitcount(rules::CountOp op) {
   if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-  const IsaFlags& isa = isa_;
-  if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this target");
-  if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this target");
-  if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this target");
-  Begin(MOp::kBitCount128).sub = static_cast<uint8_t>(op);
+  const bool fallback = !HasCountExtension(op);  // emitted with baseline instructions
+  MInst& m = Begin(MOp::kBitCount128);
+  m.sub = static_cast<uint8_t>(op);
+  m.imm = fallback;
   Use(Arg(0));
   UseH(Arg(0));
   TempDefEarly();
+  if (fallback && op == rules::CountOp::Popcnt) TempDefEarly();
   Def(Result(0));
   DefH(Result(0));
   return End();
@@ -213,8 +213,14 @@ Unit Lowerer::emit_wide_rotate(bool left) {
 
 Unit Lowerer::emit_wide_cls() {
   if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-  if (!isa_.has_lzcnt) return Fail("cls without the lzcnt extension on this target");
-  return WideUnary(MOp::kCls128, 0, 2, false);
+  Begin(MOp::kCls128).imm = !isa_.has_lzcnt;  // clz through bsr when lzcnt is missing
+  Use(Arg(0));
+  UseH(Arg(0));
+  TempDefEarly();
+  TempDefEarly();
+  Def(Result(0));
+  DefH(Result(0));
+  return End();
 }
 
 // bitrev and bswap: the halves trade places (the new low half is the old high half reversed).
@@ -235,9 +241,10 @@ Unit Lowerer::WideUnary(MOp op, uint8_t sub, int temps, bool swap) {
   return End();
 }
 
+// i128 <-> i128 copies both halves; i128 <-> f128 moves between a register pair and an xmm.
 Unit Lowerer::emit_wide_bitcast() {
-  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Wide(Arg(0)) ? Result(0) : Arg(0)));
-  return CopyToPair(V(Arg(0)), H(Arg(0)), Result(0));
+  if (LowerWideFloatBitcast()) return {};
+  return Unsupported(dfg_.value_type(Wide(Arg(0)) ? Result(0) : Arg(0)));
 }
 
 Unit Lowerer::emit_wide_trap_if(bool if_nonzero) {

@@ -7,8 +7,9 @@ namespace lathe::x64::lowering {
 Unit Lowerer::emit_cls() {
   int bytes = ResultBytes();
   if (bytes == 0) return {};
-  if (!isa_.has_lzcnt) return Fail("cls without the lzcnt extension on this target");
-  Begin(MOp::kCls).size = static_cast<uint8_t>(bytes);
+  MInst& m = Begin(MOp::kCls);
+  m.size = static_cast<uint8_t>(bytes);
+  m.imm = !isa_.has_lzcnt;  // clz through bsr when lzcnt is missing
   Use(Arg(0));
   TempDefEarly();
   Def(Result(0));
@@ -55,14 +56,13 @@ Unit Lowerer::emit_add_trap_on_carry() {
 Unit Lowerer::emit_bitcount(rules::CountOp op) {
   int bytes = ResultBytes();
   if (bytes == 0) return {};
-  const IsaFlags& isa = isa_;
-  if (op == rules::CountOp::Popcnt && !isa.has_popcnt) return Fail("popcnt without the popcnt extension on this target");
-  if (op == rules::CountOp::Clz && !isa.has_lzcnt) return Fail("clz without the lzcnt extension on this target");
-  if (op == rules::CountOp::Ctz && !isa.has_bmi1) return Fail("ctz without the bmi1 extension on this target");
+  const bool fallback = !HasCountExtension(op);  // emitted with baseline instructions
   MInst& m = Begin(MOp::kBitCount);
   m.sub = static_cast<uint8_t>(op);
   m.size = static_cast<uint8_t>(bytes);
+  m.imm = fallback;
   Use(Arg(0));
+  if (fallback && op == rules::CountOp::Popcnt) TempDefEarly();
   Def(Result(0));
   return End();
 }
@@ -80,6 +80,7 @@ Unit Lowerer::emit_iconst() {
 Unit Lowerer::emit_alu_imm(rules::AluOp op, int32_t k) {
   int bytes = ResultBytes();
   if (bytes == 0) return {};
+  Drop(Arg(1));  // the iconst, now an immediate
   MInst& m = Begin(MOp::kAluImm);
   m.sub = static_cast<uint8_t>(AluOf(op));
   m.size = OpSize(bytes);

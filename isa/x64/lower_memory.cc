@@ -46,34 +46,47 @@ Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
   if (!dfg_.results(cur_).empty() && IsFloat(Result(0)) && mem_bytes == 0) {
     if (BigEndian()) return Fail("big-endian float loads and stores");
     if (ArgBytes(0) != 8) return {};
+    // f128 loads whole (movdqu); f16 would need a 16-bit access and is not lowered.
+    if (XmmBytes(dfg_.value_type(Result(0))) != 16 && CheckFloat(Result(0)) == 0) return {};
+    Address a = AddressOf(Arg(0), cur().imm);
     MInst& m = Begin(MOp::kFload);
-    m.size = static_cast<uint8_t>(CheckFloat(Result(0)));
-    m.imm = cur().imm;
-    Use(Arg(0));
+    m.size = static_cast<uint8_t>(XmmBytes(dfg_.value_type(Result(0))));
+    SetAddress(&m, a);
+    UseBase(a);
     Def(Result(0));
+    UseIndex(a);
     return End();
   }
   int bytes = ResultBytes();
   if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
-  if (BigEndian() && (mem_bytes == 0 ? bytes : mem_bytes) > 1) return LoadByteSwapped(mem_bytes == 0 ? bytes : mem_bytes, is_signed);
+  uint8_t size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
+  // x86-64 is little-endian: a big-endian access swaps the bytes after loading.
+  bool swap = BigEndian() && size > 1;
+  Address a = AddressOf(Arg(0), cur().imm);
+  uint32_t dst = swap ? NewVreg(kInt) : V(Result(0));
   MInst& m = Begin(MOp::kLoad);
-  m.size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
-  m.sub = is_signed ? 1 : 0;
-  m.imm = cur().imm;
-  Use(Arg(0));
-  Def(Result(0));
-  return End();
+  m.size = size;
+  m.sub = is_signed && !swap ? 1 : 0;
+  SetAddress(&m, a);
+  UseBase(a);
+  Emit(Operand::Def(dst, kInt, Constraint::kReg));
+  UseIndex(a);
+  End();
+  return swap ? SwapLoaded(dst, size, is_signed) : Unit{};
 }
 
 Unit Lowerer::emit_store(uint8_t mem_bytes) {
   if (dfg_.args(cur_).size() == 2 && IsFloat(Arg(0)) && mem_bytes == 0) {
     if (BigEndian()) return Fail("big-endian float loads and stores");
     if (ArgBytes(1) != 8) return {};
+    if (XmmBytes(dfg_.value_type(dfg_.Resolve(Arg(0)))) != 16 && CheckFloat(Arg(0)) == 0) return {};
+    Address a = AddressOf(Arg(1), cur().imm);
     MInst& m = Begin(MOp::kFstore);
-    m.size = static_cast<uint8_t>(CheckFloat(Arg(0)));
-    m.imm = cur().imm;
+    m.size = static_cast<uint8_t>(XmmBytes(dfg_.value_type(dfg_.Resolve(Arg(0)))));
+    SetAddress(&m, a);
     Use(Arg(0));
-    Use(Arg(1));
+    UseBase(a);
+    UseIndex(a);
     return End();
   }
   int bytes = ArgBytes(0);
@@ -81,19 +94,20 @@ Unit Lowerer::emit_store(uint8_t mem_bytes) {
   uint8_t size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
   uint32_t value = V(Arg(0));
   if (BigEndian() && size > 1) {  // store a byte-swapped copy
-    uint32_t swapped = rf_.num_vregs++;
-    rf_.vreg_class.push_back(kInt);
+    uint32_t swapped = NewVreg(kInt);
     Begin(MOp::kBswap).size = size;
     Emit(Operand::Use(value, kInt, Constraint::kReg));
     Emit(Operand::ReuseDef(swapped, kInt, 0));
     End();
     value = swapped;
   }
+  Address a = AddressOf(Arg(1), cur().imm);
   MInst& m = Begin(MOp::kStore);
   m.size = size;
-  m.imm = cur().imm;
+  SetAddress(&m, a);
   Emit(Operand::Use(value, kInt, Constraint::kReg));  // the value
-  Use(Arg(1));  // the address
+  UseBase(a);
+  UseIndex(a);
   return End();
 }
 
@@ -183,20 +197,11 @@ Unit Lowerer::emit_wide_atomic_rmw() {
   return End();
 }
 
-// A big-endian integer load: load zero-extended, swap the bytes of the loaded width, then
-// sign-extend when asked.
-Unit Lowerer::LoadByteSwapped(int size, bool is_signed) {
-  uint32_t loaded = rf_.num_vregs++;
-  rf_.vreg_class.push_back(kInt);
-  MInst& m = Begin(MOp::kLoad);
-  m.size = static_cast<uint8_t>(size);
-  m.imm = cur().imm;
-  Use(Arg(0));
-  Emit(Operand::Def(loaded, kInt, Constraint::kReg));
-  End();
+// The rest of a big-endian integer load: swap the bytes of the loaded width (zero-extended
+// in `loaded`), then sign-extend when asked.
+Unit Lowerer::SwapLoaded(uint32_t loaded, int size, bool is_signed) {
   bool extend = is_signed && size < 8;
-  uint32_t swapped = extend ? rf_.num_vregs++ : V(Result(0));
-  if (extend) rf_.vreg_class.push_back(kInt);
+  uint32_t swapped = extend ? NewVreg(kInt) : V(Result(0));
   Begin(MOp::kBswap).size = static_cast<uint8_t>(size);
   Emit(Operand::Use(loaded, kInt, Constraint::kReg));
   Emit(Operand::ReuseDef(swapped, kInt, 0));

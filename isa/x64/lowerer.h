@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "ir/condcodes.h"
 #include "ir/function.h"
@@ -36,6 +37,14 @@ inline int FloatBytes(ir::Type t) {
   if (t.is_vector() || t.is_int()) return 0;
   uint32_t bits = t.lane_bits();
   return bits == 32 || bits == 64 ? static_cast<int>(bits / 8) : 0;
+}
+
+// Bytes of a scalar float type that lives in an xmm register: f16 (low 16 bits), f32, f64, and
+// f128 (all 128 bits, as System V passes __float128), or 0. Only f32/f64 have arithmetic.
+inline int XmmBytes(ir::Type t) {
+  if (t.is_vector() || t.is_int()) return 0;
+  uint32_t bits = t.lane_bits();
+  return bits == 16 || bits == 32 || bits == 64 || bits == 128 ? static_cast<int>(bits / 8) : 0;
 }
 
 // Bytes of a scalar integer type the backend handles (i8..i64), or 0.
@@ -66,6 +75,7 @@ class Lowerer : public rules::Context {
       : f_(f), dfg_(f.dfg), vc_(out), rf_(out->alloc_fn), isa_(isa), pinned_reg_(pinned_reg) {}
 
   absl::Status Run();
+  void RestoreProgramOrder(uint32_t first);
 
   // --- lower.cc: looking at the IR.
   void inst_op(const IrInst& i, rules::Op* out) override;
@@ -178,6 +188,81 @@ class Lowerer : public rules::Context {
   Unit emit_pinned_reg(bool read) override;
   Unit emit_wide_bmask() override;
   Unit emit_wide_minmax(rules::MinMax op) override;
+  // The entry stub's body (lower_control.cc): kArgs defining the register parameters, then
+  // loads of the stack parameters. Returns the parameter vregs (an i128 gives two) in order.
+  absl::StatusOr<std::vector<uint32_t>> LowerParams(ir::Block entry);
+  uint32_t NewVreg(RegClass c) {
+    rf_.vreg_class.push_back(c);
+    return rf_.num_vregs++;
+  }
+
+  // --- lower_f16_f128.cc: f16 and f128 constants and bit casts.
+  Unit emit_f16const() override;
+  Unit emit_f128const() override;
+  // bitcast where either side is f16 or f128 (or both sides are i128). Nothing recorded and
+  // false when the bitcast is not one of those.
+  bool LowerWideFloatBitcast();
+  // --- lower_uses.cc: which instructions need code. Use counts are per resolved value over the
+  // reachable blocks, without the uses of dead pure instructions. A user that takes over a
+  // value's job (folds its iconst, fuses its icmp, sinks its load, folds its address) drops
+  // that use; an instruction without effects whose results have no use left is not lowered,
+  // and its remaining operand uses pass to whoever merged it. Colours number the side effects
+  // of a block: an instruction's colour is the count of effectful instructions before it.
+  void CountUses(const std::vector<bool>& reachable);
+  bool Removable(ir::Inst i) const;  // no effect but its results
+  bool Unneeded(ir::Inst i) const { return sunk_[i.index()] || (Removable(i) && Unused(i)); }
+  bool Unused(ir::Inst i) const {
+    for (ir::Value r : dfg_.results(i)) {
+      if (uses_[r.index()] != 0) return false;
+    }
+    return true;
+  }
+  // Drops one use of `v`; true when none is left (its definition will not be lowered).
+  bool Drop(ir::Value v) {
+    uint32_t& n = uses_[dfg_.Resolve(v).index()];
+    if (n != 0) --n;
+    return n == 0;
+  }
+  // A new reader of `v` (an operand of a merged instruction that stays lowered).
+  void Take(ir::Value v) { ++uses_[dfg_.Resolve(v).index()]; }
+  // The current instruction reads the operands of the instruction defining `v` itself, in
+  // place of `v`: drops `v` and, when its definition stays lowered, takes those operands.
+  void MergeDef(ir::Value v) {
+    if (Drop(v)) return;
+    for (ir::Value a : dfg_.args(ir::Inst(dfg_.value(dfg_.Resolve(v)).owner))) Take(a);
+  }
+
+  // --- lower_amode.cc: address modes and sunk loads.
+  struct Address {
+    ir::Value base, index;
+    uint32_t aux = 0;  // AddrMode bits
+    int64_t disp = 0;
+    ir::TrapCode trap = ir::TrapCode(ir::TrapCode::kHeapOutOfBounds);
+  };
+  bool inst_sink_load(const IrInst& i, uint8_t* out) override;
+  Unit emit_alu_mem(rules::AluOp op, uint8_t k) override;
+  Unit emit_icmp_mem(uint8_t k) override;
+  Unit emit_sse_mem(rules::SseOp op) override;
+  // The address `addr + offset` with iadd/ishl/iconst definitions folded in (dropping their uses).
+  Address AddressOf(ir::Value addr, int64_t offset);
+  // The load defining `v` if it may become a memory operand of `bytes` bytes of the current
+  // instruction (see lower.isel), else an invalid Inst.
+  ir::Inst SinkableLoad(ir::Inst user, ir::Value v, int bytes, bool is_float) const;
+  // Marks the load defining `v` as sunk into the current instruction and returns its address.
+  Address Sink(ir::Value v);
+  // Begins `op` with the register operand `a` and the memory operand `mem` as its first uses.
+  MInst& BeginMem(MOp op, ir::Value a, const Address& mem);
+  void UseBase(const Address& a) { Use(a.base); }
+  // The displacement, mode bits and trap code of the current load or store.
+  void SetAddress(MInst* m, const Address& a) {
+    m->imm = a.disp;
+    m->aux = a.aux | kAddrTrap;
+    m->trap = cur().flags.trap;
+  }
+  void UseIndex(const Address& a) {
+    if ((a.aux & kAddrIndexed) != 0) Use(a.index);
+  }
+
  private:
   // --- Scalar opcode completions: helpers.
   Unit UmulOverflow64();
@@ -190,7 +275,7 @@ class Lowerer : public rules::Context {
   // Two 64-bit moves into the halves of the i128 `dst`.
   Unit CopyToPair(uint32_t lo, uint32_t hi, ir::Value dst);
   Unit NarrowConcat();
-  Unit LoadByteSwapped(int size, bool is_signed);
+  Unit SwapLoaded(uint32_t loaded, int size, bool is_signed);
   // The current memory instruction is big-endian (x86-64 is little-endian).
   bool BigEndian() const { return cur().flags.has(ir::MemFlags::kBig); }
   Unit NarrowSplit();
@@ -260,6 +345,7 @@ class Lowerer : public rules::Context {
       Unsupported(t);
       return false;
     }
+    MergeDef(Arg(0));
     MInst& m = Begin(op);
     m.sub = static_cast<uint8_t>(CondOf(static_cast<ir::IntCC>(cmp->cond)));
     m.size = static_cast<uint8_t>(bytes);
@@ -319,14 +405,18 @@ class Lowerer : public rules::Context {
   void FixedDefEarly(uint32_t vreg, uint8_t r) { Emit(Operand::FixedDef(vreg, IntReg(r), OperandPos::kEarly)); }
   // A fresh integer temporary, defined early (so it overlaps no operand of the instruction).
   void TempDefEarly() { TempEarly(kInt); }
+  bool HasCountExtension(rules::CountOp op) const {
+    return op == rules::CountOp::Popcnt ? isa_.has_popcnt : op == rules::CountOp::Clz ? isa_.has_lzcnt : isa_.has_bmi1;
+  }
   int CheckFloat(ir::Value v) {
     int b = FloatBytes(dfg_.value_type(dfg_.Resolve(v)));
     if (b == 0) Unsupported(dfg_.value_type(dfg_.Resolve(v)));
     return b;
   }
-  bool IsFloat(ir::Value v) const { return FloatBytes(dfg_.value_type(dfg_.Resolve(v))) != 0; }
-  // Int or float scalar: bytes, or 0 after recording an error.
-  int CheckScalar(ir::Value v) { return IsFloat(v) ? FloatBytes(dfg_.value_type(dfg_.Resolve(v))) : CheckInt(v); }
+  bool IsFloat(ir::Value v) const { return XmmBytes(dfg_.value_type(dfg_.Resolve(v))) != 0; }
+  // Int or float scalar (f16 and f128 included, for moving them around): bytes, or 0 after
+  // recording an error.
+  int CheckScalar(ir::Value v) { return IsFloat(v) ? XmmBytes(dfg_.value_type(dfg_.Resolve(v))) : CheckInt(v); }
   Unit End(uint32_t clobbers = 0, uint8_t flags = 0) {
     rf_.insts.back().operands_end = static_cast<uint32_t>(rf_.operands.size());
     rf_.insts.back().clobbers = clobbers;
@@ -401,6 +491,15 @@ class Lowerer : public rules::Context {
   std::vector<uint32_t> block_id_;  // by IR block
   uint32_t next_edge_block_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> pending_edges_;  // (edge block id, block call)
+  std::vector<uint32_t> uses_;    // by IR value (see CountUses)
+  std::vector<uint32_t> colour_;  // by IR instruction
+  std::vector<bool> sunk_;        // by IR instruction: a load merged into its user
+  // Backward lowering scratch: where each IR instruction's vcode starts, and the block's vcode
+  // reassembled in program order.
+  std::vector<uint32_t> group_start_;
+  std::vector<MInst> order_insts_;
+  std::vector<regalloc::Inst> order_rinsts_;
+  std::vector<Operand> order_operands_;
 };
 
 }  // namespace lathe::x64::lowering

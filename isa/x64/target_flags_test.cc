@@ -3,8 +3,9 @@
 #include "gtest/gtest.h"
 #include "ir/parser.h"
 #include "ir/test_file.h"
+#include "isa/common/compile.h"
 #include "isa/common/target_registry.h"
-#include "isa/x64/backend.h"
+#include "isa/x64/x64_target.h"
 
 namespace lathe::x64 {
 namespace {
@@ -22,52 +23,56 @@ TEST(TargetFlags, IntersectsRequestWithHost) {
   EXPECT_FALSE(f.has_lzcnt);  // host has it, not requested
 }
 
-// Compiles the single function of `text` with `flags`.
-absl::Status CompileWith(const char* text, const IsaFlags& flags) {
-  absl::StatusOr<ir::TestFile> file = ir::ParseTestFile(text, "t.clif");
-  if (!file.ok()) return file.status();
-  Backend b;
-  b.set_isa_flags(flags);
-  isa::CodeBuffer buf;
-  return b.Compile(*file->functions[0].function, regalloc::Algorithm::kSinglePass, &buf);
-}
-
-IsaFlags Baseline() {
-  absl::StatusOr<isa::TargetSpec> base = isa::ParseTarget("x86_64", "t");
-  EXPECT_TRUE(base.ok());
-  return base.ok() ? IsaFlagsFor(*base) : IsaFlags();
-}
-
 TEST(TargetFlags, BaselineTargetRejectsRounding) {
-  const char* text = R"(
+  absl::StatusOr<ir::TestFile> file = ir::ParseTestFile(R"(
 function %f(f64) -> f64 {
 block0(v0: f64):
     v1 = floor v0
     return v1
 }
-)";
-  absl::Status st = CompileWith(text, Baseline());
-  EXPECT_FALSE(st.ok());
-  EXPECT_NE(st.message().find("SSE4.1"), std::string::npos) << st;
-  IsaFlags with;
-  with.has_sse41 = true;
-  EXPECT_TRUE(CompileWith(text, with).ok());
+)", "t.clif");
+  ASSERT_TRUE(file.ok()) << file.status();
+  const ir::Function& fn = *file->functions[0].function;
+  isa::CompileContext ctx;
+  isa::CodeBuffer buf;
+  for (const char* line : {"x86_64", "x86_64 ssse3", "x86_64 sse41 has_sse41=false"}) {
+    absl::StatusOr<isa::TargetSpec> base = isa::ParseTarget(line, "t");
+    ASSERT_TRUE(base.ok());
+    X64Target target(*base);
+    absl::Status st = isa::Compile(fn, target, isa::OptLevel::kNone, ctx, &buf);
+    EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented) << line << ": " << st;
+    EXPECT_NE(st.message().find("SSE4.1"), std::string::npos) << st;
+  }
+  for (const char* line : {"x86_64 has_sse41", "x86_64 sse41", "x86_64 skylake"}) {
+    absl::StatusOr<isa::TargetSpec> with = isa::ParseTarget(line, "t");
+    ASSERT_TRUE(with.ok());
+    X64Target target(*with);
+    EXPECT_TRUE(isa::Compile(fn, target, isa::OptLevel::kNone, ctx, &buf).ok()) << line;
+  }
 }
 
 TEST(TargetFlags, I128AtomicsNeedCmpxchg16b) {
-  const char* text = R"(
+  absl::StatusOr<ir::TestFile> file = ir::ParseTestFile(R"(
 function %f(i64) -> i128 {
 block0(v0: i64):
     v1 = atomic_load.i128 v0
     return v1
 }
-)";
-  absl::Status st = CompileWith(text, Baseline());
+)", "t.clif");
+  ASSERT_TRUE(file.ok()) << file.status();
+  const ir::Function& fn = *file->functions[0].function;
+  isa::CompileContext ctx;
+  isa::CodeBuffer buf;
+  absl::StatusOr<isa::TargetSpec> base = isa::ParseTarget("x86_64", "t");
+  ASSERT_TRUE(base.ok());
+  X64Target without(*base);
+  absl::Status st = isa::Compile(fn, without, isa::OptLevel::kNone, ctx, &buf);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("cmpxchg16b"), std::string::npos) << st;
-  IsaFlags with;
-  with.has_cmpxchg16b = true;
-  EXPECT_TRUE(CompileWith(text, with).ok());
+  absl::StatusOr<isa::TargetSpec> with = isa::ParseTarget("x86_64 has_cmpxchg16b", "t");
+  ASSERT_TRUE(with.ok()) << with.status();
+  X64Target target(*with);
+  EXPECT_TRUE(isa::Compile(fn, target, isa::OptLevel::kNone, ctx, &buf).ok());
 }
 
 }  // namespace

@@ -8,7 +8,9 @@
 #include "gtest/gtest.h"
 #include "ir/parser.h"
 #include "ir/test_file.h"
-#include "isa/x64/backend.h"
+#include "isa/common/compile.h"
+#include "isa/common/target_registry.h"
+#include "isa/x64/x64_target.h"
 
 namespace lathe::x64 {
 namespace {
@@ -19,9 +21,13 @@ std::string ErrorOf(const std::string& sig, const std::string& body) {
       ir::ParseTestFile(absl::StrCat("function %f", sig, " {\n", body, "\n}\n"), "t.clif");
   EXPECT_TRUE(file.ok()) << file.status();
   if (!file.ok()) return "parse error";
-  Backend b;
+  absl::StatusOr<isa::TargetSpec> spec = isa::ParseTarget("x86_64 has_cmpxchg16b", "t");
+  EXPECT_TRUE(spec.ok()) << spec.status();
+  if (!spec.ok()) return "bad target";
+  X64Target target(*spec);
+  isa::CompileContext ctx;
   isa::CodeBuffer buf;
-  absl::Status st = b.Compile(*file->functions[0].function, regalloc::Algorithm::kSinglePass, &buf);
+  absl::Status st = isa::Compile(*file->functions[0].function, target, isa::OptLevel::kNone, ctx, &buf);
   return st.ok() ? "compiled" : std::string(st.message());
 }
 

@@ -59,22 +59,24 @@ enum class MOp : uint8_t {
   kSse,        // use a, use b, def (reuses a); sub = opcode byte after 0F; size
   kSseUnary,   // use a, def; sub = opcode byte; imm = mandatory prefix
   kRound,      // use a, def; sub = rounding mode; size
-  kFsign,      // use a, [use b,] early def t1 (int), [early def t2 (int),] def; sub 0 neg, 1 abs, 2 copysign
+  kFsign,      // use a, [use b, early def t (float),] def; sub 0 neg, 1 abs, 2 copysign (pool masks)
   kFcmp,       // use a, use b, early def tmp (int), def (int); sub = FloatCC; size
   kSelectF,    // use c, use x, use y (floats), def (reuses y); size = c bytes
   kCvtFromInt, // use a (int), early def tmp (int), def (float); sub 1 signed; size = source bytes; imm = dest bytes
   kFload,      // use addr, def (float); size; imm offset
   kFstore,     // use value (float), use addr; size; imm offset
+  kLoadConst,  // def (float); size; imm = the bits (a constant-pool load, or xorps for +0.0)
   kBmask,      // use a, def; size = a bytes
   kOverflow,   // use a, use b, early def tmp, def (reuses a), def flag; sub = OvfKind; size
-  kBitCount,   // use a, def; sub 0 popcnt, 1 clz, 2 ctz; size
+  kBitCount,   // use a, [early def t,] def; sub 0 popcnt, 1 clz, 2 ctz; size; imm 1: without the
+               // extension (bsr/bsf; popcnt by bit fields in t)
   kAddTrapC,   // use a, use b, def (reuses a); size; trap when the unsigned add carries
   kFma,        // use a, use b, use c, def (reuses c); size
   kFminMax,    // use a, use b, early def t (int), def (reuses a); sub 0 min, 1 max; size
   kFence,      // mfence
   kAtomicRmw,  // use addr (late), use src (late), early def t, def old (rax); sub = AtomicRmwOp; size
   kCas,        // use expected (rax), use addr, use replacement, def (rax); size
-  kCls,        // use a, early def t, def; size
+  kCls,        // use a, early def t, def; size; imm 1: without lzcnt (bsr)
   kToInt,      // use a (float), early def t (int), f1, f2 (float), def (int); sub bit0 signed, bit1
                // saturating; size = source bytes; imm = destination bytes (1 to 8)
   // i128 as (low, high) register pairs.
@@ -85,7 +87,8 @@ enum class MOp : uint8_t {
   kOverflow128,// use alo, ahi, blo, bhi, def lo (reuses alo), def hi (reuses ahi), def flag; sub = OvfKind
   kImul128,    // use alo, ahi, blo (late), bhi, early def t1, t2, def lo (rax), def hi (rdx)
   kBrif128,    // use lo, use hi; succs: then, else
-  kBitCount128,// use lo, use hi, early def t, def lo, def hi; sub 0 popcnt, 1 clz, 2 ctz
+  kBitCount128,// use lo, use hi, early def t, [early def t2,] def lo, def hi; sub 0 popcnt, 1 clz,
+               // 2 ctz; imm 1: without the extension (t2 for popcnt)
   kUnary128,   // use lo, use hi, def lo (reuses lo), def hi (reuses hi); sub 0 neg, 1 not
   kShift128,   // use lo, use hi, use amount, early def tmp (rcx), def lo (reuses lo), def hi (reuses hi); sub = Shift
   kLoad128,    // use addr, early def lo, def hi; imm offset
@@ -94,7 +97,7 @@ enum class MOp : uint8_t {
   kOrHalves,   // use lo, use hi, def (reuses lo) = lo | hi (an i128 condition as one register)
   kRotate128,  // use lo, use hi, use amount, early def tmp (rcx), early def t, def lo (reuses lo),
                // def hi (reuses hi); sub 0 rotl, 1 rotr
-  kCls128,     // use lo, use hi, early def t1, t2, def lo (reuses lo), def hi (reuses hi)
+  kCls128,     // use lo, use hi, early def t1, t2, def lo, def hi; imm 1: bsr instead of lzcnt
   kBitrev,     // use a, early def t, early def m, def (reuses a); size
   kBitrev128,  // use lo, use hi, early def t, m, def lo (reuses hi), def hi (reuses lo)
   kBswap,      // use a, def (reuses a); size
@@ -126,7 +129,27 @@ enum class MOp : uint8_t {
                // sub = Cond on the flags of a - b under which b is taken
   kConcat,     // use lo, use hi, early def t, def = zext(lo) | hi << (8 * size); size = half bytes
   kSplitHigh,  // use a, def (reuses a) = a >> (8 * size) (logical); size = half bytes
+  // Stack arguments and returns through memory (see abi.h ArgLayout). Frame regions: sub 0 the
+  // incoming stack arguments ([rbp + 16 + imm]), 1 the outgoing-argument area ([rsp + imm]),
+  // 2 the return area of calls ([rsp + outgoing_bytes + imm]). The call ops (kCall ...
+  // kTailCallIndirect) carry imm = the callee's stack-argument bytes, sub 1 when it pops them.
+  kFrameLoad,  // def (int or float); sub = region; size 8 or 16 (f128); imm offset
+  kFrameStore, // use (int or float); sub = region; size 8 or 16; imm offset
+  kFrameAddr,  // def; sub = region; imm offset (lea)
+  // f128 / i128 bits between an xmm register and a pair of integer registers.
+  kXmmFromPair,// use lo, use hi, early def t (float), def (float)
+  kXmmToPair,  // use a (float), early def t (float), def lo, def hi
+  // Memory operands (see AddrMode): a sunk load read by the instruction itself. The trap record
+  // of the load (MInst::trap, none for notrap) lands on it.
+  kAluMem,     // use a, use base, [use index], def (reuses a); sub = Alu; size 4/8; imm disp; aux
+  kIcmpMem,    // use a, use base, [use index], def; sub = Cond; size 4/8; imm disp; aux
+  kSseMem,     // use a, use base, [use index], def (reuses a); sub = opcode byte; size; imm disp; aux
 };
+
+// MInst::aux of the memory forms: [base + index << shift + disp]. kLoad, kStore, kFload and
+// kFstore take the same bits, their index (when kAddrIndexed) being the last operand; with
+// kAddrTrap set their trap record is MInst::trap (none for notrap), else heap_oob.
+enum AddrMode : uint32_t { kAddrShiftMask = 3, kAddrIndexed = 4, kAddrTrap = 8 };
 
 enum OvfKind : uint8_t { kUaddOvf, kSaddOvf, kUsubOvf, kSsubOvf, kUmulOvf, kSmulOvf };
 
@@ -146,6 +169,12 @@ struct VCode {
   std::vector<MInst> insts;
   // IR stack slot sizes and alignments (bytes), by slot index.
   std::vector<uint32_t> slot_size, slot_align;
+  // Frame areas for calls (bytes, multiples of 16): the largest outgoing stack-argument area
+  // and the largest return area among the function's calls.
+  uint32_t outgoing_bytes = 0, call_ret_area_bytes = 0;
+  // This function's own stack arguments, and whether it pops them on return (`tail`).
+  uint32_t incoming_stack_bytes = 0;
+  bool callee_pops = false;
 };
 
 }  // namespace lathe::x64

@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "ir/parser.h"
 #include "ir/verifier.h"
 #include "tools/lathe/input_file.h"
 
@@ -20,13 +19,7 @@ int RunVerify(const std::vector<std::string>& args) {
   }
   int rc = 0;
   for (const std::string& path : args) {
-    absl::StatusOr<std::string> text = ReadInputFile(path);
-    if (!text.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(text.status().message()).c_str());
-      rc = 1;
-      continue;
-    }
-    auto file = ir::ParseTestFile(*text, path);
+    absl::StatusOr<ir::TestFile> file = ReadClifFile(path);
     if (!file.ok()) {
       std::fprintf(stderr, "%s\n", std::string(file.status().message()).c_str());
       rc = 1;

@@ -28,7 +28,7 @@ const Command kCommands[] = {
     {"test", "run the filetests in files or directories", "lathe test PATH...", RunTest},
     {"interpret", "run the `; run:` directives of files or directories in the interpreter", "lathe interpret PATH...", RunInterpret},
     {"run", "run the `; run:` directives natively (x86-64), cross-checked with the interpreter", "lathe run [--regalloc=fast|optimizing] PATH...", RunNative},
-    {"compile", "compile .clif functions for x86-64; -D prints the disassembly", "lathe compile [-D] [--target x86_64] FILE", RunCompile},
+    {"compile", "compile .clif functions for x86-64; -D prints the disassembly", "lathe compile [-D] [--target \"x86_64 FLAGS\"] [--regalloc=fast|optimizing] FILE", RunCompile},
     {"wasm", "translate WebAssembly modules to IR and print it", "lathe wasm translate FILE.wasm...", RunWasm},
 };
 

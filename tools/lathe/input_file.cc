@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "ir/parser.h"
 
 namespace lathe::tool {
 
@@ -15,6 +16,12 @@ absl::StatusOr<std::string> ReadInputFile(const std::string& path) {
   ss << in.rdbuf();
   if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
   return ss.str();
+}
+
+absl::StatusOr<ir::TestFile> ReadClifFile(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadInputFile(path);
+  if (!text.ok()) return text.status();
+  return ir::ParseTestFile(*text, path);
 }
 
 }  // namespace lathe::tool
