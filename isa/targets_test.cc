@@ -61,14 +61,15 @@ block0(v0: i32):
 )");
   absl::Status s = Compile(*bad, **target, OptLevel::kNone, ctx, &buf);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
-  std::unique_ptr<ir::Function> floor = Parse(R"(
+  // fma without FMA3 has no fallback.
+  std::unique_ptr<ir::Function> fma = Parse(R"(
 function %f(f64) -> f64 {
 block0(v0: f64):
-    v1 = floor v0
+    v1 = fma v0, v0, v0
     return v1
 }
 )");
-  s = Compile(*floor, **target, OptLevel::kNone, ctx, &buf);
+  s = Compile(*fma, **target, OptLevel::kNone, ctx, &buf);
   EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented) << s;
   // popcnt without the extension is emitted with baseline instructions (no F3 0F B8).
   std::unique_ptr<ir::Function> popcnt = Parse(R"(

@@ -185,19 +185,19 @@ block0(v0: i64):
 }
 
 TEST(FiletestRunner, CompileCountsUnsupportedAndHonoursFlags) {
-  // floor needs SSE4.1 (no libcall fallback yet): unsupported on the baseline target, compiled
+  // fma needs FMA3 (no libcall fallback yet): unsupported on the baseline target, compiled
   // with the flag. The riscv64 line has no backend: skipped.
   const char* text = R"(test compile
 target x86_64
-target x86_64 has_sse41
+target x86_64 has_fma
 target riscv64
 
 function %p(f64) -> f64 {
 block0(v0: f64):
-    v1 = floor v0
+    v1 = fma v0, v0, v0
     return v1
 }
-; check: roundsd
+; check: vfmadd
 )";
   FiletestReport r = RunText(text);
   EXPECT_EQ(r.unsupported(), 1);
@@ -207,7 +207,7 @@ block0(v0: f64):
   for (const Outcome& o : r.outcomes) {
     if (o.kind == Outcome::kUnsupported) {
       EXPECT_EQ(o.target_line, 2u);
-      EXPECT_NE(o.message.find("SSE4.1"), std::string::npos) << o.message;
+      EXPECT_NE(o.message.find("FMA3"), std::string::npos) << o.message;
     }
     if (o.kind == Outcome::kPass) {
       EXPECT_EQ(o.target_line, 3u);
@@ -221,7 +221,7 @@ target x86_64
 
 function %p(f32) -> f32 {
 block0(v0: f32):
-    v1 = ceil v0
+    v1 = fma v0, v0, v0
     return v1
 }
 )";

@@ -549,6 +549,7 @@ class Emitter {
       case MOp::kMinMax128:
       case MOp::kConcat:
       case MOp::kSplitHigh:
+      case MOp::kRoundSse2:
         EmitScalarCompletion(i, m);
         break;
       case MOp::kAtomicLoad128:
@@ -760,6 +761,7 @@ class Emitter {
         break;
       }
       case MOp::kSplitHigh: a_.ShiftImm(Shift::kShr, 8, R(i, 1), static_cast<uint8_t>(8 * sz)); break;
+      case MOp::kRoundSse2: RoundSse2(i, m); break;
       default: break;
     }
   }
@@ -799,6 +801,71 @@ class Emitter {
       }
       default: break;
     }
+  }
+
+  // floor/ceil/trunc/nearest with SSE2 only. For |a| < 2^52 (f64; 2^23 for f32), where not
+  // every value is an integer, n = (|a| + 2^52) - 2^52 is |a| rounded to nearest-even (the
+  // default rounding mode); floor/ceil of |a| then correct n by one where it overshoots, the
+  // modes pick floor or ceil of |a| by a's sign, and a's sign is put back (so zeros keep it).
+  // Larger values, infinities and NaN are already integral: the result is a (NaN quieted,
+  // as roundsd does). ops: a, t, f1, f2, dst.
+  void RoundSse2(uint32_t i, const MInst& m) {
+    const bool dbl = m.size == 8;
+    const int sz = m.size;
+    const uint8_t arith = dbl ? 0xF2 : 0xF3, ucomi = dbl ? 0x66 : 0;
+    const uint8_t a = R(i, 0), t = R(i, 1), f1 = R(i, 2), f2 = R(i, 3), d = R(i, 4);
+    const uint64_t sign = dbl ? uint64_t{1} << 63 : uint64_t{1} << 31;
+    auto load_const = [&](uint8_t x, uint64_t bits) {
+      a_.MovRI(t, bits);
+      a_.MovGprToXmm(sz, x, t);
+    };
+    CodeBuffer::Label big = buf_->NewLabel(), nan = buf_->NewLabel(), fix_sign = buf_->NewLabel(),
+                      done = buf_->NewLabel();
+    load_const(f2, sign - 1);
+    a_.SseRR(0, 0x28, f1, a);
+    a_.SseRR(0, 0x54, f1, f2);  // f1 = |a|
+    load_const(f2, dbl ? 0x4330000000000000ull : 0x4B000000u);  // 2^52 / 2^23
+    a_.SseRR(ucomi, 0x2E, f1, f2);
+    a_.Jcc(Cond::kP, nan);
+    a_.Jcc(Cond::kAe, big);
+    a_.SseRR(0, 0x28, d, f1);
+    a_.SseRR(arith, 0x58, d, f2);
+    a_.SseRR(arith, 0x5C, d, f2);  // d = n
+    const uint64_t one = dbl ? 0x3FF0000000000000ull : 0x3F800000u;
+    // floor(|a|) (down) or ceil(|a|) (up) from n.
+    auto adjust = [&](bool up) {
+      CodeBuffer::Label keep = buf_->NewLabel();
+      a_.SseRR(ucomi, 0x2E, d, f1);
+      a_.Jcc(up ? Cond::kAe : Cond::kBe, keep);  // up: n >= |a|; down: n <= |a|
+      load_const(f2, one);
+      a_.SseRR(arith, up ? 0x58 : 0x5C, d, f2);
+      buf_->Bind(keep);
+    };
+    enum { kNearest, kFloor, kCeil, kTrunc };  // m.sub, as roundss's immediate
+    if (m.sub == kTrunc) adjust(false);
+    if (m.sub == kFloor || m.sub == kCeil) {
+      // floor(a) is floor(|a|) for a >= 0 and -ceil(|a|) below; ceil the other way round.
+      CodeBuffer::Label negative = buf_->NewLabel();
+      a_.MovXmmToGpr(sz, t, a);
+      a_.Test(sz, t, t);
+      a_.Jcc(Cond::kS, negative);
+      adjust(m.sub == kCeil);
+      a_.Jmp(fix_sign);
+      buf_->Bind(negative);
+      adjust(m.sub == kFloor);
+    }
+    buf_->Bind(fix_sign);
+    load_const(f2, sign);
+    a_.SseRR(0, 0x54, f2, a);
+    a_.SseRR(0, 0x56, d, f2);
+    a_.Jmp(done);
+    buf_->Bind(nan);
+    a_.SseRR(0, 0x28, d, a);
+    a_.SseRR(arith, 0x58, d, d);  // quiets a signalling NaN, keeps sign and payload
+    a_.Jmp(done);
+    buf_->Bind(big);
+    a_.SseRR(0, 0x28, d, a);
+    buf_->Bind(done);
   }
 
   // Reverses the 64 bits of d: bswap reverses the bytes, then nibbles, bit pairs and bits swap

@@ -97,7 +97,7 @@ Unit Lowerer::emit_fconvert() {
 Unit Lowerer::emit_round(rules::RoundMode mode) {
   int bytes = CheckFloat(Result(0));
   if (bytes == 0) return {};
-  if (!isa_.has_sse41) return Fail("rounding without SSE4.1 on this target");
+  if (!isa_.has_sse41) return RoundSse2(mode, bytes);
   MInst& m = Begin(MOp::kRound);
   m.sub = static_cast<uint8_t>(mode);
   m.size = static_cast<uint8_t>(bytes);
@@ -210,6 +210,20 @@ Unit Lowerer::emit_float_bnot() {
   Use(Arg(0));
   TempEarly(kFloat);
   ReuseDef(Result(0), 0);
+  return End();
+}
+
+// Rounding without SSE4.1 (see kRoundSse2): the result is an early def because the operand
+// is read again after the result is first written.
+Unit Lowerer::RoundSse2(rules::RoundMode mode, int bytes) {
+  MInst& m = Begin(MOp::kRoundSse2);
+  m.sub = static_cast<uint8_t>(mode);
+  m.size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  TempDefEarly();
+  TempEarly(kFloat);
+  TempEarly(kFloat);
+  Emit(Operand::Def(V(Result(0)), kFloat, Constraint::kReg, OperandPos::kEarly));
   return End();
 }
 

@@ -276,6 +276,7 @@ class Lowerer : public rules::Context {
   Unit CopyToPair(uint32_t lo, uint32_t hi, ir::Value dst);
   Unit NarrowConcat();
   Unit SwapLoaded(uint32_t loaded, int size, bool is_signed);
+  Unit RoundSse2(rules::RoundMode mode, int bytes);
   // The current memory instruction is big-endian (x86-64 is little-endian).
   bool BigEndian() const { return cur().flags.has(ir::MemFlags::kBig); }
   Unit NarrowSplit();

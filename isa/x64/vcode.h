@@ -129,6 +129,8 @@ enum class MOp : uint8_t {
                // sub = Cond on the flags of a - b under which b is taken
   kConcat,     // use lo, use hi, early def t, def = zext(lo) | hi << (8 * size); size = half bytes
   kSplitHigh,  // use a, def (reuses a) = a >> (8 * size) (logical); size = half bytes
+  kRoundSse2,  // use a, early def t (int), f1, f2 (float), early def (float); sub = RoundMode
+               // (nearest, floor, ceil, trunc); size: rounding without SSE4.1
   // Stack arguments and returns through memory (see abi.h ArgLayout). Frame regions: sub 0 the
   // incoming stack arguments ([rbp + 16 + imm]), 1 the outgoing-argument area ([rsp + imm]),
   // 2 the return area of calls ([rsp + outgoing_bytes + imm]). The call ops (kCall ...
