@@ -219,8 +219,8 @@ TEST(FiletestRunner, CompileExpectFail) {
   const char* text = R"(test compile expect-fail
 target x86_64
 
-function %p(f32) -> f32 {
-block0(v0: f32):
+function %p(f64) -> f64 {
+block0(v0: f64):
     v1 = fma v0, v0, v0
     return v1
 }

@@ -550,6 +550,7 @@ class Emitter {
       case MOp::kConcat:
       case MOp::kSplitHigh:
       case MOp::kRoundSse2:
+      case MOp::kFmaF32:
         EmitScalarCompletion(i, m);
         break;
       case MOp::kAtomicLoad128:
@@ -762,6 +763,7 @@ class Emitter {
       }
       case MOp::kSplitHigh: a_.ShiftImm(Shift::kShr, 8, R(i, 1), static_cast<uint8_t>(8 * sz)); break;
       case MOp::kRoundSse2: RoundSse2(i, m); break;
+      case MOp::kFmaF32: FmaF32(i); break;
       default: break;
     }
   }
@@ -866,6 +868,51 @@ class Emitter {
     buf_->Bind(big);
     a_.SseRR(0, 0x28, d, a);
     buf_->Bind(done);
+  }
+
+  // f32 fma through f64: the product of two floats is exact in a double, and the sum p + c
+  // rounded to *odd* (round to nearest, then, when the TwoSum error is non-zero and the last
+  // bit is even, step one ulp towards the error) keeps enough information for the final
+  // rounding to f32 to equal the single rounding of the exact a * b + c (53 >= 24 + 2 bits).
+  // ops: a, b, c, t1, t2, t3, f1-f5, dst.
+  void FmaF32(uint32_t i) {
+    const uint8_t a = R(i, 0), b = R(i, 1), c = R(i, 2), t1 = R(i, 3), t2 = R(i, 4), t3 = R(i, 5);
+    const uint8_t f1 = R(i, 6), f2 = R(i, 7), f3 = R(i, 8), f4 = R(i, 9), f5 = R(i, 10), d = R(i, 11);
+    auto op = [&](uint8_t code, uint8_t x, uint8_t y) { a_.SseRR(0xF2, code, x, y); };  // sd forms
+    a_.SseRR(0xF3, 0x5A, f1, a);  // cvtss2sd
+    a_.SseRR(0xF3, 0x5A, f2, b);
+    op(0x59, f1, f2);             // p = a * b, exact
+    a_.SseRR(0xF3, 0x5A, f2, c);  // c as a double
+    a_.SseRR(0, 0x28, f3, f1);
+    op(0x58, f3, f2);             // s = RN(p + c)
+    a_.SseRR(0, 0x28, f4, f3);
+    op(0x5C, f4, f1);             // bv = s - p
+    a_.SseRR(0, 0x28, f5, f3);
+    op(0x5C, f5, f4);             // av = s - bv
+    op(0x5C, f2, f4);             // br = c - bv
+    op(0x5C, f1, f5);             // ar = p - av
+    op(0x58, f1, f2);             // e = ar + br: s + e == p + c exactly
+    CodeBuffer::Label keep = buf_->NewLabel();
+    a_.MovXmmToGpr(8, t2, f1);
+    a_.MovRR(8, t3, t2);
+    a_.ShiftImm(Shift::kShl, 8, t3, 1);
+    a_.Jcc(Cond::kE, keep);  // exact
+    a_.MovXmmToGpr(8, t1, f3);
+    a_.MovRR(8, t3, t1);
+    a_.ShiftImm(Shift::kShl, 8, t3, 1);
+    a_.ShiftImm(Shift::kShr, 8, t3, 53);
+    a_.AluRI(Alu::kCmp, 4, t3, 0x7FF);
+    a_.Jcc(Cond::kE, keep);  // infinite or NaN
+    a_.BitImm(4, 8, t1, 0);  // bt: the last significand bit
+    a_.Jcc(Cond::kB, keep);  // already odd
+    // One ulp towards e: +1 on the bits when e and s have the same sign, else -1.
+    a_.AluRR(Alu::kXor, 8, t2, t1);
+    a_.ShiftImm(Shift::kSar, 8, t2, 63);
+    a_.AluRI(Alu::kOr, 8, t2, 1);
+    a_.AluRR(Alu::kAdd, 8, t1, t2);
+    a_.MovGprToXmm(8, f3, t1);
+    buf_->Bind(keep);
+    a_.SseRR(0xF2, 0x5A, d, f3);  // cvtsd2ss
   }
 
   // Reverses the 64 bits of d: bswap reverses the bytes, then nibbles, bit pairs and bits swap

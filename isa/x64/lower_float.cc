@@ -38,7 +38,8 @@ Unit Lowerer::emit_fminmax(bool is_max) {
 Unit Lowerer::emit_fma() {
   int bytes = CheckFloat(Result(0));
   if (bytes == 0) return {};
-  if (!isa_.has_fma) return Fail("fma without the FMA3 extension on this target");
+  if (!isa_.has_fma && bytes == 4) return FmaF32Sse2();
+  if (!isa_.has_fma) return Fail("f64 fma without the FMA3 extension on this target");
   Begin(MOp::kFma).size = static_cast<uint8_t>(bytes);
   Use(Arg(0));
   Use(Arg(1));
@@ -224,6 +225,19 @@ Unit Lowerer::RoundSse2(rules::RoundMode mode, int bytes) {
   TempEarly(kFloat);
   TempEarly(kFloat);
   Emit(Operand::Def(V(Result(0)), kFloat, Constraint::kReg, OperandPos::kEarly));
+  return End();
+}
+
+// f32 fma without FMA3 (see kFmaF32): the scratch registers are early defs because the
+// operands are read after the first of them is written.
+Unit Lowerer::FmaF32Sse2() {
+  Begin(MOp::kFmaF32).size = 4;
+  Use(Arg(0));
+  Use(Arg(1));
+  Use(Arg(2));
+  for (int k = 0; k < 3; ++k) TempDefEarly();
+  for (int k = 0; k < 5; ++k) TempEarly(kFloat);
+  Def(Result(0));
   return End();
 }
 

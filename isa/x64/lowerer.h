@@ -277,6 +277,7 @@ class Lowerer : public rules::Context {
   Unit NarrowConcat();
   Unit SwapLoaded(uint32_t loaded, int size, bool is_signed);
   Unit RoundSse2(rules::RoundMode mode, int bytes);
+  Unit FmaF32Sse2();
   // The current memory instruction is big-endian (x86-64 is little-endian).
   bool BigEndian() const { return cur().flags.has(ir::MemFlags::kBig); }
   Unit NarrowSplit();

@@ -79,7 +79,7 @@ block0(v0: i64):
   EXPECT_TRUE(isa::Compile(fn, target, isa::OptLevel::kNone, ctx, &buf).ok());
 }
 
-// Rounding without SSE4.1 is the SSE2 sequence (filetests/x64/round-sse2.clif checks its
+// Rounding without SSE4.1 is the SSE2 sequence (filetests/x64/sse2-fallbacks.clif checks its
 // results); with it, roundsd. Either way it compiles.
 TEST(TargetFlags, RoundingCompilesWithAndWithoutSse41) {
   absl::StatusOr<ir::TestFile> file = ir::ParseTestFile(R"(

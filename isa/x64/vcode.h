@@ -131,6 +131,7 @@ enum class MOp : uint8_t {
   kSplitHigh,  // use a, def (reuses a) = a >> (8 * size) (logical); size = half bytes
   kRoundSse2,  // use a, early def t (int), f1, f2 (float), early def (float); sub = RoundMode
                // (nearest, floor, ceil, trunc); size: rounding without SSE4.1
+  kFmaF32,     // use a, b, c, early def t1-t3 (int), f1-f5 (float), def: f32 fma without FMA3
   // Stack arguments and returns through memory (see abi.h ArgLayout). Frame regions: sub 0 the
   // incoming stack arguments ([rbp + 16 + imm]), 1 the outgoing-argument area ([rsp + imm]),
   // 2 the return area of calls ([rsp + outgoing_bytes + imm]). The call ops (kCall ...
