@@ -7,6 +7,7 @@
 #include "regalloc/liveness.h"
 #include "regalloc/random_program.h"
 #include "regalloc/regalloc.h"
+#include "regalloc/validate.h"
 
 namespace lathe::regalloc {
 namespace {
@@ -45,8 +46,9 @@ void BM_Allocate(benchmark::State& state, Algorithm algorithm) {
   state.counters["insts_per_second"] =
       benchmark::Counter(insts * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["moves_per_inst"] = static_cast<double>(CountEdits(alloc).total()) / insts;
+  Validator checked;
   Liveness live;
-  if (live.Compute(fn).ok()) {
+  if (checked.Run(fn, env, /*record_exposed=*/true).ok() && live.Compute(fn, checked).ok()) {
     double in = 0;
     for (uint32_t b = 0; b < fn.blocks.size(); ++b) in += static_cast<double>(live.live_in(b).size());
     state.counters["live_in_per_block"] = in / static_cast<double>(fn.blocks.size());

@@ -1,5 +1,6 @@
 #include "ir/dfg.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "absl/container/inlined_vector.h"
@@ -105,23 +106,33 @@ void DataFlowGraph::MakeBlockSlot(Block b) {
 Value DataFlowGraph::AppendBlockParam(Block b, Type type, Value v) {
   if (!v.valid()) v = MakeFreshValue();
   MakeValueSlot(v);
-  absl::InlinedVector<Value, 8> ps(block_params(b).begin(), block_params(b).end());
+  BlockData& bd = blocks_[b.index()];
   ValueData& d = values_[v.index()];
   d.kind = ValueData::kParam;
   d.type = type;
   d.owner = b.index();
-  d.num = static_cast<uint32_t>(ps.size());
-  ps.push_back(v);
-  blocks_[b.index()].params = AddList(ps);
+  d.num = bd.params.len;
+  if (bd.params.len == bd.params_cap) {
+    const uint32_t start = static_cast<uint32_t>(value_pool_.size());
+    const uint32_t cap = bd.params_cap < 4 ? 4 : 2 * bd.params_cap;
+    value_pool_.resize(start + cap);
+    std::copy_n(value_pool_.begin() + bd.params.start, bd.params.len, value_pool_.begin() + start);
+    bd.params.start = start;
+    bd.params_cap = cap;
+  }
+  value_pool_[bd.params.start + bd.params.len++] = v;
   return v;
 }
 
 void DataFlowGraph::RemoveBlockParam(Block b, uint32_t pos) {
-  absl::InlinedVector<Value, 8> ps(block_params(b).begin(), block_params(b).end());
+  ListRef& r = blocks_[b.index()].params;
+  absl::Span<Value> ps = MutableListOf(r);
   values_[ps[pos].index()].kind = ValueData::kUnused;
-  ps.erase(ps.begin() + pos);
-  for (size_t k = pos; k < ps.size(); ++k) values_[ps[k].index()].num = static_cast<uint32_t>(k);
-  blocks_[b.index()].params = AddList(ps);
+  for (uint32_t k = pos; k + 1 < r.len; ++k) {
+    ps[k] = ps[k + 1];
+    values_[ps[k].index()].num = k;
+  }
+  --r.len;  // the freed slot stays reserved (params_cap)
 }
 
 ExceptionTable DataFlowGraph::MakeExceptionTable(ExceptionTableData data) {

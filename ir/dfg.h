@@ -75,6 +75,10 @@ struct BlockData {
   bool created = false;
   bool cold = false;
   ListRef params;
+  // Pool slots reserved for `params` (>= params.len): appending a parameter writes in place
+  // until they run out, then the list moves to the pool's end with doubled room, so building a
+  // block's parameters one by one stays linear.
+  uint32_t params_cap = 0;
 };
 
 // An entry of a try_call's exception table: a tagged or default handler (consuming the next
@@ -123,6 +127,8 @@ class DataFlowGraph {
 
   // Values.
   size_t num_values() const { return values_.size(); }
+  // Slots of the pool holding every value list (for memory accounting and tests).
+  size_t value_pool_size() const { return value_pool_.size(); }
   void MakeValueSlot(Value v);  // grows the table so that `v` exists (as kUnused)
   Value MakeFreshValue() {
     values_.push_back(ValueData());

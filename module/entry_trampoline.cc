@@ -11,11 +11,15 @@ void EmitEntryTrampoline(isa::CodeBuffer* buf) {
   Assembler a(buf);
   auto at = [](size_t off) { return Mem::Base(kRbx, static_cast<int32_t>(off)); };
   // rbx holds the frame and r12 walks the stack words; both are callee-saved, so they survive
-  // the call. Four pushes from an 8-mod-16 entry rsp leave rsp 16-byte aligned.
+  // the call. r15 is saved for the host because code compiled with enable_pinned_reg treats it
+  // as the pinned register, not as callee-saved (r13 is pushed only to keep the alignment).
+  // Six pushes from an 8-mod-16 entry rsp leave rsp 16-byte aligned.
   a.Push(kRbp);
   a.MovRR(8, kRbp, kRsp);
   a.Push(kRbx);
   a.Push(kR12);
+  a.Push(kR13);
+  a.Push(kR15);
   a.MovRR(8, kRbx, kRdi);
   a.Load(8, kRcx, at(offsetof(EntryFrame, stack_words)));
   a.Load(8, kR12, at(offsetof(EntryFrame, stack_end)));
@@ -38,7 +42,9 @@ void EmitEntryTrampoline(isa::CodeBuffer* buf) {
   a.Store(8, at(offsetof(EntryFrame, out_ints) + 8), kRdx);
   a.SseStore(0xF3, 0x7F, at(offsetof(EntryFrame, out_xmm)), 0);
   a.SseStore(0xF3, 0x7F, at(offsetof(EntryFrame, out_xmm) + 16), 1);
-  a.Lea(kRsp, Mem::Base(kRbp, -16));
+  a.Lea(kRsp, Mem::Base(kRbp, -32));
+  a.Pop(kR15);
+  a.Pop(kR13);
   a.Pop(kR12);
   a.Pop(kRbx);
   a.Pop(kRbp);

@@ -144,16 +144,27 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
   group_reg_.assign(nv, kNoReg);
   uint32_t active_owner[kNumPRegIndices];
   uint64_t active[kNumRegClasses] = {0, 0, 0}, all[kNumRegClasses] = {0, 0, 0};
+  uint32_t min_end[kNumRegClasses] = {kNone, kNone, kNone};
   for (int c = 0; c < kNumRegClasses; ++c) {
     for (PReg r : env.regs[c]) all[c] |= uint64_t{1} << r.hw();
   }
   for (uint32_t v : order_) {
     const RegClass cls = fn.vreg_class[v];
     const int c = static_cast<int>(cls);
-    // Expire intervals that ended before this one starts.
-    for (uint64_t m = active[c]; m; m &= m - 1) {
-      const int hw = __builtin_ctzll(m);
-      if (end_[active_owner[c * kMaxRegsPerClass + hw]] < start_[v]) active[c] &= ~(uint64_t{1} << hw);
+    // Expire intervals that ended before this one starts (none can have if the earliest end
+    // among the active ones, possibly stale-low after an eviction, is not before it).
+    if (start_[v] > min_end[c]) {
+      uint32_t earliest = kNone;
+      for (uint64_t m = active[c]; m; m &= m - 1) {
+        const int hw = __builtin_ctzll(m);
+        const uint32_t end = end_[active_owner[c * kMaxRegsPerClass + hw]];
+        if (end < start_[v]) {
+          active[c] &= ~(uint64_t{1} << hw);
+        } else {
+          earliest = std::min(earliest, end);
+        }
+      }
+      min_end[c] = earliest;
     }
     // A value a branch must read from a register gets one even if it must move around a call.
     const uint64_t blk = weight_[v] >= kMustHaveReg ? 0 : blocked(start_[v], end_[v], cls);
@@ -188,6 +199,7 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
     (*boundary)[v] = pick;
     active[c] |= uint64_t{1} << pick.hw();
     active_owner[pick.index()] = v;
+    min_end[c] = std::min(min_end[c], end_[v]);
     if (group_reg_[Find(v)] == kNoReg) group_reg_[Find(v)] = pick.bits();
   }
   ReserveBranchRegisters(fn, env, live, boundary);

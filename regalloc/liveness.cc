@@ -20,44 +20,13 @@ void ToCsr(const std::vector<std::pair<uint32_t, uint32_t>>& pairs, uint32_t num
 
 }  // namespace
 
-absl::Status Liveness::Compute(const Function& fn) {
+absl::Status Liveness::Compute(const Function& fn, const Validator& checked) {
   const uint32_t nb = static_cast<uint32_t>(fn.blocks.size());
   const uint32_t nv = fn.num_vregs;
-  def_block_.assign(nv, kNone);
-  // One forward pass records definitions and upward-exposed uses: (vreg, block) where the block
-  // reads the vreg before (or without) defining it. A def is recorded after the instruction's
-  // uses, and def_block_ can only equal b once b has defined the vreg, so "defined earlier in
-  // this block" is exactly def_block_[v] == b at the time of the use.
-  exposed_.clear();
-  for (uint32_t b = 0; b < nb; ++b) {
-    const Block& bl = fn.blocks[b];
-    for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) def_block_[fn.params[p]] = b;
-    for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
-      const Inst& inst = fn.insts[i];
-      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-        const Operand& op = fn.operands[k];
-        if (op.is_use() && def_block_[op.vreg()] != b) exposed_.push_back({op.vreg(), b});
-      }
-      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-        const Operand& op = fn.operands[k];
-        if (op.is_def()) def_block_[op.vreg()] = b;
-      }
-    }
-  }
-  // Branch arguments are read at the end of their block.
-  for (uint32_t b = 0; b < nb; ++b) {
-    const Block& bl = fn.blocks[b];
-    for (uint32_t s = bl.succs_begin; s < bl.succs_end; ++s) {
-      for (uint32_t a = fn.edge_args_begin[s]; a < fn.edge_args_begin[s + 1]; ++a) {
-        const uint32_t v = fn.edge_args[a];
-        if (def_block_[v] != b) exposed_.push_back({v, b});
-      }
-    }
-  }
   // Group by vreg (counting sort), then explore paths backwards per vreg.
   std::vector<uint32_t>& exp_begin = exp_begin_;
   std::vector<uint32_t>& exp_blocks = exp_blocks_;
-  ToCsr(exposed_, nv, &exp_begin, &exp_blocks, &counts_);
+  ToCsr(checked.exposed(), nv, &exp_begin, &exp_blocks, &counts_);
   in_mark_.assign(nb, kNone);
   out_mark_.assign(nb, kNone);
   in_pairs_.clear();
@@ -87,7 +56,7 @@ absl::Status Liveness::Compute(const Function& fn) {
           out_mark_[pred] = v;
           out_pairs_.push_back({pred, v});
         }
-        if (def_block_[v] != pred && in_mark_[pred] != v) {
+        if (checked.def_block(v) != pred && in_mark_[pred] != v) {
           in_mark_[pred] = v;
           worklist_.push_back(pred);
         }
@@ -124,38 +93,6 @@ absl::Status Liveness::Compute(const Function& fn) {
     out_begin_.swap(new_begin);
   }
 
-  // Kill flags: one backward scan per block.
-  kill_.assign(fn.operands.size(), 0);
-  live_stamp_.assign(nv, kNone);
-  for (uint32_t b = 0; b < nb; ++b) {
-    const Block& bl = fn.blocks[b];
-    for (uint32_t v : live_out(b)) live_stamp_[v] = b;
-    for (uint32_t s = bl.succs_begin; s < bl.succs_end; ++s) {
-      for (uint32_t a = fn.edge_args_begin[s]; a < fn.edge_args_begin[s + 1]; ++a) {
-        live_stamp_[fn.edge_args[a]] = b;
-      }
-    }
-    for (uint32_t i = bl.insts_end; i-- > bl.insts_begin;) {
-      const Inst& inst = fn.insts[i];
-      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-        const Operand& op = fn.operands[k];
-        if (op.is_def()) {
-          kill_[k] = live_stamp_[op.vreg()] != b;
-          live_stamp_[op.vreg()] = kNone;
-        }
-      }
-      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-        const Operand& op = fn.operands[k];
-        if (op.is_use()) kill_[k] = live_stamp_[op.vreg()] != b;
-      }
-      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-        const Operand& op = fn.operands[k];
-        if (op.is_use()) live_stamp_[op.vreg()] = b;
-      }
-    }
-    // Reset stamps of values live into b so the next block starts clean.
-    for (uint32_t v : live_in(b)) live_stamp_[v] = kNone;
-  }
   return absl::OkStatus();
 }
 

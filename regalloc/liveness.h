@@ -1,6 +1,7 @@
-// Liveness of vregs at block boundaries and last-use flags, for validated SSA input.
+// Liveness of vregs at block boundaries, for validated SSA input.
 //
-// Computed by path exploration from each upward-exposed use back to the definition, so the cost is
+// Computed by path exploration from each upward-exposed use (recorded by the validator) back to
+// the definition, so the cost is
 // proportional to the size of the live sets, not blocks x vregs. live_out(b) holds the values live
 // at the end of b that its successors need, plus b's branch arguments when b has several
 // successors (their moves happen at the successor's start). A use of a value that is not defined
@@ -14,12 +15,14 @@
 #include "absl/status/status.h"
 #include "absl/types/span.h"
 #include "regalloc/function.h"
+#include "regalloc/validate.h"
 
 namespace lathe::regalloc {
 
 class Liveness {
  public:
-  absl::Status Compute(const Function& fn);
+  // `checked` has validated fn with record_exposed.
+  absl::Status Compute(const Function& fn, const Validator& checked);
 
   absl::Span<const uint32_t> live_in(uint32_t b) const {
     return absl::MakeConstSpan(in_vregs_).subspan(in_begin_[b], in_begin_[b + 1] - in_begin_[b]);
@@ -27,21 +30,14 @@ class Liveness {
   absl::Span<const uint32_t> live_out(uint32_t b) const {
     return absl::MakeConstSpan(out_vregs_).subspan(out_begin_[b], out_begin_[b + 1] - out_begin_[b]);
   }
-  // For a use operand: the value is not live after this instruction. For a def: it is never used.
-  bool kill(uint32_t operand) const { return kill_[operand] != 0; }
-  // Block that defines the vreg (kNone for a vreg that is never defined).
-  uint32_t def_block(uint32_t vreg) const { return def_block_[vreg]; }
 
   static constexpr uint32_t kNone = 0xffffffffu;
 
  private:
   std::vector<uint32_t> in_begin_, in_vregs_, out_begin_, out_vregs_;
-  std::vector<uint8_t> kill_;
-  std::vector<uint32_t> def_block_;
   // Scratch.
-  std::vector<std::pair<uint32_t, uint32_t>> exposed_;  // (vreg, block)
   std::vector<std::pair<uint32_t, uint32_t>> in_pairs_, out_pairs_;  // (block, vreg)
-  std::vector<uint32_t> counts_, in_mark_, out_mark_, worklist_, live_stamp_, exp_begin_, exp_blocks_;
+  std::vector<uint32_t> counts_, in_mark_, out_mark_, worklist_, exp_begin_, exp_blocks_;
 };
 
 }  // namespace lathe::regalloc

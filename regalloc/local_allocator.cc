@@ -4,13 +4,13 @@
 
 namespace lathe::regalloc {
 
-void LocalAllocator::Map(uint32_t v, PReg r) {
+inline void LocalAllocator::Map(uint32_t v, PReg r) {
   owner_[r.index()] = v;
   vreg_reg_[v] = r.bits();
   occ_[Cls(r)] |= Bit(r);
 }
 
-void LocalAllocator::Unmap(PReg r) {
+inline void LocalAllocator::Unmap(PReg r) {
   const uint32_t v = owner_[r.index()];
   if (v == kNone) return;
   vreg_reg_[v] = kNoReg;
@@ -23,11 +23,15 @@ uint32_t LocalAllocator::NewSlot(uint32_t v) {
   return slot_of_[v];
 }
 
-PReg LocalAllocator::FindFree(RegClass c, uint64_t avoid, PReg prefer) const {
+inline PReg LocalAllocator::FindFree(RegClass c, uint64_t avoid, PReg prefer) const {
   const int ci = static_cast<int>(c);
   const uint64_t cand = all_[ci] & ~occ_[ci] & ~avoid;
   if (cand == 0) return PReg();
   if (prefer.valid() && prefer.reg_class() == c && (cand & Bit(prefer))) return prefer;
+  if (two_runs_[ci]) {
+    const uint64_t first = cand & first_run_[ci];
+    return PReg(c, __builtin_ctzll(first != 0 ? first : cand));
+  }
   for (PReg r : env_->regs[ci]) {
     if (cand & Bit(r)) return r;
   }
@@ -88,26 +92,43 @@ absl::Status LocalAllocator::NoReg(uint32_t i, const char* what) const {
       absl::StrCat("inst ", i, ": no register available for ", what));
 }
 
-absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, const Liveness& live,
-                                 const std::vector<PReg>& boundary, Allocation* out) {
+absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, const Liveness* live,
+                                 const Validator& checked, const std::vector<PReg>& boundary,
+                                 Allocation* out) {
   fn_ = &fn;
   env_ = &env;
-  live_ = &live;
+  live_ = live;
+  checked_ = &checked;
   boundary_ = &boundary;
   out_ = out;
   out->Clear();
   out->operand_locs.assign(fn.operands.size(), Location());
   slots_.Reset(out);
+  min_regs_ = kMaxRegsPerClass;
   for (int c = 0; c < kNumRegClasses; ++c) {
     all_[c] = 0;
     occ_[c] = 0;
     rr_[c] = 0;
     for (PReg r : env.regs[c]) all_[c] |= Bit(r);
+    if (!env.regs[c].empty() && env.regs[c].size() < min_regs_) min_regs_ = static_cast<uint32_t>(env.regs[c].size());
+    int runs = 1;
+    first_run_[c] = 0;
+    for (size_t k = 0; k < env.regs[c].size(); ++k) {
+      if (k > 0 && env.regs[c][k].hw() < env.regs[c][k - 1].hw()) ++runs;
+      if (runs == 1) first_run_[c] |= Bit(env.regs[c][k]);
+    }
+    two_runs_[c] = runs <= 2;
   }
   for (int k = 0; k < kNumPRegIndices; ++k) owner_[k] = after_[k] = kNone;
   vreg_reg_.assign(fn.num_vregs, kNoReg);
   slot_of_.assign(fn.num_vregs, kNone);
   slot_valid_.assign(fn.num_vregs, 0);
+  if (live == nullptr) {
+    // Single-pass: a value that crosses blocks is stored when defined, so its slot is current in
+    // every block that reads it (blocks need not come in dominance order).
+    for (uint32_t v = 0; v < fn.num_vregs; ++v) slot_valid_[v] = checked.crosses_blocks(v);
+  }
+  last_local_.assign(fn.num_vregs, kNone);
   killed_at_.assign(fn.num_vregs, kNone);
   out_stamp_.assign(fn.num_vregs, kNone);
   for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
@@ -135,6 +156,21 @@ void LocalAllocator::StartBlock(uint32_t b) {
     }
   }
   const Block& bl = fn_->blocks[b];
+  cur_block_ = b;
+  block_end_ = bl.insts_end;
+  // Last reads within the block; branch arguments are read by the terminator.
+  for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
+    const Inst& inst = fn_->insts[i];
+    for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
+      if (fn_->operands[k].is_use()) last_local_[fn_->operands[k].vreg()] = i;
+    }
+  }
+  for (uint32_t a = fn_->edge_args_begin[bl.succs_begin]; a < fn_->edge_args_begin[bl.succs_end]; ++a) {
+    last_local_[fn_->edge_args[a]] = bl.insts_end - 1;
+  }
+  if (live_ != nullptr) {
+    for (uint32_t v : live_->live_out(b)) out_stamp_[v] = b;
+  }
   auto place = [&](uint32_t v) {
     const PReg r = (*boundary_)[v];
     if (r.valid()) {
@@ -145,7 +181,9 @@ void LocalAllocator::StartBlock(uint32_t b) {
       slot_valid_[v] = 1;
     }
   };
-  for (uint32_t v : live_->live_in(b)) place(v);
+  if (live_ != nullptr) {
+    for (uint32_t v : live_->live_in(b)) place(v);
+  }
   if (bl.params_begin == bl.params_end) return;
   // Edge moves from a multi-successor predecessor run here, at the block's start.
   if (bl.preds_end - bl.preds_begin == 1) {
@@ -155,7 +193,7 @@ void LocalAllocator::StartBlock(uint32_t b) {
       uint32_t s = pb.succs_begin;
       while (fn_->succs[s] != b) ++s;
       uint64_t busy[kNumRegClasses] = {0, 0, 0};
-      for (uint32_t v : live_->live_in(b)) {
+      for (uint32_t v : live_ != nullptr ? live_->live_in(b) : absl::Span<const uint32_t>()) {
         if ((*boundary_)[v].valid()) busy[Cls((*boundary_)[v])] |= Bit((*boundary_)[v]);
       }
       pending_.clear();
@@ -176,12 +214,112 @@ void LocalAllocator::StartBlock(uint32_t b) {
   for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) place(fn_->params[p]);
 }
 
+void LocalAllocator::AllocSimpleInst(uint32_t i) {
+  const Inst& inst = fn_->insts[i];
+  const uint32_t base = inst.operands_begin, n = inst.operands_end - base;
+  const Operand* ops = fn_->operands.data() + base;
+  Location* locs = out_->operand_locs.data() + base;
+  // Registers read by this instruction, and those still read while defs are written.
+  uint64_t lock[kNumRegClasses] = {0, 0, 0}, late_lock[kNumRegClasses] = {0, 0, 0};
+  bool any_def = false;
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = ops[k];
+    if (op.is_def()) {
+      any_def = true;
+      continue;
+    }
+    const uint32_t v = op.vreg();
+    const int c = static_cast<int>(op.reg_class());
+    if (Kill(base + k, v, i)) killed_at_[v] = i;
+    if (op.constraint() == Constraint::kStack) {
+      if (!slot_valid_[v]) {
+        Move(Location::Reg(RegOf(v)), Location::Stack(SlotOf(v)));
+        slot_valid_[v] = 1;
+      }
+      locs[k] = Location::Stack(SlotOf(v));
+      continue;
+    }
+    PReg r;
+    if (Mapped(v)) {
+      r = RegOf(v);
+    } else if (op.constraint() == Constraint::kAny) {
+      locs[k] = Location::Stack(SlotOf(v));
+      continue;
+    } else {
+      r = Acquire(op.reg_class(), lock[c], (*boundary_)[v]);
+      Move(Location::Stack(SlotOf(v)), Location::Reg(r));
+      Map(v, r);
+    }
+    lock[c] |= Bit(r);
+    if (op.is_late()) late_lock[c] |= Bit(r);
+    locs[k] = Location::Reg(r);
+  }
+  // Values read for the last time free their registers for late defs.
+  for (uint32_t k = 0; k < n; ++k) {
+    const uint32_t v = ops[k].vreg();
+    if (ops[k].is_use() && killed_at_[v] == i && Mapped(v) && !(late_lock[Cls(RegOf(v))] & Bit(RegOf(v)))) {
+      Unmap(RegOf(v));
+    }
+  }
+  if (!any_def) return;
+  uint64_t taken[kNumRegClasses] = {0, 0, 0};
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = ops[k];
+    if (!op.is_def()) continue;
+    const uint32_t v = op.vreg();
+    const int c = static_cast<int>(op.reg_class());
+    if (op.constraint() == Constraint::kStack) {
+      locs[k] = Location::Stack(SlotOf(v));
+      continue;
+    }
+    // An early def is written while the uses are still unread.
+    const uint64_t avoid = taken[c] | (op.is_early() ? lock[c] : late_lock[c]);
+    PReg r = FindFree(op.reg_class(), avoid, (*boundary_)[v]);
+    if (!r.valid() && op.constraint() == Constraint::kAny) {
+      locs[k] = Location::Stack(SlotOf(v));
+      continue;
+    }
+    if (!r.valid()) r = Acquire(op.reg_class(), taken[c] | lock[c], (*boundary_)[v]);
+    taken[c] |= Bit(r);
+    locs[k] = Location::Reg(r);
+  }
+  for (uint32_t k = 0; k < n; ++k) {
+    if (ops[k].is_def()) DefinedAt(i, base + k, ops[k].vreg(), locs[k]);
+  }
+}
+
+// After instruction i wrote v (operand k) to loc.
+inline void LocalAllocator::DefinedAt(uint32_t i, uint32_t k, uint32_t v, Location loc) {
+  if (!loc.is_reg()) {
+    slot_valid_[v] = 1;
+    return;
+  }
+  Unmap(loc.reg());
+  slot_valid_[v] = 0;
+  if (!Kill(k, v, i)) Map(v, loc.reg());
+  if (live_ == nullptr && checked_->crosses_blocks(v)) {
+    out_->edits.push_back({ProgPoint::After(i), loc, Location::Stack(SlotOf(v))});
+    slot_valid_[v] = 1;
+  }
+}
+
 absl::Status LocalAllocator::AllocInst(uint32_t i) {
   const Inst& inst = fn_->insts[i];
   point_ = ProgPoint::Before(i);
   const Operand* ops = fn_->operands.data() + inst.operands_begin;
   Location* locs = out_->operand_locs.data() + inst.operands_begin;
   const uint32_t n = inst.operands_end - inst.operands_begin;
+  if (inst.clobbers == 0 && n <= min_regs_) {
+    bool simple = true;
+    for (uint32_t k = 0; k < n; ++k) {
+      const Operand& op = ops[k];
+      simple &= static_cast<uint8_t>(op.constraint()) <= static_cast<uint8_t>(Constraint::kStack);
+    }
+    if (simple) {
+      AllocSimpleInst(i);
+      return absl::OkStatus();
+    }
+  }
   const PRegSet& clobbers = fn_->clobber_sets[inst.clobbers];
   for (int c = 0; c < kNumRegClasses; ++c) {
     lock_[c] = late_lock_[c] = def_res_[c] = early_def_res_[c] = fixed_use_[c] = 0;
@@ -197,7 +335,7 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
   for (uint32_t k = 0; k < n; ++k) {
     const Operand& op = ops[k];
     if (op.is_use()) {
-      if (live_->kill(inst.operands_begin + k)) killed_at_[op.vreg()] = i;
+      if (Kill(inst.operands_begin + k, op.vreg(), i)) killed_at_[op.vreg()] = i;
     } else {
       any_def = true;
       if (op.constraint() == Constraint::kReuse) {
@@ -362,14 +500,17 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
   }
 
   // Pass E: defs without a fixed register; Reg defs choose before Any defs, which can spill.
-  uint8_t def_ops[256];
-  uint32_t num_defs = 0;
+  uint8_t def_ops[256], any_defs[256];
+  uint32_t num_defs = 0, num_any_defs = 0;
   for (uint32_t k = 0; any_def && k < n; ++k) {
-    if (ops[k].is_def() && ops[k].constraint() != Constraint::kAny) def_ops[num_defs++] = static_cast<uint8_t>(k);
+    if (!ops[k].is_def()) continue;
+    if (ops[k].constraint() == Constraint::kAny) {
+      any_defs[num_any_defs++] = static_cast<uint8_t>(k);
+    } else {
+      def_ops[num_defs++] = static_cast<uint8_t>(k);
+    }
   }
-  for (uint32_t k = 0; any_def && k < n; ++k) {
-    if (ops[k].is_def() && ops[k].constraint() == Constraint::kAny) def_ops[num_defs++] = static_cast<uint8_t>(k);
-  }
+  for (uint32_t j = 0; j < num_any_defs; ++j) def_ops[num_defs++] = any_defs[j];
   for (uint32_t j = 0; j < num_defs; ++j) {
     const uint32_t k = def_ops[j];
     const Operand& op = ops[k];
@@ -412,17 +553,7 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
     }
   }
   for (uint32_t k = 0; any_def && k < n; ++k) {
-    const Operand& op = ops[k];
-    if (!op.is_def()) continue;
-    const uint32_t v = op.vreg();
-    if (locs[k].is_reg()) {
-      const PReg r = locs[k].reg();
-      Unmap(r);
-      slot_valid_[v] = 0;
-      if (!live_->kill(inst.operands_begin + k)) Map(v, r);
-    } else {
-      slot_valid_[v] = 1;
-    }
+    if (ops[k].is_def()) DefinedAt(i, inst.operands_begin + k, ops[k].vreg(), locs[k]);
   }
   return absl::OkStatus();
 }
@@ -433,7 +564,7 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
   point_ = ProgPoint::Before(t);
   pending_.clear();
   uint64_t busy[kNumRegClasses] = {0, 0, 0};
-  for (uint32_t v : live_->live_out(b)) {
+  for (uint32_t v : live_ != nullptr ? live_->live_out(b) : absl::Span<const uint32_t>()) {
     out_stamp_[v] = b;
     const Location to = BoundaryLoc(v);
     if (to.is_stack() && slot_valid_[v]) continue;
@@ -443,6 +574,15 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
       after_[to.reg().index()] = v;
     }
     if (from != to) pending_.push_back({from, to});
+  }
+  if (live_ == nullptr && bl.succs_end - bl.succs_begin > 1) {
+    // Single-pass: the successors' argument moves read the arguments from their slots.
+    for (uint32_t e = fn_->edge_args_begin[bl.succs_begin]; e < fn_->edge_args_begin[bl.succs_end]; ++e) {
+      const uint32_t a = fn_->edge_args[e];
+      if (out_stamp_[a] == b) continue;
+      out_stamp_[a] = b;
+      if (!slot_valid_[a]) pending_.push_back({Cur(a), Location::Stack(SlotOf(a))});
+    }
   }
   if (bl.succs_end - bl.succs_begin == 1) {
     const uint32_t s = bl.succs_begin;
@@ -474,8 +614,9 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
     Location& loc = out_->operand_locs[k];
     const bool out = out_stamp_[v] == b;
     PReg holds;  // a register that holds v after the moves
-    for (PReg r : env_->regs[c]) {
-      if ((busy[c] & Bit(r)) && after_[r.index()] == v) {
+    for (uint64_t m = busy[c]; m; m &= m - 1) {
+      const PReg r(op.reg_class(), __builtin_ctzll(m));
+      if (after_[r.index()] == v) {
         holds = r;
         break;
       }

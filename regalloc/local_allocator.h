@@ -8,8 +8,11 @@
 // register pressure, and freeing registers at last uses. At the end of a block one parallel move
 // puts every live-out value in its boundary location and block arguments in their parameters'
 // boundary locations (for a multi-successor block that argument move sits at the successor's start).
-// With every boundary in the spill slot this is the single-pass allocator; the optimizing allocator
-// supplies boundary registers from a global linear scan.
+// Last uses come from a forward scan of each block (plus, with liveness, its live-out set).
+// The optimizing allocator supplies liveness and boundary registers from a global linear scan.
+// Without liveness (the single-pass allocator) every boundary location is the spill slot: a value
+// that crosses blocks (Validator::crosses_blocks) is stored right after its definition, so its
+// slot is current wherever it is live.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +25,7 @@
 #include "regalloc/machine_env.h"
 #include "regalloc/parallel_moves.h"
 #include "regalloc/spill_slots.h"
+#include "regalloc/validate.h"
 
 namespace lathe::regalloc {
 
@@ -29,8 +33,9 @@ class LocalAllocator {
  public:
   // boundary[v]: the register v occupies at block boundaries, or PReg::Invalid() for its spill slot.
   // It is also the register preferred when v needs a new one inside a block.
-  absl::Status Run(const Function& fn, const MachineEnv& env, const Liveness& live,
-                   const std::vector<PReg>& boundary, Allocation* out);
+  // live == nullptr selects the single-pass mode (boundary must then be all invalid).
+  absl::Status Run(const Function& fn, const MachineEnv& env, const Liveness* live,
+                   const Validator& checked, const std::vector<PReg>& boundary, Allocation* out);
 
  private:
   static constexpr uint32_t kNone = 0xffffffffu;
@@ -52,6 +57,14 @@ class LocalAllocator {
   }
   void Move(Location from, Location to) { out_->edits.push_back({point_, from, to}); }
   bool LiveAfter(uint32_t v, uint32_t inst) const { return killed_at_[v] != inst; }
+  // Operand k (at instruction i) is a use after which v is dead, or a def that is never read.
+  // From the block's last reads (StartBlock) and, with liveness, its live-out values.
+  bool Kill(uint32_t k, uint32_t v, uint32_t i) const {
+    const bool out = live_ != nullptr ? out_stamp_[v] == cur_block_ : false;
+    if (fn_->operands[k].is_use()) return last_local_[v] == i && !out;
+    return !out && !(live_ == nullptr && checked_->crosses_blocks(v)) &&
+           !(last_local_[v] > i && last_local_[v] < block_end_);
+  }
 
   PReg FindFree(RegClass c, uint64_t avoid, PReg prefer) const;
   void Preserve(PReg r, uint64_t avoid);
@@ -59,12 +72,19 @@ class LocalAllocator {
 
   void StartBlock(uint32_t b);
   absl::Status AllocInst(uint32_t i);
+  // AllocInst for the common instruction: Any/Reg/Stack operands only, no clobbers, no more
+  // operands than the smallest class has registers (so a register always exists without moving
+  // a value this instruction reads).
+  void AllocSimpleInst(uint32_t i);
+  void DefinedAt(uint32_t i, uint32_t k, uint32_t v, Location loc);
   absl::Status FinishBlock(uint32_t b);
   absl::Status NoReg(uint32_t i, const char* what) const;
 
   const Function* fn_ = nullptr;
   const MachineEnv* env_ = nullptr;
   const Liveness* live_ = nullptr;
+  const Validator* checked_ = nullptr;
+  uint32_t cur_block_ = 0, block_end_ = 0;
   const std::vector<PReg>* boundary_ = nullptr;
   Allocation* out_ = nullptr;
   ProgPoint point_;
@@ -77,11 +97,18 @@ class LocalAllocator {
   uint32_t lock_vreg_[kNumPRegIndices];
   uint32_t after_[kNumPRegIndices];  // at a block end: the value a register holds after the moves
   uint32_t rr_[kNumRegClasses] = {};
+  uint32_t min_regs_ = 0;  // registers of the smallest class that has any
+  // When a class's preference order is at most two runs of ascending hardware numbers (a
+  // rotation, say), the first free register in that order is the lowest free one of the first
+  // run, else of the rest: FindFree needs no loop.
+  bool two_runs_[kNumRegClasses] = {};
+  uint64_t first_run_[kNumRegClasses] = {};
   std::vector<uint8_t> vreg_reg_;
   std::vector<uint32_t> slot_of_;
   std::vector<uint8_t> slot_valid_;
   std::vector<uint32_t> killed_at_;
   std::vector<uint32_t> out_stamp_;
+  std::vector<uint32_t> last_local_;  // last instruction of the current block reading v
   std::vector<PendingMove> pending_;
 
   // Per-instruction register masks, per class.

@@ -63,9 +63,21 @@ void ParallelMoveResolver::Resolve(const std::vector<PendingMove>& moves, ProgPo
     max_key = std::max(max_key, std::max(Key(m.from), Key(m.to)));
   }
   if (moves_.empty()) return;
-  if (moves_.size() == 1) {
-    Emit(moves_[0].from, moves_[0].to);
-    return;
+  // Common case: no move reads a location another move writes, so any order is correct.
+  if (moves_.size() <= 8) {
+    bool independent = true;
+    for (size_t i = 0; i < moves_.size() && independent; ++i) {
+      for (size_t j = 0; j < moves_.size(); ++j) {
+        if (moves_[j].from == moves_[i].to) {
+          independent = false;
+          break;
+        }
+      }
+    }
+    if (independent) {
+      for (const PendingMove& m : moves_) Emit(m.from, m.to);
+      return;
+    }
   }
   EnsureKey(max_key);
   done_.assign(moves_.size(), 0);

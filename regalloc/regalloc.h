@@ -2,10 +2,10 @@
 //
 // Allocate() validates the function (returning InvalidArgument for malformed input, non-SSA
 // values, uses without a dominating def, critical edges and impossible constraint sets, and
-// ResourceExhausted if the engine cannot find a register), computes liveness, and runs one of two
-// algorithms behind the same interface:
-//   kSinglePass  - compile speed first: values live in their spill slots across blocks and in a
-//                  register cache within a block.
+// ResourceExhausted if the engine cannot find a register) and runs one of two algorithms behind
+// the same interface:
+//   kSinglePass  - compile speed first, no liveness analysis: values that cross blocks are stored
+//                  to their spill slots when defined and cached in registers within a block.
 //   kOptimizing  - a global linear scan over live-range hulls chooses registers for values that
 //                  cross blocks (loop-depth-weighted spill costs, coalescing of block parameters
 //                  and reuse operands); the same block engine then splits around local conflicts.
@@ -21,6 +21,7 @@
 #include "regalloc/liveness.h"
 #include "regalloc/local_allocator.h"
 #include "regalloc/machine_env.h"
+#include "regalloc/validate.h"
 
 namespace lathe::regalloc {
 
@@ -34,6 +35,7 @@ class RegisterAllocator {
                         Allocation* out);
 
  private:
+  Validator validator_;
   Liveness liveness_;
   BoundaryAssignment boundary_assignment_;
   LocalAllocator local_;

@@ -9,33 +9,23 @@
 namespace lathe::regalloc {
 namespace {
 
+constexpr uint32_t kNoBlock = 0xffffffffu;
+
 absl::Status Err(const std::string& msg) { return absl::InvalidArgumentError(msg); }
+
+absl::Status NotDominated(uint32_t v) {
+  return Err(absl::StrCat("v", v,
+                          " is used but not defined on every path from the entry (not SSA, or a use without a def)"));
+}
 
 std::string OpWhere(uint32_t inst, uint32_t k) { return absl::StrCat("inst ", inst, " operand ", k); }
 
 // Constraint sets that no allocation can satisfy, checked per instruction.
 absl::Status CheckInstConstraints(const Function& fn, const MachineEnv& env, uint32_t i,
-                                  PRegSet allocatable, uint32_t min_regs) {
+                                  PRegSet allocatable) {
   const Inst& inst = fn.insts[i];
   const uint32_t n = inst.operands_end - inst.operands_begin;
   const PRegSet& clobbers = fn.clobber_sets[inst.clobbers];
-  // Fast path for the common instruction: no fixed or reuse operands, no more operands than the
-  // smallest class has registers (so no register count can be exceeded), and no late uses when
-  // there are clobbers (so clobbers cannot starve them). Only the terminator rules remain to
-  // check; anything else takes the full check below.
-  if (n <= min_regs) {
-    const bool clobbering = inst.clobbers != 0;
-    const bool term = (inst.flags & (kInstBranch | kInstReturn)) != 0;
-    const bool is_branch = (inst.flags & kInstBranch) != 0;
-    bool simple = true;
-    for (uint32_t k = 0; k < n && simple; ++k) {
-      const Operand& op = fn.operands[inst.operands_begin + k];
-      const Constraint c = op.constraint();
-      simple = (c == Constraint::kAny || c == Constraint::kReg || (c == Constraint::kStack && !is_branch)) &&
-               !(term && op.is_def()) && !(clobbering && op.is_use() && op.is_late());
-    }
-    if (simple) return absl::OkStatus();
-  }
   PRegSet fixed_use, fixed_def, fixed_early_def, fixed_late_use;
   int need[kNumRegClasses] = {0, 0, 0};
   int late_need[kNumRegClasses] = {0, 0, 0};      // late uses and defs
@@ -126,8 +116,9 @@ absl::Status CheckInstConstraints(const Function& fn, const MachineEnv& env, uin
     }
   }
   for (int c = 0; c < kNumRegClasses; ++c) {
+    if ((need[c] | late_need[c]) == 0) continue;
     const int regs = static_cast<int>(env.regs[c].size());
-    const int clobbered = __builtin_popcountll(clobbers.class_bits(static_cast<RegClass>(c)) &
+    const int clobbered = late_use_need[c] == 0 ? 0 : __builtin_popcountll(clobbers.class_bits(static_cast<RegClass>(c)) &
                                                allocatable.class_bits(static_cast<RegClass>(c)));
     if (need[c] > regs) {
       return Err(absl::StrCat("inst ", i, ": needs ", need[c], " registers of class ",
@@ -157,9 +148,52 @@ absl::Status CheckInstConstraints(const Function& fn, const MachineEnv& env, uin
   return absl::OkStatus();
 }
 
+// The first thing wrong with instruction i of block b's flags, operand range or clobber index.
+absl::Status InstError(const Function& fn, uint32_t b, uint32_t i) {
+  const Block& bl = fn.blocks[b];
+  const Inst& inst = fn.insts[i];
+  auto where = [b] { return absl::StrCat("block ", b); };
+  const bool last = i + 1 == bl.insts_end;
+  const bool term = (inst.flags & (kInstBranch | kInstReturn)) != 0;
+  if (last != term) {
+    return Err(absl::StrCat("inst ", i, " in ", where(),
+                            last ? ": a block must end with a branch or return"
+                                 : ": a branch or return must be the last instruction"));
+  }
+  if ((inst.flags & kInstBranch) && (inst.flags & kInstReturn)) {
+    return Err(absl::StrCat("inst ", i, ": both branch and return"));
+  }
+  if (last && (inst.flags & kInstReturn) && bl.succs_end != bl.succs_begin) {
+    return Err(absl::StrCat(where(), ": ends in a return but has successors"));
+  }
+  if (last && (inst.flags & kInstBranch) && bl.succs_end == bl.succs_begin) {
+    return Err(absl::StrCat(where(), ": ends in a branch but has no successors"));
+  }
+  if (inst.operands_begin > inst.operands_end || inst.operands_end > fn.operands.size()) {
+    return Err(absl::StrCat("inst ", i, ": operand range out of bounds"));
+  }
+  if (inst.operands_end - inst.operands_begin > 255) {
+    return Err(absl::StrCat("inst ", i, ": more than 255 operands"));
+  }
+  return Err(absl::StrCat("inst ", i, ": clobber set index out of range"));
+}
+
+// What is wrong with operand k (of instruction i): its vreg's range or class.
+absl::Status OperandError(const Function& fn, uint32_t i, uint32_t k) {
+  const Operand& op = fn.operands[k];
+  const uint32_t index = k - fn.insts[i].operands_begin;
+  if (op.vreg() >= fn.num_vregs) {
+    return Err(absl::StrCat(OpWhere(i, index), ": vreg ", op.vreg(), " out of range (num_vregs = ",
+                            fn.num_vregs, ")"));
+  }
+  return Err(absl::StrCat(OpWhere(i, index), ": v", op.vreg(), " has class ",
+                          RegClassName(fn.vreg_class[op.vreg()]), " but the operand says ",
+                          RegClassName(op.reg_class())));
+}
+
 }  // namespace
 
-absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
+absl::Status Validator::CheckBlocks(const Function& fn, const MachineEnv& env) {
   if (absl::Status s = env.Validate(); !s.ok()) return s;
   const uint32_t nb = static_cast<uint32_t>(fn.blocks.size());
   const uint32_t ni = static_cast<uint32_t>(fn.insts.size());
@@ -168,14 +202,17 @@ absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
     return Err(absl::StrCat("vreg_class has ", fn.vreg_class.size(), " entries, expected num_vregs = ",
                             fn.num_vregs));
   }
+  // Bit c: class c has allocatable registers (bits 3 and up, invalid classes, stay clear).
+  uint32_t has_regs = 0;
+  for (int c = 0; c < kNumRegClasses; ++c) has_regs |= env.regs[c].empty() ? 0u : 1u << c;
   for (uint32_t v = 0; v < fn.num_vregs; ++v) {
+    const uint32_t cls = static_cast<uint32_t>(fn.vreg_class[v]);
+    if (cls < 32 && ((has_regs >> cls) & 1) != 0) continue;
     if (static_cast<int>(fn.vreg_class[v]) >= kNumRegClasses) {
       return Err(absl::StrCat("v", v, ": invalid register class"));
     }
-    if (env.regs[static_cast<int>(fn.vreg_class[v])].empty()) {
-      return Err(absl::StrCat("v", v, ": class ", RegClassName(fn.vreg_class[v]),
-                              " has no allocatable registers"));
-    }
+    return Err(absl::StrCat("v", v, ": class ", RegClassName(fn.vreg_class[v]),
+                            " has no allocatable registers"));
   }
   if (fn.clobber_sets.empty() || !fn.clobber_sets[0].empty()) {
     return Err("clobber_sets[0] must be the empty set (instructions without clobbers use index 0)");
@@ -189,13 +226,6 @@ absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
   if (fn.edge_args_begin.front() != 0 || fn.edge_args_begin.back() != fn.edge_args.size()) {
     return Err("edge_args_begin does not span edge_args");
   }
-  PRegSet allocatable;
-  uint32_t min_regs = 0xffffffffu;  // over classes with registers (classes without have no vregs)
-  for (int c = 0; c < kNumRegClasses; ++c) {
-    for (PReg r : env.regs[c]) allocatable.Add(r);
-    if (!env.regs[c].empty()) min_regs = std::min(min_regs, static_cast<uint32_t>(env.regs[c].size()));
-  }
-
   // Block ranges.
   uint32_t next_inst = 0;
   for (uint32_t b = 0; b < nb; ++b) {
@@ -220,47 +250,6 @@ absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
     }
     for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
       if (fn.params[p] >= fn.num_vregs) return Err(absl::StrCat(where(), ": parameter vreg out of range"));
-    }
-    for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
-      const Inst& inst = fn.insts[i];
-      const bool last = i + 1 == bl.insts_end;
-      const bool term = (inst.flags & (kInstBranch | kInstReturn)) != 0;
-      if (last != term) {
-        return Err(absl::StrCat("inst ", i, " in ", where(),
-                                last ? ": a block must end with a branch or return"
-                                     : ": a branch or return must be the last instruction"));
-      }
-      if ((inst.flags & kInstBranch) && (inst.flags & kInstReturn)) {
-        return Err(absl::StrCat("inst ", i, ": both branch and return"));
-      }
-      if (last && (inst.flags & kInstReturn) && bl.succs_end != bl.succs_begin) {
-        return Err(absl::StrCat(where(), ": ends in a return but has successors"));
-      }
-      if (last && (inst.flags & kInstBranch) && bl.succs_end == bl.succs_begin) {
-        return Err(absl::StrCat(where(), ": ends in a branch but has no successors"));
-      }
-      if (inst.operands_begin > inst.operands_end || inst.operands_end > fn.operands.size()) {
-        return Err(absl::StrCat("inst ", i, ": operand range out of bounds"));
-      }
-      if (inst.operands_end - inst.operands_begin > 255) {
-        return Err(absl::StrCat("inst ", i, ": more than 255 operands"));
-      }
-      if (inst.clobbers >= fn.clobber_sets.size()) {
-        return Err(absl::StrCat("inst ", i, ": clobber set index out of range"));
-      }
-      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-        const Operand& op = fn.operands[k];
-        if (op.vreg() >= fn.num_vregs) {
-          return Err(absl::StrCat(OpWhere(i, k - inst.operands_begin), ": vreg ", op.vreg(),
-                                  " out of range (num_vregs = ", fn.num_vregs, ")"));
-        }
-        if (op.reg_class() != fn.vreg_class[op.vreg()]) {
-          return Err(absl::StrCat(OpWhere(i, k - inst.operands_begin), ": v", op.vreg(),
-                                  " has class ", RegClassName(fn.vreg_class[op.vreg()]),
-                                  " but the operand says ", RegClassName(op.reg_class())));
-        }
-      }
-      if (absl::Status s = CheckInstConstraints(fn, env, i, allocatable, min_regs); !s.ok()) return s;
     }
   }
   if (next_inst != ni) return Err("instructions after the last block");
@@ -313,42 +302,115 @@ absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
     }
   }
 
-  // Reachability (iterative).
-  std::vector<uint8_t> seen(nb, 0);
-  std::vector<uint32_t> stack = {0};
-  seen[0] = 1;
-  while (!stack.empty()) {
-    const uint32_t b = stack.back();
-    stack.pop_back();
-    for (uint32_t s = fn.blocks[b].succs_begin; s < fn.blocks[b].succs_end; ++s) {
-      if (!seen[fn.succs[s]]) {
-        seen[fn.succs[s]] = 1;
-        stack.push_back(fn.succs[s]);
-      }
-    }
-  }
-  for (uint32_t b = 0; b < nb; ++b) {
-    if (!seen[b]) return Err(absl::StrCat("block ", b, " is unreachable; remove it before allocation"));
-  }
+  return absl::OkStatus();
+}
 
-  // One definition per vreg.
-  std::vector<uint8_t> defined(fn.num_vregs, 0);
-  for (uint32_t b = 0; b < nb; ++b) {
-    for (uint32_t p = fn.blocks[b].params_begin; p < fn.blocks[b].params_end; ++p) {
-      if (defined[fn.params[p]]++) {
-        return Err(absl::StrCat("block ", b, ": v", fn.params[p], " is defined more than once (not SSA)"));
+absl::Status Validator::Run(const Function& fn, const MachineEnv& env, bool record_exposed) {
+  record_exposed_ = record_exposed;
+  exposed_.clear();
+  if (absl::Status s = CheckBlocks(fn, env); !s.ok()) return s;
+  if (const uint32_t b = dom_.Compute(fn); b != Dominators::kAllReachable) {
+    return Err(absl::StrCat("block ", b, " is unreachable; remove it before allocation"));
+  }
+  return CheckInstructions(fn, env);
+}
+
+absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& env) {
+  PRegSet allocatable;
+  uint32_t min_regs = 0xffffffffu;  // over classes with registers (classes without have no vregs)
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    for (PReg r : env.regs[c]) allocatable.Add(r);
+    if (!env.regs[c].empty()) min_regs = std::min(min_regs, static_cast<uint32_t>(env.regs[c].size()));
+  }
+  const Inst* insts = fn.insts.data();
+  const Operand* ops = fn.operands.data();
+  const RegClass* vreg_class = fn.vreg_class.data();
+  const size_t num_ops = fn.operands.size(), num_clobber_sets = fn.clobber_sets.size();
+  def_block_.assign(fn.num_vregs, kNoBlock);
+  crosses_.assign(fn.num_vregs, 0);
+  deferred_.clear();
+  uint32_t* def_block = def_block_.data();
+  // A use in b is fine if b defined the value earlier (defs are recorded after the uses of their
+  // instruction) or the defining block dominates b. A use whose def has not been seen yet (it
+  // comes later in the block order, or never) is decided once all defs are known.
+  auto use = [&](uint32_t v, uint32_t b) {
+    const uint32_t d = def_block[v];
+    if (d == b) return true;
+    if (d == kNoBlock) {
+      deferred_.push_back({v, b});
+      return true;
+    }
+    if (!dom_.Dominates(d, b)) return false;
+    crosses_[v] = 1;
+    if (record_exposed_) exposed_.push_back({v, b});
+    return true;
+  };
+  for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
+    const Block& bl = fn.blocks[b];
+    for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
+      const uint32_t v = fn.params[p];
+      if (def_block[v] != kNoBlock) {
+        return Err(absl::StrCat("block ", b, ": v", v, " is defined more than once (not SSA)"));
       }
+      def_block[v] = b;
+    }
+    // Flags the block's instructions must have: none before the last one, which is a branch if
+    // the block has successors and a return otherwise.
+    const uint32_t want_last = bl.succs_end != bl.succs_begin ? kInstBranch : kInstReturn;
+    for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
+      const Inst& inst = insts[i];
+      const uint32_t kind = inst.flags & (kInstBranch | kInstReturn);
+      if (kind != (i + 1 == bl.insts_end ? want_last : 0u) || inst.operands_begin > inst.operands_end ||
+          inst.operands_end > num_ops || inst.operands_end - inst.operands_begin > 255 ||
+          inst.clobbers >= num_clobber_sets) {
+        return InstError(fn, b, i);
+      }
+      // The common instruction needs no constraint check beyond the terminator rules: only Any,
+      // Reg (and Stack outside branches) operands, no more than the smallest class has
+      // registers (so no register count can be exceeded), no late use beside clobbers.
+      const uint32_t n = inst.operands_end - inst.operands_begin;
+      const bool term = kind != 0, is_branch = kind == kInstBranch, clobbering = inst.clobbers != 0;
+      bool complex = n > min_regs;
+      bool any_def = false;
+      for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
+        const Operand& op = ops[k];
+        const uint32_t v = op.vreg();
+        if (v >= fn.num_vregs || op.reg_class() != vreg_class[v]) return OperandError(fn, i, k);
+        const Constraint c = op.constraint();
+        complex |= (c > Constraint::kStack) | (is_branch & (c == Constraint::kStack)) | (term & op.is_def()) |
+                   (clobbering & op.is_use() & op.is_late());
+        any_def |= op.is_def();
+        if (op.is_use() && !use(v, b)) return NotDominated(v);
+      }
+      for (uint32_t k = inst.operands_begin; any_def && k < inst.operands_end; ++k) {
+        const uint32_t v = ops[k].vreg();
+        if (!ops[k].is_def()) continue;
+        if (def_block[v] != kNoBlock) {
+          return Err(absl::StrCat(OpWhere(i, k - inst.operands_begin), ": v", v,
+                                  " is defined more than once (not SSA)"));
+        }
+        def_block[v] = b;
+      }
+      if (complex) {
+        if (absl::Status s = CheckInstConstraints(fn, env, i, allocatable); !s.ok()) return s;
+      }
+    }
+    for (uint32_t a = fn.edge_args_begin[bl.succs_begin]; a < fn.edge_args_begin[bl.succs_end]; ++a) {
+      if (!use(fn.edge_args[a], b)) return NotDominated(fn.edge_args[a]);
     }
   }
-  for (uint32_t i = 0; i < ni; ++i) {
-    for (uint32_t k = fn.insts[i].operands_begin; k < fn.insts[i].operands_end; ++k) {
-      if (fn.operands[k].is_def() && defined[fn.operands[k].vreg()]++) {
-        return Err(absl::StrCat(OpWhere(i, k - fn.insts[i].operands_begin), ": v",
-                                fn.operands[k].vreg(), " is defined more than once (not SSA)"));
-      }
-    }
+  for (const auto& [v, b] : deferred_) {
+    const uint32_t d = def_block[v];
+    if (d == kNoBlock || d == b || !dom_.Dominates(d, b)) return NotDominated(v);
+    crosses_[v] = 1;
+    if (record_exposed_) exposed_.push_back({v, b});
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateFunction(const Function& fn, const MachineEnv& env) {
+  Validator validator;
+  return validator.Run(fn, env);
 }
 
 }  // namespace lathe::regalloc

@@ -1,17 +1,48 @@
-// Structural and constraint validation of allocator input.
+// Validation of allocator input, and which values cross block boundaries.
 //
-// Checks everything the allocators rely on except SSA dominance (liveness detects uses that are not
-// defined on every path): array ranges, block tiling and terminators, successor/predecessor
-// agreement, reachability, no critical edges, branch-argument arity and classes, one definition per
-// vreg, operand classes, and constraint sets that cannot be satisfied. Errors are
-// InvalidArgument and name the block, instruction and operand.
+// Validator::Run() checks, in order: the environment; array ranges, block tiling,
+// successor/predecessor agreement, no critical edges, branch-argument arity and classes (block
+// level); that the entry reaches every block (dominator tree, dominators.h); then in one scan
+// per instruction its flags, operand ranges and classes, constraint sets that cannot be
+// satisfied, and SSA form: one definition per vreg, every use (operand or branch argument)
+// dominated by its definition. Errors are InvalidArgument and name the block, instruction,
+// operand or value. On success crosses_blocks(v) says whether a block other than v's defining
+// block reads v: exactly the values live across some block boundary; def_block(v) is v's
+// defining block, and with record_exposed, exposed() lists every (vreg, block) where the block
+// reads the vreg defined elsewhere (with repeats): the seeds of liveness. The object keeps its
+// buffers; ValidateFunction() is the one-shot form.
 #pragma once
 
+#include <cstdint>
+#include <utility>
+#include <vector>
+
 #include "absl/status/status.h"
+#include "regalloc/dominators.h"
 #include "regalloc/function.h"
 #include "regalloc/machine_env.h"
 
 namespace lathe::regalloc {
+
+class Validator {
+ public:
+  absl::Status Run(const Function& fn, const MachineEnv& env, bool record_exposed = false);
+
+  bool crosses_blocks(uint32_t vreg) const { return crosses_[vreg] != 0; }
+  uint32_t def_block(uint32_t vreg) const { return def_block_[vreg]; }
+  const std::vector<std::pair<uint32_t, uint32_t>>& exposed() const { return exposed_; }
+
+ private:
+  absl::Status CheckBlocks(const Function& fn, const MachineEnv& env);
+  absl::Status CheckInstructions(const Function& fn, const MachineEnv& env);
+
+  Dominators dom_;
+  std::vector<uint32_t> def_block_;
+  std::vector<uint8_t> crosses_;
+  std::vector<std::pair<uint32_t, uint32_t>> deferred_;  // (vreg, block): uses seen before a def
+  std::vector<std::pair<uint32_t, uint32_t>> exposed_;   // (vreg, block)
+  bool record_exposed_ = false;
+};
 
 absl::Status ValidateFunction(const Function& fn, const MachineEnv& env);
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "regalloc/checker.h"
 #include "regalloc/function_builder.h"
 #include "regalloc/regalloc.h"
 #include "regalloc/test_env.h"
@@ -80,6 +81,62 @@ TEST(ValidateTest, RejectsUseNotDominatedByDef) {
   b.StartBlock({});
   b.AddInst({RegUse(v1)}, 0, kInstReturn);
   ExpectRejected(b.Finish(), "v1 is used but not defined on every path");
+}
+
+TEST(ValidateTest, AcceptsADominatingDefLaidOutAfterTheUse) {
+  // block0 -> block2 (defines v0) -> block1 (uses v0): the use comes first in block order.
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI), v1 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegDef(v1)});
+  b.AddInst({}, 0, kInstBranch);
+  b.AddSucc(2, {});
+  b.StartBlock({});
+  b.AddInst({RegUse(v0), RegUse(v1)}, 0, kInstReturn);
+  b.StartBlock({});
+  b.AddInst({RegDef(v0)});
+  b.AddInst({RegUse(v0)}, 0, kInstBranch);
+  b.AddSucc(1, {});
+  const Function fn = b.Finish();
+  Validator validator;
+  ASSERT_TRUE(validator.Run(fn, TestEnv()).ok()) << validator.Run(fn, TestEnv());
+  EXPECT_TRUE(validator.crosses_blocks(v0));
+  EXPECT_TRUE(validator.crosses_blocks(v1));
+  // Both allocators (the optimizing one seeds liveness from this use) produce checked code.
+  RegisterAllocator ra;
+  Allocation alloc;
+  for (Algorithm a : {Algorithm::kSinglePass, Algorithm::kOptimizing}) {
+    ASSERT_TRUE(ra.Allocate(fn, TestEnv(), a, &alloc).ok()) << AlgorithmName(a);
+    EXPECT_TRUE(CheckAllocation(fn, TestEnv(), alloc).ok()) << AlgorithmName(a) << ": "
+                                                            << CheckAllocation(fn, TestEnv(), alloc);
+  }
+}
+
+TEST(ValidateTest, ValuesUsedOnlyInTheirBlockDoNotCrossBlocks) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI), v1 = b.NewVreg(kI), p = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegDef(v0)});
+  b.AddInst({RegUse(v0), RegDef(v1)});
+  b.AddInst({}, 0, kInstBranch);
+  b.AddSucc(1, {v1});
+  b.StartBlock({p});
+  b.AddInst({RegUse(p)}, 0, kInstReturn);
+  Validator validator;
+  ASSERT_TRUE(validator.Run(b.Finish(), TestEnv()).ok());
+  EXPECT_FALSE(validator.crosses_blocks(v0));
+  EXPECT_FALSE(validator.crosses_blocks(v1));  // a branch argument is read by its own block
+  EXPECT_FALSE(validator.crosses_blocks(p));
+}
+
+TEST(ValidateTest, RejectsUseBeforeDefLaterInTheSameBlock) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegUse(v0)});
+  b.AddInst({RegDef(v0)});
+  b.AddInst({}, 0, kInstReturn);
+  ExpectRejected(b.Finish(), "v0 is used but not defined on every path");
 }
 
 TEST(ValidateTest, RejectsUseBeforeDefInTheSameInstruction) {

@@ -167,8 +167,17 @@ class FileRun {
 
   // The words of a target line, placed at their columns when written `target W1 W2 ...` with
   // single spaces, so the registry's column numbers point into the line.
+  // The file's `set enable_pinned_reg` applies to every target.
   absl::StatusOr<isa::TargetSpec> ParseTargetLine(const ir::HeaderLine& h) const {
-    return isa::ParseTarget(absl::StrCat("       ", absl::StrJoin(h.words, " ")), Where(h.line));
+    absl::StatusOr<isa::TargetSpec> spec =
+        isa::ParseTarget(absl::StrCat("       ", absl::StrJoin(h.words, " ")), Where(h.line));
+    for (const ir::HeaderLine& s : file_.headers) {
+      if (s.kind != ir::HeaderLine::kSet || !spec.ok()) continue;
+      for (const std::string& w : s.words) {
+        if (w == "enable_pinned_reg" || w == "enable_pinned_reg=true") spec->enable_pinned_reg = true;
+      }
+    }
+    return spec;
   }
 
   // `test compile`: every function for every target line with a backend; the disassembly must

@@ -98,9 +98,9 @@ TEST_P(X64Runtests, NativeMatchesExpectations) {
   std::printf("x64 native runtests (non-SIMD): %zu of %zu directives pass under at least one of their file's "
               "x86_64 target lines (%.1f%%)\n", dp, dn, 100.0 * dp / std::max<size_t>(1, dn));
   std::printf("x64 native runtests (SIMD, reported only): %d of %d pass\n", simd_passed, simd_passed + simd_failed);
-  // The coverage floor is per directive: runs under a bare `target x86_64` that need SSE4.1 or
-  // FMA3 stop at "unsupported" until libcall fallbacks exist, and each such run is still held
-  // by the list above.
+  // The coverage floor is per directive: runs under a bare `target x86_64` of an f64 fma stop
+  // at "unsupported" (FMA3) until a libcall fallback exists, and each such run is still held by
+  // the list above.
   EXPECT_GE(dp * 100, dn * 95) << "below 95% of the non-SIMD run directives";
 }
 

@@ -38,6 +38,9 @@ const TargetInfo* FindTarget(absl::string_view name);
 struct TargetSpec {
   const TargetInfo* target = nullptr;
   absl::flat_hash_set<std::string> flags;  // the `has_*` flags the line enables
+  // The shared setting `enable_pinned_reg` (a `set` line, not part of the target line): one
+  // register is reserved for get/set_pinned_reg in every function.
+  bool enable_pinned_reg = false;
   bool Has(absl::string_view flag) const { return flags.contains(std::string(flag)); }
 };
 

@@ -1,5 +1,8 @@
 #include "isa/x64/abi.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace lathe::x64 {
 
 const regalloc::MachineEnv& SysVMachineEnv() {
@@ -13,6 +16,16 @@ const regalloc::MachineEnv& SysVMachineEnv() {
     for (uint8_t r = 0; r < 15; ++r) e->regs[1].push_back(XmmReg(r));
     e->scratch[1] = XmmReg(15);
     e->scratch[2] = regalloc::PReg::Invalid();
+    return e;
+  }();
+  return *env;
+}
+
+const regalloc::MachineEnv& PinnedRegMachineEnv() {
+  static const regalloc::MachineEnv* env = [] {
+    auto* e = new regalloc::MachineEnv(SysVMachineEnv());
+    std::vector<regalloc::PReg>& ints = e->regs[0];
+    ints.erase(std::remove(ints.begin(), ints.end(), IntReg(kPinnedReg)), ints.end());
     return e;
   }();
   return *env;

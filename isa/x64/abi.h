@@ -60,6 +60,10 @@ ArgLayout LayoutArgs(const ir::Signature& sig);
 inline constexpr uint32_t kMaxPoppedBytes = 0xFFF0;
 
 const regalloc::MachineEnv& SysVMachineEnv();
+// With `enable_pinned_reg`: r15 holds the pinned register (get/set_pinned_reg) in every function
+// of the module, so it is never allocated, and therefore never saved or restored either.
+inline constexpr uint8_t kPinnedReg = kR15;
+const regalloc::MachineEnv& PinnedRegMachineEnv();
 regalloc::PRegSet CallerSavedSet();
 
 }  // namespace lathe::x64

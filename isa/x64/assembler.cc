@@ -351,6 +351,8 @@ void Assembler::ImulWide(int size, uint8_t r) {
   Op(size, 5, r, false, size == 1, {static_cast<uint8_t>(size == 1 ? 0xF6 : 0xF7)});
 }
 
+void Assembler::Int3() { buf_->Put1(0xCC); }
+
 void Assembler::LockCmpxchg16b(Mem m) {
   buf_->Put1(0xF0);
   OpMem(8, 1, m, false, {0x0F, 0xC7});

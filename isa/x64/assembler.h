@@ -127,6 +127,7 @@ class Assembler {
   void Bswap(int size, uint8_t r);               // size 4 or 8
   void ImulWide(int size, uint8_t r);            // rdx:rax = rax * r (signed, one-operand imul)
   void LockCmpxchg16b(Mem m);                    // compares rdx:rax with [m], stores rcx:rbx
+  void Int3();
 
  private:
   // Prefixes, REX and opcode bytes for a register-direct or memory ModRM form. `reg` is the

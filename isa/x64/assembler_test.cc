@@ -422,12 +422,14 @@ TEST_F(AssemblerTest, ScalarCompletionForms) {
     Check(absl::StrCat("andnps ", X(d), ", ", X(15 - d)), [&](Assembler& a) { a.SseRR(0, 0x55, d, 15 - d); });
     Check(absl::StrCat("xorps ", X(d), ", ", X(15 - d)), [&](Assembler& a) { a.SseRR(0, 0x57, d, 15 - d); });
     Check(absl::StrCat("pcmpeqd ", X(d), ", ", X(d)), [&](Assembler& a) { a.SseRR(0x66, 0x76, d, d); });
+    Check(absl::StrCat("cvtsi2sd ", X(d), ", ", R(8, 15 - d)), [&](Assembler& a) { a.CvtSi2F(true, 8, d, 15 - d); });
     for (int32_t disp : {0, 16, -128, 4096}) {
       Mem m = Mem::Base(static_cast<uint8_t>(d), disp);
       Check(absl::StrCat("lock cmpxchg16b ", M(m)), [&](Assembler& a) { a.LockCmpxchg16b(m); });
     }
   }
   Check("lock cmpxchg16b [rip+64]", [&](Assembler& a) { a.LockCmpxchg16b(Mem::Rip(64)); });
+  Check("int3", [&](Assembler& a) { a.Int3(); });
 }
 
 // Indexed addresses [base + index * scale + disp] through every memory form the lowering can

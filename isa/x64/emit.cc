@@ -553,6 +553,16 @@ class Emitter {
       case MOp::kBitselect:
       case MOp::kBitselectF:
       case MOp::kCvtFromU64:
+      case MOp::kCarryOp:
+      case MOp::kCarryOp128:
+      case MOp::kFrameReg:
+      case MOp::kDebugtrap:
+      case MOp::kPinnedReg:
+      case MOp::kMinMax128:
+      case MOp::kConcat:
+      case MOp::kSplitHigh:
+      case MOp::kRoundSse2:
+      case MOp::kFmaF32:
         EmitScalarCompletion(i, m);
         break;
       case MOp::kAtomicLoad128:
@@ -715,6 +725,57 @@ class Emitter {
         buf_->Bind(done);
         break;
       }
+      case MOp::kCarryOp:
+      case MOp::kCarryOp128: {
+        // neg of the incoming i8 sets CF exactly when it is non-zero; adc/sbb consume it.
+        const bool wide = m.op == MOp::kCarryOp128;
+        const bool add = m.sub == kUaddOvf || m.sub == kSaddOvf;
+        const bool is_signed = m.sub == kSaddOvf || m.sub == kSsubOvf;
+        const Alu op = add ? Alu::kAdc : Alu::kSbb;
+        uint8_t t = R(i, wide ? 5 : 3), flag = R(i, wide ? 8 : 5);
+        a_.MovRR(4, t, R(i, wide ? 4 : 2));
+        a_.Neg(1, t);
+        if (wide) {
+          a_.AluRR(op, 8, R(i, 6), R(i, 2));
+          a_.AluRR(op, 8, R(i, 7), R(i, 3));
+        } else {
+          a_.AluRR(op, sz, R(i, 4), R(i, 1));
+        }
+        a_.Setcc(is_signed ? Cond::kO : Cond::kB, flag);
+        a_.Movzx(1, flag, flag);
+        break;
+      }
+      case MOp::kFrameReg:
+        if (m.sub == 0) a_.MovRR(8, R(i, 0), kRbp);
+        if (m.sub == 1) a_.MovRR(8, R(i, 0), kRsp);
+        if (m.sub == 2) a_.Load(8, R(i, 0), Mem::Base(kRbp, 8));  // pushed by the call
+        break;
+      case MOp::kDebugtrap: a_.Int3(); break;
+      case MOp::kPinnedReg:
+        if (m.sub == 0) a_.MovRR(8, R(i, 0), kPinnedReg); else a_.MovRR(8, kPinnedReg, R(i, 0));
+        break;
+      case MOp::kMinMax128: {
+        // Flags of a - b over 128 bits (t takes the high half's borrowing subtraction).
+        uint8_t t = R(i, 4), lo = R(i, 5), hi = R(i, 6);
+        Cond take_b = static_cast<Cond>(m.sub);
+        a_.AluRR(Alu::kCmp, 8, lo, R(i, 2));
+        a_.MovRR(8, t, hi);
+        a_.AluRR(Alu::kSbb, 8, t, R(i, 3));
+        a_.Cmov(take_b, 8, lo, R(i, 2));
+        a_.Cmov(take_b, 8, hi, R(i, 3));
+        break;
+      }
+      case MOp::kConcat: {
+        uint8_t t = R(i, 2), d = R(i, 3);
+        a_.MovRR(8, t, R(i, 1));
+        a_.ShiftImm(Shift::kShl, 8, t, static_cast<uint8_t>(8 * sz));
+        a_.Movzx(sz, d, R(i, 0));
+        a_.AluRR(Alu::kOr, 8, d, t);
+        break;
+      }
+      case MOp::kSplitHigh: a_.ShiftImm(Shift::kShr, 8, R(i, 1), static_cast<uint8_t>(8 * sz)); break;
+      case MOp::kRoundSse2: RoundSse2(i, m); break;
+      case MOp::kFmaF32: FmaF32(i); break;
       default: break;
     }
   }
@@ -754,6 +815,116 @@ class Emitter {
       }
       default: break;
     }
+  }
+
+  // floor/ceil/trunc/nearest with SSE2 only. For |a| < 2^52 (f64; 2^23 for f32), where not
+  // every value is an integer, n = (|a| + 2^52) - 2^52 is |a| rounded to nearest-even (the
+  // default rounding mode); floor/ceil of |a| then correct n by one where it overshoots, the
+  // modes pick floor or ceil of |a| by a's sign, and a's sign is put back (so zeros keep it).
+  // Larger values, infinities and NaN are already integral: the result is a (NaN quieted,
+  // as roundsd does). ops: a, t, f1, f2, dst.
+  void RoundSse2(uint32_t i, const MInst& m) {
+    const bool dbl = m.size == 8;
+    const int sz = m.size;
+    const uint8_t arith = dbl ? 0xF2 : 0xF3, ucomi = dbl ? 0x66 : 0;
+    const uint8_t a = R(i, 0), t = R(i, 1), f1 = R(i, 2), f2 = R(i, 3), d = R(i, 4);
+    const uint64_t sign = dbl ? uint64_t{1} << 63 : uint64_t{1} << 31;
+    auto load_const = [&](uint8_t x, uint64_t bits) {
+      a_.MovRI(t, bits);
+      a_.MovGprToXmm(sz, x, t);
+    };
+    CodeBuffer::Label big = buf_->NewLabel(), nan = buf_->NewLabel(), fix_sign = buf_->NewLabel(),
+                      done = buf_->NewLabel();
+    load_const(f2, sign - 1);
+    a_.SseRR(0, 0x28, f1, a);
+    a_.SseRR(0, 0x54, f1, f2);  // f1 = |a|
+    load_const(f2, dbl ? 0x4330000000000000ull : 0x4B000000u);  // 2^52 / 2^23
+    a_.SseRR(ucomi, 0x2E, f1, f2);
+    a_.Jcc(Cond::kP, nan);
+    a_.Jcc(Cond::kAe, big);
+    a_.SseRR(0, 0x28, d, f1);
+    a_.SseRR(arith, 0x58, d, f2);
+    a_.SseRR(arith, 0x5C, d, f2);  // d = n
+    const uint64_t one = dbl ? 0x3FF0000000000000ull : 0x3F800000u;
+    // floor(|a|) (down) or ceil(|a|) (up) from n.
+    auto adjust = [&](bool up) {
+      CodeBuffer::Label keep = buf_->NewLabel();
+      a_.SseRR(ucomi, 0x2E, d, f1);
+      a_.Jcc(up ? Cond::kAe : Cond::kBe, keep);  // up: n >= |a|; down: n <= |a|
+      load_const(f2, one);
+      a_.SseRR(arith, up ? 0x58 : 0x5C, d, f2);
+      buf_->Bind(keep);
+    };
+    enum { kNearest, kFloor, kCeil, kTrunc };  // m.sub, as roundss's immediate
+    if (m.sub == kTrunc) adjust(false);
+    if (m.sub == kFloor || m.sub == kCeil) {
+      // floor(a) is floor(|a|) for a >= 0 and -ceil(|a|) below; ceil the other way round.
+      CodeBuffer::Label negative = buf_->NewLabel();
+      a_.MovXmmToGpr(sz, t, a);
+      a_.Test(sz, t, t);
+      a_.Jcc(Cond::kS, negative);
+      adjust(m.sub == kCeil);
+      a_.Jmp(fix_sign);
+      buf_->Bind(negative);
+      adjust(m.sub == kFloor);
+    }
+    buf_->Bind(fix_sign);
+    load_const(f2, sign);
+    a_.SseRR(0, 0x54, f2, a);
+    a_.SseRR(0, 0x56, d, f2);
+    a_.Jmp(done);
+    buf_->Bind(nan);
+    a_.SseRR(0, 0x28, d, a);
+    a_.SseRR(arith, 0x58, d, d);  // quiets a signalling NaN, keeps sign and payload
+    a_.Jmp(done);
+    buf_->Bind(big);
+    a_.SseRR(0, 0x28, d, a);
+    buf_->Bind(done);
+  }
+
+  // f32 fma through f64: the product of two floats is exact in a double, and the sum p + c
+  // rounded to *odd* (round to nearest, then, when the TwoSum error is non-zero and the last
+  // bit is even, step one ulp towards the error) keeps enough information for the final
+  // rounding to f32 to equal the single rounding of the exact a * b + c (53 >= 24 + 2 bits).
+  // ops: a, b, c, t1, t2, t3, f1-f5, dst.
+  void FmaF32(uint32_t i) {
+    const uint8_t a = R(i, 0), b = R(i, 1), c = R(i, 2), t1 = R(i, 3), t2 = R(i, 4), t3 = R(i, 5);
+    const uint8_t f1 = R(i, 6), f2 = R(i, 7), f3 = R(i, 8), f4 = R(i, 9), f5 = R(i, 10), d = R(i, 11);
+    auto op = [&](uint8_t code, uint8_t x, uint8_t y) { a_.SseRR(0xF2, code, x, y); };  // sd forms
+    a_.SseRR(0xF3, 0x5A, f1, a);  // cvtss2sd
+    a_.SseRR(0xF3, 0x5A, f2, b);
+    op(0x59, f1, f2);             // p = a * b, exact
+    a_.SseRR(0xF3, 0x5A, f2, c);  // c as a double
+    a_.SseRR(0, 0x28, f3, f1);
+    op(0x58, f3, f2);             // s = RN(p + c)
+    a_.SseRR(0, 0x28, f4, f3);
+    op(0x5C, f4, f1);             // bv = s - p
+    a_.SseRR(0, 0x28, f5, f3);
+    op(0x5C, f5, f4);             // av = s - bv
+    op(0x5C, f2, f4);             // br = c - bv
+    op(0x5C, f1, f5);             // ar = p - av
+    op(0x58, f1, f2);             // e = ar + br: s + e == p + c exactly
+    CodeBuffer::Label keep = buf_->NewLabel();
+    a_.MovXmmToGpr(8, t2, f1);
+    a_.MovRR(8, t3, t2);
+    a_.ShiftImm(Shift::kShl, 8, t3, 1);
+    a_.Jcc(Cond::kE, keep);  // exact
+    a_.MovXmmToGpr(8, t1, f3);
+    a_.MovRR(8, t3, t1);
+    a_.ShiftImm(Shift::kShl, 8, t3, 1);
+    a_.ShiftImm(Shift::kShr, 8, t3, 53);
+    a_.AluRI(Alu::kCmp, 4, t3, 0x7FF);
+    a_.Jcc(Cond::kE, keep);  // infinite or NaN
+    a_.BitImm(4, 8, t1, 0);  // bt: the last significand bit
+    a_.Jcc(Cond::kB, keep);  // already odd
+    // One ulp towards e: +1 on the bits when e and s have the same sign, else -1.
+    a_.AluRR(Alu::kXor, 8, t2, t1);
+    a_.ShiftImm(Shift::kSar, 8, t2, 63);
+    a_.AluRI(Alu::kOr, 8, t2, 1);
+    a_.AluRR(Alu::kAdd, 8, t1, t2);
+    a_.MovGprToXmm(8, f3, t1);
+    buf_->Bind(keep);
+    a_.SseRR(0xF2, 0x5A, d, f3);  // cvtsd2ss
   }
 
   // Reverses the 64 bits of d: bswap reverses the bytes, then nibbles, bit pairs and bits swap
@@ -1070,9 +1241,11 @@ class Emitter {
         a_.Ud2();
       }
     };
-    const uint64_t max = is_signed ? (bits == 64 ? uint64_t{INT64_MAX} : uint64_t{INT32_MAX})
-                                   : (bits == 64 ? ~uint64_t{0} : uint64_t{UINT32_MAX});
-    const uint64_t minv = is_signed ? (bits == 64 ? uint64_t{1} << 63 : uint64_t{0xffffffff80000000ull}) : 0;
+    // The saturated bounds of the destination width (any of 8 to 64 bits; narrower results
+    // were range-checked above, so the 64-bit conversion is exact for them).
+    const uint64_t umax = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+    const uint64_t max = is_signed ? umax >> 1 : umax;
+    const uint64_t minv = is_signed ? ~(umax >> 1) : 0;
     trap_or(nan, ir::TrapCode(ir::TrapCode::kBadConversionToInteger), 0);
     trap_or(big, ir::TrapCode(ir::TrapCode::kIntegerOverflow), max);
     trap_or(small, ir::TrapCode(ir::TrapCode::kIntegerOverflow), minv);

@@ -28,7 +28,9 @@ std::optional<rules::Op> RuleOp(ir::Opcode op) {
     MAP(AtomicStore) MAP(FuncAddr) MAP(CallIndirect)
     MAP(ReturnCall) MAP(ReturnCallIndirect)
     MAP(Bitrev) MAP(Umulhi) MAP(Smulhi) MAP(Iabs) MAP(Bitselect) MAP(Fence) MAP(Bswap)
-    MAP(SelectSpectreGuard)
+    MAP(SelectSpectreGuard) MAP(UaddOverflowCin) MAP(SaddOverflowCin) MAP(UsubOverflowBin)
+    MAP(SsubOverflowBin) MAP(GetFramePointer) MAP(GetStackPointer) MAP(GetReturnAddress)
+    MAP(Debugtrap) MAP(SequencePoint) MAP(GetPinnedReg) MAP(SetPinnedReg)
     MAP(F16const) MAP(F128const)
     MAP(TryCall) MAP(TryCallIndirect)
 #undef MAP
@@ -235,8 +237,8 @@ absl::Status Lowerer::Run() {
 
 namespace lathe::x64 {
 
-absl::Status Lower(const ir::Function& f, VCode* out, const IsaFlags& isa) {
-  lowering::Lowerer l(f, out, isa);
+absl::Status Lower(const ir::Function& f, VCode* out, const IsaFlags& isa, bool pinned_reg) {
+  lowering::Lowerer l(f, out, isa, pinned_reg);
   return l.Run();
 }
 

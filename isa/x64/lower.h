@@ -15,7 +15,8 @@
 
 namespace lathe::x64 {
 
-// `isa` says which optional extensions the lowering may use.
-absl::Status Lower(const ir::Function& f, VCode* out, const IsaFlags& isa = HostIsaFlags());
+// `isa` says which optional extensions the lowering may use; `pinned_reg` (enable_pinned_reg)
+// lets get/set_pinned_reg use r15, which the caller must then keep out of allocation.
+absl::Status Lower(const ir::Function& f, VCode* out, const IsaFlags& isa = HostIsaFlags(), bool pinned_reg = false);
 
 }  // namespace lathe::x64

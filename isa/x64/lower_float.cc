@@ -7,7 +7,6 @@ namespace lathe::x64::lowering {
 Unit Lowerer::emit_to_int(bool is_signed, bool saturating) {
   int from = CheckFloat(Arg(0)), to = ResultBytes();
   if (from == 0 || to == 0) return {};
-  if (to < 4) return Unsupported(dfg_.value_type(Result(0)));
   MInst& m = Begin(MOp::kToInt);
   m.sub = static_cast<uint8_t>((is_signed ? 1 : 0) | (saturating ? 2 : 0));
   m.size = static_cast<uint8_t>(from);
@@ -39,7 +38,8 @@ Unit Lowerer::emit_fminmax(bool is_max) {
 Unit Lowerer::emit_fma() {
   int bytes = CheckFloat(Result(0));
   if (bytes == 0) return {};
-  if (!isa_.has_fma) return EmitLibcall(bytes == 8 ? Libcall::kFmaF64 : Libcall::kFmaF32, 3);
+  if (!isa_.has_fma && bytes == 4) return FmaF32Sse2();
+  if (!isa_.has_fma) return EmitLibcall(Libcall::kFmaF64, 3);
   Begin(MOp::kFma).size = static_cast<uint8_t>(bytes);
   Use(Arg(0));
   Use(Arg(1));
@@ -100,13 +100,7 @@ Unit Lowerer::emit_fconvert() {
 Unit Lowerer::emit_round(rules::RoundMode mode) {
   int bytes = CheckFloat(Result(0));
   if (bytes == 0) return {};
-  if (!isa_.has_sse41) {
-    static constexpr Libcall kCalls[4][2] = {{Libcall::kNearestF32, Libcall::kNearestF64},
-                                             {Libcall::kFloorF32, Libcall::kFloorF64},
-                                             {Libcall::kCeilF32, Libcall::kCeilF64},
-                                             {Libcall::kTruncF32, Libcall::kTruncF64}};
-    return EmitLibcall(kCalls[static_cast<int>(mode)][bytes == 8 ? 1 : 0], 1);
-  }
+  if (!isa_.has_sse41) return RoundSse2(mode, bytes);
   MInst& m = Begin(MOp::kRound);
   m.sub = static_cast<uint8_t>(mode);
   m.size = static_cast<uint8_t>(bytes);
@@ -219,6 +213,33 @@ Unit Lowerer::emit_float_bnot() {
   Use(Arg(0));
   TempEarly(kFloat);
   ReuseDef(Result(0), 0);
+  return End();
+}
+
+// Rounding without SSE4.1 (see kRoundSse2): the result is an early def because the operand
+// is read again after the result is first written.
+Unit Lowerer::RoundSse2(rules::RoundMode mode, int bytes) {
+  MInst& m = Begin(MOp::kRoundSse2);
+  m.sub = static_cast<uint8_t>(mode);
+  m.size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  TempDefEarly();
+  TempEarly(kFloat);
+  TempEarly(kFloat);
+  Emit(Operand::Def(V(Result(0)), kFloat, Constraint::kReg, OperandPos::kEarly));
+  return End();
+}
+
+// f32 fma without FMA3 (see kFmaF32): the scratch registers are early defs because the
+// operands are read after the first of them is written.
+Unit Lowerer::FmaF32Sse2() {
+  Begin(MOp::kFmaF32).size = 4;
+  Use(Arg(0));
+  Use(Arg(1));
+  Use(Arg(2));
+  for (int k = 0; k < 3; ++k) TempDefEarly();
+  for (int k = 0; k < 5; ++k) TempEarly(kFloat);
+  Def(Result(0));
   return End();
 }
 

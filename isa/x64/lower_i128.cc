@@ -13,19 +13,24 @@ bool Lowerer::inst_is_i128(const IrInst& i) {
 }
 
 Unit Lowerer::emit_iconcat() {
-  if (!Wide(Result(0)) || ArgBytes(0) != 8 || ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Result(0)));
-  Begin(MOp::kCopy);
-  Use(Arg(0));
-  Def(Result(0));
-  End();
-  Begin(MOp::kCopy);
-  Use(Arg(1));
-  DefH(Result(0));
-  return End();
+  if (!Wide(Result(0))) return NarrowConcat();
+  if (ArgBytes(0) != 8 || ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Result(0)));
+  return CopyToPair(V(Arg(0)), V(Arg(1)), Result(0));
+}
+
+Unit Lowerer::CopyToPair(uint32_t lo, uint32_t hi, ir::Value dst) {
+  for (bool high : {false, true}) {
+    Begin(MOp::kCopy);
+    Emit(Operand::Use(high ? hi : lo, kInt, Constraint::kReg));
+    if (high) DefH(dst); else Def(dst);
+    End();
+  }
+  return {};
 }
 
 Unit Lowerer::emit_isplit() {
-  if (!Wide(Arg(0)) || dfg_.results(cur_).size() != 2) return Unsupported(dfg_.value_type(Arg(0)));
+  if (dfg_.results(cur_).size() != 2) return Fail("isplit without two results");
+  if (!Wide(Arg(0))) return NarrowSplit();
   Begin(MOp::kCopy);
   Use(Arg(0));
   Def(Result(0));
@@ -107,6 +112,7 @@ Unit Lowerer::emit_wide_reduce() {
 }
 
 Unit Lowerer::emit_wide_load() {
+  if (BigEndian()) return Fail("big-endian i128 loads and stores");
   if (!Wide(Result(0)) || ArgBytes(0) != 8) return Unsupported(dfg_.value_type(Result(0)));
   Begin(MOp::kLoad128).imm = cur().imm;
   Use(Arg(0));
@@ -116,6 +122,7 @@ Unit Lowerer::emit_wide_load() {
 }
 
 Unit Lowerer::emit_wide_store() {
+  if (BigEndian()) return Fail("big-endian i128 loads and stores");
   if (!Wide(Arg(0)) || ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Arg(0)));
   Begin(MOp::kStore128).imm = cur().imm;
   Use(Arg(0));
@@ -156,13 +163,7 @@ Unit Lowerer::emit_wide_overflow(rules::OvfOp op) {
 }
 
 Unit Lowerer::emit_wide_unary(rules::UnOp op) {
-  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-  Begin(MOp::kUnary128).sub = op == rules::UnOp::Neg ? 0 : 1;
-  Use(Arg(0));
-  UseH(Arg(0));
-  ReuseDef(Result(0), 0);
-  Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
-  return End();
+  return WideUnary(MOp::kUnary128, op == rules::UnOp::Neg ? 0 : 1, 0, false);
 }
 
 Unit Lowerer::emit_wide_imul() {
@@ -222,37 +223,21 @@ Unit Lowerer::emit_wide_cls() {
   return End();
 }
 
-// The halves trade places: the new low half is the old high half reversed, and vice versa.
-Unit Lowerer::emit_wide_bitrev() {
-  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-  Begin(MOp::kBitrev128);
-  Use(Arg(0));
-  UseH(Arg(0));
-  TempDefEarly();
-  TempDefEarly();
-  ReuseDef(Result(0), 1);
-  Emit(Operand::ReuseDef(H(Result(0)), kInt, 0));
-  return End();
-}
+// bitrev and bswap: the halves trade places (the new low half is the old high half reversed).
+Unit Lowerer::emit_wide_bitrev() { return WideUnary(MOp::kBitrev128, 0, 2, true); }
 
-Unit Lowerer::emit_wide_bswap() {
-  if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-  Begin(MOp::kBswap128);
-  Use(Arg(0));
-  UseH(Arg(0));
-  ReuseDef(Result(0), 1);
-  Emit(Operand::ReuseDef(H(Result(0)), kInt, 0));
-  return End();
-}
+Unit Lowerer::emit_wide_bswap() { return WideUnary(MOp::kBswap128, 0, 0, true); }
 
-Unit Lowerer::emit_wide_iabs() {
+Unit Lowerer::emit_wide_iabs() { return WideUnary(MOp::kIabs128, 0, 1, false); }
+
+Unit Lowerer::WideUnary(MOp op, uint8_t sub, int temps, bool swap) {
   if (!Wide(Arg(0)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Arg(0)));
-  Begin(MOp::kIabs128);
+  Begin(op).sub = sub;
   Use(Arg(0));
   UseH(Arg(0));
-  TempDefEarly();
-  ReuseDef(Result(0), 0);
-  Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
+  for (int k = 0; k < temps; ++k) TempDefEarly();
+  ReuseDef(Result(0), swap ? 1 : 0);
+  Emit(Operand::ReuseDef(H(Result(0)), kInt, swap ? 0 : 1));
   return End();
 }
 
@@ -271,6 +256,57 @@ Unit Lowerer::emit_wide_trap_if(bool if_nonzero) {
   m.size = static_cast<uint8_t>(bytes);
   m.trap = cur().trap;
   Emit(Operand::Use(c, kInt, Constraint::kReg));
+  return End();
+}
+
+Unit Lowerer::emit_wide_carry_op(rules::OvfOp op) {
+  if (!Wide(Arg(0)) || !Wide(Arg(1)) || !Wide(Result(0)) || dfg_.results(cur_).size() != 2) {
+    return Unsupported(dfg_.value_type(Arg(0)));
+  }
+  if (ArgBytes(2) == 0 || CheckInt(Result(1)) == 0) return {};
+  Begin(MOp::kCarryOp128).sub = static_cast<uint8_t>(op);
+  Use(Arg(0));
+  UseH(Arg(0));
+  Use(Arg(1));
+  UseH(Arg(1));
+  Use(Arg(2));
+  TempDefEarly();
+  ReuseDef(Result(0), 0);
+  Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
+  Def(Result(1));
+  return End();
+}
+
+// An i128 operand is reduced to lo | hi; an i128 result gets the mask in both halves.
+Unit Lowerer::emit_wide_bmask() {
+  int from = 0;
+  uint32_t c = 0;
+  if (!CondReg(Arg(0), &c, &from)) return {};
+  bool wide = Wide(Result(0));
+  if (!wide && ResultBytes() == 0) return {};
+  Begin(MOp::kBmask).size = static_cast<uint8_t>(from);
+  Emit(Operand::Use(c, kInt, Constraint::kReg));
+  Def(Result(0));
+  End();
+  if (!wide) return {};
+  Begin(MOp::kCopy);
+  Use(Result(0));
+  DefH(Result(0));
+  return End();
+}
+
+Unit Lowerer::emit_wide_minmax(rules::MinMax op) {
+  if (!Wide(Arg(0)) || !Wide(Arg(1)) || !Wide(Result(0))) return Unsupported(dfg_.value_type(Result(0)));
+  // Take b when a - b says a is on the wrong side (equal operands: either).
+  static constexpr Cond kTakeB[] = {Cond::kGe, Cond::kAe, Cond::kL, Cond::kB};  // smin umin smax umax
+  Begin(MOp::kMinMax128).sub = static_cast<uint8_t>(kTakeB[static_cast<int>(op)]);
+  Use(Arg(0));
+  UseH(Arg(0));
+  Use(Arg(1));
+  UseH(Arg(1));
+  TempDefEarly();
+  ReuseDef(Result(0), 0);
+  Emit(Operand::ReuseDef(H(Result(0)), kInt, 1));
   return End();
 }
 

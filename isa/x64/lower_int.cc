@@ -217,22 +217,16 @@ Unit Lowerer::UmulOverflow64() {
   return End();
 }
 
-Unit Lowerer::emit_bitrev() {
-  int bytes = ResultBytes();
-  if (bytes == 0) return {};
-  Begin(MOp::kBitrev).size = static_cast<uint8_t>(bytes);
-  Use(Arg(0));
-  TempDefEarly();
-  TempDefEarly();
-  ReuseDef(Result(0), 0);
-  return End();
-}
+Unit Lowerer::emit_bitrev() { return InPlace(MOp::kBitrev, 2); }
 
-Unit Lowerer::emit_bswap() {
+Unit Lowerer::emit_bswap() { return InPlace(MOp::kBswap, 0); }
+
+Unit Lowerer::InPlace(MOp op, int temps) {
   int bytes = ResultBytes();
   if (bytes == 0) return {};
-  Begin(MOp::kBswap).size = static_cast<uint8_t>(bytes);
+  Begin(op).size = static_cast<uint8_t>(bytes);
   Use(Arg(0));
+  for (int k = 0; k < temps; ++k) TempDefEarly();
   ReuseDef(Result(0), 0);
   return End();
 }
@@ -280,6 +274,72 @@ Unit Lowerer::emit_bitselect() {
   Use(Arg(2));
   if (fl) TempEarly(kFloat);
   Emit(Operand::Def(V(Result(0)), fl ? kFloat : kInt, Constraint::kReg, OperandPos::kEarly));
+  return End();
+}
+
+Unit Lowerer::emit_carry_op(rules::OvfOp op) {
+  int bytes = ResultBytes();
+  if (bytes == 0 || ArgBytes(2) == 0) return {};
+  if (dfg_.results(cur_).size() != 2) return Fail("a carry op without its flag result");
+  MInst& m = Begin(MOp::kCarryOp);
+  m.sub = static_cast<uint8_t>(op);
+  m.size = static_cast<uint8_t>(bytes);
+  Use(Arg(0));
+  Use(Arg(1));
+  Use(Arg(2));
+  TempDefEarly();
+  ReuseDef(Result(0), 0);
+  Def(Result(1));
+  return End();
+}
+
+Unit Lowerer::emit_frame_reg(rules::FrameReg r) {
+  if (ResultBytes() != 8) return Unsupported(dfg_.value_type(Result(0)));
+  Begin(MOp::kFrameReg).sub = static_cast<uint8_t>(r);
+  Def(Result(0));
+  return End();
+}
+
+Unit Lowerer::emit_debugtrap() {
+  Begin(MOp::kDebugtrap);
+  return End();
+}
+
+// r15 is out of allocation in every function of a module compiled with the flag, so a plain
+// move reads or writes the module-wide pinned value.
+Unit Lowerer::emit_pinned_reg(bool read) {
+  if (!pinned_reg_) return Fail(absl::StrCat(ir::Name(cur().opcode), " without the enable_pinned_reg setting"));
+  ir::Value v = read ? Result(0) : Arg(0);
+  if (CheckInt(v) != 8) return Unsupported(dfg_.value_type(v));
+  Begin(MOp::kPinnedReg).sub = read ? 0 : 1;
+  if (read) Def(v); else Use(v);
+  return End();
+}
+
+// iconcat / isplit below i128 (i16, i32, i64 from or into two halves).
+Unit Lowerer::NarrowConcat() {
+  int half = ArgBytes(0), whole = ResultBytes();
+  if (half == 0 || whole == 0) return {};
+  if (whole != 2 * half || ArgBytes(1) != half) return Unsupported(dfg_.value_type(Result(0)));
+  Begin(MOp::kConcat).size = static_cast<uint8_t>(half);
+  Use(Arg(0));
+  Use(Arg(1));
+  TempDefEarly();
+  Def(Result(0));
+  return End();
+}
+
+Unit Lowerer::NarrowSplit() {
+  int whole = ArgBytes(0), half = CheckInt(Result(0));
+  if (whole == 0 || half == 0) return {};
+  if (whole != 2 * half || CheckInt(Result(1)) != half) return Unsupported(dfg_.value_type(Arg(0)));
+  Begin(MOp::kCopy);
+  Use(Arg(0));
+  Def(Result(0));
+  End();
+  Begin(MOp::kSplitHigh).size = static_cast<uint8_t>(half);
+  Use(Arg(0));
+  ReuseDef(Result(1), 0);
   return End();
 }
 

@@ -9,6 +9,10 @@ Unit Lowerer::emit_fence() {
 }
 
 Unit Lowerer::emit_atomic_rmw() {
+  // Single bytes have no byte order.
+  if (BigEndian() && !dfg_.results(cur_).empty() && IntBytes(dfg_.value_type(Result(0))) != 1) {
+    return Fail("big-endian atomic_rmw and atomic_cas");
+  }
   int bytes = ResultBytes();
   if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
   if (ArgBytes(1) == 0) return {};
@@ -24,6 +28,10 @@ Unit Lowerer::emit_atomic_rmw() {
 }
 
 Unit Lowerer::emit_atomic_cas() {
+  // Single bytes have no byte order.
+  if (BigEndian() && !dfg_.results(cur_).empty() && IntBytes(dfg_.value_type(Result(0))) != 1) {
+    return Fail("big-endian atomic_rmw and atomic_cas");
+  }
   int bytes = ResultBytes();
   if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
   Begin(MOp::kCas).size = static_cast<uint8_t>(bytes);
@@ -36,6 +44,7 @@ Unit Lowerer::emit_atomic_cas() {
 
 Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
   if (!dfg_.results(cur_).empty() && IsFloat(Result(0)) && mem_bytes == 0) {
+    if (BigEndian()) return Fail("big-endian float loads and stores");
     if (ArgBytes(0) != 8) return {};
     // f128 loads whole (movdqu); f16 through a 16-bit integer load.
     if (XmmBytes(dfg_.value_type(Result(0))) == 2) return LowerF16Load();
@@ -51,19 +60,25 @@ Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
   }
   int bytes = ResultBytes();
   if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
+  uint8_t size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
+  // x86-64 is little-endian: a big-endian access swaps the bytes after loading.
+  bool swap = BigEndian() && size > 1;
   Address a = AddressOf(Arg(0), cur().imm);
+  uint32_t dst = swap ? NewVreg(kInt) : V(Result(0));
   MInst& m = Begin(MOp::kLoad);
-  m.size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
-  m.sub = is_signed ? 1 : 0;
+  m.size = size;
+  m.sub = is_signed && !swap ? 1 : 0;
   SetAddress(&m, a);
   UseBase(a);
-  Def(Result(0));
+  Emit(Operand::Def(dst, kInt, Constraint::kReg));
   UseIndex(a);
-  return End();
+  End();
+  return swap ? SwapLoaded(dst, size, is_signed) : Unit{};
 }
 
 Unit Lowerer::emit_store(uint8_t mem_bytes) {
   if (dfg_.args(cur_).size() == 2 && IsFloat(Arg(0)) && mem_bytes == 0) {
+    if (BigEndian()) return Fail("big-endian float loads and stores");
     if (ArgBytes(1) != 8) return {};
     if (XmmBytes(dfg_.value_type(dfg_.Resolve(Arg(0)))) == 2) return LowerF16Store();
     if (XmmBytes(dfg_.value_type(dfg_.Resolve(Arg(0)))) != 16 && CheckFloat(Arg(0)) == 0) return {};
@@ -78,11 +93,21 @@ Unit Lowerer::emit_store(uint8_t mem_bytes) {
   }
   int bytes = ArgBytes(0);
   if (bytes == 0 || ArgBytes(1) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(1)));
+  uint8_t size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
+  uint32_t value = V(Arg(0));
+  if (BigEndian() && size > 1) {  // store a byte-swapped copy
+    uint32_t swapped = NewVreg(kInt);
+    Begin(MOp::kBswap).size = size;
+    Emit(Operand::Use(value, kInt, Constraint::kReg));
+    Emit(Operand::ReuseDef(swapped, kInt, 0));
+    End();
+    value = swapped;
+  }
   Address a = AddressOf(Arg(1), cur().imm);
   MInst& m = Begin(MOp::kStore);
-  m.size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
+  m.size = size;
   SetAddress(&m, a);
-  Use(Arg(0));  // the value
+  Emit(Operand::Use(value, kInt, Constraint::kReg));  // the value
   UseBase(a);
   UseIndex(a);
   return End();
@@ -103,6 +128,7 @@ Unit Lowerer::emit_stack_addr() {
 // them.
 
 Unit Lowerer::emit_wide_atomic_load() {
+  if (BigEndian()) return Fail("big-endian i128 atomics");
   if (!Wide(Result(0)) || ArgBytes(0) != 8) return Unsupported(dfg_.value_type(Result(0)));
   if (!isa_.has_cmpxchg16b) return Fail("i128 atomics without cmpxchg16b on this target");
   Begin(MOp::kAtomicLoad128);
@@ -115,6 +141,7 @@ Unit Lowerer::emit_wide_atomic_load() {
 }
 
 Unit Lowerer::emit_wide_atomic_store() {
+  if (BigEndian()) return Fail("big-endian i128 atomics");
   if (!Wide(Arg(0)) || ArgBytes(1) != 8) return Unsupported(dfg_.value_type(Arg(0)));
   if (!isa_.has_cmpxchg16b) return Fail("i128 atomics without cmpxchg16b on this target");
   Begin(MOp::kAtomicStore128);
@@ -127,6 +154,7 @@ Unit Lowerer::emit_wide_atomic_store() {
 }
 
 Unit Lowerer::emit_wide_atomic_cas() {
+  if (BigEndian()) return Fail("big-endian i128 atomics");
   if (!Wide(Result(0)) || ArgBytes(0) != 8 || !Wide(Arg(1)) || !Wide(Arg(2))) {
     return Unsupported(dfg_.value_type(Result(0)));
   }
@@ -157,6 +185,7 @@ Unit Lowerer::emit_wide_atomic_cas() {
 }
 
 Unit Lowerer::emit_wide_atomic_rmw() {
+  if (BigEndian()) return Fail("big-endian i128 atomics");
   if (!Wide(Result(0)) || ArgBytes(0) != 8 || !Wide(Arg(1))) return Unsupported(dfg_.value_type(Result(0)));
   if (!isa_.has_cmpxchg16b) return Fail("i128 atomics without cmpxchg16b on this target");
   Begin(MOp::kAtomicRmw128).sub = cur().cond;
@@ -167,6 +196,24 @@ Unit Lowerer::emit_wide_atomic_rmw() {
   Emit(Operand::FixedDef(H(Result(0)), IntReg(kRdx), OperandPos::kEarly));
   FixedTempEarly(kRbx);
   FixedTempEarly(kRcx);
+  return End();
+}
+
+// The rest of a big-endian integer load: swap the bytes of the loaded width (zero-extended
+// in `loaded`), then sign-extend when asked.
+Unit Lowerer::SwapLoaded(uint32_t loaded, int size, bool is_signed) {
+  bool extend = is_signed && size < 8;
+  uint32_t swapped = extend ? NewVreg(kInt) : V(Result(0));
+  Begin(MOp::kBswap).size = static_cast<uint8_t>(size);
+  Emit(Operand::Use(loaded, kInt, Constraint::kReg));
+  Emit(Operand::ReuseDef(swapped, kInt, 0));
+  End();
+  if (!extend) return {};
+  MInst& x = Begin(MOp::kExt);
+  x.sub = 1;
+  x.size = static_cast<uint8_t>(size);
+  Emit(Operand::Use(swapped, kInt, Constraint::kReg));
+  Def(Result(0));
   return End();
 }
 

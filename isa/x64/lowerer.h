@@ -72,8 +72,8 @@ inline Cond CondOf(ir::IntCC cc) {
 
 class Lowerer : public rules::Context {
  public:
-  Lowerer(const ir::Function& f, VCode* out, const IsaFlags& isa)
-      : f_(f), dfg_(f.dfg), vc_(out), rf_(out->alloc_fn), isa_(isa) {}
+  Lowerer(const ir::Function& f, VCode* out, const IsaFlags& isa, bool pinned_reg = false)
+      : f_(f), dfg_(f.dfg), vc_(out), rf_(out->alloc_fn), isa_(isa), pinned_reg_(pinned_reg) {}
 
   absl::Status Run();
   void RestoreProgramOrder(uint32_t first);
@@ -195,6 +195,13 @@ class Lowerer : public rules::Context {
   // integers narrower than 64 bits are extended to 64 (C code compiled elsewhere may rely on
   // it); otherwise V(v) itself. Emits the extension before the instruction being built.
   uint32_t AbiExtended(ir::Value v, const ir::AbiParam* p);
+  Unit emit_carry_op(rules::OvfOp op) override;
+  Unit emit_wide_carry_op(rules::OvfOp op) override;
+  Unit emit_frame_reg(rules::FrameReg r) override;
+  Unit emit_debugtrap() override;
+  Unit emit_pinned_reg(bool read) override;
+  Unit emit_wide_bmask() override;
+  Unit emit_wide_minmax(rules::MinMax op) override;
   // The entry stub's body (lower_control.cc): kArgs defining the register parameters, then
   // loads of the stack parameters. Returns the parameter vregs (an i128 gives two) in order.
   absl::StatusOr<std::vector<uint32_t>> LowerParams(ir::Block entry);
@@ -284,6 +291,20 @@ class Lowerer : public rules::Context {
   // --- Scalar opcode completions: helpers.
   Unit UmulOverflow64();
   Unit FromUint64(int to_bytes);
+  // A one-operand integer instruction computing in place (the def reuses the operand), with
+  // `temps` early scratch registers.
+  Unit InPlace(MOp op, int temps);
+  // The i128 form: defs reuse the operand's halves, exchanged when `swap`.
+  Unit WideUnary(MOp op, uint8_t sub, int temps, bool swap);
+  // Two 64-bit moves into the halves of the i128 `dst`.
+  Unit CopyToPair(uint32_t lo, uint32_t hi, ir::Value dst);
+  Unit NarrowConcat();
+  Unit SwapLoaded(uint32_t loaded, int size, bool is_signed);
+  Unit RoundSse2(rules::RoundMode mode, int bytes);
+  Unit FmaF32Sse2();
+  // The current memory instruction is big-endian (x86-64 is little-endian).
+  bool BigEndian() const { return cur().flags.has(ir::MemFlags::kBig); }
+  Unit NarrowSplit();
   // A condition operand as one integer vreg: an i128 condition is reduced to lo | hi first
   // (before the caller's Begin, since Begin may move the instruction arrays). False (failure
   // recorded) for an unsupported type.
@@ -312,9 +333,8 @@ class Lowerer : public rules::Context {
     return v;
   }
   void FixedTempEarly(uint8_t r) {
-    uint32_t v = rf_.num_vregs++;
     rf_.vreg_class.push_back(kInt);
-    FixedDefEarly(v, r);
+    FixedDefEarly(rf_.num_vregs++, r);
   }
 
 
@@ -410,11 +430,7 @@ class Lowerer : public rules::Context {
   void ReuseDef(ir::Value v, uint8_t input) { Emit(Operand::ReuseDef(V(v), Cls(v), input)); }
   void FixedDefEarly(uint32_t vreg, uint8_t r) { Emit(Operand::FixedDef(vreg, IntReg(r), OperandPos::kEarly)); }
   // A fresh integer temporary, defined early (so it overlaps no operand of the instruction).
-  void TempDefEarly() {
-    uint32_t v = rf_.num_vregs++;
-    rf_.vreg_class.push_back(kInt);
-    Emit(Operand::Def(v, kInt, Constraint::kReg, OperandPos::kEarly));
-  }
+  void TempDefEarly() { TempEarly(kInt); }
   bool HasCountExtension(rules::CountOp op) const {
     return op == rules::CountOp::Popcnt ? isa_.has_popcnt : op == rules::CountOp::Clz ? isa_.has_lzcnt : isa_.has_bmi1;
   }
@@ -491,6 +507,7 @@ class Lowerer : public rules::Context {
   VCode* vc_;
   regalloc::Function& rf_;
   const IsaFlags& isa_;
+  bool pinned_reg_ = false;         // enable_pinned_reg: r15 is the pinned register
   ir::Inst cur_;
   absl::Status status_;
   std::vector<uint32_t> vreg_;      // by IR value (the low half of an i128)

@@ -1,6 +1,9 @@
 // Target-line flags reach the lowering: an extension switched off by the target keeps the
 // instructions needing it out of the code, even on a host that has it (a library call instead
 // where one exists, otherwise an error naming the extension).
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "ir/parser.h"
 #include "ir/test_file.h"
@@ -25,13 +28,13 @@ TEST(TargetFlags, IntersectsRequestWithHost) {
   EXPECT_FALSE(f.has_lzcnt);  // host has it, not requested
 }
 
-// Without SSE4.1, floor becomes a call to the FloorF64 library routine (a libcall relocation);
-// with it, roundsd and no call.
-TEST(TargetFlags, BaselineTargetRoundsThroughALibcall) {
+// Without FMA3, an f64 fma becomes a call to the FmaF64 library routine (a libcall relocation);
+// with it, vfmadd and no call.
+TEST(TargetFlags, BaselineTargetFmaThroughALibcall) {
   absl::StatusOr<ir::TestFile> file = ir::ParseTestFile(R"(
 function %f(f64) -> f64 {
 block0(v0: f64):
-    v1 = floor v0
+    v1 = fma v0, v0, v0
     return v1
 }
 )", "t.clif");
@@ -39,7 +42,7 @@ block0(v0: f64):
   const ir::Function& fn = *file->functions[0].function;
   isa::CompileContext ctx;
   isa::CodeBuffer buf;
-  for (const char* line : {"x86_64", "x86_64 ssse3", "x86_64 sse41 has_sse41=false"}) {
+  for (const char* line : {"x86_64", "x86_64 sse42", "x86_64 haswell has_fma=false"}) {
     absl::StatusOr<isa::TargetSpec> base = isa::ParseTarget(line, "t");
     ASSERT_TRUE(base.ok());
     X64Target target(*base);
@@ -47,9 +50,9 @@ block0(v0: f64):
     ASSERT_TRUE(st.ok()) << line << ": " << st;
     ASSERT_EQ(buf.relocs().size(), 1u) << line;
     ASSERT_TRUE(IsLibcallReloc(buf.relocs()[0].callee)) << line;
-    EXPECT_STREQ(LibcallName(buf.relocs()[0].callee), "FloorF64") << line;
+    EXPECT_STREQ(LibcallName(buf.relocs()[0].callee), "FmaF64") << line;
   }
-  for (const char* line : {"x86_64 has_sse41", "x86_64 sse41", "x86_64 skylake"}) {
+  for (const char* line : {"x86_64 has_fma", "x86_64 haswell", "x86_64 skylake"}) {
     absl::StatusOr<isa::TargetSpec> with = isa::ParseTarget(line, "t");
     ASSERT_TRUE(with.ok());
     X64Target target(*with);
@@ -80,6 +83,34 @@ block0(v0: i64):
   ASSERT_TRUE(with.ok()) << with.status();
   X64Target target(*with);
   EXPECT_TRUE(isa::Compile(fn, target, isa::OptLevel::kNone, ctx, &buf).ok());
+}
+
+// Rounding without SSE4.1 is the SSE2 sequence (filetests/x64/sse2-fallbacks.clif checks its
+// results); with it, roundsd. Either way it compiles.
+TEST(TargetFlags, RoundingCompilesWithAndWithoutSse41) {
+  absl::StatusOr<ir::TestFile> file = ir::ParseTestFile(R"(
+function %f(f64) -> f64 {
+block0(v0: f64):
+    v1 = floor v0
+    return v1
+}
+)", "t.clif");
+  ASSERT_TRUE(file.ok()) << file.status();
+  isa::CompileContext ctx;
+  for (const char* line : {"x86_64", "x86_64 has_sse41"}) {
+    absl::StatusOr<isa::TargetSpec> spec = isa::ParseTarget(line, "t");
+    ASSERT_TRUE(spec.ok());
+    X64Target target(*spec);
+    isa::CodeBuffer buf;
+    EXPECT_TRUE(isa::Compile(*file->functions[0].function, target, isa::OptLevel::kNone, ctx, &buf).ok()) << line;
+    // roundsd is 66 0F 3A 0B: present exactly when SSE4.1 is on.
+    const std::vector<uint8_t>& code = buf.bytes();
+    bool roundsd = false;
+    for (size_t k = 0; k + 3 < code.size(); ++k) {
+      roundsd = roundsd || (code[k] == 0x66 && code[k + 1] == 0x0F && code[k + 2] == 0x3A && code[k + 3] == 0x0B);
+    }
+    EXPECT_EQ(roundsd, std::string(line) == "x86_64 has_sse41") << line;
+  }
 }
 
 }  // namespace

@@ -78,7 +78,7 @@ enum class MOp : uint8_t {
   kCas,        // use expected (rax), use addr, use replacement, def (rax); size
   kCls,        // use a, early def t, def; size; imm 1: without lzcnt (bsr)
   kToInt,      // use a (float), early def t (int), f1, f2 (float), def (int); sub bit0 signed, bit1
-               // saturating; size = source bytes; imm = destination bytes (4 or 8)
+               // saturating; size = source bytes; imm = destination bytes (1 to 8)
   // i128 as (low, high) register pairs.
   kAlu128,     // use alo, ahi, blo, bhi, def lo (reuses alo), def hi (reuses ahi); sub = Alu of the low half
   kIcmp128,    // use alo, ahi, blo, bhi, early def t1, t2, def; sub = IntCC
@@ -118,6 +118,20 @@ enum class MOp : uint8_t {
                // defs lo (rax), hi (rdx)
   kAtomicRmw128,   // use addr, use src lo, src hi, early defs lo (rax), hi (rdx), t (rbx), t (rcx);
                    // sub = AtomicRmwOp
+  kCarryOp,    // use a, use b, use carry/borrow in, early def t, def (reuses a), def flag;
+               // sub = OvfKind (add or sub kinds); size
+  kCarryOp128, // use alo, ahi, blo, bhi, carry in, early def t, def lo (reuses alo),
+               // def hi (reuses ahi), def flag; sub = OvfKind
+  kFrameReg,   // def; sub 0 frame pointer (rbp), 1 stack pointer, 2 return address ([rbp + 8])
+  kDebugtrap,  // int3
+  kPinnedReg,  // sub 0: def = r15 (get_pinned_reg); sub 1: use, r15 = it (set_pinned_reg)
+  kMinMax128,  // use alo, ahi, blo, bhi, early def t, def lo (reuses alo), def hi (reuses ahi);
+               // sub = Cond on the flags of a - b under which b is taken
+  kConcat,     // use lo, use hi, early def t, def = zext(lo) | hi << (8 * size); size = half bytes
+  kSplitHigh,  // use a, def (reuses a) = a >> (8 * size) (logical); size = half bytes
+  kRoundSse2,  // use a, early def t (int), f1, f2 (float), early def (float); sub = RoundMode
+               // (nearest, floor, ceil, trunc); size: rounding without SSE4.1
+  kFmaF32,     // use a, b, c, early def t1-t3 (int), f1-f5 (float), def: f32 fma without FMA3
   // Stack arguments and returns through memory (see abi.h ArgLayout). Frame regions: sub 0 the
   // incoming stack arguments ([rbp + 16 + imm]), 1 the outgoing-argument area ([rsp + imm]),
   // 2 the return area of calls ([rsp + outgoing_bytes + imm]). The call ops (kCall ...

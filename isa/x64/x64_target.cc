@@ -7,22 +7,13 @@
 
 namespace lathe::x64 {
 
-// Big-endian accesses are rejected as a whole (as Cranelift's x64 backend does), before the
-// lowering could treat them as ordinary little-endian ones.
 absl::Status X64Target::Lower(const ir::Function& f) {
-  for (ir::Block b = f.layout.first_block(); b.valid(); b = f.layout.next_block(b)) {
-    for (ir::Inst i = f.layout.first_inst(b); i.valid(); i = f.layout.next_inst(i)) {
-      if (!f.dfg.inst(i).flags.has(ir::MemFlags::kBig)) continue;
-      uint32_t line = f.text_line(i);
-      return absl::UnimplementedError(absl::StrCat(line ? absl::StrCat("line ", line, ": ") : "",
-                                                   "x64 backend does not support big-endian memory accesses (function ",
-                                                   f.name.ToString(), ")"));
-    }
-  }
-  return x64::Lower(f, &vcode_, isa_);
+  return x64::Lower(f, &vcode_, isa_, spec_.enable_pinned_reg);
 }
 
-const regalloc::MachineEnv& X64Target::machine_env() const { return SysVMachineEnv(); }
+const regalloc::MachineEnv& X64Target::machine_env() const {
+  return spec_.enable_pinned_reg ? PinnedRegMachineEnv() : SysVMachineEnv();
+}
 
 absl::Status X64Target::Emit(const regalloc::Allocation& alloc, isa::CodeBuffer* buf) {
   buf->Clear();

@@ -1,0 +1,81 @@
+#include "regalloc/dominators.h"
+
+namespace lathe::regalloc {
+
+uint32_t Dominators::Compute(const Function& fn) {
+  const uint32_t nb = static_cast<uint32_t>(fn.blocks.size());
+  constexpr uint32_t kUnseen = 0xffffffffu;
+  // Postorder into rpo_ (reversed below); cursor_ is each stacked block's next successor.
+  number_.assign(nb, kUnseen);
+  cursor_.resize(nb);
+  rpo_.clear();
+  stack_.clear();
+  stack_.push_back(0);
+  number_[0] = 0;
+  cursor_[0] = fn.blocks[0].succs_begin;
+  while (!stack_.empty()) {
+    const uint32_t b = stack_.back();
+    const uint32_t end = fn.blocks[b].succs_end;
+    uint32_t& c = cursor_[b];
+    while (c < end && number_[fn.succs[c]] != kUnseen) ++c;
+    if (c == end) {
+      rpo_.push_back(b);
+      stack_.pop_back();
+      continue;
+    }
+    const uint32_t s = fn.succs[c++];
+    number_[s] = 0;
+    cursor_[s] = fn.blocks[s].succs_begin;
+    stack_.push_back(s);
+  }
+  const uint32_t n = static_cast<uint32_t>(rpo_.size());
+  if (n != nb) {
+    for (uint32_t b = 0; b < nb; ++b) {
+      if (number_[b] == kUnseen) return b;
+    }
+  }
+  for (uint32_t k = 0; k < n / 2; ++k) std::swap(rpo_[k], rpo_[n - 1 - k]);
+  for (uint32_t k = 0; k < n; ++k) number_[rpo_[k]] = k;
+
+  idom_.assign(n, kUnseen);
+  idom_[0] = 0;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (uint32_t k = 1; k < n; ++k) {
+      const Block& bl = fn.blocks[rpo_[k]];
+      uint32_t d = kUnseen;
+      for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
+        uint32_t x = number_[fn.preds[p]];
+        if (idom_[x] == kUnseen) continue;
+        if (d == kUnseen) {
+          d = x;
+          continue;
+        }
+        while (x != d) {
+          while (x > d) x = idom_[x];
+          while (d > x) d = idom_[d];
+        }
+      }
+      if (idom_[k] != d) {
+        idom_[k] = d;
+        changed = true;
+      }
+    }
+  }
+  // A parent precedes its children in RPO, so subtree sizes accumulate backwards and preorder
+  // numbers hand out consecutive ranges forwards (cursor_ = the next free number under a node).
+  size_.assign(nb, 1);
+  for (uint32_t k = n; k-- > 1;) size_[rpo_[idom_[k]]] += size_[rpo_[k]];
+  pre_.resize(nb);
+  pre_[0] = 0;
+  cursor_[0] = 1;
+  for (uint32_t k = 1; k < n; ++k) {
+    const uint32_t b = rpo_[k], parent = rpo_[idom_[k]];
+    pre_[b] = cursor_[parent];
+    cursor_[parent] += size_[b];
+    cursor_[b] = pre_[b] + 1;
+  }
+  return kAllReachable;
+}
+
+}  // namespace lathe::regalloc
