@@ -50,6 +50,12 @@ block0(v0: i64, v1: i64):
     v3 = bxor v1, v2
     return v3
 }
+function %sext_load(i64) -> i64 {
+block0(v0: i64):
+    v1 = load.i16 v0+2
+    v2 = sextend.i64 v1
+    return v2
+}
 )";
 
 class JitMemoryOperandsTest : public ::testing::TestWithParam<regalloc::Algorithm> {
@@ -96,6 +102,13 @@ TEST_P(JitMemoryOperandsTest, SunkLoadsComputeLikeSeparateLoads) {
     double g;
     std::memcpy(&g, &got, 8);
     EXPECT_EQ(g, want) << x;
+  }
+}
+
+TEST_P(JitMemoryOperandsTest, ExtendedLoadSignExtendsFromMemory) {
+  for (int16_t x : {int16_t{-2}, int16_t{32767}, int16_t{-32768}, int16_t{5}}) {
+    int16_t h[2] = {0x7777, x};
+    EXPECT_EQ(Call(5, {Ptr(h)}).values[0], static_cast<uint64_t>(static_cast<int64_t>(x))) << x;
   }
 }
 

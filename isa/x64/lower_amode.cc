@@ -52,10 +52,11 @@ ir::IntCC Swapped(ir::IntCC cc) {
 // The caller holds one use of `addr`; each fold passes it down: when the folded instruction
 // loses its last use it is not lowered and its operands' uses pass to us (those we do not read
 // are dropped), otherwise we take new uses of the operands we read.
-Lowerer::Address Lowerer::AddressOf(ir::Value addr, int64_t offset) {
+Lowerer::Address Lowerer::AddressOf(ir::Value addr, int64_t offset, ir::TrapCode trap) {
   Address a;
   a.base = dfg_.Resolve(addr);
   a.disp = offset;
+  a.trap = trap;
   // base = x + k: the constant joins the displacement. A few steps cover chains of small adds
   // while bounding the work per access.
   for (int step = 0; step < 4; ++step) {
@@ -130,16 +131,12 @@ Lowerer::Address Lowerer::Sink(ir::Value v) {
   sunk_[ld.index()] = true;
   Drop(v);
   const ir::InstData& d = dfg_.inst(ld);
-  Address a = AddressOf(dfg_.args(ld)[0], d.imm);
-  a.trap = d.flags.trap;
-  return a;
+  return AddressOf(dfg_.args(ld)[0], d.imm, d.flags.trap);
 }
 
 MInst& Lowerer::BeginMem(MOp op, ir::Value a, const Address& mem) {
   MInst& m = Begin(op);
-  m.imm = mem.disp;
-  m.aux = mem.aux | kAddrTrap;
-  m.trap = mem.trap;
+  SetAddress(&m, mem);
   Use(a);
   UseBase(mem);
   UseIndex(mem);
@@ -214,6 +211,30 @@ Unit Lowerer::emit_sse_mem(rules::SseOp op) {
   m.sub = kOps[static_cast<int>(op)];
   m.size = static_cast<uint8_t>(bytes);
   ReuseDef(Result(0), 0);
+  return End();
+}
+
+bool Lowerer::inst_sink_ext_load(const IrInst& i) {
+  ir::Inst inst(i.index);
+  auto args = dfg_.args(inst);
+  auto results = dfg_.results(inst);
+  if (args.size() != 1 || results.size() != 1) return false;
+  int from = IntBytes(dfg_.value_type(dfg_.Resolve(args[0])));
+  int to = IntBytes(dfg_.value_type(results[0]));
+  return from != 0 && from < to && SinkableLoad(inst, args[0], from, false).valid();
+}
+
+Unit Lowerer::emit_ext_load(bool is_signed) {
+  int from = ArgBytes(0);
+  if (from == 0 || ResultBytes() == 0) return {};
+  Address mem = Sink(Arg(0));
+  MInst& m = Begin(MOp::kLoad);
+  m.size = static_cast<uint8_t>(from);
+  m.sub = is_signed ? 1 : 0;
+  SetAddress(&m, mem);
+  UseBase(mem);
+  Def(Result(0));
+  UseIndex(mem);
   return End();
 }
 

@@ -37,7 +37,7 @@ Unit Lowerer::emit_atomic_cas() {
 Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
   if (!dfg_.results(cur_).empty() && IsFloat(Result(0)) && mem_bytes == 0) {
     if (ArgBytes(0) != 8) return {};
-    Address a = AddressOf(Arg(0), cur().imm);
+    Address a = AddressOf(Arg(0), cur().imm, cur().flags.trap);
     MInst& m = Begin(MOp::kFload);
     m.size = static_cast<uint8_t>(CheckFloat(Result(0)));
     SetAddress(&m, a);
@@ -48,7 +48,7 @@ Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
   }
   int bytes = ResultBytes();
   if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
-  Address a = AddressOf(Arg(0), cur().imm);
+  Address a = AddressOf(Arg(0), cur().imm, cur().flags.trap);
   MInst& m = Begin(MOp::kLoad);
   m.size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
   m.sub = is_signed ? 1 : 0;
@@ -62,7 +62,7 @@ Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
 Unit Lowerer::emit_store(uint8_t mem_bytes) {
   if (dfg_.args(cur_).size() == 2 && IsFloat(Arg(0)) && mem_bytes == 0) {
     if (ArgBytes(1) != 8) return {};
-    Address a = AddressOf(Arg(1), cur().imm);
+    Address a = AddressOf(Arg(1), cur().imm, cur().flags.trap);
     MInst& m = Begin(MOp::kFstore);
     m.size = static_cast<uint8_t>(CheckFloat(Arg(0)));
     SetAddress(&m, a);
@@ -73,7 +73,7 @@ Unit Lowerer::emit_store(uint8_t mem_bytes) {
   }
   int bytes = ArgBytes(0);
   if (bytes == 0 || ArgBytes(1) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(1)));
-  Address a = AddressOf(Arg(1), cur().imm);
+  Address a = AddressOf(Arg(1), cur().imm, cur().flags.trap);
   MInst& m = Begin(MOp::kStore);
   m.size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
   SetAddress(&m, a);

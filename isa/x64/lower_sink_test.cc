@@ -280,6 +280,37 @@ block0(v0: i64, v1: i64):
   EXPECT_EQ(Only(MOp::kLoad).aux & (kAddrIndexed | kAddrShiftMask), static_cast<uint32_t>(kAddrIndexed));
 }
 
+TEST_F(LowerSinkTest, ExtensionsOfSingleUseLoadsReadMemoryDirectly) {
+  std::vector<MOp> ops = LowerOps(R"(
+function %f(i64) -> i64, i64 {
+block0(v0: i64):
+    v1 = load.i16 v0+2
+    v2 = sextend.i64 v1
+    v3 = load.i32 v0+4
+    v4 = uextend.i64 v3
+    return v2, v4
+}
+)");
+  EXPECT_EQ(Count(ops, MOp::kExt), 0);
+  ASSERT_EQ(Count(ops, MOp::kLoad), 2);
+  for (const MInst& m : vc_.insts) {
+    if (m.op != MOp::kLoad) continue;
+    EXPECT_EQ(m.size, m.imm == 2 ? 2 : 4);
+    EXPECT_EQ(m.sub, m.imm == 2 ? 1 : 0);  // sign-extending only for the sextend
+  }
+  // A load with a second use keeps its own instruction and the extension its own.
+  ops = LowerOps(R"(
+function %g(i64) -> i64, i32 {
+block0(v0: i64):
+    v1 = load.i32 v0
+    v2 = sextend.i64 v1
+    return v2, v1
+}
+)");
+  EXPECT_EQ(Count(ops, MOp::kExt), 1);
+  EXPECT_EQ(Count(ops, MOp::kLoad), 1);
+}
+
 // Compiles `text` and returns the instructions (offset, mnemonic, operands) and trap records.
 struct Compiled {
   std::vector<std::pair<uint64_t, std::string>> insts;

@@ -192,8 +192,11 @@ class Lowerer : public rules::Context {
   Unit emit_alu_mem(rules::AluOp op, uint8_t k) override;
   Unit emit_icmp_mem(uint8_t k) override;
   Unit emit_sse_mem(rules::SseOp op) override;
-  // The address `addr + offset` with iadd/ishl/iconst definitions folded in (dropping their uses).
-  Address AddressOf(ir::Value addr, int64_t offset);
+  bool inst_sink_ext_load(const IrInst& i) override;
+  Unit emit_ext_load(bool is_signed) override;
+  // The address `addr + offset` of an access trapping with `trap` (none: notrap), with
+  // iadd/ishl/iconst definitions folded in (dropping their uses).
+  Address AddressOf(ir::Value addr, int64_t offset, ir::TrapCode trap);
   // The load defining `v` if it may become a memory operand of `bytes` bytes of the current
   // instruction (see lower.isel), else an invalid Inst.
   ir::Inst SinkableLoad(ir::Inst user, ir::Value v, int bytes, bool is_float) const;
@@ -202,11 +205,11 @@ class Lowerer : public rules::Context {
   // Begins `op` with the register operand `a` and the memory operand `mem` as its first uses.
   MInst& BeginMem(MOp op, ir::Value a, const Address& mem);
   void UseBase(const Address& a) { Use(a.base); }
-  // The displacement, mode bits and trap code of the current load or store.
+  // The displacement, mode bits and trap code of a memory access.
   void SetAddress(MInst* m, const Address& a) {
     m->imm = a.disp;
     m->aux = a.aux | kAddrTrap;
-    m->trap = cur().flags.trap;
+    m->trap = a.trap;
   }
   void UseIndex(const Address& a) {
     if ((a.aux & kAddrIndexed) != 0) Use(a.index);
