@@ -205,10 +205,9 @@ Unit Lowerer::emit_icmp_mem(uint8_t k) {
 Unit Lowerer::emit_sse_mem(rules::SseOp op) {
   int bytes = CheckFloat(Result(0));
   if (bytes == 0) return {};
-  static constexpr uint8_t kOps[] = {0x58, 0x5C, 0x59, 0x5E};
   Address mem = Sink(Arg(1));
   MInst& m = BeginMem(MOp::kSseMem, Arg(0), mem);
-  m.sub = kOps[static_cast<int>(op)];
+  m.sub = SseOpcode(op);
   m.size = static_cast<uint8_t>(bytes);
   ReuseDef(Result(0), 0);
   return End();
@@ -227,14 +226,17 @@ bool Lowerer::inst_sink_ext_load(const IrInst& i) {
 Unit Lowerer::emit_ext_load(bool is_signed) {
   int from = ArgBytes(0);
   if (from == 0 || ResultBytes() == 0) return {};
-  Address mem = Sink(Arg(0));
+  return LoadFrom(Sink(Arg(0)), static_cast<uint8_t>(from), is_signed);
+}
+
+Unit Lowerer::LoadFrom(const Address& a, uint8_t bytes, bool is_signed) {
   MInst& m = Begin(MOp::kLoad);
-  m.size = static_cast<uint8_t>(from);
+  m.size = bytes;
   m.sub = is_signed ? 1 : 0;
-  SetAddress(&m, mem);
-  UseBase(mem);
+  SetAddress(&m, a);
+  UseBase(a);
   Def(Result(0));
-  UseIndex(mem);
+  UseIndex(a);
   return End();
 }
 

@@ -48,15 +48,8 @@ Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
   }
   int bytes = ResultBytes();
   if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
-  Address a = AddressOf(Arg(0), cur().imm, cur().flags.trap);
-  MInst& m = Begin(MOp::kLoad);
-  m.size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
-  m.sub = is_signed ? 1 : 0;
-  SetAddress(&m, a);
-  UseBase(a);
-  Def(Result(0));
-  UseIndex(a);
-  return End();
+  return LoadFrom(AddressOf(Arg(0), cur().imm, cur().flags.trap),
+                  mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes, is_signed);
 }
 
 Unit Lowerer::emit_store(uint8_t mem_bytes) {

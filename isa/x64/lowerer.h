@@ -44,6 +44,12 @@ inline int IntBytes(ir::Type t) {
   return static_cast<int>(t.lane_bits() / 8);
 }
 
+// The SSE opcode byte (after 0F) of addss/subss/mulss/divss (and the sd forms).
+inline uint8_t SseOpcode(rules::SseOp op) {
+  static constexpr uint8_t kOps[] = {0x58, 0x5C, 0x59, 0x5E};
+  return kOps[static_cast<int>(op)];
+}
+
 inline Cond CondOf(ir::IntCC cc) {
   switch (cc) {
     case ir::IntCC::kEq: return Cond::kE;
@@ -202,6 +208,8 @@ class Lowerer : public rules::Context {
   ir::Inst SinkableLoad(ir::Inst user, ir::Value v, int bytes, bool is_float) const;
   // Marks the load defining `v` as sunk into the current instruction and returns its address.
   Address Sink(ir::Value v);
+  // kLoad of `bytes` from `a` (zero- or sign-extending) into the current result.
+  Unit LoadFrom(const Address& a, uint8_t bytes, bool is_signed);
   // Begins `op` with the register operand `a` and the memory operand `mem` as its first uses.
   MInst& BeginMem(MOp op, ir::Value a, const Address& mem);
   void UseBase(const Address& a) { Use(a.base); }
