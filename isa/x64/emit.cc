@@ -506,7 +506,6 @@ class Emitter {
     return absl::OkStatus();
   }
 
-  // Sign-bit operations through integer temporaries. ops: a, [b,] t1, [t2,] dst.
   // --- Address modes and memory operands (AddrMode in vcode.h).
   int LastOperand(uint32_t i) const { return static_cast<int>(rf_.insts[i].operands_end - rf_.insts[i].operands_begin) - 1; }
   // [base + index << shift + disp]: base is operand `base_k`, the index (if any) `index_k`.
@@ -542,6 +541,7 @@ class Emitter {
     return absl::OkStatus();
   }
 
+  // Sign-bit operations through integer temporaries. ops: a, [b,] t1, [t2,] dst.
   void EmitFsign(uint32_t i, const MInst& m) {
     const int sz = m.size;
     const uint8_t bit = static_cast<uint8_t>(sz * 8 - 1);

@@ -115,7 +115,9 @@ ir::Inst Lowerer::SinkableLoad(ir::Inst user, ir::Value v, int bytes, bool is_fl
   if (dfg_.value(v).kind != ir::ValueData::kResult || uses_[v.index()] != 1) return ir::Inst();
   ir::Inst ld(dfg_.value(v).owner);
   const ir::InstData& d = dfg_.inst(ld);
-  if (d.opcode != ir::Opcode::kLoad || sunk_[ld.index()] || d.flags.has(ir::MemFlags::kBig)) return ir::Inst();
+  if (d.opcode != ir::Opcode::kLoad || colour_[ld.index()] == kSunk || d.flags.has(ir::MemFlags::kBig)) {
+    return ir::Inst();
+  }
   // Same block, and the load is the only effectful instruction from it up to the user.
   if (f_.layout.inst_block(ld) != f_.layout.inst_block(user) || colour_[user.index()] != colour_[ld.index()] + 1) {
     return ir::Inst();
@@ -128,7 +130,7 @@ ir::Inst Lowerer::SinkableLoad(ir::Inst user, ir::Value v, int bytes, bool is_fl
 
 Lowerer::Address Lowerer::Sink(ir::Value v) {
   ir::Inst ld(dfg_.value(dfg_.Resolve(v)).owner);
-  sunk_[ld.index()] = true;
+  colour_[ld.index()] = kSunk;
   Drop(v);
   const ir::InstData& d = dfg_.inst(ld);
   return AddressOf(dfg_.args(ld)[0], d.imm, d.flags.trap);

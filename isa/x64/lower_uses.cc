@@ -22,7 +22,6 @@ bool Lowerer::Removable(ir::Inst i) const {
 void Lowerer::CountUses(const std::vector<bool>& reachable) {
   uses_.assign(dfg_.num_values(), 0);
   colour_.assign(dfg_.num_insts(), 0);
-  sunk_.assign(dfg_.num_insts(), false);
   for (ir::Block b = f_.layout.first_block(); b.valid(); b = f_.layout.next_block(b)) {
     if (!reachable[b.index()]) continue;
     uint32_t colour = 0;

@@ -165,7 +165,7 @@ class Lowerer : public rules::Context {
   // of a block: an instruction's colour is the count of effectful instructions before it.
   void CountUses(const std::vector<bool>& reachable);
   bool Removable(ir::Inst i) const;  // no effect but its results
-  bool Unneeded(ir::Inst i) const { return sunk_[i.index()] || (Removable(i) && Unused(i)); }
+  bool Unneeded(ir::Inst i) const { return colour_[i.index()] == kSunk || (Removable(i) && Unused(i)); }
   bool Unused(ir::Inst i) const {
     for (ir::Value r : dfg_.results(i)) {
       if (uses_[r.index()] != 0) return false;
@@ -402,15 +402,11 @@ class Lowerer : public rules::Context {
   std::vector<uint32_t> block_id_;  // by IR block
   uint32_t next_edge_block_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> pending_edges_;  // (edge block id, block call)
-  std::vector<uint32_t> uses_;    // by IR value (see CountUses)
-  std::vector<uint32_t> colour_;  // by IR instruction
-  std::vector<bool> sunk_;        // by IR instruction: a load merged into its user
-  // Backward lowering scratch: where each IR instruction's vcode starts, and the block's vcode
-  // reassembled in program order.
-  std::vector<uint32_t> group_start_;
-  std::vector<MInst> order_insts_;
-  std::vector<regalloc::Inst> order_rinsts_;
-  std::vector<Operand> order_operands_;
+  // Kept in the VCode so that their storage serves the next function too.
+  std::vector<uint32_t>& uses_ = vc_->lower_uses;      // by IR value (see CountUses)
+  std::vector<uint32_t>& colour_ = vc_->lower_colours;  // by IR instruction; kSunk: merged load
+  std::vector<uint32_t>& group_start_ = vc_->lower_groups;  // where each IR instruction's vcode starts
+  static constexpr uint32_t kSunk = ~0u;
 };
 
 }  // namespace lathe::x64::lowering

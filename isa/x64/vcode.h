@@ -120,6 +120,8 @@ struct VCode {
   std::vector<MInst> insts;
   // IR stack slot sizes and alignments (bytes), by slot index.
   std::vector<uint32_t> slot_size, slot_align;
+  // Working storage the lowering reuses from one function to the next (no meaning outside it).
+  std::vector<uint32_t> lower_uses, lower_colours, lower_groups;
 };
 
 }  // namespace lathe::x64
