@@ -346,6 +346,9 @@ TEST_F(AssemblerTest, IndexedMemoryAndMemorySourceOps) {
       for (int32_t disp : {0, 16, -128, 4096}) indexed.push_back(Mem::Indexed(b, x, (b + x) & 3, disp));
     }
   }
+  const std::pair<Alu, const char*> ops[] = {{Alu::kAdd, "add"}, {Alu::kOr, "or"},   {Alu::kAnd, "and"},
+                                             {Alu::kSub, "sub"}, {Alu::kXor, "xor"}, {Alu::kCmp, "cmp"}};
+  const std::pair<uint8_t, const char*> sse_ops[] = {{0x58, "add"}, {0x5C, "sub"}, {0x59, "mul"}, {0x5E, "div"}};
   for (const Mem& m : indexed) {
     std::string ms = MI(m);
     int r = (m.base + 7) & 15;
@@ -353,18 +356,26 @@ TEST_F(AssemblerTest, IndexedMemoryAndMemorySourceOps) {
       Check(absl::StrCat("mov ", ms, ", ", R(size, r)), [&](Assembler& a) { a.Store(size, m, r); });
     }
     Check(absl::StrCat("movzx ", R(4, r), ", ", ms), [&](Assembler& a) { a.Load(1, r, m); });
+    Check(absl::StrCat("movzx ", R(4, r), ", ", ms), [&](Assembler& a) { a.Load(2, r, m); });
     Check(absl::StrCat("mov ", R(4, r), ", ", ms), [&](Assembler& a) { a.Load(4, r, m); });
     Check(absl::StrCat("mov ", R(8, r), ", ", ms), [&](Assembler& a) { a.Load(8, r, m); });
+    Check(absl::StrCat("movsx ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(1, r, m); });
     Check(absl::StrCat("movsx ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(2, r, m); });
     Check(absl::StrCat("movsxd ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(4, r, m); });
     Check(absl::StrCat("movss ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF3, 0x10, r, m); });
+    Check(absl::StrCat("movsd ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF2, 0x10, r, m); });
+    Check(absl::StrCat("movss ", ms, ", ", X(r)), [&](Assembler& a) { a.SseStore(0xF3, 0x11, m, r); });
     Check(absl::StrCat("movsd ", ms, ", ", X(r)), [&](Assembler& a) { a.SseStore(0xF2, 0x11, m, r); });
-    Check(absl::StrCat("add ", R(8, r), ", ", ms), [&](Assembler& a) { a.AluRM(Alu::kAdd, 8, r, m); });
-    Check(absl::StrCat("cmp ", R(4, r), ", ", ms), [&](Assembler& a) { a.AluRM(Alu::kCmp, 4, r, m); });
-    Check(absl::StrCat("mulsd ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF2, 0x59, r, m); });
+    for (auto [op, name] : ops) {
+      for (int size : {4, 8}) {
+        Check(absl::StrCat(name, " ", R(size, r), ", ", ms), [&](Assembler& a) { a.AluRM(op, size, r, m); });
+      }
+    }
+    for (auto [op, name] : sse_ops) {
+      Check(absl::StrCat(name, "ss ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF3, op, r, m); });
+      Check(absl::StrCat(name, "sd ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF2, op, r, m); });
+    }
   }
-  const std::pair<Alu, const char*> ops[] = {{Alu::kAdd, "add"}, {Alu::kOr, "or"},   {Alu::kAnd, "and"},
-                                             {Alu::kSub, "sub"}, {Alu::kXor, "xor"}, {Alu::kCmp, "cmp"}};
   for (int b = 0; b < 16; ++b) {
     for (int32_t disp : {0, -8, 200}) {
       Mem m = Mem::Base(b, disp);
@@ -374,8 +385,7 @@ TEST_F(AssemblerTest, IndexedMemoryAndMemorySourceOps) {
             Check(absl::StrCat(name, " ", R(size, r), ", ", M(m)), [&](Assembler& a) { a.AluRM(op, size, r, m); });
           }
         }
-        const std::pair<uint8_t, const char*> sse[] = {{0x58, "add"}, {0x5C, "sub"}, {0x59, "mul"}, {0x5E, "div"}};
-        for (auto [op, name] : sse) {
+        for (auto [op, name] : sse_ops) {
           Check(absl::StrCat(name, "ss ", X(r), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF3, op, r, m); });
           Check(absl::StrCat(name, "sd ", X(r), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF2, op, r, m); });
         }
