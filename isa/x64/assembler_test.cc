@@ -371,6 +371,9 @@ TEST_F(AssemblerTest, IndexedMemoryAndMemorySourceOps) {
         Check(absl::StrCat(name, " ", R(size, r), ", ", ms), [&](Assembler& a) { a.AluRM(op, size, r, m); });
       }
     }
+    for (int size : {4, 8}) {
+      Check(absl::StrCat("imul ", R(size, r), ", ", ms), [&](Assembler& a) { a.ImulRM(size, r, m); });
+    }
     for (auto [op, name] : sse_ops) {
       Check(absl::StrCat(name, "ss ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF3, op, r, m); });
       Check(absl::StrCat(name, "sd ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF2, op, r, m); });
@@ -384,6 +387,9 @@ TEST_F(AssemblerTest, IndexedMemoryAndMemorySourceOps) {
           for (int size : {4, 8}) {
             Check(absl::StrCat(name, " ", R(size, r), ", ", M(m)), [&](Assembler& a) { a.AluRM(op, size, r, m); });
           }
+        }
+        for (int size : {4, 8}) {
+          Check(absl::StrCat("imul ", R(size, r), ", ", M(m)), [&](Assembler& a) { a.ImulRM(size, r, m); });
         }
         for (auto [op, name] : sse_ops) {
           Check(absl::StrCat(name, "ss ", X(r), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF3, op, r, m); });

@@ -1,5 +1,6 @@
 // Memory operands of the x86-64 lowering: address modes ([base + index << shift + disp] folded
-// from iadd/ishl/iconst) and loads sunk into their single user (ALU ops, icmp, SSE arithmetic).
+// from iadd/ishl/iconst) and loads sunk into their single user (ALU ops, imul, icmp, SSE
+// arithmetic, extensions).
 // A load may be sunk only from the user's own block with no other effectful instruction between
 // them (equal side-effect colours after the load), so moving the read to the user changes no
 // observable order; its trap code moves with it.
@@ -156,6 +157,7 @@ bool Lowerer::inst_sink_load(const IrInst& i, uint8_t* out) {
     case ir::Opcode::kBand:
     case ir::Opcode::kBor:
     case ir::Opcode::kBxor:
+    case ir::Opcode::kImul:
     case ir::Opcode::kIcmp: commutes = true; break;  // icmp by swapping its condition
     case ir::Opcode::kIsub: break;
     // Float operands are not swapped: with two NaNs SSE returns the first one.
@@ -188,6 +190,15 @@ Unit Lowerer::emit_alu_mem(rules::AluOp op, uint8_t k) {
   MInst& m = BeginMem(MOp::kAluMem, Arg(1 - k), mem);
   m.sub = static_cast<uint8_t>(AluOf(op));
   m.size = static_cast<uint8_t>(bytes);
+  ReuseDef(Result(0), 0);
+  return End();
+}
+
+Unit Lowerer::emit_imul_mem(uint8_t k) {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  Address mem = Sink(Arg(k));
+  BeginMem(MOp::kImulMem, Arg(1 - k), mem).size = static_cast<uint8_t>(bytes);
   ReuseDef(Result(0), 0);
   return End();
 }

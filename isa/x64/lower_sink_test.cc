@@ -220,6 +220,21 @@ block0(v0: i64, v1: i16):
   }
 }
 
+TEST_F(LowerSinkTest, LoadsSinkIntoImulFromEitherSide) {
+  std::vector<MOp> ops = LowerOps(R"(
+function %f(i64, i32) -> i32 {
+block0(v0: i64, v1: i32):
+    v2 = load.i32 v0+12
+    v3 = imul v2, v1
+    return v3
+}
+)");
+  EXPECT_EQ(Count(ops, MOp::kLoad), 0);
+  EXPECT_EQ(Count(ops, MOp::kImul), 0);
+  EXPECT_EQ(Only(MOp::kImulMem).size, 4);
+  EXPECT_EQ(Only(MOp::kImulMem).imm, 12);
+}
+
 TEST_F(LowerSinkTest, PureInstructionsBetweenDoNotBlockSinking) {
   std::vector<MOp> ops = LowerOps(R"(
 function %f(i64, i64) -> i64 {
@@ -269,7 +284,7 @@ block0(v0: i64, v1: i64):
     v3 = ishl v1, v2
     v4 = iadd v0, v3
     v5 = load.i64 v4
-    v6 = imul v5, v4
+    v6 = smax v5, v4
     return v6
 }
 )");

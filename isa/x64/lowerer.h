@@ -198,6 +198,7 @@ class Lowerer : public rules::Context {
   Unit emit_alu_mem(rules::AluOp op, uint8_t k) override;
   Unit emit_icmp_mem(uint8_t k) override;
   Unit emit_sse_mem(rules::SseOp op) override;
+  Unit emit_imul_mem(uint8_t k) override;
   bool inst_sink_ext_load(const IrInst& i) override;
   Unit emit_ext_load(bool is_signed) override;
   // The address `addr + offset` of an access trapping with `trap` (none: notrap), with

@@ -95,6 +95,7 @@ enum class MOp : uint8_t {
   kAluMem,     // use a, use base, [use index], def (reuses a); sub = Alu; size 4/8; imm disp; aux
   kIcmpMem,    // use a, use base, [use index], def; sub = Cond; size 4/8; imm disp; aux
   kSseMem,     // use a, use base, [use index], def (reuses a); sub = opcode byte; size; imm disp; aux
+  kImulMem,    // use a, use base, [use index], def (reuses a); size 4/8; imm disp; aux
 };
 
 // MInst::aux of the memory forms: [base + index << shift + disp]. kLoad, kStore, kFload and
