@@ -379,4 +379,6 @@ void Assembler::AluRM(Alu op, int size, uint8_t dst, Mem m) {
   OpMem(size, dst, m, false, {static_cast<uint8_t>((static_cast<uint8_t>(op) << 3) | 3)});
 }
 
+void Assembler::ImulRM(int size, uint8_t dst, Mem m) { OpMem(size, dst, m, false, {0x0F, 0xAF}); }
+
 }  // namespace lathe::x64

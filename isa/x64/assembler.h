@@ -54,6 +54,7 @@ class Assembler {
   void AluRR(Alu op, int size, uint8_t dst, uint8_t src);      // op dst, src
   void AluRI(Alu op, int size, uint8_t dst, int32_t imm);      // op dst, imm
   void AluRM(Alu op, int size, uint8_t dst, Mem m);            // op dst, [m]; size 4 or 8
+  void ImulRM(int size, uint8_t dst, Mem m);                    // imul dst, [m]; size 4 or 8
   void MovRR(int size, uint8_t dst, uint8_t src);
   void MovRI(uint8_t dst, uint64_t imm);                       // full 64-bit result
   void Imul(int size, uint8_t dst, uint8_t src);                // size 2, 4 or 8

@@ -36,7 +36,21 @@ std::string R(int size, int r) {
 
 std::string M(Mem m) {
   if (m.rip) return absl::StrCat("[rip+", m.disp, "]");
+  if (m.indexed) return absl::StrCat("[", kNames64[m.base], "+", m.disp, "]<", kNames64[m.index], "*", 1 << m.scale, ">");
   return absl::StrCat("[", kNames64[m.base], "+", m.disp, "]");
+}
+
+// [base + index * scale + disp] over every base (rbp/r13 and rsp/r12 included), a spread of
+// indexes (all REX.X cases; rsp cannot be one), every scale, and disp 0 / 8-bit / 32-bit.
+std::vector<Mem> IndexedMems() {
+  std::vector<Mem> out;
+  for (int b = 0; b < 16; ++b) {
+    for (int x = 0; x < 16; x += (b % 3) + 1) {
+      if (x == kRsp) continue;
+      for (int32_t disp : {0, 16, -128, 4096}) out.push_back(Mem::Indexed(b, x, (b + x) & 3, disp));
+    }
+  }
+  return out;
 }
 
 class Disasm {
@@ -196,6 +210,7 @@ TEST_F(AssemblerTest, MemoryOperandsIncludingSpecialBases) {
   }
   mems.push_back(Mem::Rip(0x40));
   mems.push_back(Mem::Rip(-16));
+  for (const Mem& m : IndexedMems()) mems.push_back(m);
   for (const Mem& m : mems) {
     std::string ms = M(m);
     for (int r = 0; r < 16; r += 5) {
@@ -432,55 +447,34 @@ TEST_F(AssemblerTest, ScalarCompletionForms) {
   Check("int3", [&](Assembler& a) { a.Int3(); });
 }
 
-// Indexed addresses [base + index * scale + disp] through every memory form the lowering can
-// give one (loads, stores, float loads/stores, ALU and SSE ops with a memory source), and the
-// ALU memory-source forms on plain bases including the rsp/r12/rbp/r13 special cases.
-TEST_F(AssemblerTest, IndexedMemoryAndMemorySourceOps) {
+// The memory-source forms the lowering gives a sunk load (ALU ops, imul, SSE arithmetic) and
+// the SSE loads/stores, on plain bases (rsp/r12/rbp/r13 included) and indexed addresses.
+TEST_F(AssemblerTest, MemorySourceOpsAndSseMoves) {
   auto X = [](int r) { return absl::StrCat("xmm", r); };
-  auto MI = [](Mem m) {
-    return absl::StrCat("[", kNames64[m.base], "+", m.disp, "]<", kNames64[m.index], "*", 1 << m.scale, ">");
-  };
-  std::vector<Mem> indexed;
+  std::vector<Mem> mems = IndexedMems();
   for (int b = 0; b < 16; ++b) {
-    for (int x = 0; x < 16; x += (b % 3) + 1) {
-      if (x == kRsp) continue;  // rsp cannot be an index
-      for (int32_t disp : {0, 16, -128, 4096}) indexed.push_back(Mem::Indexed(b, x, (b + x) & 3, disp));
-    }
-  }
-  for (const Mem& m : indexed) {
-    std::string ms = MI(m);
-    int r = (m.base + 7) & 15;
-    for (int size : kSizes) {
-      Check(absl::StrCat("mov ", ms, ", ", R(size, r)), [&](Assembler& a) { a.Store(size, m, r); });
-    }
-    Check(absl::StrCat("movzx ", R(4, r), ", ", ms), [&](Assembler& a) { a.Load(1, r, m); });
-    Check(absl::StrCat("mov ", R(4, r), ", ", ms), [&](Assembler& a) { a.Load(4, r, m); });
-    Check(absl::StrCat("mov ", R(8, r), ", ", ms), [&](Assembler& a) { a.Load(8, r, m); });
-    Check(absl::StrCat("movsx ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(2, r, m); });
-    Check(absl::StrCat("movsxd ", R(8, r), ", ", ms), [&](Assembler& a) { a.LoadSx(4, r, m); });
-    Check(absl::StrCat("movss ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF3, 0x10, r, m); });
-    Check(absl::StrCat("movsd ", ms, ", ", X(r)), [&](Assembler& a) { a.SseStore(0xF2, 0x11, m, r); });
-    Check(absl::StrCat("add ", R(8, r), ", ", ms), [&](Assembler& a) { a.AluRM(Alu::kAdd, 8, r, m); });
-    Check(absl::StrCat("cmp ", R(4, r), ", ", ms), [&](Assembler& a) { a.AluRM(Alu::kCmp, 4, r, m); });
-    Check(absl::StrCat("mulsd ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF2, 0x59, r, m); });
+    for (int32_t disp : {0, -8, 200}) mems.push_back(Mem::Base(b, disp));
   }
   const std::pair<Alu, const char*> ops[] = {{Alu::kAdd, "add"}, {Alu::kOr, "or"},   {Alu::kAnd, "and"},
                                              {Alu::kSub, "sub"}, {Alu::kXor, "xor"}, {Alu::kCmp, "cmp"}};
-  for (int b = 0; b < 16; ++b) {
-    for (int32_t disp : {0, -8, 200}) {
-      Mem m = Mem::Base(b, disp);
-      for (int r = 0; r < 16; r += 5) {
+  const std::pair<uint8_t, const char*> sse_ops[] = {{0x58, "add"}, {0x5C, "sub"}, {0x59, "mul"}, {0x5E, "div"}};
+  for (const Mem& m : mems) {
+    std::string ms = M(m);
+    for (int r = (m.base + 7) & 15; r < 16; r += 6) {
+      for (int size : {4, 8}) {
         for (auto [op, name] : ops) {
-          for (int size : {4, 8}) {
-            Check(absl::StrCat(name, " ", R(size, r), ", ", M(m)), [&](Assembler& a) { a.AluRM(op, size, r, m); });
-          }
+          Check(absl::StrCat(name, " ", R(size, r), ", ", ms), [&](Assembler& a) { a.AluRM(op, size, r, m); });
         }
-        const std::pair<uint8_t, const char*> sse[] = {{0x58, "add"}, {0x5C, "sub"}, {0x59, "mul"}, {0x5E, "div"}};
-        for (auto [op, name] : sse) {
-          Check(absl::StrCat(name, "ss ", X(r), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF3, op, r, m); });
-          Check(absl::StrCat(name, "sd ", X(r), ", ", M(m)), [&](Assembler& a) { a.SseLoad(0xF2, op, r, m); });
-        }
+        Check(absl::StrCat("imul ", R(size, r), ", ", ms), [&](Assembler& a) { a.ImulRM(size, r, m); });
       }
+      for (auto [op, name] : sse_ops) {
+        Check(absl::StrCat(name, "ss ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF3, op, r, m); });
+        Check(absl::StrCat(name, "sd ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF2, op, r, m); });
+      }
+      Check(absl::StrCat("movss ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF3, 0x10, r, m); });
+      Check(absl::StrCat("movsd ", X(r), ", ", ms), [&](Assembler& a) { a.SseLoad(0xF2, 0x10, r, m); });
+      Check(absl::StrCat("movss ", ms, ", ", X(r)), [&](Assembler& a) { a.SseStore(0xF3, 0x11, m, r); });
+      Check(absl::StrCat("movsd ", ms, ", ", X(r)), [&](Assembler& a) { a.SseStore(0xF2, 0x11, m, r); });
     }
   }
 }

@@ -578,7 +578,8 @@ class Emitter {
       case MOp::kXmmToPair: EmitAbiOp(i, m); break;
       case MOp::kAluMem:
       case MOp::kIcmpMem:
-      case MOp::kSseMem: return EmitMemOperand(i, m);
+      case MOp::kSseMem:
+      case MOp::kImulMem: return EmitMemOperand(i, m);
     }
     return absl::OkStatus();
   }
@@ -1070,7 +1071,7 @@ class Emitter {
       buf_->AddTrap(m.trap);
     }
   }
-  // kAluMem, kIcmpMem, kSseMem: operand 0 is the register operand, then the address, then the def.
+  // kAluMem, kIcmpMem, kSseMem, kImulMem: operand 0 is the register operand, then the address, then the def.
   absl::Status EmitMemOperand(uint32_t i, const MInst& m) {
     absl::StatusOr<Mem> mem = MemOf(i, 1, 2, m);
     if (!mem.ok()) return mem.status();
@@ -1078,6 +1079,8 @@ class Emitter {
     MemTrap(m);
     if (m.op == MOp::kAluMem) {
       a_.AluRM(static_cast<Alu>(m.sub), m.size, R(i, def), *mem);
+    } else if (m.op == MOp::kImulMem) {
+      a_.ImulRM(m.size, R(i, def), *mem);
     } else if (m.op == MOp::kIcmpMem) {
       a_.AluRM(Alu::kCmp, m.size, R(i, 0), *mem);
       a_.Setcc(static_cast<Cond>(m.sub), R(i, def));

@@ -70,33 +70,22 @@ bool Lowerer::inst_cond_is_icmp(const IrInst& i) {
 }
 
 // The block's vcode from `first` on was built one IR instruction at a time from the last one
-// up (groups starting at group_start_); lay the groups out in program order, keeping each
-// group's own order, and renumber the operand ranges. Linear in the block's size.
+// up (groups starting at group_start_): reversing the block's range and then each group of
+// several instructions lays it out in program order, in place and in linear time. Operand
+// ranges move with their instructions (the allocator does not need them in order).
 void Lowerer::RestoreProgramOrder(uint32_t first) {
   const uint32_t end = static_cast<uint32_t>(rf_.insts.size());
   if (group_start_.size() < 2) return;
-  const uint32_t ops_first = rf_.insts[first].operands_begin;
-  order_insts_.clear();
-  order_rinsts_.clear();
-  order_operands_.clear();
-  // Group g spans [group_start_[g], group_start_[g + 1]) (the last one up to `end`); the last
-  // group lowered is the earliest code.
-  for (size_t g = group_start_.size(); g-- > 0;) {
+  std::reverse(vc_->insts.begin() + first, vc_->insts.end());
+  std::reverse(rf_.insts.begin() + first, rf_.insts.end());
+  for (size_t g = 0; g < group_start_.size(); ++g) {
     const uint32_t stop = g + 1 < group_start_.size() ? group_start_[g + 1] : end;
-    for (uint32_t k = group_start_[g]; k < stop; ++k) {
-      order_insts_.push_back(vc_->insts[k]);
-      regalloc::Inst ri = rf_.insts[k];
-      const uint32_t ops = ops_first + static_cast<uint32_t>(order_operands_.size());
-      order_operands_.insert(order_operands_.end(), rf_.operands.begin() + ri.operands_begin,
-                             rf_.operands.begin() + ri.operands_end);
-      ri.operands_end = ops + (ri.operands_end - ri.operands_begin);
-      ri.operands_begin = ops;
-      order_rinsts_.push_back(ri);
-    }
+    if (stop - group_start_[g] < 2) continue;
+    // [start, stop) now sits at [first + end - stop, first + end - start), backwards.
+    const uint32_t lo = first + end - stop, hi = first + end - group_start_[g];
+    std::reverse(vc_->insts.begin() + lo, vc_->insts.begin() + hi);
+    std::reverse(rf_.insts.begin() + lo, rf_.insts.begin() + hi);
   }
-  std::copy(order_insts_.begin(), order_insts_.end(), vc_->insts.begin() + first);
-  std::copy(order_rinsts_.begin(), order_rinsts_.end(), rf_.insts.begin() + first);
-  std::copy(order_operands_.begin(), order_operands_.end(), rf_.operands.begin() + ops_first);
 }
 
 absl::Status Lowerer::Run() {

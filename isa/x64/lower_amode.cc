@@ -1,5 +1,6 @@
 // Memory operands of the x86-64 lowering: address modes ([base + index << shift + disp] folded
-// from iadd/ishl/iconst) and loads sunk into their single user (ALU ops, icmp, SSE arithmetic).
+// from iadd/ishl/iconst) and loads sunk into their single user (ALU ops, imul, icmp, SSE
+// arithmetic, extensions).
 // A load may be sunk only from the user's own block with no other effectful instruction between
 // them (equal side-effect colours after the load), so moving the read to the user changes no
 // observable order; its trap code moves with it.
@@ -52,10 +53,11 @@ ir::IntCC Swapped(ir::IntCC cc) {
 // The caller holds one use of `addr`; each fold passes it down: when the folded instruction
 // loses its last use it is not lowered and its operands' uses pass to us (those we do not read
 // are dropped), otherwise we take new uses of the operands we read.
-Lowerer::Address Lowerer::AddressOf(ir::Value addr, int64_t offset) {
+Lowerer::Address Lowerer::AddressOf(ir::Value addr, int64_t offset, ir::TrapCode trap) {
   Address a;
   a.base = dfg_.Resolve(addr);
   a.disp = offset;
+  a.trap = trap;
   // base = x + k: the constant joins the displacement. A few steps cover chains of small adds
   // while bounding the work per access.
   for (int step = 0; step < 4; ++step) {
@@ -114,7 +116,9 @@ ir::Inst Lowerer::SinkableLoad(ir::Inst user, ir::Value v, int bytes, bool is_fl
   if (dfg_.value(v).kind != ir::ValueData::kResult || uses_[v.index()] != 1) return ir::Inst();
   ir::Inst ld(dfg_.value(v).owner);
   const ir::InstData& d = dfg_.inst(ld);
-  if (d.opcode != ir::Opcode::kLoad || sunk_[ld.index()] || d.flags.has(ir::MemFlags::kBig)) return ir::Inst();
+  if (d.opcode != ir::Opcode::kLoad || colour_[ld.index()] == kSunk || d.flags.has(ir::MemFlags::kBig)) {
+    return ir::Inst();
+  }
   // Same block, and the load is the only effectful instruction from it up to the user.
   if (f_.layout.inst_block(ld) != f_.layout.inst_block(user) || colour_[user.index()] != colour_[ld.index()] + 1) {
     return ir::Inst();
@@ -127,19 +131,15 @@ ir::Inst Lowerer::SinkableLoad(ir::Inst user, ir::Value v, int bytes, bool is_fl
 
 Lowerer::Address Lowerer::Sink(ir::Value v) {
   ir::Inst ld(dfg_.value(dfg_.Resolve(v)).owner);
-  sunk_[ld.index()] = true;
+  colour_[ld.index()] = kSunk;
   Drop(v);
   const ir::InstData& d = dfg_.inst(ld);
-  Address a = AddressOf(dfg_.args(ld)[0], d.imm);
-  a.trap = d.flags.trap;
-  return a;
+  return AddressOf(dfg_.args(ld)[0], d.imm, d.flags.trap);
 }
 
 MInst& Lowerer::BeginMem(MOp op, ir::Value a, const Address& mem) {
   MInst& m = Begin(op);
-  m.imm = mem.disp;
-  m.aux = mem.aux | kAddrTrap;
-  m.trap = mem.trap;
+  SetAddress(&m, mem);
   Use(a);
   UseBase(mem);
   UseIndex(mem);
@@ -157,6 +157,7 @@ bool Lowerer::inst_sink_load(const IrInst& i, uint8_t* out) {
     case ir::Opcode::kBand:
     case ir::Opcode::kBor:
     case ir::Opcode::kBxor:
+    case ir::Opcode::kImul:
     case ir::Opcode::kIcmp: commutes = true; break;  // icmp by swapping its condition
     case ir::Opcode::kIsub: break;
     // Float operands are not swapped: with two NaNs SSE returns the first one.
@@ -193,6 +194,15 @@ Unit Lowerer::emit_alu_mem(rules::AluOp op, uint8_t k) {
   return End();
 }
 
+Unit Lowerer::emit_imul_mem(uint8_t k) {
+  int bytes = ResultBytes();
+  if (bytes == 0) return {};
+  Address mem = Sink(Arg(k));
+  BeginMem(MOp::kImulMem, Arg(1 - k), mem).size = static_cast<uint8_t>(bytes);
+  ReuseDef(Result(0), 0);
+  return End();
+}
+
 Unit Lowerer::emit_icmp_mem(uint8_t k) {
   int bytes = ArgBytes(0);
   if (bytes == 0) return {};
@@ -208,12 +218,38 @@ Unit Lowerer::emit_icmp_mem(uint8_t k) {
 Unit Lowerer::emit_sse_mem(rules::SseOp op) {
   int bytes = CheckFloat(Result(0));
   if (bytes == 0) return {};
-  static constexpr uint8_t kOps[] = {0x58, 0x5C, 0x59, 0x5E};
   Address mem = Sink(Arg(1));
   MInst& m = BeginMem(MOp::kSseMem, Arg(0), mem);
-  m.sub = kOps[static_cast<int>(op)];
+  m.sub = SseOpcode(op);
   m.size = static_cast<uint8_t>(bytes);
   ReuseDef(Result(0), 0);
+  return End();
+}
+
+bool Lowerer::inst_sink_ext_load(const IrInst& i) {
+  ir::Inst inst(i.index);
+  auto args = dfg_.args(inst);
+  auto results = dfg_.results(inst);
+  if (args.size() != 1 || results.size() != 1) return false;
+  int from = IntBytes(dfg_.value_type(dfg_.Resolve(args[0])));
+  int to = IntBytes(dfg_.value_type(results[0]));
+  return from != 0 && from < to && SinkableLoad(inst, args[0], from, false).valid();
+}
+
+Unit Lowerer::emit_ext_load(bool is_signed) {
+  int from = ArgBytes(0);
+  if (from == 0 || ResultBytes() == 0) return {};
+  return LoadFrom(Sink(Arg(0)), static_cast<uint8_t>(from), is_signed);
+}
+
+Unit Lowerer::LoadFrom(const Address& a, uint8_t bytes, bool is_signed) {
+  MInst& m = Begin(MOp::kLoad);
+  m.size = bytes;
+  m.sub = is_signed ? 1 : 0;
+  SetAddress(&m, a);
+  UseBase(a);
+  Def(Result(0));
+  UseIndex(a);
   return End();
 }
 

@@ -64,9 +64,8 @@ Unit Lowerer::emit_sse(rules::SseOp op) {
   if (LowerF128Arith(op)) return {};
   int bytes = CheckFloat(Result(0));
   if (bytes == 0) return {};
-  static constexpr uint8_t kOps[] = {0x58, 0x5C, 0x59, 0x5E};
   MInst& m = Begin(MOp::kSse);
-  m.sub = kOps[static_cast<int>(op)];
+  m.sub = SseOpcode(op);
   m.size = static_cast<uint8_t>(bytes);
   Use(Arg(0));
   Use(Arg(1));

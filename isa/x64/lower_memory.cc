@@ -49,7 +49,7 @@ Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
     // f128 loads whole (movdqu); f16 through a 16-bit integer load.
     if (XmmBytes(dfg_.value_type(Result(0))) == 2) return LowerF16Load();
     if (XmmBytes(dfg_.value_type(Result(0))) != 16 && CheckFloat(Result(0)) == 0) return {};
-    Address a = AddressOf(Arg(0), cur().imm);
+    Address a = AddressOf(Arg(0), cur().imm, cur().flags.trap);
     MInst& m = Begin(MOp::kFload);
     m.size = static_cast<uint8_t>(XmmBytes(dfg_.value_type(Result(0))));
     SetAddress(&m, a);
@@ -61,19 +61,18 @@ Unit Lowerer::emit_load(uint8_t mem_bytes, bool is_signed) {
   int bytes = ResultBytes();
   if (bytes == 0 || ArgBytes(0) != 8) return bytes == 0 ? Unit{} : Unsupported(dfg_.value_type(Arg(0)));
   uint8_t size = mem_bytes == 0 ? static_cast<uint8_t>(bytes) : mem_bytes;
+  Address a = AddressOf(Arg(0), cur().imm, cur().flags.trap);
   // x86-64 is little-endian: a big-endian access swaps the bytes after loading.
-  bool swap = BigEndian() && size > 1;
-  Address a = AddressOf(Arg(0), cur().imm);
-  uint32_t dst = swap ? NewVreg(kInt) : V(Result(0));
+  if (!BigEndian() || size == 1) return LoadFrom(a, size, is_signed);
+  uint32_t dst = NewVreg(kInt);
   MInst& m = Begin(MOp::kLoad);
   m.size = size;
-  m.sub = is_signed && !swap ? 1 : 0;
   SetAddress(&m, a);
   UseBase(a);
   Emit(Operand::Def(dst, kInt, Constraint::kReg));
   UseIndex(a);
   End();
-  return swap ? SwapLoaded(dst, size, is_signed) : Unit{};
+  return SwapLoaded(dst, size, is_signed);
 }
 
 Unit Lowerer::emit_store(uint8_t mem_bytes) {
@@ -82,7 +81,7 @@ Unit Lowerer::emit_store(uint8_t mem_bytes) {
     if (ArgBytes(1) != 8) return {};
     if (XmmBytes(dfg_.value_type(dfg_.Resolve(Arg(0)))) == 2) return LowerF16Store();
     if (XmmBytes(dfg_.value_type(dfg_.Resolve(Arg(0)))) != 16 && CheckFloat(Arg(0)) == 0) return {};
-    Address a = AddressOf(Arg(1), cur().imm);
+    Address a = AddressOf(Arg(1), cur().imm, cur().flags.trap);
     MInst& m = Begin(MOp::kFstore);
     m.size = static_cast<uint8_t>(XmmBytes(dfg_.value_type(dfg_.Resolve(Arg(0)))));
     SetAddress(&m, a);
@@ -103,7 +102,7 @@ Unit Lowerer::emit_store(uint8_t mem_bytes) {
     End();
     value = swapped;
   }
-  Address a = AddressOf(Arg(1), cur().imm);
+  Address a = AddressOf(Arg(1), cur().imm, cur().flags.trap);
   MInst& m = Begin(MOp::kStore);
   m.size = size;
   SetAddress(&m, a);

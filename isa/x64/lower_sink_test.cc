@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "ir/parser.h"
 #include "ir/test_file.h"
@@ -148,45 +149,23 @@ block0(v0: i64, v1: i64, v2: i32, v3: f64):
 }
 
 TEST_F(LowerSinkTest, LoadsAreNotSunkAcrossStoresCallsOrTrapsNorWhenShared) {
-  const char* cases[] = {
-      R"(
-function %store(i64, i64) -> i64 {
-block0(v0: i64, v1: i64):
-    v2 = load.i64 v0
-    store v1, v1
-    v3 = iadd v1, v2
-    return v3
-}
-)",
-      R"(
-function %call(i64, i64) -> i64 {
-    fn0 = %g(i64)
-block0(v0: i64, v1: i64):
-    v2 = load.i64 v0
-    call fn0(v1)
-    v3 = iadd v1, v2
-    return v3
-}
-)",
-      R"(
-function %trap(i64, i64) -> i64 {
-block0(v0: i64, v1: i64):
-    v2 = load.i64 v0
-    trapz v1, user1
-    v3 = iadd v1, v2
-    return v3
-}
-)",
-      R"(
-function %load(i64, i64) -> i64 {
-block0(v0: i64, v1: i64):
-    v2 = load.i64 v0
-    v4 = load.i64 v1
-    v3 = iadd v1, v2
-    return v3
-}
-)",
-      R"(
+  // `v2 = load v0` and its user `v3 = iadd v1, v2`, with what stands between them.
+  const char* between[] = {
+      "store v1, v1",      // a store
+      "call fn0(v1)",      // a call
+      "trapz v1, user1",   // a trap
+      "v4 = load.i64 v1",  // another (trapping) load
+      "jump block1\nblock1:",  // a block boundary
+  };
+  for (const char* mid : between) {
+    std::string text = absl::StrCat("function %f(i64, i64) -> i64 {\n    fn0 = %g(i64)\nblock0(v0: i64, v1: i64):\n",
+                                    "    v2 = load.i64 v0\n    ", mid, "\n    v3 = iadd v1, v2\n    return v3\n}\n");
+    std::vector<MOp> ops = LowerOps(text);
+    EXPECT_EQ(Count(ops, MOp::kAluMem), 0) << text;
+    EXPECT_EQ(Count(ops, MOp::kLoad), std::string(mid).find("load") == std::string::npos ? 1 : 2) << text;
+  }
+  // A load with two uses, and a 16-bit load (no 16-bit memory forms), stay loads.
+  for (const char* text : {R"(
 function %twice(i64, i64) -> i64 {
 block0(v0: i64, v1: i64):
     v2 = load.i64 v0
@@ -194,31 +173,33 @@ block0(v0: i64, v1: i64):
     v4 = iadd v3, v2
     return v4
 }
-)",
-      R"(
-function %block(i64, i64) -> i64 {
-block0(v0: i64, v1: i64):
-    v2 = load.i64 v0
-    jump block1
-block1:
-    v3 = iadd v1, v2
-    return v3
-}
-)",
-      R"(
+)", R"(
 function %narrow(i64, i16) -> i16 {
 block0(v0: i64, v1: i16):
     v2 = load.i16 v0
     v3 = iadd v1, v2
     return v3
 }
-)",
-  };
-  for (const char* text : cases) {
+)"}) {
     std::vector<MOp> ops = LowerOps(text);
     EXPECT_EQ(Count(ops, MOp::kAluMem), 0) << text;
-    EXPECT_GE(Count(ops, MOp::kLoad), 1) << text;
+    EXPECT_EQ(Count(ops, MOp::kLoad), 1) << text;
   }
+}
+
+TEST_F(LowerSinkTest, LoadsSinkIntoImulFromEitherSide) {
+  std::vector<MOp> ops = LowerOps(R"(
+function %f(i64, i32) -> i32 {
+block0(v0: i64, v1: i32):
+    v2 = load.i32 v0+12
+    v3 = imul v2, v1
+    return v3
+}
+)");
+  EXPECT_EQ(Count(ops, MOp::kLoad), 0);
+  EXPECT_EQ(Count(ops, MOp::kImul), 0);
+  EXPECT_EQ(Only(MOp::kImulMem).size, 4);
+  EXPECT_EQ(Only(MOp::kImulMem).imm, 12);
 }
 
 TEST_F(LowerSinkTest, PureInstructionsBetweenDoNotBlockSinking) {
@@ -270,7 +251,7 @@ block0(v0: i64, v1: i64):
     v3 = ishl v1, v2
     v4 = iadd v0, v3
     v5 = load.i64 v4
-    v6 = imul v5, v4
+    v6 = smax v5, v4
     return v6
 }
 )");
@@ -279,6 +260,37 @@ block0(v0: i64, v1: i64):
   EXPECT_EQ(Count(ops, MOp::kShift), 1);
   EXPECT_EQ(Count(ops, MOp::kAlu), 1);
   EXPECT_EQ(Only(MOp::kLoad).aux & (kAddrIndexed | kAddrShiftMask), static_cast<uint32_t>(kAddrIndexed));
+}
+
+TEST_F(LowerSinkTest, ExtensionsOfSingleUseLoadsReadMemoryDirectly) {
+  std::vector<MOp> ops = LowerOps(R"(
+function %f(i64) -> i64, i64 {
+block0(v0: i64):
+    v1 = load.i16 v0+2
+    v2 = sextend.i64 v1
+    v3 = load.i32 v0+4
+    v4 = uextend.i64 v3
+    return v2, v4
+}
+)");
+  EXPECT_EQ(Count(ops, MOp::kExt), 0);
+  ASSERT_EQ(Count(ops, MOp::kLoad), 2);
+  for (const MInst& m : vc_.insts) {
+    if (m.op != MOp::kLoad) continue;
+    EXPECT_EQ(m.size, m.imm == 2 ? 2 : 4);
+    EXPECT_EQ(m.sub, m.imm == 2 ? 1 : 0);  // sign-extending only for the sextend
+  }
+  // A load with a second use keeps its own instruction and the extension its own.
+  ops = LowerOps(R"(
+function %g(i64) -> i64, i32 {
+block0(v0: i64):
+    v1 = load.i32 v0
+    v2 = sextend.i64 v1
+    return v2, v1
+}
+)");
+  EXPECT_EQ(Count(ops, MOp::kExt), 1);
+  EXPECT_EQ(Count(ops, MOp::kLoad), 1);
 }
 
 // Compiles `text` and returns the instructions (offset, mnemonic, operands) and trap records.

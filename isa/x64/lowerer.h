@@ -54,6 +54,12 @@ inline int IntBytes(ir::Type t) {
   return static_cast<int>(t.lane_bits() / 8);
 }
 
+// The SSE opcode byte (after 0F) of addss/subss/mulss/divss (and the sd forms).
+inline uint8_t SseOpcode(rules::SseOp op) {
+  static constexpr uint8_t kOps[] = {0x58, 0x5C, 0x59, 0x5E};
+  return kOps[static_cast<int>(op)];
+}
+
 inline Cond CondOf(ir::IntCC cc) {
   switch (cc) {
     case ir::IntCC::kEq: return Cond::kE;
@@ -224,7 +230,7 @@ class Lowerer : public rules::Context {
   // of a block: an instruction's colour is the count of effectful instructions before it.
   void CountUses(const std::vector<bool>& reachable);
   bool Removable(ir::Inst i) const;  // no effect but its results
-  bool Unneeded(ir::Inst i) const { return sunk_[i.index()] || (Removable(i) && Unused(i)); }
+  bool Unneeded(ir::Inst i) const { return colour_[i.index()] == kSunk || (Removable(i) && Unused(i)); }
   bool Unused(ir::Inst i) const {
     for (ir::Value r : dfg_.results(i)) {
       if (uses_[r.index()] != 0) return false;
@@ -257,21 +263,27 @@ class Lowerer : public rules::Context {
   Unit emit_alu_mem(rules::AluOp op, uint8_t k) override;
   Unit emit_icmp_mem(uint8_t k) override;
   Unit emit_sse_mem(rules::SseOp op) override;
-  // The address `addr + offset` with iadd/ishl/iconst definitions folded in (dropping their uses).
-  Address AddressOf(ir::Value addr, int64_t offset);
+  Unit emit_imul_mem(uint8_t k) override;
+  bool inst_sink_ext_load(const IrInst& i) override;
+  Unit emit_ext_load(bool is_signed) override;
+  // The address `addr + offset` of an access trapping with `trap` (none: notrap), with
+  // iadd/ishl/iconst definitions folded in (dropping their uses).
+  Address AddressOf(ir::Value addr, int64_t offset, ir::TrapCode trap);
   // The load defining `v` if it may become a memory operand of `bytes` bytes of the current
   // instruction (see lower.isel), else an invalid Inst.
   ir::Inst SinkableLoad(ir::Inst user, ir::Value v, int bytes, bool is_float) const;
   // Marks the load defining `v` as sunk into the current instruction and returns its address.
   Address Sink(ir::Value v);
+  // kLoad of `bytes` from `a` (zero- or sign-extending) into the current result.
+  Unit LoadFrom(const Address& a, uint8_t bytes, bool is_signed);
   // Begins `op` with the register operand `a` and the memory operand `mem` as its first uses.
   MInst& BeginMem(MOp op, ir::Value a, const Address& mem);
   void UseBase(const Address& a) { Use(a.base); }
-  // The displacement, mode bits and trap code of the current load or store.
+  // The displacement, mode bits and trap code of a memory access.
   void SetAddress(MInst* m, const Address& a) {
     m->imm = a.disp;
     m->aux = a.aux | kAddrTrap;
-    m->trap = cur().flags.trap;
+    m->trap = a.trap;
   }
   void UseIndex(const Address& a) {
     if ((a.aux & kAddrIndexed) != 0) Use(a.index);
@@ -517,15 +529,11 @@ class Lowerer : public rules::Context {
   std::vector<uint32_t> block_id_;  // by IR block
   uint32_t next_edge_block_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> pending_edges_;  // (edge block id, block call)
-  std::vector<uint32_t> uses_;    // by IR value (see CountUses)
-  std::vector<uint32_t> colour_;  // by IR instruction
-  std::vector<bool> sunk_;        // by IR instruction: a load merged into its user
-  // Backward lowering scratch: where each IR instruction's vcode starts, and the block's vcode
-  // reassembled in program order.
-  std::vector<uint32_t> group_start_;
-  std::vector<MInst> order_insts_;
-  std::vector<regalloc::Inst> order_rinsts_;
-  std::vector<Operand> order_operands_;
+  // Kept in the VCode so that their storage serves the next function too.
+  std::vector<uint32_t>& uses_ = vc_->lower_uses;      // by IR value (see CountUses)
+  std::vector<uint32_t>& colour_ = vc_->lower_colours;  // by IR instruction; kSunk: merged load
+  std::vector<uint32_t>& group_start_ = vc_->lower_groups;  // where each IR instruction's vcode starts
+  static constexpr uint32_t kSunk = ~0u;
 };
 
 }  // namespace lathe::x64::lowering

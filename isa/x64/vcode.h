@@ -147,6 +147,7 @@ enum class MOp : uint8_t {
   kAluMem,     // use a, use base, [use index], def (reuses a); sub = Alu; size 4/8; imm disp; aux
   kIcmpMem,    // use a, use base, [use index], def; sub = Cond; size 4/8; imm disp; aux
   kSseMem,     // use a, use base, [use index], def (reuses a); sub = opcode byte; size; imm disp; aux
+  kImulMem,    // use a, use base, [use index], def (reuses a); size 4/8; imm disp; aux
 };
 
 // MInst::aux of the memory forms: [base + index << shift + disp]. kLoad, kStore, kFload and
@@ -178,6 +179,8 @@ struct VCode {
   // This function's own stack arguments, and whether it pops them on return (`tail`).
   uint32_t incoming_stack_bytes = 0;
   bool callee_pops = false;
+  // Working storage the lowering reuses from one function to the next (no meaning outside it).
+  std::vector<uint32_t> lower_uses, lower_colours, lower_groups;
 };
 
 }  // namespace lathe::x64
