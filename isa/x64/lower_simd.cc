@@ -1,0 +1,703 @@
+// SIMD lowering: 128-bit vectors (i8x16 ... f64x2) live in xmm registers (the float class).
+// Each IR instruction becomes a short sequence of packed SSE operations over fresh virtual
+// registers; the allocator inserts the copies the two-address forms need. SSE2 is the
+// baseline; SSSE3 / SSE4.1 / SSE4.2 forms are used only when the target has them, and an
+// operation that has no SSE2 sequence here fails with an error naming the extension.
+#include <cstring>
+
+#include "isa/x64/lowerer.h"
+
+namespace lathe::x64::lowering {
+namespace {
+
+// Packed opcodes: mandatory prefix << 16 | map << 8 | opcode byte (see Assembler::VecRR).
+constexpr uint32_t kPxor = 0x660FEF, kPand = 0x660FDB, kPandn = 0x660FDF, kPor = 0x660FEB;
+constexpr uint32_t kMovdqa = 0x660F6F, kPshufd = 0x660F70, kPshuflw = 0xF20F70, kPshufb = 0x660F3800;
+constexpr uint32_t kPmuludq = 0x660FF4, kPaddq = 0x660FD4;
+constexpr uint32_t kPmovmskb = 0x660FD7;
+// By lane bytes 1, 2, 4, 8 (index log2); 0 where SSE has no form.
+constexpr uint32_t kPadd[] = {0x660FFC, 0x660FFD, 0x660FFE, 0x660FD4};
+constexpr uint32_t kPsub[] = {0x660FF8, 0x660FF9, 0x660FFA, 0x660FFB};
+constexpr uint32_t kPcmpeq[] = {0x660F74, 0x660F75, 0x660F76, 0x660F3829};
+constexpr uint32_t kPcmpgt[] = {0x660F64, 0x660F65, 0x660F66, 0x660F3837};
+constexpr uint32_t kPunpckl[] = {0x660F60, 0x660F61, 0x660F62, 0x660F6C};
+constexpr uint32_t kPunpckh[] = {0x660F68, 0x660F69, 0x660F6A, 0x660F6D};
+constexpr uint32_t kPabs[] = {0x660F381C, 0x660F381D, 0x660F381E, 0};
+// Shifts by the count in an xmm register: logical right, arithmetic right, left.
+constexpr uint32_t kPsrl[] = {0, 0x660FD1, 0x660FD2, 0x660FD3};
+constexpr uint32_t kPsra[] = {0, 0x660FE1, 0x660FE2, 0};
+constexpr uint32_t kPsll[] = {0, 0x660FF1, 0x660FF2, 0x660FF3};
+
+int Log2Bytes(int bytes) { return bytes == 1 ? 0 : bytes == 2 ? 1 : bytes == 4 ? 2 : 3; }
+
+// A 128-bit value with `lane` repeated in every lane of `bytes` bytes.
+void Splat(uint64_t lane, int bytes, uint64_t* lo, uint64_t* hi) {
+  uint64_t v = 0;
+  for (int k = 0; k < 8; k += bytes) v |= (lane & (bytes == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * bytes)) - 1)) << (8 * k);
+  *lo = *hi = v;
+}
+
+}  // namespace
+
+bool Lowerer::inst_vector_op(const IrInst& i, rules::VecOp* out) {
+  ir::Inst in(i.index);
+  auto results = dfg_.results(in);
+  auto args = dfg_.args(in);
+  auto is_vec = [&](ir::Value v) { return dfg_.value_type(dfg_.Resolve(v)).is_vector(); };
+  if (!(!results.empty() && is_vec(results[0])) && !(!args.empty() && is_vec(args[0]))) return false;
+  switch (dfg_.inst(in).opcode) {
+#define MAP(X) case ir::Opcode::k##X: *out = rules::VecOp::X; return true;
+    MAP(Iadd) MAP(Isub) MAP(Imul) MAP(Ineg) MAP(Iabs) MAP(Band) MAP(Bor) MAP(Bxor) MAP(Bnot)
+    MAP(Bitselect) MAP(Icmp) MAP(Fcmp) MAP(Fadd) MAP(Fsub) MAP(Fmul) MAP(Fdiv) MAP(Sqrt) MAP(Fneg)
+    MAP(Fabs) MAP(Fcopysign) MAP(Fmin) MAP(Fmax) MAP(Ishl) MAP(Ushr) MAP(Sshr) MAP(Splat)
+    MAP(Extractlane) MAP(Insertlane) MAP(Vconst) MAP(Bitcast) MAP(SwidenLow) MAP(SwidenHigh)
+    MAP(UwidenLow) MAP(UwidenHigh) MAP(Snarrow) MAP(Unarrow) MAP(VallTrue) MAP(VanyTrue)
+    MAP(VhighBits) MAP(Shuffle) MAP(Swizzle) MAP(Smin) MAP(Smax) MAP(Umin) MAP(Umax) MAP(SaddSat)
+    MAP(UaddSat) MAP(SsubSat) MAP(UsubSat) MAP(AvgRound) MAP(FcvtFromSint) MAP(FcvtToSintSat)
+    MAP(Fvdemote) MAP(FvpromoteLow) MAP(Floor) MAP(Ceil) MAP(Trunc) MAP(Nearest) MAP(ScalarToVector) MAP(Fma)
+#undef MAP
+    default: return false;
+  }
+}
+
+// --- Building blocks. Each returns the vreg it defines: `dst`, or a fresh one for kFresh.
+
+uint32_t Lowerer::VDst(uint32_t dst) { return dst != kFresh ? dst : NewVreg(kFloat); }
+
+uint32_t Lowerer::VBin(uint32_t dst, uint32_t code, uint32_t a, uint32_t b, int imm) {
+  dst = VDst(dst);
+  MInst& m = Begin(MOp::kVec);
+  m.aux = code;
+  m.imm = imm;
+  Emit(Operand::Use(a, kFloat, Constraint::kReg));
+  Emit(Operand::Use(b, kFloat, Constraint::kReg));
+  Emit(Operand::ReuseDef(dst, kFloat, 0));
+  End();
+  return dst;
+}
+
+uint32_t Lowerer::VUn(uint32_t dst, uint32_t code, uint32_t a, int imm) {
+  dst = VDst(dst);
+  MInst& m = Begin(MOp::kVecUn);
+  m.aux = code;
+  m.imm = imm;
+  Emit(Operand::Use(a, kFloat, Constraint::kReg));
+  Emit(Operand::Def(dst, kFloat, Constraint::kReg));
+  End();
+  return dst;
+}
+
+uint32_t Lowerer::VConst(uint32_t dst, uint64_t lo, uint64_t hi) {
+  dst = VDst(dst);
+  Begin(MOp::kVecConst).imm = static_cast<int64_t>(vc_->vec_consts.size() / 2);
+  vc_->vec_consts.push_back(lo);
+  vc_->vec_consts.push_back(hi);
+  Emit(Operand::Def(dst, kFloat, Constraint::kReg));
+  End();
+  return dst;
+}
+
+uint32_t Lowerer::VConstOp(uint32_t dst, uint32_t code, uint32_t a, uint64_t lo, uint64_t hi) {
+  dst = VDst(dst);
+  MInst& m = Begin(MOp::kVecConstOp);
+  m.aux = code;
+  m.imm = static_cast<int64_t>(vc_->vec_consts.size() / 2);
+  vc_->vec_consts.push_back(lo);
+  vc_->vec_consts.push_back(hi);
+  Emit(Operand::Use(a, kFloat, Constraint::kReg));
+  Emit(Operand::ReuseDef(dst, kFloat, 0));
+  End();
+  return dst;
+}
+
+uint32_t Lowerer::VShiftImm(uint32_t dst, uint8_t op, uint8_t digit, uint32_t a, uint8_t count) {
+  dst = VDst(dst);
+  MInst& m = Begin(MOp::kVecShiftImm);
+  m.aux = op;
+  m.sub = digit;
+  m.imm = count;
+  Emit(Operand::Use(a, kFloat, Constraint::kReg));
+  Emit(Operand::ReuseDef(dst, kFloat, 0));
+  End();
+  return dst;
+}
+
+uint32_t Lowerer::VFromGpr(uint32_t dst, uint32_t a, int size) {
+  dst = VDst(dst);
+  Begin(MOp::kGprToXmm).size = static_cast<uint8_t>(size);
+  Emit(Operand::Use(a, kInt, Constraint::kReg));
+  Emit(Operand::Def(dst, kFloat, Constraint::kReg));
+  End();
+  return dst;
+}
+
+uint32_t Lowerer::VToGpr(uint32_t dst, uint32_t code, int size, bool gpr_in_reg, uint32_t a, int imm) {
+  if (dst == kFresh) dst = NewVreg(kInt);
+  MInst& m = Begin(MOp::kVecToGpr);
+  m.aux = code;
+  m.size = static_cast<uint8_t>(size);
+  m.sub = gpr_in_reg ? 1 : 0;
+  m.imm = imm;
+  Emit(Operand::Use(a, kFloat, Constraint::kReg));
+  Emit(Operand::Def(dst, kInt, Constraint::kReg));
+  End();
+  return dst;
+}
+
+uint32_t Lowerer::VecInsertGpr(uint32_t dst, uint32_t code, int size, uint32_t vec, uint32_t gpr, int imm) {
+  dst = VDst(dst);
+  MInst& m = Begin(MOp::kVecFromGpr);
+  m.aux = code;
+  m.size = static_cast<uint8_t>(size);
+  m.imm = imm;
+  Emit(Operand::Use(vec, kFloat, Constraint::kReg));
+  Emit(Operand::Use(gpr, kInt, Constraint::kReg));
+  Emit(Operand::ReuseDef(dst, kFloat, 0));
+  End();
+  return dst;
+}
+
+uint32_t Lowerer::GprAluImm(uint32_t dst, Alu op, uint32_t a, int32_t k) {
+  if (dst == kFresh) dst = NewVreg(kInt);
+  MInst& m = Begin(MOp::kAluImm);
+  m.sub = static_cast<uint8_t>(op);
+  m.imm = k;
+  m.size = 8;
+  Emit(Operand::Use(a, kInt, Constraint::kReg));
+  Emit(Operand::ReuseDef(dst, kInt, 0));
+  End();
+  return dst;
+}
+
+uint32_t Lowerer::VNot(uint32_t dst, uint32_t a) { return VBin(dst, kPxor, a, VConst(kFresh, ~uint64_t{0}, ~uint64_t{0})); }
+
+// The vector type of the current instruction: its result's, else its first operand's.
+ir::Type Lowerer::VecType() const {
+  if (!dfg_.results(cur_).empty() && dfg_.value_type(Result(0)).is_vector()) return dfg_.value_type(Result(0));
+  return dfg_.value_type(dfg_.Resolve(Arg(0)));
+}
+
+bool Lowerer::Need(bool have, const char* ext) {
+  if (!have) Fail(absl::StrCat(ir::Name(cur().opcode), ".", VecType().Name(), " without ", ext, " on this target"));
+  return have;
+}
+
+// Lane-wise a == b (all-ones / zero lanes). i64x2 without SSE4.1: dword compares, each
+// qword's two halves and-ed together.
+uint32_t Lowerer::VEq(int lb, uint32_t a, uint32_t b) {
+  if (lb < 3 || isa_.has_sse41) return VBin(kFresh, kPcmpeq[lb], a, b);
+  uint32_t t = VBin(kFresh, kPcmpeq[2], a, b);
+  return VBin(kFresh, kPand, t, VUn(kFresh, kPshufd, t, 0xB1));
+}
+
+// Lane-wise signed a > b.
+// i64x2 without SSE4.2: per qword, hi(a) > hi(b) (signed) or the high dwords are equal and
+// lo(a) > lo(b) (unsigned: the low dwords' sign bits flipped).
+uint32_t Lowerer::VGt(int lb, uint32_t a, uint32_t b) {
+  if (lb < 3 || isa_.has_sse42) return VBin(kFresh, kPcmpgt[lb], a, b);
+  const uint64_t flip = 0x80000000ull;
+  uint32_t ab = VConstOp(kFresh, kPxor, a, flip, flip), bb = VConstOp(kFresh, kPxor, b, flip, flip);
+  uint32_t gt = VBin(kFresh, kPcmpgt[2], ab, bb), eq = VBin(kFresh, kPcmpeq[2], ab, bb);
+  uint32_t lo_gt = VUn(kFresh, kPshufd, gt, 0xA0), hi_gt = VUn(kFresh, kPshufd, gt, 0xF5);
+  uint32_t hi_eq = VUn(kFresh, kPshufd, eq, 0xF5);
+  return VBin(kFresh, kPor, hi_gt, VBin(kFresh, kPand, hi_eq, lo_gt));
+}
+
+Unit Lowerer::emit_vector(rules::VecOp op) {
+  using rules::VecOp;
+  ir::Type vt = VecType();
+  // Compares, conversions to integers and lane tests work on the operand's lanes; the lane
+  // tests look only at bits, so float vectors use the integer forms.
+  if (op == VecOp::Fcmp || op == VecOp::FcvtToSintSat) vt = dfg_.value_type(dfg_.Resolve(Arg(0)));
+  if (op == VecOp::VallTrue || op == VecOp::VanyTrue || op == VecOp::VhighBits) {
+    ir::Type at = dfg_.value_type(dfg_.Resolve(Arg(0)));
+    const uint32_t bits = at.lane_bits();
+    vt = at.with_lane(bits == 8 ? ir::Type::kI8 : bits == 16 ? ir::Type::kI16 : bits == 32 ? ir::Type::kI32 : ir::Type::kI64);
+  }
+  if (vt.bits_total() != 128) return Unsupported(vt);
+  const int lane_bytes = static_cast<int>(vt.lane_bits() / 8);
+  const int lb = Log2Bytes(lane_bytes);
+  const bool fl = vt.is_float();
+  if (fl && lane_bytes != 4 && lane_bytes != 8) return Unsupported(vt);
+  const uint32_t fprefix = lane_bytes == 8 ? 0x660F00 : 0x0F00;  // ps / pd
+  auto arg = [&](size_t k) { return V(Arg(k)); };
+  const uint32_t d = dfg_.results(cur_).empty() ? kFresh : V(Result(0));
+  switch (op) {
+    case VecOp::Band: VBin(d, kPand, arg(0), arg(1)); return {};
+    case VecOp::Bor: VBin(d, kPor, arg(0), arg(1)); return {};
+    case VecOp::Bxor: VBin(d, kPxor, arg(0), arg(1)); return {};
+    case VecOp::Bnot: VNot(d, arg(0)); return {};
+    case VecOp::Bitselect: {
+      uint32_t t = VBin(kFresh, kPand, arg(1), arg(0));
+      VBin(d, kPor, t, VBin(kFresh, kPandn, arg(0), arg(2)));
+      return {};
+    }
+    case VecOp::Bitcast:
+      if (cur().flags.has(ir::MemFlags::kBig) && dfg_.value_type(dfg_.Resolve(Arg(0))).lane_bits() != vt.lane_bits()) {
+        return Fail("big-endian vector bitcast");
+      }
+      return emit_bitcast();
+    case VecOp::Vconst: {
+      const ir::ConstantData& c = f_.constants[cur().entity];
+      if (c.bytes.size() > 16) return Unsupported(vt);
+      uint8_t bytes[16] = {};
+      std::memcpy(bytes, c.bytes.data(), c.bytes.size());
+      uint64_t lo, hi;
+      std::memcpy(&lo, bytes, 8);
+      std::memcpy(&hi, bytes + 8, 8);
+      VConst(d, lo, hi);
+      return {};
+    }
+    default: break;
+  }
+  if (fl) return LowerFloatVector(op, lane_bytes, fprefix, d);
+  return LowerIntVector(op, lane_bytes, lb, d);
+}
+
+Unit Lowerer::LowerFloatVector(rules::VecOp op, int lane_bytes, uint32_t fp, uint32_t d) {
+  using rules::VecOp;
+  auto arg = [&](size_t k) { return V(Arg(k)); };
+  const uint64_t sign = lane_bytes == 8 ? uint64_t{1} << 63 : 0x8000000080000000ull;
+  switch (op) {
+    case VecOp::Fadd: VBin(d, fp | 0x58, arg(0), arg(1)); return {};
+    case VecOp::Fsub: VBin(d, fp | 0x5C, arg(0), arg(1)); return {};
+    case VecOp::Fmul: VBin(d, fp | 0x59, arg(0), arg(1)); return {};
+    case VecOp::Fdiv: VBin(d, fp | 0x5E, arg(0), arg(1)); return {};
+    case VecOp::Sqrt: VUn(d, fp | 0x51, arg(0)); return {};
+    case VecOp::Fneg: VConstOp(d, kPxor, arg(0), sign, sign); return {};
+    case VecOp::Fabs: VConstOp(d, kPand, arg(0), ~sign, ~sign); return {};
+    case VecOp::Fcopysign: {
+      uint32_t mag = VConstOp(kFresh, kPand, arg(0), ~sign, ~sign);
+      VBin(d, kPor, mag, VConstOp(kFresh, kPand, arg(1), sign, sign));
+      return {};
+    }
+    case VecOp::Fmin:
+    case VecOp::Fmax: {
+      // minps/maxps return the second operand when either is NaN or both are zero; doing it
+      // both ways and or-ing (min: -0 wins) or and-ing (max: +0 wins) settles signed zeros,
+      // then NaN lanes (cmpunord) take the canonical NaN.
+      const bool is_max = op == VecOp::Fmax;
+      const uint32_t code = fp | (is_max ? 0x5F : 0x5D);
+      uint32_t m1 = VBin(kFresh, code, arg(0), arg(1));
+      uint32_t m2 = VBin(kFresh, code, arg(1), arg(0));
+      uint32_t m = VBin(kFresh, is_max ? kPand : kPor, m1, m2);
+      uint32_t unord = VBin(kFresh, fp | 0xC2, arg(0), arg(1), 3);
+      uint64_t nan = lane_bytes == 8 ? 0x7ff8000000000000ull : 0x7fc000007fc00000ull;
+      uint32_t nans = VConstOp(kFresh, kPand, unord, nan, nan);
+      VBin(d, kPor, VBin(kFresh, kPandn, unord, m), nans);
+      return {};
+    }
+    case VecOp::Fcmp: {
+      // cmpps predicates: 0 eq, 1 lt, 2 le, 3 unord, 4 neq, 5 nlt, 6 nle, 7 ord.
+      const uint32_t cmp = fp | 0xC2;
+      uint32_t a = arg(0), b = arg(1);
+      switch (static_cast<ir::FloatCC>(cur().cond)) {
+        case ir::FloatCC::kOrd: VBin(d, cmp, a, b, 7); break;
+        case ir::FloatCC::kUno: VBin(d, cmp, a, b, 3); break;
+        case ir::FloatCC::kEq: VBin(d, cmp, a, b, 0); break;
+        case ir::FloatCC::kNe: VBin(d, cmp, a, b, 4); break;
+        case ir::FloatCC::kLt: VBin(d, cmp, a, b, 1); break;
+        case ir::FloatCC::kLe: VBin(d, cmp, a, b, 2); break;
+        case ir::FloatCC::kGt: VBin(d, cmp, b, a, 1); break;
+        case ir::FloatCC::kGe: VBin(d, cmp, b, a, 2); break;
+        case ir::FloatCC::kUgt: VBin(d, cmp, a, b, 6); break;
+        case ir::FloatCC::kUge: VBin(d, cmp, a, b, 5); break;
+        case ir::FloatCC::kUlt: VBin(d, cmp, b, a, 6); break;
+        case ir::FloatCC::kUle: VBin(d, cmp, b, a, 5); break;
+        case ir::FloatCC::kOne: VBin(d, kPand, VBin(kFresh, cmp, a, b, 7), VBin(kFresh, cmp, a, b, 4)); break;
+        case ir::FloatCC::kUeq: VBin(d, kPor, VBin(kFresh, cmp, a, b, 3), VBin(kFresh, cmp, a, b, 0)); break;
+      }
+      return {};
+    }
+    case VecOp::Splat: {
+      if (!IsFloat(Arg(0))) return Unsupported(dfg_.value_type(dfg_.Resolve(Arg(0))));
+      VUn(d, kPshufd, arg(0), lane_bytes == 8 ? 0x44 : 0x00);
+      return {};
+    }
+    case VecOp::Extractlane: {
+      const int lane = static_cast<int>(cur().imm);
+      if (lane * lane_bytes >= 16) return Fail("a lane index out of range");
+      // The scalar is the low lane; the bits above it are unspecified.
+      if (lane == 0) {
+        VUn(d, kMovdqa, arg(0));
+      } else {
+        VUn(d, kPshufd, arg(0), lane_bytes == 8 ? 0xEE : lane);
+      }
+      return {};
+    }
+    case VecOp::Insertlane: {
+      const int lane = static_cast<int>(cur().imm);
+      if (lane * lane_bytes >= 16) return Fail("a lane index out of range");
+      if (lane_bytes == 8) {
+        // movsd keeps the high lane; movlhps puts the scalar's low lane high.
+        VBin(d, lane == 0 ? 0xF20F10 : 0x0F16, arg(0), arg(1));
+      } else if (isa_.has_sse41) {
+        VBin(d, 0x660F3A21, arg(0), arg(1), lane << 4);  // insertps
+      } else if (lane == 0) {
+        VBin(d, 0xF30F10, arg(0), arg(1));  // movss
+      } else {
+        Need(false, "SSE4.1 (insertps)");
+      }
+      return {};
+    }
+    case VecOp::FcvtToSintSat: {
+      if (lane_bytes != 4 || dfg_.value_type(Result(0)).lane_bits() != 32) return Unsupported(dfg_.value_type(Result(0)));
+      // NaN lanes become 0 (and-ed with x == x); cvttps2dq gives 0x80000000 for lanes out of
+      // range, which the lanes >= 2^31 flip to 0x7fffffff.
+      uint32_t x = VBin(kFresh, kPand, arg(0), VBin(kFresh, 0x0FC2, arg(0), arg(0), 0));
+      uint32_t r = VUn(kFresh, 0xF30F5B, x);
+      uint32_t big = VBin(kFresh, 0x0FC2, VConst(kFresh, 0x4f0000004f000000ull, 0x4f0000004f000000ull), x, 2);
+      VBin(d, kPxor, r, big);
+      return {};
+    }
+    case VecOp::Fma: {
+      if (!Need(isa_.has_fma, "FMA3 (vfmadd231ps)")) return {};
+      Begin(MOp::kVecFma).size = static_cast<uint8_t>(lane_bytes);
+      Emit(Operand::Use(arg(0), kFloat, Constraint::kReg));
+      Emit(Operand::Use(arg(1), kFloat, Constraint::kReg));
+      Emit(Operand::Use(arg(2), kFloat, Constraint::kReg));
+      Emit(Operand::ReuseDef(d, kFloat, 2));
+      End();
+      return {};
+    }
+    case VecOp::Fvdemote: VUn(d, 0x660F5A, arg(0)); return {};
+    case VecOp::FvpromoteLow: VUn(d, 0x0F5A, arg(0)); return {};
+    case VecOp::Floor:
+    case VecOp::Ceil:
+    case VecOp::Trunc:
+    case VecOp::Nearest: {
+      if (!Need(isa_.has_sse41, "SSE4.1 (roundps)")) return {};
+      const int mode = op == VecOp::Nearest ? 0 : op == VecOp::Floor ? 1 : op == VecOp::Ceil ? 2 : 3;
+      VUn(d, lane_bytes == 8 ? 0x660F3A09 : 0x660F3A08, arg(0), mode | 8);  // 8: no precision exception
+      return {};
+    }
+    case VecOp::FcvtFromSint: {
+      ir::Type at = dfg_.value_type(dfg_.Resolve(Arg(0)));
+      if (lane_bytes != 4 || at.lane_bits() != 32) return Unsupported(at);
+      VUn(d, 0x0F5B, arg(0));  // cvtdq2ps
+      return {};
+    }
+    case VecOp::VhighBits:
+      VToGpr(d, lane_bytes == 8 ? 0x660F50 : 0x0F50, 4, true, arg(0), -1);  // movmskpd / movmskps
+      return {};
+    case VecOp::ScalarToVector: {
+      // The scalar in the low lane, zeros above.
+      uint32_t z = VConst(kFresh, 0, 0);
+      VBin(d, lane_bytes == 8 ? 0xF20F10 : 0xF30F10, z, arg(0));
+      return {};
+    }
+    default: break;
+  }
+  return Fail(absl::StrCat("opcode ", ir::Name(cur().opcode), " on ", VecType().Name()));
+}
+
+Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d) {
+  using rules::VecOp;
+  auto arg = [&](size_t k) { return V(Arg(k)); };
+  uint64_t sign_lo, sign_hi;
+  Splat(uint64_t{1} << (8 * lane_bytes - 1), lane_bytes, &sign_lo, &sign_hi);
+  switch (op) {
+    case VecOp::Iadd: VBin(d, kPadd[lb], arg(0), arg(1)); return {};
+    case VecOp::Isub: VBin(d, kPsub[lb], arg(0), arg(1)); return {};
+    case VecOp::Ineg: VBin(d, kPsub[lb], VConst(kFresh, 0, 0), arg(0)); return {};
+    case VecOp::Imul: {
+      if (lane_bytes == 2) {
+        VBin(d, 0x660FD5, arg(0), arg(1));  // pmullw
+      } else if (lane_bytes == 4) {
+        if (Need(isa_.has_sse41, "SSE4.1 (pmulld)")) VBin(d, 0x660F3840, arg(0), arg(1));
+      } else if (lane_bytes == 8) {
+        // a * b mod 2^64 = lo(a) lo(b) + ((hi(a) lo(b) + lo(a) hi(b)) << 32), from pmuludq.
+        uint32_t a = arg(0), b = arg(1);
+        uint32_t t1 = VBin(kFresh, kPmuludq, VShiftImm(kFresh, 0x73, 2, a, 32), b);
+        uint32_t t2 = VBin(kFresh, kPmuludq, VShiftImm(kFresh, 0x73, 2, b, 32), a);
+        uint32_t cross = VShiftImm(kFresh, 0x73, 6, VBin(kFresh, kPaddq, t1, t2), 32);
+        VBin(d, kPaddq, VBin(kFresh, kPmuludq, a, b), cross);
+      } else {
+        Fail("imul.i8x16");
+      }
+      return {};
+    }
+    case VecOp::Iabs: {
+      if (lane_bytes < 8 && isa_.has_ssse3) {
+        VUn(d, kPabs[lb], arg(0));
+        return {};
+      }
+      // (x ^ s) - s with s the lane's sign spread over it.
+      uint32_t s = lane_bytes < 8 ? VBin(kFresh, kPcmpgt[lb], VConst(kFresh, 0, 0), arg(0))
+                                  : VUn(kFresh, kPshufd, VShiftImm(kFresh, 0x72, 4, arg(0), 31), 0xF5);
+      VBin(d, kPsub[lb], VBin(kFresh, kPxor, arg(0), s), s);
+      return {};
+    }
+    case VecOp::Icmp: {
+      uint32_t a = arg(0), b = arg(1);
+      const ir::IntCC cc = static_cast<ir::IntCC>(cur().cond);
+      const bool is_unsigned = cc == ir::IntCC::kUlt || cc == ir::IntCC::kUle || cc == ir::IntCC::kUgt || cc == ir::IntCC::kUge;
+      if (is_unsigned) {  // unsigned order is signed order with the sign bits flipped
+        a = VConstOp(kFresh, kPxor, a, sign_lo, sign_hi);
+        b = VConstOp(kFresh, kPxor, b, sign_lo, sign_hi);
+      }
+      uint32_t r = kFresh;
+      bool invert = false;
+      switch (cc) {
+        case ir::IntCC::kEq: r = VEq(lb, a, b); break;
+        case ir::IntCC::kNe: r = VEq(lb, a, b), invert = true; break;
+        case ir::IntCC::kSgt: case ir::IntCC::kUgt: r = VGt(lb, a, b); break;
+        case ir::IntCC::kSlt: case ir::IntCC::kUlt: r = VGt(lb, b, a); break;
+        case ir::IntCC::kSge: case ir::IntCC::kUge: r = VGt(lb, b, a), invert = true; break;
+        case ir::IntCC::kSle: case ir::IntCC::kUle: r = VGt(lb, a, b), invert = true; break;
+      }
+      if (invert) VNot(d, r); else VUn(d, kMovdqa, r);
+      return {};
+    }
+    case VecOp::Smin:
+    case VecOp::Smax:
+    case VecOp::Umin:
+    case VecOp::Umax: {
+      const bool is_min = op == VecOp::Smin || op == VecOp::Umin;
+      const bool is_signed = op == VecOp::Smin || op == VecOp::Smax;
+      // Native forms: SSE2 has pminsw/pmaxsw and pminub/pmaxub; SSE4.1 the rest but i64x2.
+      uint32_t code = 0;
+      if (is_signed && lane_bytes == 2) code = is_min ? 0x660FEA : 0x660FEE;
+      if (!is_signed && lane_bytes == 1) code = is_min ? 0x660FDA : 0x660FDE;
+      if (code == 0 && isa_.has_sse41 && lane_bytes < 8) {
+        static constexpr uint32_t kMinS[] = {0x660F3838, 0, 0x660F3839}, kMaxS[] = {0x660F383C, 0, 0x660F383D};
+        static constexpr uint32_t kMinU[] = {0, 0x660F383A, 0x660F383B}, kMaxU[] = {0, 0x660F383E, 0x660F383F};
+        code = is_signed ? (is_min ? kMinS : kMaxS)[lb] : (is_min ? kMinU : kMaxU)[lb];
+      }
+      if (code != 0) {
+        VBin(d, code, arg(0), arg(1));
+        return {};
+      }
+      // Compare and blend: keep a where (a > b) says so.
+      uint32_t a = arg(0), b = arg(1), ca = a, cb = b;
+      if (!is_signed) {
+        ca = VConstOp(kFresh, kPxor, a, sign_lo, sign_hi);
+        cb = VConstOp(kFresh, kPxor, b, sign_lo, sign_hi);
+      }
+      uint32_t gt = VGt(lb, ca, cb);
+      uint32_t keep_a = is_min ? VBin(kFresh, kPandn, gt, a) : VBin(kFresh, kPand, a, gt);
+      uint32_t keep_b = is_min ? VBin(kFresh, kPand, b, gt) : VBin(kFresh, kPandn, gt, b);
+      VBin(d, kPor, keep_a, keep_b);
+      return {};
+    }
+    case VecOp::SaddSat:
+    case VecOp::UaddSat:
+    case VecOp::SsubSat:
+    case VecOp::UsubSat: {
+      if (lane_bytes > 2) return Unsupported(VecType());
+      static constexpr uint32_t kSat[4][2] = {{0x660FEC, 0x660FED}, {0x660FDC, 0x660FDD}, {0x660FE8, 0x660FE9}, {0x660FD8, 0x660FD9}};
+      const int k = op == VecOp::SaddSat ? 0 : op == VecOp::UaddSat ? 1 : op == VecOp::SsubSat ? 2 : 3;
+      VBin(d, kSat[k][lb], arg(0), arg(1));
+      return {};
+    }
+    case VecOp::AvgRound:
+      if (lane_bytes > 2) return Unsupported(VecType());
+      VBin(d, lane_bytes == 1 ? 0x660FE0 : 0x660FE3, arg(0), arg(1));
+      return {};
+    case VecOp::Ishl:
+    case VecOp::Ushr:
+    case VecOp::Sshr: return LowerVectorShift(op, lane_bytes, lb, d);
+    case VecOp::Splat: {
+      if (CheckInt(Arg(0)) == 0) return {};
+      uint32_t x = VFromGpr(kFresh, arg(0), 8);
+      switch (lane_bytes) {
+        case 1: x = VBin(kFresh, kPunpckl[0], x, x); [[fallthrough]];
+        case 2: x = VUn(kFresh, kPshuflw, x, 0); [[fallthrough]];
+        case 4: VUn(d, kPshufd, x, 0); break;
+        case 8: VUn(d, kPshufd, x, 0x44); break;
+      }
+      return {};
+    }
+    case VecOp::Extractlane: {
+      const int lane = static_cast<int>(cur().imm);
+      if (lane * lane_bytes >= 16) return Fail("a lane index out of range");
+      // Narrow results keep unspecified bits above their width, as scalars do.
+      switch (lane_bytes) {
+        case 1:
+          if (isa_.has_sse41) {
+            VToGpr(d, 0x660F3A14, 4, false, arg(0), lane);  // pextrb
+          } else if (lane % 2 == 0) {
+            VToGpr(d, 0x660FC5, 4, true, arg(0), lane / 2);  // pextrw
+          } else {
+            uint32_t w = VToGpr(kFresh, 0x660FC5, 4, true, arg(0), lane / 2);
+            MInst& m = Begin(MOp::kSarImm);
+            m.imm = 8;
+            Emit(Operand::Use(w, kInt, Constraint::kReg));
+            Emit(Operand::ReuseDef(d, kInt, 0));
+            End();
+          }
+          break;
+        case 2: VToGpr(d, 0x660FC5, 4, true, arg(0), lane); break;
+        case 4:
+        case 8: {
+          uint32_t x = lane == 0 ? arg(0) : VUn(kFresh, kPshufd, arg(0), lane_bytes == 8 ? 0xEE : lane);
+          Begin(MOp::kXmmToGpr).size = static_cast<uint8_t>(lane_bytes);
+          Emit(Operand::Use(x, kFloat, Constraint::kReg));
+          Emit(Operand::Def(d, kInt, Constraint::kReg));
+          End();
+          break;
+        }
+      }
+      return {};
+    }
+    case VecOp::Insertlane: {
+      const int lane = static_cast<int>(cur().imm);
+      if (lane * lane_bytes >= 16) return Fail("a lane index out of range");
+      if (CheckInt(Arg(1)) == 0) return {};
+      if (lane_bytes == 2 || isa_.has_sse41) {
+        static constexpr uint32_t kPinsr[] = {0x660F3A20, 0x660FC4, 0x660F3A22, 0x660F3A22};
+        VecInsertGpr(d, kPinsr[lb], lane_bytes == 8 ? 8 : 4, arg(0), arg(1), lane);
+      } else if (lane_bytes == 8) {
+        uint32_t s = VFromGpr(kFresh, arg(1), 8);
+        VBin(d, lane == 0 ? 0xF20F10 : 0x660F6C, arg(0), s);  // movsd / punpcklqdq
+      } else if (lane_bytes == 4) {  // two pinsrw: the low half, then the high half
+        uint32_t lo = VecInsertGpr(kFresh, 0x660FC4, 4, arg(0), arg(1), 2 * lane);
+        MInst& m = Begin(MOp::kSarImm);
+        m.imm = 16;
+        uint32_t hi = NewVreg(kInt);
+        Emit(Operand::Use(arg(1), kInt, Constraint::kReg));
+        Emit(Operand::ReuseDef(hi, kInt, 0));
+        End();
+        VecInsertGpr(d, 0x660FC4, 4, lo, hi, 2 * lane + 1);
+      } else {
+        Need(false, "SSE4.1 (pinsrb)");
+      }
+      return {};
+    }
+    case VecOp::SwidenLow:
+    case VecOp::SwidenHigh:
+    case VecOp::UwidenLow:
+    case VecOp::UwidenHigh: {
+      // Interleave each source lane with its extension: the sign spread (x < 0) or zero.
+      ir::Type at = dfg_.value_type(dfg_.Resolve(Arg(0)));
+      const int sb = static_cast<int>(at.lane_bits() / 8);
+      if (sb * 2 != lane_bytes) return Unsupported(at);
+      const int sl = Log2Bytes(sb);
+      const bool is_signed = op == VecOp::SwidenLow || op == VecOp::SwidenHigh;
+      const bool high = op == VecOp::SwidenHigh || op == VecOp::UwidenHigh;
+      uint32_t ext = is_signed ? VBin(kFresh, kPcmpgt[sl], VConst(kFresh, 0, 0), arg(0)) : VConst(kFresh, 0, 0);
+      VBin(d, high ? kPunpckh[sl] : kPunpckl[sl], arg(0), ext);
+      return {};
+    }
+    case VecOp::Snarrow:
+    case VecOp::Unarrow: {
+      ir::Type at = dfg_.value_type(dfg_.Resolve(Arg(0)));
+      const int sb = static_cast<int>(at.lane_bits() / 8);
+      if (sb != 2 * lane_bytes) return Unsupported(at);
+      uint32_t code = 0;
+      if (op == VecOp::Snarrow) code = sb == 2 ? 0x660F63 : sb == 4 ? 0x660F6B : 0;
+      if (op == VecOp::Unarrow) {
+        code = sb == 2 ? 0x660F67 : 0;
+        if (sb == 4 && Need(isa_.has_sse41, "SSE4.1 (packusdw)")) code = 0x660F382B;
+        if (sb == 4 && code == 0) return {};
+      }
+      if (code == 0) return Unsupported(at);
+      VBin(d, code, arg(0), arg(1));
+      return {};
+    }
+    case VecOp::VanyTrue:
+    case VecOp::VallTrue: {
+      const bool all = op == VecOp::VallTrue;
+      if (all && lane_bytes == 8 && !Need(isa_.has_sse41, "SSE4.1 (pcmpeqq)")) return {};
+      MInst& m = Begin(MOp::kVecTest);
+      m.sub = all ? 1 : 0;
+      m.size = static_cast<uint8_t>(lane_bytes);
+      Emit(Operand::Use(arg(0), kFloat, Constraint::kReg));
+      TempEarly(kFloat);
+      Emit(Operand::Def(d, kInt, Constraint::kReg));
+      End();
+      return {};
+    }
+    case VecOp::VhighBits: {
+      switch (lane_bytes) {
+        case 1: VToGpr(d, kPmovmskb, 4, true, arg(0), -1); break;
+        case 2: {  // packsswb keeps each word's sign in a byte; the upper copy is masked off
+          uint32_t p = VBin(kFresh, 0x660F63, arg(0), arg(0));
+          GprAluImm(d, Alu::kAnd, VToGpr(kFresh, kPmovmskb, 4, true, p, -1), 0xFF);
+          break;
+        }
+        case 4: VToGpr(d, 0x0F50, 4, true, arg(0), -1); break;
+        case 8: VToGpr(d, 0x660F50, 4, true, arg(0), -1); break;
+      }
+      return {};
+    }
+    case VecOp::Shuffle: {
+      if (!Need(isa_.has_ssse3, "SSSE3 (pshufb)")) return {};
+      if (cur().imm < 0 || static_cast<size_t>(cur().imm) >= f_.immediates.size() ||
+          f_.immediates[cur().imm].size() != 16) {
+        return Fail("a shuffle mask that is not 16 bytes");
+      }
+      const std::vector<uint8_t>& mask = f_.immediates[cur().imm];
+      // Bytes of a from pshufb(a, ma), of b from pshufb(b, mb); 0x80 selects zero.
+      uint64_t ma[2] = {}, mb[2] = {};
+      for (int k = 0; k < 16; ++k) {
+        const uint8_t s = mask[k];
+        const uint64_t fa = s < 16 ? s : 0x80, fb = s >= 16 && s < 32 ? s - 16 : 0x80;
+        ma[k / 8] |= fa << (8 * (k % 8));
+        mb[k / 8] |= fb << (8 * (k % 8));
+      }
+      uint32_t ra = VConstOp(kFresh, kPshufb, arg(0), ma[0], ma[1]);
+      uint32_t rb = VConstOp(kFresh, kPshufb, arg(1), mb[0], mb[1]);
+      VBin(d, kPor, ra, rb);
+      return {};
+    }
+    case VecOp::Swizzle: {
+      if (lane_bytes != 1) return Unsupported(VecType());
+      if (!Need(isa_.has_ssse3, "SSSE3 (pshufb)")) return {};
+      // Indexes 16 and above must give 0: adding 0x70 with unsigned saturation sets their bit 7.
+      uint32_t idx = VConstOp(kFresh, 0x660FDC, arg(1), 0x7070707070707070ull, 0x7070707070707070ull);
+      VBin(d, kPshufb, arg(0), idx);
+      return {};
+    }
+    case VecOp::ScalarToVector: {
+      // movd / movq zero the lanes above; narrow lanes are masked to their width first.
+      if (CheckInt(Arg(0)) == 0) return {};
+      uint32_t x = arg(0);
+      if (lane_bytes < 4) x = GprAluImm(kFresh, Alu::kAnd, x, lane_bytes == 1 ? 0xFF : 0xFFFF);
+      VFromGpr(d, x, lane_bytes == 8 ? 8 : 4);
+      return {};
+    }
+    default: break;
+  }
+  return Fail(absl::StrCat("opcode ", ir::Name(cur().opcode), " on ", VecType().Name()));
+}
+
+// Shifts by a scalar amount taken modulo the lane width. i16/i32/i64 lanes use the packed
+// shifts with the count in an xmm register; i64x2 sshr is ((x >>u n) ^ m) - m with m the sign
+// bit shifted the same way; i8x16 widens to words (zero- or sign-extended), shifts and packs.
+Unit Lowerer::LowerVectorShift(rules::VecOp op, int lane_bytes, int lb, uint32_t d) {
+  using rules::VecOp;
+  if (!Wide(Arg(1)) && CheckInt(Arg(1)) == 0) return {};  // an i128 amount: its low half
+  const int bits = 8 * lane_bytes;
+  uint32_t n = GprAluImm(kFresh, Alu::kAnd, V(Arg(1)), bits - 1);
+  uint32_t x = V(Arg(0));
+  if (lane_bytes == 1) {
+    const bool arith = op == VecOp::Sshr;
+    if (arith) n = GprAluImm(kFresh, Alu::kAdd, n, 8);  // words hold the byte in their high half
+    uint32_t cnt = VFromGpr(kFresh, n, 8);
+    const uint32_t code = op == VecOp::Ishl ? kPsll[1] : arith ? kPsra[1] : kPsrl[1];
+    uint32_t halves[2];
+    for (int h = 0; h < 2; ++h) {
+      const uint32_t unpack = h == 0 ? kPunpckl[0] : kPunpckh[0];
+      // Zero-extended bytes (x, 0) or the byte in the high half (x, x) for arithmetic shifts.
+      uint32_t w = arith ? VBin(kFresh, unpack, x, x) : VBin(kFresh, unpack, x, VConst(kFresh, 0, 0));
+      w = VBin(kFresh, code, w, cnt);
+      if (op == VecOp::Ishl) w = VConstOp(kFresh, kPand, w, 0x00FF00FF00FF00FFull, 0x00FF00FF00FF00FFull);
+      halves[h] = w;
+    }
+    VBin(d, arith ? 0x660F63 : 0x660F67, halves[0], halves[1]);  // packsswb / packuswb
+    return {};
+  }
+  uint32_t cnt = VFromGpr(kFresh, n, 8);
+  if (op == VecOp::Sshr && lane_bytes == 8) {
+    uint32_t t = VBin(kFresh, kPsrl[3], x, cnt);
+    uint32_t m = VBin(kFresh, kPsrl[3], VConst(kFresh, uint64_t{1} << 63, uint64_t{1} << 63), cnt);
+    VBin(d, kPsub[3], VBin(kFresh, kPxor, t, m), m);
+    return {};
+  }
+  const uint32_t code = op == VecOp::Ishl ? kPsll[lb] : op == VecOp::Ushr ? kPsrl[lb] : kPsra[lb];
+  VBin(d, code, x, cnt);
+  return {};
+}
+
+}  // namespace lathe::x64::lowering
