@@ -55,6 +55,7 @@ bool Lowerer::inst_vector_op(const IrInst& i, rules::VecOp* out) {
     MAP(VhighBits) MAP(Shuffle) MAP(Swizzle) MAP(Smin) MAP(Smax) MAP(Umin) MAP(Umax) MAP(SaddSat)
     MAP(UaddSat) MAP(SsubSat) MAP(UsubSat) MAP(AvgRound) MAP(FcvtFromSint) MAP(FcvtToSintSat)
     MAP(Fvdemote) MAP(FvpromoteLow) MAP(Floor) MAP(Ceil) MAP(Trunc) MAP(Nearest) MAP(ScalarToVector) MAP(Fma)
+    MAP(FcvtFromUint) MAP(FcvtToUintSat) MAP(Popcnt) MAP(SqmulRoundSat)
 #undef MAP
     default: return false;
   }
@@ -208,7 +209,7 @@ Unit Lowerer::emit_vector(rules::VecOp op) {
   ir::Type vt = VecType();
   // Compares, conversions to integers and lane tests work on the operand's lanes; the lane
   // tests look only at bits, so float vectors use the integer forms.
-  if (op == VecOp::Fcmp || op == VecOp::FcvtToSintSat) vt = dfg_.value_type(dfg_.Resolve(Arg(0)));
+  if (op == VecOp::Fcmp || op == VecOp::FcvtToSintSat || op == VecOp::FcvtToUintSat) vt = dfg_.value_type(dfg_.Resolve(Arg(0)));
   if (op == VecOp::VallTrue || op == VecOp::VanyTrue || op == VecOp::VhighBits) {
     ir::Type at = dfg_.value_type(dfg_.Resolve(Arg(0)));
     const uint32_t bits = at.lane_bits();
@@ -360,6 +361,32 @@ Unit Lowerer::LowerFloatVector(rules::VecOp op, int lane_bytes, uint32_t fp, uin
       End();
       return {};
     }
+    case VecOp::FcvtToUintSat: {
+      if (lane_bytes != 4 || dfg_.value_type(Result(0)).lane_bits() != 32) return Unsupported(dfg_.value_type(Result(0)));
+      // maxps with +0 sends NaN and negative lanes to 0. Lanes below 2^31 convert directly;
+      // lanes from 2^31 convert after subtracting 2^31 and get the top bit back; lanes from
+      // 2^32 saturate to all-ones.
+      const uint64_t k2p31 = 0x4f0000004f000000ull, k2p32 = 0x4f8000004f800000ull;
+      uint32_t x = VBin(kFresh, 0x0F5F, arg(0), VConst(kFresh, 0, 0));
+      uint32_t small = VUn(kFresh, 0xF30F5B, x);
+      uint32_t high = VUn(kFresh, 0xF30F5B, VConstOp(kFresh, 0x0F5C, x, k2p31, k2p31));
+      high = VConstOp(kFresh, kPxor, high, 0x8000000080000000ull, 0x8000000080000000ull);
+      uint32_t is_high = VBin(kFresh, 0x0FC2, VConst(kFresh, k2p31, k2p31), x, 2);
+      uint32_t r = VBin(kFresh, kPor, VBin(kFresh, kPandn, is_high, small), VBin(kFresh, kPand, high, is_high));
+      VBin(d, kPor, r, VBin(kFresh, 0x0FC2, VConst(kFresh, k2p32, k2p32), x, 2));
+      return {};
+    }
+    case VecOp::FcvtFromUint: {
+      ir::Type at = dfg_.value_type(dfg_.Resolve(Arg(0)));
+      if (lane_bytes == 8 && at.lane_bits() == 64) return LowerI64x2ToF64x2(false, d);
+      if (lane_bytes != 4 || at.lane_bits() != 32) return Unsupported(at);
+      // hi * 2^16 + lo with 16-bit halves: both products exact, one rounding in the add.
+      uint32_t lo = VUn(kFresh, 0x0F5B, VConstOp(kFresh, kPand, arg(0), 0x0000FFFF0000FFFFull, 0x0000FFFF0000FFFFull));
+      uint32_t hi = VUn(kFresh, 0x0F5B, VShiftImm(kFresh, 0x72, 2, arg(0), 16));
+      hi = VConstOp(kFresh, 0x0F59, hi, 0x4780000047800000ull, 0x4780000047800000ull);
+      VBin(d, 0x0F58, hi, lo);
+      return {};
+    }
     case VecOp::Fvdemote: VUn(d, 0x660F5A, arg(0)); return {};
     case VecOp::FvpromoteLow: VUn(d, 0x0F5A, arg(0)); return {};
     case VecOp::Floor:
@@ -373,6 +400,7 @@ Unit Lowerer::LowerFloatVector(rules::VecOp op, int lane_bytes, uint32_t fp, uin
     }
     case VecOp::FcvtFromSint: {
       ir::Type at = dfg_.value_type(dfg_.Resolve(Arg(0)));
+      if (lane_bytes == 8 && at.lane_bits() == 64) return LowerI64x2ToF64x2(true, d);
       if (lane_bytes != 4 || at.lane_bits() != 32) return Unsupported(at);
       VUn(d, 0x0F5B, arg(0));  // cvtdq2ps
       return {};
@@ -595,10 +623,51 @@ Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d
       VBin(d, code, arg(0), arg(1));
       return {};
     }
-    case VecOp::VanyTrue:
-    case VecOp::VallTrue: {
+    case VecOp::Popcnt: {
+      if (lane_bytes != 1) return Unsupported(VecType());
+      // Bit-slice sums: pairs, nibbles, bytes. Word shifts move bits across byte borders; the
+      // masks drop them.
+      auto splat8 = [](uint8_t b) { return 0x0101010101010101ull * b; };
+      uint32_t x = arg(0);
+      uint32_t t = VConstOp(kFresh, kPand, VShiftImm(kFresh, 0x71, 2, x, 1), splat8(0x55), splat8(0x55));
+      x = VBin(kFresh, kPsub[0], x, t);
+      uint32_t lo = VConstOp(kFresh, kPand, x, splat8(0x33), splat8(0x33));
+      uint32_t hi = VConstOp(kFresh, kPand, VShiftImm(kFresh, 0x71, 2, x, 2), splat8(0x33), splat8(0x33));
+      x = VBin(kFresh, kPadd[0], lo, hi);
+      x = VBin(kFresh, kPadd[0], x, VShiftImm(kFresh, 0x71, 2, x, 4));
+      VConstOp(d, kPand, x, splat8(0x0F), splat8(0x0F));
+      return {};
+    }
+    case VecOp::SqmulRoundSat: {
+      if (lane_bytes != 2) return Unsupported(VecType());
+      if (!Need(isa_.has_ssse3, "SSSE3 (pmulhrsw)")) return {};
+      // pmulhrsw overflows only for -1 * -1 (0x8000 * 0x8000 gives 0x8000): flip those lanes.
+      uint32_t r = VBin(kFresh, 0x660F380B, arg(0), arg(1));
+      uint32_t over = VConstOp(kFresh, kPcmpeq[1], r, 0x8000800080008000ull, 0x8000800080008000ull);
+      VBin(d, kPxor, r, over);
+      return {};
+    }
+    case VecOp::VallTrue:
+      if (lane_bytes == 8 && !isa_.has_sse41) {
+        // No qword is zero: the dword compare's qword mask has no bit set.
+        uint32_t zero_lanes = VEq(3, arg(0), VConst(kFresh, 0, 0));
+        uint32_t bits = VToGpr(kFresh, kPmovmskb, 4, true, zero_lanes, -1);
+        uint32_t z = NewVreg(kInt);
+        Begin(MOp::kMovImm).imm = 0;
+        Emit(Operand::Def(z, kInt, Constraint::kReg));
+        End();
+        MInst& m = Begin(MOp::kIcmp);
+        m.sub = static_cast<uint8_t>(Cond::kE);
+        m.size = 4;
+        Emit(Operand::Use(bits, kInt, Constraint::kReg));
+        Emit(Operand::Use(z, kInt, Constraint::kReg));
+        Emit(Operand::Def(d, kInt, Constraint::kReg));
+        End();
+        return {};
+      }
+      [[fallthrough]];
+    case VecOp::VanyTrue: {
       const bool all = op == VecOp::VallTrue;
-      if (all && lane_bytes == 8 && !Need(isa_.has_sse41, "SSE4.1 (pcmpeqq)")) return {};
       MInst& m = Begin(MOp::kVecTest);
       m.sub = all ? 1 : 0;
       m.size = static_cast<uint8_t>(lane_bytes);
@@ -697,6 +766,32 @@ Unit Lowerer::LowerVectorShift(rules::VecOp op, int lane_bytes, int lb, uint32_t
   }
   const uint32_t code = op == VecOp::Ishl ? kPsll[lb] : op == VecOp::Ushr ? kPsrl[lb] : kPsra[lb];
   VBin(d, code, x, cnt);
+  return {};
+}
+
+// i64x2 -> f64x2 has no packed SSE form: each lane converts through a general register with
+// the scalar sequences (kCvtFromInt, or kCvtFromU64 for unsigned), then movlhps joins them.
+Unit Lowerer::LowerI64x2ToF64x2(bool is_signed, uint32_t d) {
+  uint32_t lanes[2] = {V(Arg(0)), VUn(kFresh, kPshufd, V(Arg(0)), 0xEE)};
+  uint32_t f[2];
+  for (int k = 0; k < 2; ++k) {
+    uint32_t g = NewVreg(kInt);
+    Begin(MOp::kXmmToGpr).size = 8;
+    Emit(Operand::Use(lanes[k], kFloat, Constraint::kReg));
+    Emit(Operand::Def(g, kInt, Constraint::kReg));
+    End();
+    f[k] = NewVreg(kFloat);
+    MInst& m = Begin(is_signed ? MOp::kCvtFromInt : MOp::kCvtFromU64);
+    m.sub = 1;
+    m.size = 8;
+    m.imm = 8;
+    Emit(Operand::Use(g, kInt, Constraint::kReg));
+    TempDefEarly();
+    if (!is_signed) TempDefEarly();
+    Emit(Operand::Def(f[k], kFloat, Constraint::kReg));
+    End();
+  }
+  VBin(d, 0x0F16, f[0], f[1]);  // movlhps
   return {};
 }
 
