@@ -65,47 +65,57 @@ bool Lowerer::inst_vector_op(const IrInst& i, rules::VecOp* out) {
 
 uint32_t Lowerer::VDst(uint32_t dst) { return dst != kFresh ? dst : NewVreg(kFloat); }
 
-uint32_t Lowerer::VBin(uint32_t dst, uint32_t code, uint32_t a, uint32_t b, int imm) {
-  dst = VDst(dst);
-  MInst& m = Begin(MOp::kVec);
-  m.aux = code;
+// Begins `op` with its packed opcode (aux) and immediate; `size` as the MOp documents.
+MInst& Lowerer::VBegin(MOp op, uint32_t aux, int64_t imm, int size) {
+  MInst& m = Begin(op);
+  m.aux = aux;
   m.imm = imm;
-  Emit(Operand::Use(a, kFloat, Constraint::kReg));
-  Emit(Operand::Use(b, kFloat, Constraint::kReg));
+  m.size = static_cast<uint8_t>(size);
+  return m;
+}
+
+int64_t Lowerer::PoolIndex(uint64_t lo, uint64_t hi) {
+  vc_->vec_consts.push_back(lo);
+  vc_->vec_consts.push_back(hi);
+  return static_cast<int64_t>(vc_->vec_consts.size() / 2 - 1);
+}
+
+// A two-address op: vector `a` and operand `b` (of class b_cls) in, the result in a's register.
+uint32_t Lowerer::VReuse(uint32_t dst, MOp op, uint32_t code, int imm, int size, uint32_t a, uint32_t b, RegClass b_cls) {
+  dst = VDst(dst);
+  VBegin(op, code, imm, size);
+  UseVreg(a, kFloat);
+  UseVreg(b, b_cls);
   Emit(Operand::ReuseDef(dst, kFloat, 0));
   End();
   return dst;
 }
 
+uint32_t Lowerer::VBin(uint32_t dst, uint32_t code, uint32_t a, uint32_t b, int imm) {
+  return VReuse(dst, MOp::kVec, code, imm, 16, a, b, kFloat);
+}
+
 uint32_t Lowerer::VUn(uint32_t dst, uint32_t code, uint32_t a, int imm) {
   dst = VDst(dst);
-  MInst& m = Begin(MOp::kVecUn);
-  m.aux = code;
-  m.imm = imm;
-  Emit(Operand::Use(a, kFloat, Constraint::kReg));
-  Emit(Operand::Def(dst, kFloat, Constraint::kReg));
+  VBegin(MOp::kVecUn, code, imm, 16);
+  UseVreg(a, kFloat);
+  DefVreg(dst, kFloat);
   End();
   return dst;
 }
 
 uint32_t Lowerer::VConst(uint32_t dst, uint64_t lo, uint64_t hi) {
   dst = VDst(dst);
-  Begin(MOp::kVecConst).imm = static_cast<int64_t>(vc_->vec_consts.size() / 2);
-  vc_->vec_consts.push_back(lo);
-  vc_->vec_consts.push_back(hi);
-  Emit(Operand::Def(dst, kFloat, Constraint::kReg));
+  VBegin(MOp::kVecConst, 0, PoolIndex(lo, hi), 16);
+  DefVreg(dst, kFloat);
   End();
   return dst;
 }
 
 uint32_t Lowerer::VConstOp(uint32_t dst, uint32_t code, uint32_t a, uint64_t lo, uint64_t hi) {
   dst = VDst(dst);
-  MInst& m = Begin(MOp::kVecConstOp);
-  m.aux = code;
-  m.imm = static_cast<int64_t>(vc_->vec_consts.size() / 2);
-  vc_->vec_consts.push_back(lo);
-  vc_->vec_consts.push_back(hi);
-  Emit(Operand::Use(a, kFloat, Constraint::kReg));
+  VBegin(MOp::kVecConstOp, code, PoolIndex(lo, hi), 16);
+  UseVreg(a, kFloat);
   Emit(Operand::ReuseDef(dst, kFloat, 0));
   End();
   return dst;
@@ -113,11 +123,8 @@ uint32_t Lowerer::VConstOp(uint32_t dst, uint32_t code, uint32_t a, uint64_t lo,
 
 uint32_t Lowerer::VShiftImm(uint32_t dst, uint8_t op, uint8_t digit, uint32_t a, uint8_t count) {
   dst = VDst(dst);
-  MInst& m = Begin(MOp::kVecShiftImm);
-  m.aux = op;
-  m.sub = digit;
-  m.imm = count;
-  Emit(Operand::Use(a, kFloat, Constraint::kReg));
+  VBegin(MOp::kVecShiftImm, op, count, 16).sub = digit;
+  UseVreg(a, kFloat);
   Emit(Operand::ReuseDef(dst, kFloat, 0));
   End();
   return dst;
@@ -125,46 +132,30 @@ uint32_t Lowerer::VShiftImm(uint32_t dst, uint8_t op, uint8_t digit, uint32_t a,
 
 uint32_t Lowerer::VFromGpr(uint32_t dst, uint32_t a, int size) {
   dst = VDst(dst);
-  Begin(MOp::kGprToXmm).size = static_cast<uint8_t>(size);
-  Emit(Operand::Use(a, kInt, Constraint::kReg));
-  Emit(Operand::Def(dst, kFloat, Constraint::kReg));
+  VBegin(MOp::kGprToXmm, 0, 0, size);
+  UseVreg(a, kInt);
+  DefVreg(dst, kFloat);
   End();
   return dst;
 }
 
 uint32_t Lowerer::VToGpr(uint32_t dst, uint32_t code, int size, bool gpr_in_reg, uint32_t a, int imm) {
   if (dst == kFresh) dst = NewVreg(kInt);
-  MInst& m = Begin(MOp::kVecToGpr);
-  m.aux = code;
-  m.size = static_cast<uint8_t>(size);
-  m.sub = gpr_in_reg ? 1 : 0;
-  m.imm = imm;
-  Emit(Operand::Use(a, kFloat, Constraint::kReg));
-  Emit(Operand::Def(dst, kInt, Constraint::kReg));
+  VBegin(MOp::kVecToGpr, code, imm, size).sub = gpr_in_reg ? 1 : 0;
+  UseVreg(a, kFloat);
+  DefVreg(dst, kInt);
   End();
   return dst;
 }
 
 uint32_t Lowerer::VecInsertGpr(uint32_t dst, uint32_t code, int size, uint32_t vec, uint32_t gpr, int imm) {
-  dst = VDst(dst);
-  MInst& m = Begin(MOp::kVecFromGpr);
-  m.aux = code;
-  m.size = static_cast<uint8_t>(size);
-  m.imm = imm;
-  Emit(Operand::Use(vec, kFloat, Constraint::kReg));
-  Emit(Operand::Use(gpr, kInt, Constraint::kReg));
-  Emit(Operand::ReuseDef(dst, kFloat, 0));
-  End();
-  return dst;
+  return VReuse(dst, MOp::kVecFromGpr, code, imm, size, vec, gpr, kInt);
 }
 
 uint32_t Lowerer::GprAluImm(uint32_t dst, Alu op, uint32_t a, int32_t k) {
   if (dst == kFresh) dst = NewVreg(kInt);
-  MInst& m = Begin(MOp::kAluImm);
-  m.sub = static_cast<uint8_t>(op);
-  m.imm = k;
-  m.size = 8;
-  Emit(Operand::Use(a, kInt, Constraint::kReg));
+  VBegin(MOp::kAluImm, 0, k, 8).sub = static_cast<uint8_t>(op);
+  UseVreg(a, kInt);
   Emit(Operand::ReuseDef(dst, kInt, 0));
   End();
   return dst;
@@ -354,9 +345,9 @@ Unit Lowerer::LowerFloatVector(rules::VecOp op, int lane_bytes, uint32_t fp, uin
     case VecOp::Fma: {
       if (!Need(isa_.has_fma, "FMA3 (vfmadd231ps)")) return {};
       Begin(MOp::kVecFma).size = static_cast<uint8_t>(lane_bytes);
-      Emit(Operand::Use(arg(0), kFloat, Constraint::kReg));
-      Emit(Operand::Use(arg(1), kFloat, Constraint::kReg));
-      Emit(Operand::Use(arg(2), kFloat, Constraint::kReg));
+      UseVreg(arg(0), kFloat);
+      UseVreg(arg(1), kFloat);
+      UseVreg(arg(2), kFloat);
       Emit(Operand::ReuseDef(d, kFloat, 2));
       End();
       return {};
@@ -550,7 +541,7 @@ Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d
             uint32_t w = VToGpr(kFresh, 0x660FC5, 4, true, arg(0), lane / 2);
             MInst& m = Begin(MOp::kSarImm);
             m.imm = 8;
-            Emit(Operand::Use(w, kInt, Constraint::kReg));
+            UseVreg(w, kInt);
             Emit(Operand::ReuseDef(d, kInt, 0));
             End();
           }
@@ -560,8 +551,8 @@ Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d
         case 8: {
           uint32_t x = lane == 0 ? arg(0) : VUn(kFresh, kPshufd, arg(0), lane_bytes == 8 ? 0xEE : lane);
           Begin(MOp::kXmmToGpr).size = static_cast<uint8_t>(lane_bytes);
-          Emit(Operand::Use(x, kFloat, Constraint::kReg));
-          Emit(Operand::Def(d, kInt, Constraint::kReg));
+          UseVreg(x, kFloat);
+          DefVreg(d, kInt);
           End();
           break;
         }
@@ -583,7 +574,7 @@ Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d
         MInst& m = Begin(MOp::kSarImm);
         m.imm = 16;
         uint32_t hi = NewVreg(kInt);
-        Emit(Operand::Use(arg(1), kInt, Constraint::kReg));
+        UseVreg(arg(1), kInt);
         Emit(Operand::ReuseDef(hi, kInt, 0));
         End();
         VecInsertGpr(d, 0x660FC4, 4, lo, hi, 2 * lane + 1);
@@ -654,14 +645,14 @@ Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d
         uint32_t bits = VToGpr(kFresh, kPmovmskb, 4, true, zero_lanes, -1);
         uint32_t z = NewVreg(kInt);
         Begin(MOp::kMovImm).imm = 0;
-        Emit(Operand::Def(z, kInt, Constraint::kReg));
+        DefVreg(z, kInt);
         End();
         MInst& m = Begin(MOp::kIcmp);
         m.sub = static_cast<uint8_t>(Cond::kE);
         m.size = 4;
-        Emit(Operand::Use(bits, kInt, Constraint::kReg));
-        Emit(Operand::Use(z, kInt, Constraint::kReg));
-        Emit(Operand::Def(d, kInt, Constraint::kReg));
+        UseVreg(bits, kInt);
+        UseVreg(z, kInt);
+        DefVreg(d, kInt);
         End();
         return {};
       }
@@ -671,9 +662,9 @@ Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d
       MInst& m = Begin(MOp::kVecTest);
       m.sub = all ? 1 : 0;
       m.size = static_cast<uint8_t>(lane_bytes);
-      Emit(Operand::Use(arg(0), kFloat, Constraint::kReg));
+      UseVreg(arg(0), kFloat);
       TempEarly(kFloat);
-      Emit(Operand::Def(d, kInt, Constraint::kReg));
+      DefVreg(d, kInt);
       End();
       return {};
     }
@@ -777,18 +768,18 @@ Unit Lowerer::LowerI64x2ToF64x2(bool is_signed, uint32_t d) {
   for (int k = 0; k < 2; ++k) {
     uint32_t g = NewVreg(kInt);
     Begin(MOp::kXmmToGpr).size = 8;
-    Emit(Operand::Use(lanes[k], kFloat, Constraint::kReg));
-    Emit(Operand::Def(g, kInt, Constraint::kReg));
+    UseVreg(lanes[k], kFloat);
+    DefVreg(g, kInt);
     End();
     f[k] = NewVreg(kFloat);
     MInst& m = Begin(is_signed ? MOp::kCvtFromInt : MOp::kCvtFromU64);
     m.sub = 1;
     m.size = 8;
     m.imm = 8;
-    Emit(Operand::Use(g, kInt, Constraint::kReg));
+    UseVreg(g, kInt);
     TempDefEarly();
     if (!is_signed) TempDefEarly();
-    Emit(Operand::Def(f[k], kFloat, Constraint::kReg));
+    DefVreg(f[k], kFloat);
     End();
   }
   VBin(d, 0x0F16, f[0], f[1]);  // movlhps

@@ -202,6 +202,11 @@ class Lowerer : public rules::Context {
   // one when dst is kFresh). Packed opcodes as Assembler::VecRR takes them.
   static constexpr uint32_t kFresh = ~0u;
   uint32_t VDst(uint32_t dst);
+  MInst& VBegin(MOp op, uint32_t aux, int64_t imm, int size);
+  int64_t PoolIndex(uint64_t lo, uint64_t hi);  // index of a (lo, hi) pair in VCode::vec_consts
+  void UseVreg(uint32_t v, RegClass c) { Emit(Operand::Use(v, c, Constraint::kReg)); }
+  void DefVreg(uint32_t v, RegClass c) { Emit(Operand::Def(v, c, Constraint::kReg)); }
+  uint32_t VReuse(uint32_t dst, MOp op, uint32_t code, int imm, int size, uint32_t a, uint32_t b, RegClass b_cls);
   uint32_t VBin(uint32_t dst, uint32_t code, uint32_t a, uint32_t b, int imm = -1);
   uint32_t VUn(uint32_t dst, uint32_t code, uint32_t a, int imm = -1);
   uint32_t VConst(uint32_t dst, uint64_t lo, uint64_t hi);
