@@ -547,7 +547,8 @@ TEST_F(AssemblerTest, SimdRegisterForms) {
     const char* name;
   };
   const ShiftForm shifts[] = {{0x71, 2, "psrlw"}, {0x71, 4, "psraw"}, {0x71, 6, "psllw"}, {0x72, 2, "psrld"},
-                              {0x72, 4, "psrad"}, {0x72, 6, "pslld"}, {0x73, 2, "psrlq"}, {0x73, 6, "psllq"}};
+                              {0x72, 4, "psrad"}, {0x72, 6, "pslld"}, {0x73, 2, "psrlq"}, {0x73, 6, "psllq"},
+                              {0x73, 3, "psrldq"}, {0x73, 7, "pslldq"}};
   for (const ShiftForm& f : shifts) {
     for (int d = 0; d < 16; ++d) {
       Check(absl::StrCat(f.name, " ", X(d), ", 31"), [&](Assembler& a) { a.VecShiftImm(f.op, f.digit, d, 31); });

@@ -682,12 +682,12 @@ Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d
       return {};
     }
     case VecOp::Shuffle: {
-      if (!Need(isa_.has_ssse3, "SSSE3 (pshufb)")) return {};
       if (cur().imm < 0 || static_cast<size_t>(cur().imm) >= f_.immediates.size() ||
           f_.immediates[cur().imm].size() != 16) {
         return Fail("a shuffle mask that is not 16 bytes");
       }
       const std::vector<uint8_t>& mask = f_.immediates[cur().imm];
+      if (!isa_.has_ssse3) return LowerShuffleSse2(mask, d);
       // Bytes of a from pshufb(a, ma), of b from pshufb(b, mb); 0x80 selects zero.
       uint64_t ma[2] = {}, mb[2] = {};
       for (int k = 0; k < 16; ++k) {
@@ -783,6 +783,57 @@ Unit Lowerer::LowerI64x2ToF64x2(bool is_signed, uint32_t d) {
     End();
   }
   VBin(d, 0x0F16, f[0], f[1]);  // movlhps
+  return {};
+}
+
+// shuffle without pshufb: each result word is gathered in a general register with pextrw
+// (the byte wanted low or high in the word; copies of a source shifted by one byte (psrldq /
+// pslldq) bring an odd byte low or an even byte high), masked, or-ed, and put in place with
+// pinsrw. Mask entries of 32 and above give zero bytes.
+Unit Lowerer::LowerShuffleSse2(const std::vector<uint8_t>& mask, uint32_t d) {
+  // shifted[src][0]: the source as is; [1]: bytes moved down one (psrldq); [2]: up one (pslldq).
+  uint32_t shifted[2][3] = {{V(Arg(0)), kFresh, kFresh}, {V(Arg(1)), kFresh, kFresh}};
+  auto source = [&](int src, int kind) {
+    if (shifted[src][kind] == kFresh) {
+      shifted[src][kind] = VShiftImm(kFresh, 0x73, kind == 1 ? 3 : 7, shifted[src][0], 1);
+    }
+    return shifted[src][kind];
+  };
+  // The byte mask[k] at byte `pos` (0 low, 1 high) of a 16-bit value, other bits zero; kFresh
+  // for a zero byte.
+  auto byte_at = [&](int k, int pos) -> uint32_t {
+    const int s = mask[k];
+    if (s >= 32) return kFresh;
+    const int src = s / 16, i = s % 16;
+    const bool in_place = (i % 2) == pos;
+    const uint32_t v = in_place ? source(src, 0) : source(src, pos == 0 ? 1 : 2);
+    const int word = in_place ? i / 2 : pos == 0 ? (i - 1) / 2 : (i + 1) / 2;
+    uint32_t g = VToGpr(kFresh, 0x660FC5, 4, true, v, word);  // pextrw
+    return GprAluImm(kFresh, Alu::kAnd, g, pos == 0 ? 0xFF : 0xFF00);
+  };
+  uint32_t r = VConst(kFresh, 0, 0);
+  for (int w = 0; w < 8; ++w) {
+    const int s0 = mask[2 * w], s1 = mask[2 * w + 1];
+    uint32_t g = kFresh;
+    if (s0 < 32 && s0 % 2 == 0 && s1 == s0 + 1) {  // a whole source word
+      g = VToGpr(kFresh, 0x660FC5, 4, true, source(s0 / 16, 0), (s0 % 16) / 2);
+    } else {
+      uint32_t lo = byte_at(2 * w, 0), hi = byte_at(2 * w + 1, 1);
+      if (lo == kFresh || hi == kFresh) {
+        g = lo == kFresh ? hi : lo;
+      } else {
+        g = NewVreg(kInt);
+        VBegin(MOp::kAlu, 0, 0, 4).sub = static_cast<uint8_t>(Alu::kOr);
+        UseVreg(lo, kInt);
+        UseVreg(hi, kInt);
+        Emit(Operand::ReuseDef(g, kInt, 0));
+        End();
+      }
+    }
+    if (g == kFresh) continue;  // both bytes zero: the initial zero stays
+    r = VecInsertGpr(w == 7 ? d : kFresh, 0x660FC4, 4, r, g, w);
+  }
+  if (mask[14] >= 32 && mask[15] >= 32) VUn(d, kMovdqa, r);  // the last word was not inserted
   return {};
 }
 

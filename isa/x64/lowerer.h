@@ -198,6 +198,7 @@ class Lowerer : public rules::Context {
   Unit LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d);
   Unit LowerVectorShift(rules::VecOp op, int lane_bytes, int lb, uint32_t d);
   Unit LowerI64x2ToF64x2(bool is_signed, uint32_t d);
+  Unit LowerShuffleSse2(const std::vector<uint8_t>& mask, uint32_t d);
   // Sequence building blocks over vregs; each returns the vreg it defines (`dst`, or a fresh
   // one when dst is kFresh). Packed opcodes as Assembler::VecRR takes them.
   static constexpr uint32_t kFresh = ~0u;
