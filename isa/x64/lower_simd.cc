@@ -55,7 +55,7 @@ bool Lowerer::inst_vector_op(const IrInst& i, rules::VecOp* out) {
     MAP(VhighBits) MAP(Shuffle) MAP(Swizzle) MAP(Smin) MAP(Smax) MAP(Umin) MAP(Umax) MAP(SaddSat)
     MAP(UaddSat) MAP(SsubSat) MAP(UsubSat) MAP(AvgRound) MAP(FcvtFromSint) MAP(FcvtToSintSat)
     MAP(Fvdemote) MAP(FvpromoteLow) MAP(Floor) MAP(Ceil) MAP(Trunc) MAP(Nearest) MAP(ScalarToVector) MAP(Fma)
-    MAP(FcvtFromUint) MAP(FcvtToUintSat) MAP(Popcnt) MAP(SqmulRoundSat)
+    MAP(FcvtFromUint) MAP(FcvtToUintSat) MAP(Popcnt) MAP(SqmulRoundSat) MAP(Load) MAP(Store)
 #undef MAP
     default: return false;
   }
@@ -197,7 +197,14 @@ uint32_t Lowerer::VGt(int lb, uint32_t a, uint32_t b) {
 
 Unit Lowerer::emit_vector(rules::VecOp op) {
   using rules::VecOp;
+  if (op == VecOp::Load || op == VecOp::Store) return LowerVectorMemory(op == VecOp::Store);
   ir::Type vt = VecType();
+  if (op == VecOp::Bitcast) {  // any vector size: the register's bits stay as they are
+    if (cur().flags.has(ir::MemFlags::kBig) && dfg_.value_type(dfg_.Resolve(Arg(0))).lane_bits() != vt.lane_bits()) {
+      return Fail("big-endian vector bitcast");
+    }
+    return emit_bitcast();
+  }
   // Compares, conversions to integers and lane tests work on the operand's lanes; the lane
   // tests look only at bits, so float vectors use the integer forms.
   if (op == VecOp::Fcmp || op == VecOp::FcvtToSintSat || op == VecOp::FcvtToUintSat) vt = dfg_.value_type(dfg_.Resolve(Arg(0)));
@@ -224,11 +231,6 @@ Unit Lowerer::emit_vector(rules::VecOp op) {
       VBin(d, kPor, t, VBin(kFresh, kPandn, arg(0), arg(2)));
       return {};
     }
-    case VecOp::Bitcast:
-      if (cur().flags.has(ir::MemFlags::kBig) && dfg_.value_type(dfg_.Resolve(Arg(0))).lane_bits() != vt.lane_bits()) {
-        return Fail("big-endian vector bitcast");
-      }
-      return emit_bitcast();
     case VecOp::Vconst: {
       const ir::ConstantData& c = f_.constants[cur().entity];
       if (c.bytes.size() > 16) return Unsupported(vt);
@@ -834,6 +836,47 @@ Unit Lowerer::LowerShuffleSse2(const std::vector<uint8_t>& mask, uint32_t d) {
     r = VecInsertGpr(w == 7 ? d : kFresh, 0x660FC4, 4, r, g, w);
   }
   if (mask[14] >= 32 && mask[15] >= 32) VUn(d, kMovdqa, r);  // the last word was not inserted
+  return {};
+}
+
+// Plain vector loads and stores: 128-bit ones are the f128 forms (movdqu); 32- and 64-bit
+// vectors move with movss / movsd like f32 / f64, 16-bit ones through a general register.
+Unit Lowerer::LowerVectorMemory(bool is_store) {
+  const ir::Value v = is_store ? Arg(0) : Result(0);
+  const ir::Type t = dfg_.value_type(dfg_.Resolve(v));
+  const int bytes = XmmBytes(t);
+  if (bytes == 16) return is_store ? emit_store(0) : emit_load(0, false);
+  if (bytes != 2 && bytes != 4 && bytes != 8) return Unsupported(t);
+  const ir::Value addr = Arg(is_store ? 1 : 0);
+  if (CheckInt(addr) != 8) return Unsupported(dfg_.value_type(dfg_.Resolve(addr)));
+  Address a = AddressOf(addr, cur().imm);
+  // A 16-bit vector goes through a general register (movd), as SSE has no 16-bit move.
+  uint32_t gpr = kFresh;
+  if (bytes == 2 && is_store) {
+    gpr = NewVreg(kInt);
+    VBegin(MOp::kXmmToGpr, 0, 0, 4);
+    Use(v);
+    DefVreg(gpr, kInt);
+    End();
+  }
+  MInst& m = Begin(bytes == 2 ? (is_store ? MOp::kStore : MOp::kLoad) : is_store ? MOp::kFstore : MOp::kFload);
+  m.size = static_cast<uint8_t>(bytes);
+  SetAddress(&m, a);
+  if (is_store) {
+    if (gpr != kFresh) UseVreg(gpr, kInt); else Use(v);
+  }
+  UseBase(a);
+  if (!is_store) {
+    if (bytes == 2) DefVreg(gpr = NewVreg(kInt), kInt); else Def(v);
+  }
+  UseIndex(a);
+  End();
+  if (bytes == 2 && !is_store) {
+    VBegin(MOp::kGprToXmm, 0, 0, 4);
+    UseVreg(gpr, kInt);
+    Def(v);
+    End();
+  }
   return {};
 }
 

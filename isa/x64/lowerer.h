@@ -40,9 +40,12 @@ inline int FloatBytes(ir::Type t) {
 }
 
 // Bytes of a type that lives in an xmm register: f16 (low 16 bits), f32, f64, f128 and the
-// 128-bit vectors (all 128 bits, as System V passes __float128 and __m128), or 0. Only f32/f64 have arithmetic.
+// vectors of 16 to 128 bits (128: all of it, as System V passes __float128 and __m128), or 0. Only f32/f64 have arithmetic.
 inline int XmmBytes(ir::Type t) {
-  if (t.is_vector()) return t.bits_total() == 128 ? 16 : 0;  // SIMD: the whole register
+  if (t.is_vector()) {  // SIMD: 128-bit vectors fill the register; 16- to 64-bit ones move like floats
+    const uint32_t bits = t.bits_total();
+    return bits == 16 || bits == 32 || bits == 64 || bits == 128 ? static_cast<int>(bits / 8) : 0;
+  }
   if (t.is_int()) return 0;
   uint32_t bits = t.lane_bits();
   return bits == 16 || bits == 32 || bits == 64 || bits == 128 ? static_cast<int>(bits / 8) : 0;
@@ -199,6 +202,7 @@ class Lowerer : public rules::Context {
   Unit LowerVectorShift(rules::VecOp op, int lane_bytes, int lb, uint32_t d);
   Unit LowerI64x2ToF64x2(bool is_signed, uint32_t d);
   Unit LowerShuffleSse2(const std::vector<uint8_t>& mask, uint32_t d);
+  Unit LowerVectorMemory(bool is_store);
   // Sequence building blocks over vregs; each returns the vreg it defines (`dst`, or a fresh
   // one when dst is kFresh). Packed opcodes as Assembler::VecRR takes them.
   static constexpr uint32_t kFresh = ~0u;
