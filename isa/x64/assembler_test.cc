@@ -519,6 +519,7 @@ TEST_F(AssemblerTest, SimdRegisterForms) {
       {0x660FEA, "pminsw"}, {0x660FEB, "por"}, {0x660FEC, "paddsb"}, {0x660FED, "paddsw"},
       {0x660FEE, "pmaxsw"}, {0x660FEF, "pxor"}, {0x660FF8, "psubb"}, {0x660FF9, "psubw"},
       {0x660FFA, "psubd"}, {0x660FFB, "psubq"}, {0x660FFC, "paddb"}, {0x660FFD, "paddw"}, {0x660FFE, "paddd"},
+      {0x660FE5, "pmulhw"}, {0x660F380B, "pmulhrsw"}, {0x660F3801, "phaddw"}, {0x660F3802, "phaddd"},
   };
   auto X = [](int r) { return absl::StrCat("xmm", r); };
   for (const Form& f : forms) {
@@ -530,7 +531,8 @@ TEST_F(AssemblerTest, SimdRegisterForms) {
   }
   // Forms with an immediate byte.
   const Form imm_forms[] = {{0x660F70, "pshufd"}, {0xF20F70, "pshuflw"}, {0x0FC2, "cmpps"}, {0x660FC2, "cmppd"},
-                            {0x660F3A08, "roundps"}, {0x660F3A09, "roundpd"}, {0x660F3A21, "insertps"}};
+                            {0x660F3A08, "roundps"}, {0x660F3A09, "roundpd"}, {0x660F3A21, "insertps"},
+                            {0x0FC6, "shufps"}};
   for (const Form& f : imm_forms) {
     for (int d = 0; d < 16; ++d) {
       // Capstone names cmpps/cmppd by their predicate (0: cmpeqps) without the immediate.

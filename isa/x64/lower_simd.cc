@@ -56,6 +56,7 @@ bool Lowerer::inst_vector_op(const IrInst& i, rules::VecOp* out) {
     MAP(UaddSat) MAP(SsubSat) MAP(UsubSat) MAP(AvgRound) MAP(FcvtFromSint) MAP(FcvtToSintSat)
     MAP(Fvdemote) MAP(FvpromoteLow) MAP(Floor) MAP(Ceil) MAP(Trunc) MAP(Nearest) MAP(ScalarToVector) MAP(Fma)
     MAP(FcvtFromUint) MAP(FcvtToUintSat) MAP(Popcnt) MAP(SqmulRoundSat) MAP(Load) MAP(Store)
+    MAP(IaddPairwise)
 #undef MAP
     default: return false;
   }
@@ -329,8 +330,13 @@ Unit Lowerer::LowerFloatVector(rules::VecOp op, int lane_bytes, uint32_t fp, uin
         VBin(d, 0x660F3A21, arg(0), arg(1), lane << 4);  // insertps
       } else if (lane == 0) {
         VBin(d, 0xF30F10, arg(0), arg(1));  // movss
-      } else {
-        Need(false, "SSE4.1 (insertps)");
+      } else {  // the float's bits through a general register
+        uint32_t g = NewVreg(kInt);
+        VBegin(MOp::kXmmToGpr, 0, 0, 4);
+        UseVreg(arg(1), kFloat);
+        DefVreg(g, kInt);
+        End();
+        InsertDwordSse2(d, arg(0), g, lane);
       }
       return {};
     }
@@ -425,7 +431,15 @@ Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d
       if (lane_bytes == 2) {
         VBin(d, 0x660FD5, arg(0), arg(1));  // pmullw
       } else if (lane_bytes == 4) {
-        if (Need(isa_.has_sse41, "SSE4.1 (pmulld)")) VBin(d, 0x660F3840, arg(0), arg(1));
+        if (isa_.has_sse41) {
+          VBin(d, 0x660F3840, arg(0), arg(1));  // pmulld
+        } else {
+          // pmuludq multiplies lanes 0 and 2 (and, after a qword shift, 1 and 3); the low dwords
+          // of the four products are gathered with pshufd and interleaved.
+          uint32_t even = VUn(kFresh, kPshufd, VBin(kFresh, kPmuludq, arg(0), arg(1)), 0x08);
+          uint32_t odd = VBin(kFresh, kPmuludq, VShiftImm(kFresh, 0x73, 2, arg(0), 32), VShiftImm(kFresh, 0x73, 2, arg(1), 32));
+          VBin(d, kPunpckl[2], even, VUn(kFresh, kPshufd, odd, 0x08));
+        }
       } else if (lane_bytes == 8) {
         // a * b mod 2^64 = lo(a) lo(b) + ((hi(a) lo(b) + lo(a) hi(b)) << 32), from pmuludq.
         uint32_t a = arg(0), b = arg(1);
@@ -571,17 +585,33 @@ Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d
       } else if (lane_bytes == 8) {
         uint32_t s = VFromGpr(kFresh, arg(1), 8);
         VBin(d, lane == 0 ? 0xF20F10 : 0x660F6C, arg(0), s);  // movsd / punpcklqdq
-      } else if (lane_bytes == 4) {  // two pinsrw: the low half, then the high half
-        uint32_t lo = VecInsertGpr(kFresh, 0x660FC4, 4, arg(0), arg(1), 2 * lane);
-        MInst& m = Begin(MOp::kSarImm);
-        m.imm = 16;
-        uint32_t hi = NewVreg(kInt);
-        UseVreg(arg(1), kInt);
-        Emit(Operand::ReuseDef(hi, kInt, 0));
+      } else if (lane_bytes == 4) {
+        InsertDwordSse2(d, arg(0), arg(1), lane);
+      } else {  // i8: merge the byte into its word in a general register, then pinsrw
+        uint32_t w = GprAluImm(kFresh, Alu::kAnd, VToGpr(kFresh, 0x660FC5, 4, true, arg(0), lane / 2),
+                               lane % 2 == 0 ? 0xFF00 : 0x00FF);
+        uint32_t byte = arg(1);
+        if (lane % 2 == 1) {  // times 256: the byte moves to the high half
+          uint32_t k = NewVreg(kInt);
+          VBegin(MOp::kMovImm, 0, 256, 8);
+          DefVreg(k, kInt);
+          End();
+          uint32_t shifted = NewVreg(kInt);
+          VBegin(MOp::kImul, 0, 0, 4);
+          UseVreg(byte, kInt);
+          UseVreg(k, kInt);
+          Emit(Operand::ReuseDef(shifted, kInt, 0));
+          End();
+          byte = shifted;
+        }
+        byte = GprAluImm(kFresh, Alu::kAnd, byte, lane % 2 == 0 ? 0x00FF : 0xFF00);
+        uint32_t merged = NewVreg(kInt);
+        VBegin(MOp::kAlu, 0, 0, 4).sub = static_cast<uint8_t>(Alu::kOr);
+        UseVreg(w, kInt);
+        UseVreg(byte, kInt);
+        Emit(Operand::ReuseDef(merged, kInt, 0));
         End();
-        VecInsertGpr(d, 0x660FC4, 4, lo, hi, 2 * lane + 1);
-      } else {
-        Need(false, "SSE4.1 (pinsrb)");
+        VecInsertGpr(d, 0x660FC4, 4, arg(0), merged, lane / 2);
       }
       return {};
     }
@@ -616,6 +646,21 @@ Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d
       VBin(d, code, arg(0), arg(1));
       return {};
     }
+    case VecOp::IaddPairwise: {
+      // [a0+a1, a2+a3, ..., b0+b1, ...]: phaddw/phaddd, or for i32x4 the even and odd lanes
+      // gathered with shufps and added.
+      if (isa_.has_ssse3 && (lane_bytes == 2 || lane_bytes == 4)) {
+        VBin(d, lane_bytes == 2 ? 0x660F3801 : 0x660F3802, arg(0), arg(1));
+      } else if (lane_bytes == 4) {
+        uint32_t even = VBin(kFresh, 0x0FC6, arg(0), arg(1), 0x88), odd = VBin(kFresh, 0x0FC6, arg(0), arg(1), 0xDD);
+        VBin(d, kPadd[2], even, odd);
+      } else if (lane_bytes == 2) {
+        Need(false, "SSSE3 (phaddw)");
+      } else {
+        return Unsupported(VecType());
+      }
+      return {};
+    }
     case VecOp::Popcnt: {
       if (lane_bytes != 1) return Unsupported(VecType());
       // Bit-slice sums: pairs, nibbles, bytes. Word shifts move bits across byte borders; the
@@ -633,7 +678,19 @@ Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d
     }
     case VecOp::SqmulRoundSat: {
       if (lane_bytes != 2) return Unsupported(VecType());
-      if (!Need(isa_.has_ssse3, "SSSE3 (pmulhrsw)")) return {};
+      if (!isa_.has_ssse3) {
+        // (a * b + 0x4000) >> 15 on the 32-bit products (pmullw / pmulhw halves interleaved);
+        // packssdw saturates the one overflowing case, -1 * -1.
+        uint32_t lo = VBin(kFresh, 0x660FD5, arg(0), arg(1)), hi = VBin(kFresh, 0x660FE5, arg(0), arg(1));
+        uint32_t half[2];
+        for (int h = 0; h < 2; ++h) {
+          uint32_t p = VBin(kFresh, h == 0 ? kPunpckl[1] : kPunpckh[1], lo, hi);
+          p = VConstOp(kFresh, kPadd[2], p, 0x0000400000004000ull, 0x0000400000004000ull);
+          half[h] = VShiftImm(kFresh, 0x72, 4, p, 15);
+        }
+        VBin(d, 0x660F6B, half[0], half[1]);
+        return {};
+      }
       // pmulhrsw overflows only for -1 * -1 (0x8000 * 0x8000 gives 0x8000): flip those lanes.
       uint32_t r = VBin(kFresh, 0x660F380B, arg(0), arg(1));
       uint32_t over = VConstOp(kFresh, kPcmpeq[1], r, 0x8000800080008000ull, 0x8000800080008000ull);
@@ -878,6 +935,18 @@ Unit Lowerer::LowerVectorMemory(bool is_store) {
     End();
   }
   return {};
+}
+
+// A 32-bit lane from a general register without pinsrd: two pinsrw, the low half, then the
+// high half (after a shift; the bits above 32 of `gpr` do not matter).
+uint32_t Lowerer::InsertDwordSse2(uint32_t dst, uint32_t vec, uint32_t gpr, int lane) {
+  uint32_t lo = VecInsertGpr(kFresh, 0x660FC4, 4, vec, gpr, 2 * lane);
+  uint32_t hi = NewVreg(kInt);
+  VBegin(MOp::kSarImm, 0, 16, 8);
+  UseVreg(gpr, kInt);
+  Emit(Operand::ReuseDef(hi, kInt, 0));
+  End();
+  return VecInsertGpr(dst, 0x660FC4, 4, lo, hi, 2 * lane + 1);
 }
 
 }  // namespace lathe::x64::lowering
