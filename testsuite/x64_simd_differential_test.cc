@@ -112,6 +112,16 @@ std::vector<Case> Cases() {
   for (int k = 0; k < 2; ++k) {
     for (const char* op : {"snarrow", "unarrow"}) c.push_back({{wide[k], wide[k]}, ints[k], absl::StrCat("v10 = ", op, " v0, v1")});
   }
+  // Moves: select, bitcasts through i128, scalar_to_vector, a store and load through a slot.
+  for (const char* t : {"i8x16", "i64x2", "f32x4", "f64x2"}) {
+    c.push_back({{"i8", t, t}, t, "v10 = select v0, v1, v2"});
+    c.push_back({{t}, "i128", "v10 = bitcast.i128 little v0"});
+    c.push_back({{"i128"}, t, absl::StrCat("v10 = bitcast.", t, " little v0")});
+    c.push_back({{t, t}, t, absl::StrCat("v3 = stack_addr.i64 ss0\n    store v1, v3+16\n    v10 = load.", t, " v3+16")});
+  }
+  for (int k = 0; k < 4; ++k) c.push_back({{scalar[k]}, ints[k], absl::StrCat("v10 = scalar_to_vector.", ints[k], " v0")});
+  c.push_back({{"f32"}, "f32x4", "v10 = scalar_to_vector.f32x4 v0"});
+  c.push_back({{"f64"}, "f64x2", "v10 = scalar_to_vector.f64x2 v0"});
   c.push_back({{"i8x16", "i8x16"}, "i8x16", "v10 = swizzle v0, v1"});
   c.push_back({{"i8x16", "i8x16"}, "i8x16", "v10 = shuffle v0, v1, [31 0 17 2 19 5 4 21 6 23 30 29 28 9 8 15]"});
   c.push_back({{"i8x16", "i8x16"}, "i8x16", "v10 = shuffle v0, v1, [0 1 2 3 20 21 22 23 8 9 10 11 28 29 30 31]"});
@@ -127,7 +137,7 @@ std::string FileText(const std::vector<Case>& cases) {
       absl::StrAppend(&params, k ? ", " : "", c.params[k]);
       absl::StrAppend(&block_params, k ? ", " : "", "v", k, ": ", c.params[k]);
     }
-    absl::StrAppend(&text, "function %f", i, "(", params, ") -> ", c.ret, " {\nblock0(", block_params, "):\n    ", c.body,
+    absl::StrAppend(&text, "function %f", i, "(", params, ") -> ", c.ret, " {\n    ss0 = explicit_slot 48\nblock0(", block_params, "):\n    ", c.body,
                     "\n    return v10\n}\n");
   }
   return text;
