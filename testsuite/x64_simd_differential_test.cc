@@ -120,6 +120,12 @@ std::vector<Case> Cases() {
     c.push_back({{t, t}, t, absl::StrCat("v3 = stack_addr.i64 ss0\n    store v1, v3+16\n    v10 = load.", t, " v3+16")});
   }
   for (int k = 0; k < 4; ++k) c.push_back({{scalar[k]}, ints[k], absl::StrCat("v10 = scalar_to_vector.", ints[k], " v0")});
+  const char* const ext_loads[][2] = {{"uload8x8", "i16x8"}, {"sload8x8", "i16x8"}, {"uload16x4", "i32x4"},
+                                      {"sload16x4", "i32x4"}, {"uload32x2", "i64x2"}, {"sload32x2", "i64x2"}};
+  for (const auto& l : ext_loads) {
+    c.push_back({{"i8x16", "i8x16"}, l[1], absl::StrCat("v3 = stack_addr.i64 ss0\n    store v1, v3+8\n    v10 = ", l[0], " v3+12")});
+  }
+  for (const char* op : {"umulhi", "smulhi"}) c.push_back({{"i16x8", "i16x8"}, "i16x8", absl::StrCat("v10 = ", op, " v0, v1")});
   c.push_back({{"f32"}, "f32x4", "v10 = scalar_to_vector.f32x4 v0"});
   c.push_back({{"f64"}, "f64x2", "v10 = scalar_to_vector.f64x2 v0"});
   c.push_back({{"i8x16", "i8x16"}, "i8x16", "v10 = swizzle v0, v1"});

@@ -519,7 +519,7 @@ TEST_F(AssemblerTest, SimdRegisterForms) {
       {0x660FEA, "pminsw"}, {0x660FEB, "por"}, {0x660FEC, "paddsb"}, {0x660FED, "paddsw"},
       {0x660FEE, "pmaxsw"}, {0x660FEF, "pxor"}, {0x660FF8, "psubb"}, {0x660FF9, "psubw"},
       {0x660FFA, "psubd"}, {0x660FFB, "psubq"}, {0x660FFC, "paddb"}, {0x660FFD, "paddw"}, {0x660FFE, "paddd"},
-      {0x660FE5, "pmulhw"}, {0x660F380B, "pmulhrsw"}, {0x660F3801, "phaddw"}, {0x660F3802, "phaddd"},
+      {0x660FE5, "pmulhw"}, {0x660FE4, "pmulhuw"}, {0x660F380B, "pmulhrsw"}, {0x660F3801, "phaddw"}, {0x660F3802, "phaddd"},
   };
   auto X = [](int r) { return absl::StrCat("xmm", r); };
   for (const Form& f : forms) {

@@ -56,7 +56,8 @@ bool Lowerer::inst_vector_op(const IrInst& i, rules::VecOp* out) {
     MAP(UaddSat) MAP(SsubSat) MAP(UsubSat) MAP(AvgRound) MAP(FcvtFromSint) MAP(FcvtToSintSat)
     MAP(Fvdemote) MAP(FvpromoteLow) MAP(Floor) MAP(Ceil) MAP(Trunc) MAP(Nearest) MAP(ScalarToVector) MAP(Fma)
     MAP(FcvtFromUint) MAP(FcvtToUintSat) MAP(Popcnt) MAP(SqmulRoundSat) MAP(Load) MAP(Store)
-    MAP(IaddPairwise)
+    MAP(IaddPairwise) MAP(Uload8x8) MAP(Sload8x8) MAP(Uload16x4) MAP(Sload16x4) MAP(Uload32x2) MAP(Sload32x2)
+    MAP(Umulhi) MAP(Smulhi)
 #undef MAP
     default: return false;
   }
@@ -199,6 +200,15 @@ uint32_t Lowerer::VGt(int lb, uint32_t a, uint32_t b) {
 Unit Lowerer::emit_vector(rules::VecOp op) {
   using rules::VecOp;
   if (op == VecOp::Load || op == VecOp::Store) return LowerVectorMemory(op == VecOp::Store);
+  switch (op) {  // 64 bits from memory, each lane widened
+    case VecOp::Uload8x8: return LowerExtendingLoad(false, 1);
+    case VecOp::Sload8x8: return LowerExtendingLoad(true, 1);
+    case VecOp::Uload16x4: return LowerExtendingLoad(false, 2);
+    case VecOp::Sload16x4: return LowerExtendingLoad(true, 2);
+    case VecOp::Uload32x2: return LowerExtendingLoad(false, 4);
+    case VecOp::Sload32x2: return LowerExtendingLoad(true, 4);
+    default: break;
+  }
   ir::Type vt = VecType();
   if (op == VecOp::Bitcast) {  // any vector size: the register's bits stay as they are
     if (cur().flags.has(ir::MemFlags::kBig) && dfg_.value_type(dfg_.Resolve(Arg(0))).lane_bits() != vt.lane_bits()) {
@@ -661,6 +671,11 @@ Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d
       }
       return {};
     }
+    case VecOp::Umulhi:
+    case VecOp::Smulhi:
+      if (lane_bytes != 2) return Unsupported(VecType());
+      VBin(d, op == VecOp::Umulhi ? 0x660FE4 : 0x660FE5, arg(0), arg(1));  // pmulhuw / pmulhw
+      return {};
     case VecOp::Popcnt: {
       if (lane_bytes != 1) return Unsupported(VecType());
       // Bit-slice sums: pairs, nibbles, bytes. Word shifts move bits across byte borders; the
@@ -947,6 +962,25 @@ uint32_t Lowerer::InsertDwordSse2(uint32_t dst, uint32_t vec, uint32_t gpr, int 
   Emit(Operand::ReuseDef(hi, kInt, 0));
   End();
   return VecInsertGpr(dst, 0x660FC4, 4, lo, hi, 2 * lane + 1);
+}
+
+// uload8x8 ... sload32x2: movsd loads the 64 bits (zeroing the rest), then the low lanes are
+// interleaved with their sign spread or zero, as swiden_low / uwiden_low do.
+Unit Lowerer::LowerExtendingLoad(bool is_signed, int src_lane_bytes) {
+  if (CheckInt(Arg(0)) != 8) return Unsupported(dfg_.value_type(dfg_.Resolve(Arg(0))));
+  Address a = AddressOf(Arg(0), cur().imm);
+  const uint32_t raw = NewVreg(kFloat);
+  MInst& m = Begin(MOp::kFload);
+  m.size = 8;
+  SetAddress(&m, a);
+  UseBase(a);
+  DefVreg(raw, kFloat);
+  UseIndex(a);
+  End();
+  const int sl = Log2Bytes(src_lane_bytes);
+  uint32_t ext = is_signed ? VBin(kFresh, kPcmpgt[sl], VConst(kFresh, 0, 0), raw) : VConst(kFresh, 0, 0);
+  VBin(V(Result(0)), kPunpckl[sl], raw, ext);
+  return {};
 }
 
 }  // namespace lathe::x64::lowering
