@@ -402,8 +402,8 @@ Unit Lowerer::LowerFloatVector(rules::VecOp op, int lane_bytes, uint32_t fp, uin
     case VecOp::Ceil:
     case VecOp::Trunc:
     case VecOp::Nearest: {
-      if (!Need(isa_.has_sse41, "SSE4.1 (roundps)")) return {};
       const int mode = op == VecOp::Nearest ? 0 : op == VecOp::Floor ? 1 : op == VecOp::Ceil ? 2 : 3;
+      if (!isa_.has_sse41) return LowerRoundSse2(mode, lane_bytes, fp, d);
       VUn(d, lane_bytes == 8 ? 0x660F3A09 : 0x660F3A08, arg(0), mode | 8);  // 8: no precision exception
       return {};
     }
@@ -980,6 +980,40 @@ Unit Lowerer::LowerExtendingLoad(bool is_signed, int src_lane_bytes) {
   const int sl = Log2Bytes(src_lane_bytes);
   uint32_t ext = is_signed ? VBin(kFresh, kPcmpgt[sl], VConst(kFresh, 0, 0), raw) : VConst(kFresh, 0, 0);
   VBin(V(Result(0)), kPunpckl[sl], raw, ext);
+  return {};
+}
+
+// floor / ceil / trunc / nearest without roundps, on the magnitude a = |x|: lanes with
+// a < 2^23 (2^52 for f64) get n = (a + 2^23) - 2^23, a rounded to nearest even; trunc(a) is n
+// less one where n > a, ceil(a) n plus one where n < a; floor and ceil of a negative x are
+// ceil(a) and trunc(a) negated. The sign is or-ed back (so -0.3 gives -0). Other lanes (large,
+// infinite, NaN) are x + 0, which quiets a signalling NaN as roundps does.
+Unit Lowerer::LowerRoundSse2(int mode, int lane_bytes, uint32_t fp, uint32_t d) {
+  const uint32_t x = V(Arg(0));
+  const uint64_t sign = lane_bytes == 8 ? uint64_t{1} << 63 : 0x8000000080000000ull;
+  const uint64_t big = lane_bytes == 8 ? 0x4330000000000000ull : 0x4b0000004b000000ull;  // 2^52, 2^23
+  const uint64_t one = lane_bytes == 8 ? 0x3ff0000000000000ull : 0x3f8000003f800000ull;
+  const uint32_t cmp = fp | 0xC2, add = fp | 0x58, sub = fp | 0x5C;
+  uint32_t a = VConstOp(kFresh, kPand, x, ~sign, ~sign);
+  uint32_t x_sign = VConstOp(kFresh, kPand, x, sign, sign);
+  uint32_t small = VBin(kFresh, cmp, a, VConst(kFresh, big, big), 1);
+  uint32_t n = VConstOp(kFresh, sub, VConstOp(kFresh, add, a, big, big), big, big);
+  uint32_t mag = n;
+  if (mode != 0) {
+    uint32_t t = VBin(kFresh, sub, n, VConstOp(kFresh, kPand, VBin(kFresh, cmp, a, n, 1), one, one));
+    uint32_t c = VBin(kFresh, add, n, VConstOp(kFresh, kPand, VBin(kFresh, cmp, n, a, 1), one, one));
+    if (mode == 3) {
+      mag = t;
+    } else {
+      uint32_t neg = VBin(kFresh, cmp, x, VConst(kFresh, 0, 0), 1);
+      // floor: ceil(a) where negative, else trunc(a); ceil: the other way round.
+      const uint32_t when_neg = mode == 1 ? c : t, when_pos = mode == 1 ? t : c;
+      mag = VBin(kFresh, kPor, VBin(kFresh, kPand, when_neg, neg), VBin(kFresh, kPandn, neg, when_pos));
+    }
+  }
+  uint32_t rounded = VBin(kFresh, kPor, mag, x_sign);
+  uint32_t other = VConstOp(kFresh, add, x, 0, 0);
+  VBin(d, kPor, VBin(kFresh, kPand, rounded, small), VBin(kFresh, kPandn, small, other));
   return {};
 }
 

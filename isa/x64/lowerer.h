@@ -204,6 +204,7 @@ class Lowerer : public rules::Context {
   Unit LowerShuffleSse2(const std::vector<uint8_t>& mask, uint32_t d);
   Unit LowerVectorMemory(bool is_store);
   Unit LowerExtendingLoad(bool is_signed, int src_lane_bytes);
+  Unit LowerRoundSse2(int mode, int lane_bytes, uint32_t fp, uint32_t d);
   uint32_t InsertDwordSse2(uint32_t dst, uint32_t vec, uint32_t gpr, int lane);
   // Sequence building blocks over vregs; each returns the vreg it defines (`dst`, or a fresh
   // one when dst is kFresh). Packed opcodes as Assembler::VecRR takes them.
