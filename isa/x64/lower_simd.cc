@@ -1,8 +1,9 @@
 // SIMD lowering: 128-bit vectors (i8x16 ... f64x2) live in xmm registers (the float class).
 // Each IR instruction becomes a short sequence of packed SSE operations over fresh virtual
 // registers; the allocator inserts the copies the two-address forms need. SSE2 is the
-// baseline; SSSE3 / SSE4.1 / SSE4.2 forms are used only when the target has them, and an
-// operation that has no SSE2 sequence here fails with an error naming the extension.
+// baseline; SSSE3 / SSE4.1 / SSE4.2 / FMA3 forms are used only when the target has them, and an
+// operation that has no SSE2 sequence here fails with an error naming the extension. Vectors of
+// 16 to 64 bits also live in xmm registers but only move (loads, stores, bitcasts).
 #include <cstring>
 
 #include "isa/x64/lowerer.h"
@@ -243,6 +244,7 @@ Unit Lowerer::emit_vector(rules::VecOp op) {
       return {};
     }
     case VecOp::Vconst: {
+      if (cur().entity >= f_.constants.size()) return Fail("a vconst naming no constant");
       const ir::ConstantData& c = f_.constants[cur().entity];
       if (c.bytes.size() > 16) return Unsupported(vt);
       uint8_t bytes[16] = {};

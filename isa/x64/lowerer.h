@@ -193,8 +193,8 @@ class Lowerer : public rules::Context {
     return rf_.num_vregs++;
   }
 
-  // --- lower_simd.cc: 128-bit vectors (SSE2 baseline; SSSE3/SSE4.1/SSE4.2 when the target has
-  // them). `vector_op` matches an instruction whose result or first operand is a vector.
+  // --- lower_simd.cc: 128-bit vectors (SSE2 baseline; SSSE3/SSE4.1/SSE4.2/FMA3 when the target
+  // has them). `vector_op` matches an instruction whose result or first operand is a vector.
   bool inst_vector_op(const IrInst& i, rules::VecOp* out) override;
   Unit emit_vector(rules::VecOp op) override;
   Unit LowerFloatVector(rules::VecOp op, int lane_bytes, uint32_t fp, uint32_t d);
