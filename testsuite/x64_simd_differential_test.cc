@@ -96,6 +96,8 @@ std::vector<Case> Cases() {
   }
   c.push_back({{"f32x4"}, "i32x4", "v10 = fcvt_to_sint_sat.i32x4 v0"});
   c.push_back({{"f32x4"}, "i32x4", "v10 = fcvt_to_uint_sat.i32x4 v0"});
+  c.push_back({{"f64x2"}, "i64x2", "v10 = fcvt_to_sint_sat.i64x2 v0"});
+  c.push_back({{"f64x2"}, "i64x2", "v10 = fcvt_to_uint_sat.i64x2 v0"});
   c.push_back({{"i32x4"}, "f32x4", "v10 = fcvt_from_sint.f32x4 v0"});
   c.push_back({{"i32x4"}, "f32x4", "v10 = fcvt_from_uint.f32x4 v0"});
   c.push_back({{"i64x2"}, "f64x2", "v10 = fcvt_from_sint.f64x2 v0"});
@@ -109,8 +111,10 @@ std::vector<Case> Cases() {
       c.push_back({{ints[k]}, wide[k], absl::StrCat("v10 = ", op, " v0")});
     }
   }
-  for (int k = 0; k < 2; ++k) {
-    for (const char* op : {"snarrow", "unarrow"}) c.push_back({{wide[k], wide[k]}, ints[k], absl::StrCat("v10 = ", op, " v0, v1")});
+  for (int k = 0; k < 3; ++k) {
+    for (const char* op : {"snarrow", "unarrow", "uunarrow"}) {
+      c.push_back({{wide[k], wide[k]}, ints[k], absl::StrCat("v10 = ", op, " v0, v1")});
+    }
   }
   // Moves: select, bitcasts through i128, scalar_to_vector, a store and load through a slot.
   for (const char* t : {"i8x16", "i64x2", "f32x4", "f64x2"}) {

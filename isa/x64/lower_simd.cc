@@ -58,7 +58,7 @@ bool Lowerer::inst_vector_op(const IrInst& i, rules::VecOp* out) {
     MAP(Fvdemote) MAP(FvpromoteLow) MAP(Floor) MAP(Ceil) MAP(Trunc) MAP(Nearest) MAP(ScalarToVector) MAP(Fma)
     MAP(FcvtFromUint) MAP(FcvtToUintSat) MAP(Popcnt) MAP(SqmulRoundSat) MAP(Load) MAP(Store)
     MAP(IaddPairwise) MAP(Uload8x8) MAP(Sload8x8) MAP(Uload16x4) MAP(Sload16x4) MAP(Uload32x2) MAP(Sload32x2)
-    MAP(Umulhi) MAP(Smulhi)
+    MAP(Umulhi) MAP(Smulhi) MAP(Uunarrow)
 #undef MAP
     default: return false;
   }
@@ -162,6 +162,28 @@ uint32_t Lowerer::GprAluImm(uint32_t dst, Alu op, uint32_t a, int32_t k) {
   Emit(Operand::ReuseDef(dst, kInt, 0));
   End();
   return dst;
+}
+
+// Lanes of `set` where `mask` is all-ones, of `clear` elsewhere.
+uint32_t Lowerer::VBlend(uint32_t dst, uint32_t mask, uint32_t set, uint32_t clear) {
+  return VBin(dst, kPor, VBin(kFresh, kPand, set, mask), VBin(kFresh, kPandn, mask, clear));
+}
+
+// Lanes of x (lane_bytes wide) clamped to [lo, hi], compared as signed, or as unsigned when
+// `is_unsigned` (then only hi applies).
+uint32_t Lowerer::VClamp(int lb, int lane_bytes, uint32_t x, uint64_t lo, uint64_t hi, bool is_unsigned) {
+  uint64_t hlo, hhi, slo, shi;
+  Splat(hi, lane_bytes, &hlo, &hhi);
+  Splat(uint64_t{1} << (8 * lane_bytes - 1), lane_bytes, &slo, &shi);
+  const uint32_t h = VConst(kFresh, hlo, hhi);
+  uint32_t above = is_unsigned ? VGt(lb, VConstOp(kFresh, kPxor, x, slo, shi), VConstOp(kFresh, kPxor, h, slo, shi))
+                               : VGt(lb, x, h);
+  x = VBlend(kFresh, above, h, x);
+  if (is_unsigned) return x;
+  uint64_t llo, lhi;
+  Splat(lo, lane_bytes, &llo, &lhi);
+  const uint32_t l = VConst(kFresh, llo, lhi);
+  return VBlend(kFresh, VGt(lb, l, x), l, x);
 }
 
 uint32_t Lowerer::VNot(uint32_t dst, uint32_t a) { return VBin(dst, kPxor, a, VConst(kFresh, ~uint64_t{0}, ~uint64_t{0})); }
@@ -353,6 +375,7 @@ Unit Lowerer::LowerFloatVector(rules::VecOp op, int lane_bytes, uint32_t fp, uin
       return {};
     }
     case VecOp::FcvtToSintSat: {
+      if (lane_bytes == 8 && dfg_.value_type(Result(0)).lane_bits() == 64) return LowerF64x2ToI64x2(true, d);
       if (lane_bytes != 4 || dfg_.value_type(Result(0)).lane_bits() != 32) return Unsupported(dfg_.value_type(Result(0)));
       // NaN lanes become 0 (and-ed with x == x); cvttps2dq gives 0x80000000 for lanes out of
       // range, which the lanes >= 2^31 flip to 0x7fffffff.
@@ -373,6 +396,7 @@ Unit Lowerer::LowerFloatVector(rules::VecOp op, int lane_bytes, uint32_t fp, uin
       return {};
     }
     case VecOp::FcvtToUintSat: {
+      if (lane_bytes == 8 && dfg_.value_type(Result(0)).lane_bits() == 64) return LowerF64x2ToI64x2(false, d);
       if (lane_bytes != 4 || dfg_.value_type(Result(0)).lane_bits() != 32) return Unsupported(dfg_.value_type(Result(0)));
       // maxps with +0 sends NaN and negative lanes to 0. Lanes below 2^31 convert directly;
       // lanes from 2^31 convert after subtracting 2^31 and get the top bit back; lanes from
@@ -643,19 +667,42 @@ Unit Lowerer::LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d
       return {};
     }
     case VecOp::Snarrow:
-    case VecOp::Unarrow: {
+    case VecOp::Unarrow:
+    case VecOp::Uunarrow: {
       ir::Type at = dfg_.value_type(dfg_.Resolve(Arg(0)));
       const int sb = static_cast<int>(at.lane_bits() / 8);
       if (sb != 2 * lane_bytes) return Unsupported(at);
-      uint32_t code = 0;
-      if (op == VecOp::Snarrow) code = sb == 2 ? 0x660F63 : sb == 4 ? 0x660F6B : 0;
-      if (op == VecOp::Unarrow) {
-        code = sb == 2 ? 0x660F67 : 0;
-        if (sb == 4 && Need(isa_.has_sse41, "SSE4.1 (packusdw)")) code = 0x660F382B;
-        if (sb == 4 && code == 0) return {};
+      const int sl = Log2Bytes(sb);
+      const uint64_t umax = (uint64_t{1} << (8 * lane_bytes)) - 1;  // of the narrow lane
+      if (op == VecOp::Snarrow && sb < 8) {
+        VBin(d, sb == 2 ? 0x660F63 : 0x660F6B, arg(0), arg(1));  // packsswb / packssdw
+        return {};
       }
-      if (code == 0) return Unsupported(at);
-      VBin(d, code, arg(0), arg(1));
+      if (op == VecOp::Unarrow && sb == 2) {
+        VBin(d, 0x660F67, arg(0), arg(1));  // packuswb
+        return {};
+      }
+      if (op == VecOp::Unarrow && sb == 4 && isa_.has_sse41) {
+        VBin(d, 0x660F382B, arg(0), arg(1));  // packusdw
+        return {};
+      }
+      // Clamp each source lane to the narrow lane's range, then keep the low halves.
+      uint32_t half[2];
+      for (int k = 0; k < 2; ++k) {
+        uint64_t lo = 0, hi = umax;
+        if (op == VecOp::Snarrow) lo = ~uint64_t{0} << (8 * lane_bytes - 1), hi = umax >> 1;
+        half[k] = VClamp(sl, sb, arg(k), lo, hi, op == VecOp::Uunarrow);
+      }
+      if (sb == 8) {
+        VBin(d, kPunpckl[3], VUn(kFresh, kPshufd, half[0], 0x08), VUn(kFresh, kPshufd, half[1], 0x08));
+      } else if (sb == 2) {
+        VBin(d, 0x660F67, half[0], half[1]);  // packuswb: the lanes are in 0..255 now
+      } else {
+        // 0..65535 biased into the signed range, packssdw, bias removed.
+        const uint64_t bias = 0x0000800000008000ull, wbias = 0x8000800080008000ull;
+        for (uint32_t& h : half) h = VConstOp(kFresh, kPsub[2], h, bias, bias);
+        VConstOp(d, kPxor, VBin(kFresh, 0x660F6B, half[0], half[1]), wbias, wbias);
+      }
       return {};
     }
     case VecOp::IaddPairwise: {
@@ -1016,6 +1063,26 @@ Unit Lowerer::LowerRoundSse2(int mode, int lane_bytes, uint32_t fp, uint32_t d) 
   uint32_t rounded = VBin(kFresh, kPor, mag, x_sign);
   uint32_t other = VConstOp(kFresh, add, x, 0, 0);
   VBin(d, kPor, VBin(kFresh, kPand, rounded, small), VBin(kFresh, kPandn, small, other));
+  return {};
+}
+
+// f64x2 -> i64x2 (saturating) lane by lane through the scalar sequence (kToInt), the two
+// results joined with movq + punpcklqdq.
+Unit Lowerer::LowerF64x2ToI64x2(bool is_signed, uint32_t d) {
+  uint32_t lanes[2] = {V(Arg(0)), VUn(kFresh, kPshufd, V(Arg(0)), 0xEE)};
+  uint32_t out[2];
+  for (int k = 0; k < 2; ++k) {
+    const uint32_t g = NewVreg(kInt);
+    VBegin(MOp::kToInt, 0, 8, 8).sub = static_cast<uint8_t>((is_signed ? 1 : 0) | 2);
+    UseVreg(lanes[k], kFloat);
+    TempDefEarly();
+    TempEarly(kFloat);
+    TempEarly(kFloat);
+    DefVreg(g, kInt);
+    End();
+    out[k] = VFromGpr(kFresh, g, 8);
+  }
+  VBin(d, kPunpckl[3], out[0], out[1]);
   return {};
 }
 

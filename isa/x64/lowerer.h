@@ -201,6 +201,7 @@ class Lowerer : public rules::Context {
   Unit LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d);
   Unit LowerVectorShift(rules::VecOp op, int lane_bytes, int lb, uint32_t d);
   Unit LowerI64x2ToF64x2(bool is_signed, uint32_t d);
+  Unit LowerF64x2ToI64x2(bool is_signed, uint32_t d);
   Unit LowerShuffleSse2(const std::vector<uint8_t>& mask, uint32_t d);
   Unit LowerVectorMemory(bool is_store);
   Unit LowerExtendingLoad(bool is_signed, int src_lane_bytes);
@@ -225,6 +226,8 @@ class Lowerer : public rules::Context {
   uint32_t VecInsertGpr(uint32_t dst, uint32_t code, int size, uint32_t vec, uint32_t gpr, int imm);
   uint32_t GprAluImm(uint32_t dst, Alu op, uint32_t a, int32_t k);
   uint32_t VNot(uint32_t dst, uint32_t a);
+  uint32_t VBlend(uint32_t dst, uint32_t mask, uint32_t set, uint32_t clear);
+  uint32_t VClamp(int lb, int lane_bytes, uint32_t x, uint64_t lo, uint64_t hi, bool is_unsigned);
   uint32_t VEq(int lb, uint32_t a, uint32_t b);
   uint32_t VGt(int lb, uint32_t a, uint32_t b);
   ir::Type VecType() const;
