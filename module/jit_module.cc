@@ -76,9 +76,10 @@ void InstallHandlersOnce() {
   }
 }
 
-bool IsFloatType(ir::Type t) { return !t.is_int() && !t.is_vector(); }
-// Values taking two 64-bit slots: i128 and f128.
-bool TwoSlots(ir::Type t) { return !t.is_vector() && t.lane_bits() == 128; }
+// Types passed in xmm registers: floats and 128-bit vectors.
+bool IsFloatType(ir::Type t) { return !t.is_int() || t.is_vector(); }
+// Values taking two 64-bit slots: i128, f128 and 128-bit vectors.
+bool TwoSlots(ir::Type t) { return t.bits_total() == 128; }
 
 // A jump stub to a host symbol: jmp [rip + 0] followed by the absolute address.
 void EmitHostStub(const void* address, std::vector<uint8_t>* image) {
@@ -239,7 +240,7 @@ absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint6
   for (ir::Type t : e.params) {
     if (!TwoSlots(t)) {
       place(lay.parts[part++], 0, args[slot++]);
-    } else if (IsFloatType(t)) {  // f128: one part of two halves
+    } else if (IsFloatType(t)) {  // f128 or a vector: one part of two halves
       place(lay.parts[part], 0, args[slot++]);
       place(lay.parts[part++], 1, args[slot++]);
     } else {  // i128: two parts

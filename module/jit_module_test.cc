@@ -832,6 +832,46 @@ block0:
   EXPECT_FALSE(r.ok());
 }
 
+// SIMD: 128-bit vectors travel in xmm registers, the ninth and later in 16-byte stack slots,
+// both into the function and out of a call it makes; the entry takes each as two slots.
+TEST_P(JitTest, VectorArgumentsInRegistersAndOnTheStack) {
+  Parsed p = Parse(R"(
+function %pick(i32x4, i32x4, i32x4, i32x4, i32x4, i32x4, i32x4, i32x4, i32x4, i32x4) -> i32x4 {
+block0(v0: i32x4, v1: i32x4, v2: i32x4, v3: i32x4, v4: i32x4, v5: i32x4, v6: i32x4, v7: i32x4, v8: i32x4, v9: i32x4):
+    v10 = isub v9, v8
+    v11 = iadd v10, v0
+    return v11
+}
+function %caller(i32x4, i32x4) -> i32x4 {
+    fn0 = %pick(i32x4, i32x4, i32x4, i32x4, i32x4, i32x4, i32x4, i32x4, i32x4, i32x4) -> i32x4
+block0(v0: i32x4, v1: i32x4):
+    v2 = call fn0(v0, v0, v0, v0, v0, v0, v0, v0, v0, v1)
+    return v2
+}
+)");
+  absl::StatusOr<std::unique_ptr<JitModule>> m = JitModule::Create(p.fns, GetParam());
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_TRUE((*m)->status(0).ok()) << (*m)->status(0);
+  ASSERT_TRUE((*m)->status(1).ok()) << (*m)->status(1);
+  // Parameter k holds lanes [k, k+100, k+200, k+300].
+  std::vector<uint64_t> args;
+  for (uint64_t k = 0; k < 10; ++k) {
+    args.push_back(k | (k + 100) << 32);
+    args.push_back((k + 200) | (k + 300) << 32);
+  }
+  absl::StatusOr<CallOutcome> r = (*m)->Call(0, args);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->values.size(), 2u);
+  // (p9 - p8) + p0 = 1 + p0 in every lane.
+  EXPECT_EQ(r->values[0], uint64_t{1} | uint64_t{101} << 32);
+  EXPECT_EQ(r->values[1], uint64_t{201} | uint64_t{301} << 32);
+  r = (*m)->Call(1, {5 | uint64_t{6} << 32, 7 | uint64_t{8} << 32, 50 | uint64_t{60} << 32, 70 | uint64_t{80} << 32});
+  ASSERT_TRUE(r.ok()) << r.status();
+  // (v1 - v0) + v0 = v1, the tenth argument, passed on the stack.
+  EXPECT_EQ(r->values[0], 50 | uint64_t{60} << 32);
+  EXPECT_EQ(r->values[1], 70 | uint64_t{80} << 32);
+}
+
 INSTANTIATE_TEST_SUITE_P(Allocators, JitTest,
                          ::testing::Values(isa::OptLevel::kNone, isa::OptLevel::kSpeed));
 

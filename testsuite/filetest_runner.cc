@@ -264,7 +264,7 @@ class FileRun {
     std::vector<uint64_t> slots;
     for (size_t i = 0; i < args.size(); ++i) {
       slots.push_back(static_cast<uint64_t>(args[i]));
-      if (i < sig.params.size() && sig.params[i].type.lane_bits() == 128) slots.push_back(static_cast<uint64_t>(args[i] >> 64));
+      if (i < sig.params.size() && sig.params[i].type.bits_total() == 128) slots.push_back(static_cast<uint64_t>(args[i] >> 64));
     }
     absl::StatusOr<module::CallOutcome> r = native_->Call(index, slots);
     if (!r.ok()) return r.status();
@@ -274,7 +274,7 @@ class FileRun {
     if (!r->trapped) {
       size_t k = 0;
       for (size_t i = 0; i < sig.returns.size() && k < r->values.size(); ++i) {
-        uint32_t bits = sig.returns[i].type.lane_bits();
+        uint32_t bits = sig.returns[i].type.bits_total();
         u128 v = r->values[k++];
         if (bits == 128 && k < r->values.size()) v |= static_cast<u128>(r->values[k++]) << 64;
         if (bits < 64) v &= (uint64_t{1} << bits) - 1;

@@ -39,14 +39,15 @@ check run_skips_other_targets grep -qx '0 passed, 0 failed, 4 skipped' <<<"$out"
 cat >"$dir/vec.clif" <<'CLIF'
 test run
 target x86_64
-function %v(i32x4) -> i32x4 {
-block0(v0: i32x4):
-    return v0
+function %v(i8x16) -> i8x16 {
+block0(v0: i8x16):
+    v1 = imul v0, v0
+    return v1
 }
 CLIF
 out=$("$lathe" compile "$dir/vec.clif"); rc=$?
 check unsupported_exit_1 test "$rc" -eq 1
-check unsupported_names_type grep -q 'function %v: error: .*i32x4' <<<"$out"
+check unsupported_names_type grep -q 'function %v: error: .*i8x16' <<<"$out"
 
 "$lathe" compile --target riscv64 "$data/basic.clif" >/dev/null 2>&1; rc=$?
 check unknown_target_exit_2 test "$rc" -eq 2

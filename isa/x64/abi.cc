@@ -34,7 +34,7 @@ const regalloc::MachineEnv& PinnedRegMachineEnv() {
 bool ReturnsInMemory(const ir::Signature& sig) {
   int ints = 0, floats = 0;
   for (const ir::AbiParam& p : sig.returns) {
-    if (p.type.is_int() || p.type.is_vector()) {
+    if (p.type.is_int() && !p.type.is_vector()) {  // vectors return in xmm0/xmm1
       ints += p.type.lane_bits() == 128 ? 2 : 1;
     } else {
       ++floats;
@@ -57,8 +57,8 @@ ArgLayout LayoutArgs(const ir::Signature& sig) {
   if (l.ret_area) l.parts.push_back(ArgPart{ArgPart::kIntReg, kArgRegs[ni++], 8, 0});
   for (const ir::AbiParam& p : sig.params) {
     l.first_part.push_back(static_cast<uint32_t>(l.parts.size()));
-    const bool is_float = !p.type.is_int() && !p.type.is_vector();
-    const bool wide = p.type.lane_bits() == 128;
+    const bool is_float = !p.type.is_int() || p.type.is_vector();  // vectors travel in xmm registers
+    const bool wide = p.type.bits_total() == 128;
     if (is_float) {
       if (nf < kMaxFloatArgs) {
         l.parts.push_back(ArgPart{ArgPart::kXmmReg, static_cast<uint8_t>(nf++), 8, 0});

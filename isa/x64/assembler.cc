@@ -381,4 +381,67 @@ void Assembler::AluRM(Alu op, int size, uint8_t dst, Mem m) {
 
 void Assembler::ImulRM(int size, uint8_t dst, Mem m) { OpMem(size, dst, m, false, {0x0F, 0xAF}); }
 
+// --- SIMD (128-bit packed) forms.
+
+namespace {
+// Splits a packed opcode (see VecRR) into its mandatory prefix (0 for none) and the bytes from
+// 0x0F on (2 or 3 of them).
+uint8_t SplitVecOp(uint32_t op, uint8_t bytes[3], int* n) {
+  uint8_t prefix = 0;
+  if (op > 0xFFFFFF) {  // prefix 0F map op
+    prefix = static_cast<uint8_t>(op >> 24);
+    op &= 0xFFFFFF;
+  } else if (op > 0xFFFF && (op >> 16) != 0x0F) {  // prefix 0F op
+    prefix = static_cast<uint8_t>(op >> 16);
+    op &= 0xFFFF;
+  }
+  *n = op > 0xFFFF ? 3 : 2;
+  for (int k = 0; k < *n; ++k) bytes[k] = static_cast<uint8_t>(op >> (8 * (*n - 1 - k)));
+  return prefix;
+}
+}  // namespace
+
+void Assembler::VecGpr(uint32_t op, int size, uint8_t reg, uint8_t gpr, int imm) {
+  uint8_t b[3];
+  int n = 0;
+  const uint8_t prefix = SplitVecOp(op, b, &n);
+  if (prefix != 0) buf_->Put1(prefix);
+  if (n == 2) {
+    Op(size == 8 ? 8 : 4, reg, gpr, false, false, {b[0], b[1]});
+  } else {
+    Op(size == 8 ? 8 : 4, reg, gpr, false, false, {b[0], b[1], b[2]});
+  }
+  if (imm >= 0) buf_->Put1(static_cast<uint8_t>(imm));
+}
+
+void Assembler::VecRR(uint32_t op, uint8_t dst, uint8_t src) { VecGpr(op, 4, dst, src, -1); }
+
+void Assembler::VecRRImm(uint32_t op, uint8_t dst, uint8_t src, uint8_t imm) { VecGpr(op, 4, dst, src, imm); }
+
+void Assembler::VecRConst(uint32_t op, uint8_t dst, isa::CodeBuffer::Const c) {
+  uint8_t b[3];
+  int n = 0;
+  const uint8_t prefix = SplitVecOp(op, b, &n);
+  if (prefix != 0) buf_->Put1(prefix);
+  if (n == 2) {
+    OpConst(4, dst, {b[0], b[1]}, c);
+  } else {
+    OpConst(4, dst, {b[0], b[1], b[2]}, c);
+  }
+}
+
+void Assembler::VecShiftImm(uint8_t op, uint8_t digit, uint8_t xmm, uint8_t imm) {
+  buf_->Put1(0x66);
+  Op(4, digit, xmm, false, false, {0x0F, op});
+  buf_->Put1(imm);
+}
+
+void Assembler::VecFmadd231(bool is_double, uint8_t dst, uint8_t a, uint8_t b) {
+  buf_->Put1(0xC4);  // three-byte VEX, map 0F38
+  buf_->Put1(static_cast<uint8_t>(((~dst >> 3) & 1) << 7 | 1 << 6 | ((~b >> 3) & 1) << 5 | 0x02));
+  buf_->Put1(static_cast<uint8_t>((is_double ? 1 : 0) << 7 | ((~a) & 0xF) << 3 | 0x01));  // L=0, pp=66
+  buf_->Put1(0xB8);
+  ModRmReg(dst, b);
+}
+
 }  // namespace lathe::x64

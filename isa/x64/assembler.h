@@ -130,6 +130,19 @@ class Assembler {
   void LockCmpxchg16b(Mem m);                    // compares rdx:rax with [m], stores rcx:rbx
   void Int3();
 
+  // --- SIMD (128-bit packed) forms. `op` is the opcode's bytes read as a hex number, optional
+  // mandatory prefix first: 0x0F58 (addps), 0x660FFE (paddd), 0x660F3800 (pshufb).
+  void VecRR(uint32_t op, uint8_t dst, uint8_t src);                     // op dst, src
+  void VecRRImm(uint32_t op, uint8_t dst, uint8_t src, uint8_t imm);     // op dst, src, imm8
+  void VecRConst(uint32_t op, uint8_t dst, isa::CodeBuffer::Const c);    // op dst, [rip + c]
+  // An op whose ModRM.reg is `reg` and r/m the general register `gpr` (REX.W when size is 8):
+  // pinsr*/pextr*/pextrw/pmovmskb/movmskp*; imm < 0 means no immediate byte.
+  void VecGpr(uint32_t op, int size, uint8_t reg, uint8_t gpr, int imm);
+  // Packed shift by an immediate: 66 0F op /digit ib (op 0x71 words, 0x72 dwords, 0x73 qwords).
+  void VecShiftImm(uint8_t op, uint8_t digit, uint8_t xmm, uint8_t imm);
+  // FMA3 vfmadd231ps/pd xmm: dst = a * b + dst, all four lanes (VEX.128).
+  void VecFmadd231(bool is_double, uint8_t dst, uint8_t a, uint8_t b);
+
  private:
   // Prefixes, REX and opcode bytes for a register-direct or memory ModRM form. `reg` is the
   // ModRM.reg field (a register or an opcode extension), `rm` the r/m register.

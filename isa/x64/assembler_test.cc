@@ -481,3 +481,128 @@ TEST_F(AssemblerTest, MemorySourceOpsAndSseMoves) {
 
 }  // namespace
 }  // namespace lathe::x64
+
+namespace lathe::x64 {
+namespace {
+
+// --- SIMD: every packed form the vector lowering (lower_simd.cc) and its emission use, over
+// register pairs that cover REX.R and REX.B, decoded by Capstone.
+TEST_F(AssemblerTest, SimdRegisterForms) {
+  struct Form {
+    uint32_t op;
+    const char* name;
+  };
+  const Form forms[] = {
+      {0x0F58, "addps"}, {0x660F58, "addpd"}, {0x0F5C, "subps"}, {0x660F5C, "subpd"}, {0x0F59, "mulps"},
+      {0x660F59, "mulpd"}, {0x0F5E, "divps"}, {0x660F5E, "divpd"}, {0x0F5D, "minps"}, {0x660F5D, "minpd"},
+      {0x0F5F, "maxps"}, {0x660F5F, "maxpd"}, {0x0F51, "sqrtps"}, {0x660F51, "sqrtpd"}, {0x0F16, "movlhps"},
+      {0x0F5A, "cvtps2pd"}, {0x660F5A, "cvtpd2ps"}, {0x0F5B, "cvtdq2ps"}, {0xF30F5B, "cvttps2dq"},
+      {0xF20F10, "movsd"}, {0xF30F10, "movss"}, {0x660F6F, "movdqa"},
+      {0x660F3800, "pshufb"}, {0x660F381C, "pabsb"}, {0x660F381D, "pabsw"}, {0x660F381E, "pabsd"},
+      {0x660F3829, "pcmpeqq"}, {0x660F382B, "packusdw"}, {0x660F3837, "pcmpgtq"}, {0x660F3838, "pminsb"},
+      {0x660F3839, "pminsd"}, {0x660F383A, "pminuw"}, {0x660F383B, "pminud"}, {0x660F383C, "pmaxsb"},
+      {0x660F383D, "pmaxsd"}, {0x660F383E, "pmaxuw"}, {0x660F383F, "pmaxud"}, {0x660F3840, "pmulld"},
+      {0x660F60, "punpcklbw"}, {0x660F61, "punpcklwd"}, {0x660F62, "punpckldq"}, {0x660F6C, "punpcklqdq"},
+      {0x660F68, "punpckhbw"}, {0x660F69, "punpckhwd"}, {0x660F6A, "punpckhdq"}, {0x660F6D, "punpckhqdq"},
+      {0x660F63, "packsswb"}, {0x660F6B, "packssdw"}, {0x660F67, "packuswb"},
+      {0x660F64, "pcmpgtb"}, {0x660F65, "pcmpgtw"}, {0x660F66, "pcmpgtd"}, {0x660F74, "pcmpeqb"},
+      {0x660F75, "pcmpeqw"}, {0x660F76, "pcmpeqd"}, {0x660FD1, "psrlw"}, {0x660FD2, "psrld"},
+      {0x660FD3, "psrlq"}, {0x660FE1, "psraw"}, {0x660FE2, "psrad"}, {0x660FF1, "psllw"}, {0x660FF2, "pslld"},
+      {0x660FF3, "psllq"}, {0x660FD4, "paddq"}, {0x660FD5, "pmullw"}, {0x660FF4, "pmuludq"},
+      {0x660FD8, "psubusb"}, {0x660FD9, "psubusw"}, {0x660FDA, "pminub"}, {0x660FDB, "pand"},
+      {0x660FDC, "paddusb"}, {0x660FDD, "paddusw"}, {0x660FDE, "pmaxub"}, {0x660FDF, "pandn"},
+      {0x660FE0, "pavgb"}, {0x660FE3, "pavgw"}, {0x660FE8, "psubsb"}, {0x660FE9, "psubsw"},
+      {0x660FEA, "pminsw"}, {0x660FEB, "por"}, {0x660FEC, "paddsb"}, {0x660FED, "paddsw"},
+      {0x660FEE, "pmaxsw"}, {0x660FEF, "pxor"}, {0x660FF8, "psubb"}, {0x660FF9, "psubw"},
+      {0x660FFA, "psubd"}, {0x660FFB, "psubq"}, {0x660FFC, "paddb"}, {0x660FFD, "paddw"}, {0x660FFE, "paddd"},
+      {0x660FE5, "pmulhw"}, {0x660FE4, "pmulhuw"}, {0x660F380B, "pmulhrsw"}, {0x660F3801, "phaddw"}, {0x660F3802, "phaddd"},
+  };
+  auto X = [](int r) { return absl::StrCat("xmm", r); };
+  for (const Form& f : forms) {
+    for (int d = 0; d < 16; ++d) {
+      for (int s : {d, 15 - d, (d + 9) % 16}) {
+        Check(absl::StrCat(f.name, " ", X(d), ", ", X(s)), [&](Assembler& a) { a.VecRR(f.op, d, s); });
+      }
+    }
+  }
+  // Forms with an immediate byte.
+  const Form imm_forms[] = {{0x660F70, "pshufd"}, {0xF20F70, "pshuflw"}, {0x0FC2, "cmpps"}, {0x660FC2, "cmppd"},
+                            {0x660F3A08, "roundps"}, {0x660F3A09, "roundpd"}, {0x660F3A21, "insertps"},
+                            {0x0FC6, "shufps"}};
+  for (const Form& f : imm_forms) {
+    for (int d = 0; d < 16; ++d) {
+      // Capstone names cmpps/cmppd by their predicate (0: cmpeqps) without the immediate.
+      const int imm = f.op == 0x0FC2 || f.op == 0x660FC2 ? 0 : 0x1B;
+      std::string name = f.op == 0x0FC2 ? "cmpeqps" : f.op == 0x660FC2 ? "cmpeqpd" : f.name;
+      std::string expect = absl::StrCat(name, " ", X(d), ", ", X(15 - d));
+      if (imm != 0 || (f.op != 0x0FC2 && f.op != 0x660FC2)) absl::StrAppend(&expect, ", ", imm);
+      Check(expect, [&](Assembler& a) { a.VecRRImm(f.op, d, 15 - d, static_cast<uint8_t>(imm)); });
+    }
+  }
+  // Shifts by an immediate: 66 0F 71/72/73 /digit ib.
+  struct ShiftForm {
+    uint8_t op, digit;
+    const char* name;
+  };
+  const ShiftForm shifts[] = {{0x71, 2, "psrlw"}, {0x71, 4, "psraw"}, {0x71, 6, "psllw"}, {0x72, 2, "psrld"},
+                              {0x72, 4, "psrad"}, {0x72, 6, "pslld"}, {0x73, 2, "psrlq"}, {0x73, 6, "psllq"},
+                              {0x73, 3, "psrldq"}, {0x73, 7, "pslldq"}};
+  for (const ShiftForm& f : shifts) {
+    for (int d = 0; d < 16; ++d) {
+      Check(absl::StrCat(f.name, " ", X(d), ", 31"), [&](Assembler& a) { a.VecShiftImm(f.op, f.digit, d, 31); });
+    }
+  }
+  for (int d = 0; d < 16; ++d) {
+    Check(absl::StrCat("vfmadd231ps ", X(d), ", ", X(15 - d), ", ", X((d + 5) % 16)),
+          [&](Assembler& a) { a.VecFmadd231(false, d, 15 - d, (d + 5) % 16); });
+    Check(absl::StrCat("vfmadd231pd ", X(d), ", ", X(15 - d), ", ", X((d + 5) % 16)),
+          [&](Assembler& a) { a.VecFmadd231(true, d, 15 - d, (d + 5) % 16); });
+  }
+}
+
+TEST_F(AssemblerTest, SimdGeneralRegisterForms) {
+  auto X = [](int r) { return absl::StrCat("xmm", r); };
+  for (int v = 0; v < 16; ++v) {
+    for (int g : {v, 15 - v, (v + 3) % 16}) {
+      // The xmm register in ModRM.reg, the general register in r/m.
+      Check(absl::StrCat("pinsrb ", X(v), ", ", R(4, g), ", 15"), [&](Assembler& a) { a.VecGpr(0x660F3A20, 4, v, g, 15); });
+      Check(absl::StrCat("pinsrd ", X(v), ", ", R(4, g), ", 3"), [&](Assembler& a) { a.VecGpr(0x660F3A22, 4, v, g, 3); });
+      Check(absl::StrCat("pinsrq ", X(v), ", ", R(8, g), ", 1"), [&](Assembler& a) { a.VecGpr(0x660F3A22, 8, v, g, 1); });
+      Check(absl::StrCat("pinsrw ", X(v), ", ", R(4, g), ", 7"), [&](Assembler& a) { a.VecGpr(0x660FC4, 4, v, g, 7); });
+      Check(absl::StrCat("pextrb ", R(4, g), ", ", X(v), ", 9"), [&](Assembler& a) { a.VecGpr(0x660F3A14, 4, v, g, 9); });
+      // The general register in ModRM.reg.
+      Check(absl::StrCat("pextrw ", R(4, g), ", ", X(v), ", 5"), [&](Assembler& a) { a.VecGpr(0x660FC5, 4, g, v, 5); });
+      Check(absl::StrCat("pmovmskb ", R(4, g), ", ", X(v)), [&](Assembler& a) { a.VecGpr(0x660FD7, 4, g, v, -1); });
+      Check(absl::StrCat("movmskps ", R(4, g), ", ", X(v)), [&](Assembler& a) { a.VecGpr(0x0F50, 4, g, v, -1); });
+      Check(absl::StrCat("movmskpd ", R(4, g), ", ", X(v)), [&](Assembler& a) { a.VecGpr(0x660F50, 4, g, v, -1); });
+    }
+  }
+}
+
+// Packed ops with a 16-byte pool constant: rip-relative to the 16-aligned constant after the code.
+TEST_F(AssemblerTest, SimdPoolOperands) {
+  struct Form {
+    uint32_t op;
+    const char* name;
+  };
+  const Form forms[] = {{0x660F6F, "movdqa"}, {0x660FEF, "pxor"}, {0x660FDB, "pand"}, {0x660F3800, "pshufb"},
+                        {0x660FDC, "paddusb"}};
+  for (const Form& f : forms) {
+    for (int d = 0; d < 16; ++d) {
+      isa::CodeBuffer buf;
+      Assembler a(&buf);
+      a.VecRConst(f.op, d, buf.AddConst(16, 0x0102030405060708ull, 0x1112131415161718ull));
+      ASSERT_TRUE(buf.Finish().ok());
+      const uint32_t len = buf.code_size();
+      const uint32_t at = (len + 15) / 16 * 16;
+      std::vector<uint8_t> insn(buf.bytes().begin(), buf.bytes().begin() + len);
+      EXPECT_EQ(dis_.One(insn), absl::StrCat(f.name, " xmm", d, ", [rip+", at - len, "]"));
+      ASSERT_EQ(buf.bytes().size(), at + 16);
+      EXPECT_EQ(buf.bytes()[at], 0x08);
+      EXPECT_EQ(buf.bytes()[at + 15], 0x11);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace lathe::x64

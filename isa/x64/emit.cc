@@ -580,6 +580,15 @@ class Emitter {
       case MOp::kIcmpMem:
       case MOp::kSseMem:
       case MOp::kImulMem: return EmitMemOperand(i, m);
+      case MOp::kVec:
+      case MOp::kVecUn:
+      case MOp::kVecConst:
+      case MOp::kVecConstOp:
+      case MOp::kVecShiftImm:
+      case MOp::kVecFromGpr:
+      case MOp::kVecToGpr:
+      case MOp::kVecTest:
+      case MOp::kVecFma: EmitSimd(i, m); break;
     }
     return absl::OkStatus();
   }
@@ -1089,6 +1098,58 @@ class Emitter {
       a_.SseLoad(m.size == 4 ? 0xF3 : 0xF2, m.sub, R(i, def), *mem);
     }
     return absl::OkStatus();
+  }
+
+  // --- SIMD. Operand orders are documented on each MOp (vcode.h).
+  CodeBuffer::Const VecConst(int64_t index) {
+    return buf_->AddConst(16, vc_.vec_consts[2 * index], vc_.vec_consts[2 * index + 1]);
+  }
+  void EmitSimd(uint32_t i, const MInst& m) {
+    const int imm = static_cast<int>(m.imm);
+    switch (m.op) {
+      case MOp::kVec:
+        if (imm < 0) a_.VecRR(m.aux, R(i, 2), R(i, 1)); else a_.VecRRImm(m.aux, R(i, 2), R(i, 1), static_cast<uint8_t>(imm));
+        break;
+      case MOp::kVecUn:
+        if (imm < 0) a_.VecRR(m.aux, R(i, 1), R(i, 0)); else a_.VecRRImm(m.aux, R(i, 1), R(i, 0), static_cast<uint8_t>(imm));
+        break;
+      case MOp::kVecConst: {
+        const uint64_t lo = vc_.vec_consts[2 * m.imm], hi = vc_.vec_consts[2 * m.imm + 1];
+        if (lo == 0 && hi == 0) {
+          a_.VecRR(0x660FEF, R(i, 0), R(i, 0));  // pxor
+        } else if (lo == ~uint64_t{0} && hi == ~uint64_t{0}) {
+          a_.VecRR(0x660F76, R(i, 0), R(i, 0));  // pcmpeqd
+        } else {
+          a_.VecRConst(0x660F6F, R(i, 0), VecConst(m.imm));  // movdqa from the aligned pool
+        }
+        break;
+      }
+      case MOp::kVecConstOp: a_.VecRConst(m.aux, R(i, 1), VecConst(m.imm)); break;
+      case MOp::kVecShiftImm: a_.VecShiftImm(static_cast<uint8_t>(m.aux), m.sub, R(i, 1), static_cast<uint8_t>(imm)); break;
+      case MOp::kVecFromGpr: a_.VecGpr(m.aux, m.size, R(i, 2), R(i, 1), imm); break;
+      case MOp::kVecToGpr:
+        if (m.sub == 0) a_.VecGpr(m.aux, m.size, R(i, 0), R(i, 1), imm); else a_.VecGpr(m.aux, m.size, R(i, 1), R(i, 0), imm);
+        break;
+      case MOp::kVecTest: {
+        // Lanes equal to zero become all-ones; pmovmskb gathers one bit per byte.
+        static constexpr uint32_t kPcmpeq[] = {0x660F74, 0x660F75, 0, 0x660F76, 0, 0, 0, 0x660F3829};
+        const uint8_t a = R(i, 0), t = R(i, 1), r = R(i, 2);
+        a_.VecRR(0x660FEF, t, t);
+        a_.VecRR(m.sub == 0 ? kPcmpeq[0] : kPcmpeq[m.size - 1], t, a);
+        a_.VecGpr(0x660FD7, 4, r, t, -1);
+        if (m.sub == 0) {
+          a_.AluRI(Alu::kCmp, 4, r, 0xFFFF);  // some byte nonzero
+          a_.Setcc(Cond::kNe, r);
+        } else {
+          a_.Test(4, r, r);  // no lane zero
+          a_.Setcc(Cond::kE, r);
+        }
+        a_.Movzx(1, r, r);
+        break;
+      }
+      case MOp::kVecFma: a_.VecFmadd231(m.size == 8, R(i, 3), R(i, 0), R(i, 1)); break;
+      default: break;
+    }
   }
 
   // A 16-byte pool mask with every lane's sign bit (or every bit but the sign bits); 16 bytes

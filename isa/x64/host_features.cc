@@ -62,6 +62,8 @@ IsaFlags IsaFlagsOf(const isa::TargetSpec& spec) {
   f.has_avx = spec.Has("has_avx");
   f.has_fma = spec.Has("has_fma");
   f.has_cmpxchg16b = spec.Has("has_cmpxchg16b");
+  f.has_ssse3 = spec.Has("has_ssse3");
+  f.has_sse42 = spec.Has("has_sse42");
   return f;
 }
 
@@ -79,7 +81,8 @@ IsaFlags IsaFlagsFor(const isa::TargetSpec& spec, const IsaFlags& host) {
   const std::pair<const char*, bool> named[] = {{"has_sse41", host.has_sse41}, {"has_popcnt", host.has_popcnt},
                                                 {"has_lzcnt", host.has_lzcnt}, {"has_bmi1", host.has_bmi1},
                                                 {"has_avx", host.has_avx},     {"has_fma", host.has_fma},
-                                                {"has_cmpxchg16b", host.has_cmpxchg16b}};
+                                                {"has_cmpxchg16b", host.has_cmpxchg16b},
+                                                {"has_ssse3", host.has_ssse3},   {"has_sse42", host.has_sse42}};
   for (const auto& [name, on] : named) {
     if (on) have.insert(name);
   }

@@ -18,6 +18,9 @@ struct IsaFlags {
   bool has_avx = false;
   bool has_fma = false;
   bool has_cmpxchg16b = false;  // i128 atomics
+  // SIMD: pshufb/pabs* (SSSE3), pcmpgtq (SSE4.2).
+  bool has_ssse3 = false;
+  bool has_sse42 = false;
 };
 
 // Detected once, on first use.

@@ -126,6 +126,7 @@ absl::Status Lowerer::Run() {
   vc_->slot_align.clear();
   vc_->outgoing_bytes = vc_->call_ret_area_bytes = vc_->incoming_stack_bytes = 0;
   vc_->callee_pops = false;
+  vc_->vec_consts.clear();
   for (const ir::StackSlotData& s : f_.stack_slots) {
     vc_->slot_size.push_back(s.size);
     // Slots of 16 bytes or more are 16-aligned, so that i128 atomics (cmpxchg16b) on them work.

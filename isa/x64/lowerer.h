@@ -40,10 +40,14 @@ inline int FloatBytes(ir::Type t) {
   return bits == 32 || bits == 64 ? static_cast<int>(bits / 8) : 0;
 }
 
-// Bytes of a scalar float type that lives in an xmm register: f16 (low 16 bits), f32, f64, and
-// f128 (all 128 bits, as System V passes __float128), or 0. Only f32/f64 have arithmetic.
+// Bytes of a type that lives in an xmm register: f16 (low 16 bits), f32, f64, f128 and the
+// vectors of 16 to 128 bits (128: all of it, as System V passes __float128 and __m128), or 0. Only f32/f64 have arithmetic.
 inline int XmmBytes(ir::Type t) {
-  if (t.is_vector() || t.is_int()) return 0;
+  if (t.is_vector()) {  // SIMD: 128-bit vectors fill the register; 16- to 64-bit ones move like floats
+    const uint32_t bits = t.bits_total();
+    return bits == 16 || bits == 32 || bits == 64 || bits == 128 ? static_cast<int>(bits / 8) : 0;
+  }
+  if (t.is_int()) return 0;
   uint32_t bits = t.lane_bits();
   return bits == 16 || bits == 32 || bits == 64 || bits == 128 ? static_cast<int>(bits / 8) : 0;
 }
@@ -215,6 +219,47 @@ class Lowerer : public rules::Context {
     rf_.vreg_class.push_back(c);
     return rf_.num_vregs++;
   }
+
+  // --- lower_simd.cc: 128-bit vectors (SSE2 baseline; SSSE3/SSE4.1/SSE4.2/FMA3 when the target
+  // has them). `vector_op` matches an instruction whose result or first operand is a vector.
+  bool inst_vector_op(const IrInst& i, rules::VecOp* out) override;
+  Unit emit_vector(rules::VecOp op) override;
+  Unit LowerFloatVector(rules::VecOp op, int lane_bytes, uint32_t fp, uint32_t d);
+  Unit LowerIntVector(rules::VecOp op, int lane_bytes, int lb, uint32_t d);
+  Unit LowerVectorShift(rules::VecOp op, int lane_bytes, int lb, uint32_t d);
+  Unit LowerI64x2ToF64x2(bool is_signed, uint32_t d);
+  Unit LowerF64x2ToI64x2(bool is_signed, uint32_t d);
+  Unit LowerShuffleSse2(const std::vector<uint8_t>& mask, uint32_t d);
+  Unit LowerVectorMemory(bool is_store);
+  Unit LowerExtendingLoad(bool is_signed, int src_lane_bytes);
+  Unit LowerRoundSse2(int mode, int lane_bytes, uint32_t fp, uint32_t d);
+  uint32_t InsertDwordSse2(uint32_t dst, uint32_t vec, uint32_t gpr, int lane);
+  // Sequence building blocks over vregs; each returns the vreg it defines (`dst`, or a fresh
+  // one when dst is kFresh). Packed opcodes as Assembler::VecRR takes them.
+  static constexpr uint32_t kFresh = ~0u;
+  uint32_t VDst(uint32_t dst);
+  MInst& VBegin(MOp op, uint32_t aux, int64_t imm, int size);
+  int64_t PoolIndex(uint64_t lo, uint64_t hi);  // index of a (lo, hi) pair in VCode::vec_consts
+  void UseVreg(uint32_t v, RegClass c) { Emit(Operand::Use(v, c, Constraint::kReg)); }
+  void DefVreg(uint32_t v, RegClass c) { Emit(Operand::Def(v, c, Constraint::kReg)); }
+  uint32_t VReuse(uint32_t dst, MOp op, uint32_t code, int imm, int size, uint32_t a, uint32_t b, RegClass b_cls);
+  uint32_t VBin(uint32_t dst, uint32_t code, uint32_t a, uint32_t b, int imm = -1);
+  uint32_t VUn(uint32_t dst, uint32_t code, uint32_t a, int imm = -1);
+  uint32_t VConst(uint32_t dst, uint64_t lo, uint64_t hi);
+  uint32_t VConstOp(uint32_t dst, uint32_t code, uint32_t a, uint64_t lo, uint64_t hi);
+  uint32_t VShiftImm(uint32_t dst, uint8_t op, uint8_t digit, uint32_t a, uint8_t count);
+  uint32_t VFromGpr(uint32_t dst, uint32_t a, int size);
+  uint32_t VToGpr(uint32_t dst, uint32_t code, int size, bool gpr_in_reg, uint32_t a, int imm);
+  uint32_t VecInsertGpr(uint32_t dst, uint32_t code, int size, uint32_t vec, uint32_t gpr, int imm);
+  uint32_t GprAluImm(uint32_t dst, Alu op, uint32_t a, int32_t k);
+  uint32_t VNot(uint32_t dst, uint32_t a);
+  uint32_t VBlend(uint32_t dst, uint32_t mask, uint32_t set, uint32_t clear);
+  uint32_t VClamp(int lb, int lane_bytes, uint32_t x, uint64_t lo, uint64_t hi, bool is_unsigned);
+  uint32_t VEq(int lb, uint32_t a, uint32_t b);
+  uint32_t VGt(int lb, uint32_t a, uint32_t b);
+  ir::Type VecType() const;
+  // True when the target has the extension; else records "<op>.<type> without <ext>".
+  bool Need(bool have, const char* ext);
 
   // --- lower_f16_f128.cc: f16 and f128 constants and bit casts.
   Unit emit_f16const() override;

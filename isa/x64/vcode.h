@@ -148,6 +148,18 @@ enum class MOp : uint8_t {
   kIcmpMem,    // use a, use base, [use index], def; sub = Cond; size 4/8; imm disp; aux
   kSseMem,     // use a, use base, [use index], def (reuses a); sub = opcode byte; size; imm disp; aux
   kImulMem,    // use a, use base, [use index], def (reuses a); size 4/8; imm disp; aux
+  // --- SIMD: 128-bit vectors in xmm registers (the float class; see lower_simd.cc). aux is a
+  // packed opcode (prefix << 16 | map << 8 | byte, see Assembler::VecRR); imm an imm8, -1 for none.
+  kVec,        // use a, use b, def (reuses a): op a, b
+  kVecUn,      // use a, def: op def, a
+  kVecConst,   // def; imm = index of a (lo, hi) pair in VCode::vec_consts
+  kVecConstOp, // use a, def (reuses a): op a, [rip + vec_consts pair imm]; aux
+  kVecShiftImm,// use a, def (reuses a); aux = 0x71 / 0x72 / 0x73; sub = /digit; imm = count
+  kVecFromGpr, // use vec, use gpr, def (reuses vec): op vec, gpr (pinsr*); size; imm
+  kVecToGpr,   // use vec, def gpr; size; imm; sub 0: the xmm is ModRM.reg (pextr*, movd),
+               // 1: the gpr is (pextrw, pmovmskb, movmskp*)
+  kVecTest,    // use a, early def t (float), def (int); sub 0 vany_true, 1 vall_true; size = lane bytes
+  kVecFma,     // use a, use b, use c, def (reuses c) = a * b + c; size = lane bytes (vfmadd231ps/pd)
 };
 
 // MInst::aux of the memory forms: [base + index << shift + disp]. kLoad, kStore, kFload and
@@ -181,6 +193,8 @@ struct VCode {
   bool callee_pops = false;
   // Working storage the lowering reuses from one function to the next (no meaning outside it).
   std::vector<uint32_t> lower_uses, lower_colours, lower_groups;
+  // SIMD: 128-bit constants as (lo, hi) pairs (kVecConst, kVecConstOp).
+  std::vector<uint64_t> vec_consts;
 };
 
 }  // namespace lathe::x64
