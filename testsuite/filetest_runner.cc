@@ -25,6 +25,7 @@
 #include "module/libcalls.h"
 #include "testsuite/interp/interpreter.h"
 #include "testsuite/run_values.h"
+#include "testsuite/input_paths.h"
 
 namespace lathe::testsuite {
 namespace {
@@ -623,25 +624,7 @@ void RunFiletest(std::string_view path, std::string_view text, const FiletestOpt
 }
 
 absl::StatusOr<std::vector<std::string>> CollectClifFiles(const std::vector<std::string>& paths) {
-  std::vector<std::string> out;
-  for (const std::string& p : paths) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (auto it = std::filesystem::recursive_directory_iterator(p, ec);
-           !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().extension() == ".clif") found.push_back(it->path().string());
-      }
-      if (ec) return absl::NotFoundError(absl::StrCat(p, ": cannot read directory: ", ec.message()));
-      std::sort(found.begin(), found.end());
-      out.insert(out.end(), found.begin(), found.end());
-    } else if (std::filesystem::exists(p, ec)) {
-      out.push_back(p);
-    } else {
-      return absl::NotFoundError(absl::StrCat(p, ": no such file or directory"));
-    }
-  }
-  return out;
+  return CollectInputFiles(paths, ".clif");
 }
 
 }  // namespace lathe::testsuite

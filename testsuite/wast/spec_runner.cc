@@ -14,6 +14,7 @@
 #include "testsuite/wast/wasm_store.h"
 #include "wasm-frontend/decoder.h"
 #include "wasm-frontend/module_validator.h"
+#include "testsuite/input_paths.h"
 
 namespace lathe::wast {
 namespace {
@@ -258,30 +259,8 @@ absl::StatusOr<WastResult> RunWastJsonFile(const std::string& json_path) {
   return result;
 }
 
-absl::StatusOr<std::vector<std::string>> CollectWastJsonFiles(
-    const std::vector<std::string>& paths) {
-  std::vector<std::string> out;
-  for (const std::string& p : paths) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      // recursive_directory_iterator walks with its own stack, not the native one.
-      for (auto it = std::filesystem::recursive_directory_iterator(p, ec);
-           !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().extension() == ".json") {
-          found.push_back(it->path().string());
-        }
-      }
-      if (ec) return absl::NotFoundError(absl::StrCat(p, ": ", ec.message()));
-      std::sort(found.begin(), found.end());
-      out.insert(out.end(), found.begin(), found.end());
-    } else if (std::filesystem::is_regular_file(p, ec)) {
-      out.push_back(p);
-    } else {
-      return absl::NotFoundError(absl::StrCat(p, ": no such file or directory"));
-    }
-  }
-  return out;
+absl::StatusOr<std::vector<std::string>> CollectWastJsonFiles(const std::vector<std::string>& paths) {
+  return testsuite::CollectInputFiles(paths, ".json");
 }
 
 }  // namespace lathe::wast
