@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "regalloc/allocation.h"
 #include "regalloc/boundary_assignment.h"
+#include "regalloc/fast_allocator.h"
 #include "regalloc/function.h"
 #include "regalloc/liveness.h"
 #include "regalloc/local_allocator.h"
@@ -39,6 +40,7 @@ class RegisterAllocator {
   Liveness liveness_;
   BoundaryAssignment boundary_assignment_;
   LocalAllocator local_;
+  FastAllocator fast_;
   std::vector<PReg> boundary_;
 };
 
