@@ -75,6 +75,40 @@ uint8_t FastAllocator::Pick(int c, uint64_t excl, bool evict, uint32_t i) {
 
 void FastAllocator::ResolvePending(ProgPoint point, const uint64_t free_pos[kNumRegClasses]) {
   if (pending_.empty()) return;
+  // Usual case: destinations are parameter slots that no source reads, so the moves are
+  // independent; slot-to-slot ones go through one free (or the scratch) register. Pushed in
+  // reverse execution order, each pair stays adjacent.
+  bool independent = true;
+  for (const PendingMove& m : pending_) {
+    if (!m.from.is_stack()) continue;
+    for (const PendingMove& d : pending_) independent &= d.to != m.from;
+  }
+  if (independent) {
+    Location temp[kNumRegClasses];
+    bool ok = true;
+    for (int c = 0; c < kNumRegClasses; ++c) {
+      if (free_pos[c] != 0) {
+        temp[c] = RegLoc(static_cast<uint8_t>(c * 64 + Ctz(free_pos[c])));
+      } else if (env_->scratch[c].valid()) {
+        temp[c] = Location::Reg(env_->scratch[c]);
+      }
+    }
+    for (const PendingMove& m : pending_) {
+      if (m.from.is_stack() && temp[static_cast<int>(slots_.ClassOf(m.from.slot()))].is_none()) ok = false;
+    }
+    if (ok) {
+      for (const PendingMove& m : pending_) {
+        if (m.from.is_reg()) {
+          Push(point, m.from, m.to);
+        } else {
+          const Location t = temp[static_cast<int>(slots_.ClassOf(m.from.slot()))];
+          Push(point, t, m.to);
+          Push(point, m.from, t);
+        }
+      }
+      return;
+    }
+  }
   uint64_t free_hw[kNumRegClasses] = {0, 0, 0};
   for (int c = 0; c < kNumRegClasses; ++c) {
     for (uint64_t m = free_pos[c]; m != 0; m &= m - 1) free_hw[c] |= uint64_t{1} << preg_of_[c * 64 + Ctz(m)].hw();
@@ -90,18 +124,17 @@ uint8_t FastAllocator::StealKept(int c, uint64_t* keep, uint64_t excl, uint32_t 
   const uint8_t ri = static_cast<uint8_t>(c * 64 + Ctz(m));
   const uint32_t w = reg_vreg_[ri];
   const Location to = RegLoc(ri);
-  for (size_t e = 0; e < def_moves_.size(); ++e) {
-    if (def_moves_[e].to != to) continue;
-    if (has_slot_[w] != 0) {
-      def_moves_[e] = def_moves_.back();
-      def_moves_.pop_back();
-    } else {
-      def_moves_[e].to = SlotLoc(w);
-    }
+  // w's def move to ri, pushed for this instruction, becomes a store to w's slot followed by the
+  // reload into ri (pushed in reverse: the reload takes the move's place, the store goes after it).
+  std::vector<Edit>& e = *edits_;
+  for (size_t k = inst_edits_begin_; k < e.size(); ++k) {
+    if (e[k].to != to || !(e[k].point == ProgPoint::After(i))) continue;
+    const Location from = e[k].from;
+    e[k] = {ProgPoint::After(i), SlotLoc(w), to};
+    if (has_slot_[w] == 0) e.insert(e.begin() + static_cast<std::ptrdiff_t>(k) + 1, {ProgPoint::After(i), from, SlotLoc(w)});
     break;
   }
   has_slot_[w] = 1;
-  Push(ProgPoint::After(i), SlotLoc(w), to);
   Release(ri);
   keep[c] &= ~BitOfRi(ri);
   return ri;
@@ -212,13 +245,15 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
   const uint64_t* clob = inst.clobbers != 0 ? &clobber_pos_[inst.clobbers * kNumRegClasses] : kNoClobbers;
   uint64_t fixed_use[kNumRegClasses] = {0, 0, 0}, fixed_def[kNumRegClasses] = {0, 0, 0};
   uint64_t fixed_late_use[kNumRegClasses] = {0, 0, 0};
-  bool any_reg_use = false, any_any_use = false;
+  bool any_reg_use = false, any_any_use = false, any_reg_def = false, any_any_def = false;
   auto con_is = [](const Operand& op, Constraint c) { return op.constraint() == c; };
   bool any_fixed_use = false, any_pinned_def = false, any_reuse = false, any_late_use = false, any_def = false;
   for (uint32_t k = 0; k < n; ++k) {
     const Operand& op = ops[k];
     const int c = static_cast<int>(op.reg_class());
     any_def |= op.is_def();
+    any_reg_def |= op.is_def() & (op.constraint() != Constraint::kAny);
+    any_any_def |= op.is_def() & (op.constraint() == Constraint::kAny);
     if (op.constraint() == Constraint::kFixedReg) {
       const uint64_t bit = BitOfRi(ri_of_[op.fixed_reg().index()]);
       if (op.is_use()) {
@@ -246,18 +281,20 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
   // Defs: registers pinned by fixed constraints first, then reuse defs, then the rest.
   uint64_t def_regs[kNumRegClasses] = {0, 0, 0}, early_def[kNumRegClasses] = {0, 0, 0};
   uint64_t keep[kNumRegClasses] = {0, 0, 0};  // registers defs are moved to after the instruction
-  def_moves_.clear();
   copies_.clear();
+  inst_edits_begin_ = edits_->size();
+  // Any defs after the others only when both kinds are present (pass 2 takes all otherwise).
+  const bool split_any = any_any_def && any_reg_def;
   // Any defs come last: they can go to the slot when the others have taken the registers.
   for (int pass = 0; any_def && pass < 4; ++pass) {
-    if ((pass == 0 && !any_pinned_def) || (pass == 1 && !any_reuse)) continue;
+    if ((pass == 0 && !any_pinned_def) || (pass == 1 && !any_reuse) || (pass == 3 && !split_any)) continue;
     for (uint32_t k = 0; k < n; ++k) {
       const Operand& op = ops[k];
       if (!op.is_def()) continue;
       const Constraint con = op.constraint();
       const bool pinned = con == Constraint::kFixedReg ||
                           (con == Constraint::kReuse && ops[op.reuse_index()].constraint() == Constraint::kFixedReg);
-      const int want_pass = pinned ? 0 : con == Constraint::kReuse ? 1 : con == Constraint::kAny ? 3 : 2;
+      const int want_pass = pinned ? 0 : con == Constraint::kReuse ? 1 : (split_any && con == Constraint::kAny) ? 3 : 2;
       if (want_pass != pass) continue;
       const uint32_t v = op.vreg();
       const int c = static_cast<int>(op.reg_class());
@@ -287,7 +324,7 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
           has_slot_[v] = 1;
         } else {
           ri = Pick(c, excl, con != Constraint::kAny, i);
-          if (ri == kNoReg && con != Constraint::kAny) ri = StealKept(c, keep, excl & ~keep[c], i);
+          if (ri == kNoReg && con != Constraint::kAny) ri = StealKept(c, keep, (excl & ~keep[c]) | def_regs[c], i);
           if (ri == kNoReg) {
             if (con != Constraint::kAny) return OutOfRegisters(i, c);
             has_slot_[v] = 1;
@@ -302,16 +339,16 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
       } else {
         loc = SlotLoc(v);
       }
+      // Pushed after this def's evictions, so they run before the reloads those evictions add.
       if (cur != kNoReg) {
         keep[c] |= BitOfRi(cur);
-        if (cur != ri) def_moves_.push_back({ProgPoint::After(i), loc, RegLoc(cur)});
+        if (cur != ri) Push(ProgPoint::After(i), loc, RegLoc(cur));
+        // v is dead above its def; keep[] stops the other defs from taking cur.
+        Release(cur);
       }
-      if (has_slot_[v] != 0 && !loc.is_stack()) def_moves_.push_back({ProgPoint::After(i), loc, SlotLoc(v)});
+      if (has_slot_[v] != 0 && !loc.is_stack()) Push(ProgPoint::After(i), loc, SlotLoc(v));
       locs[k] = loc;
     }
-  }
-  for (uint32_t k = 0; any_def && k < n; ++k) {
-    if (ops[k].is_def() && vreg_reg_[ops[k].vreg()] != kNoReg) Release(vreg_reg_[ops[k].vreg()]);
   }
   // Values live across the instruction leave clobbered registers.
   if (inst.clobbers != 0) {
@@ -414,8 +451,7 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
     if (single_pass) break;
   }
   for (uint32_t k = 0; any_reuse && k < n; ++k) forced_[k] = kNoReg;
-  edits_->insert(edits_->end(), def_moves_.begin(), def_moves_.end());
-  edits_->insert(edits_->end(), copies_.begin(), copies_.end());
+  if (!copies_.empty()) edits_->insert(edits_->end(), copies_.begin(), copies_.end());
   return absl::OkStatus();
 }
 

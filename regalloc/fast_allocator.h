@@ -93,7 +93,8 @@ class FastAllocator {
 
   // Per instruction.
   uint8_t forced_[256];  // operand offset -> register required by a reuse def, or kNoReg
-  std::vector<Edit> def_moves_, copies_, tmp_edits_;
+  size_t inst_edits_begin_ = 0;  // edits_ index where the current instruction's edits start
+  std::vector<Edit> copies_, tmp_edits_;
   std::vector<PendingMove> pending_;
 };
 
