@@ -247,11 +247,10 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
   uint64_t fixed_late_use[kNumRegClasses] = {0, 0, 0};
   bool any_reg_use = false, any_any_use = false, any_reg_def = false, any_any_def = false;
   auto con_is = [](const Operand& op, Constraint c) { return op.constraint() == c; };
-  bool any_fixed_use = false, any_pinned_def = false, any_reuse = false, any_late_use = false, any_def = false;
+  bool any_fixed_use = false, any_reuse = false, any_late_use = false;
   for (uint32_t k = 0; k < n; ++k) {
     const Operand& op = ops[k];
     const int c = static_cast<int>(op.reg_class());
-    any_def |= op.is_def();
     any_reg_def |= op.is_def() & (op.constraint() != Constraint::kAny);
     any_any_def |= op.is_def() & (op.constraint() == Constraint::kAny);
     if (op.constraint() == Constraint::kFixedReg) {
@@ -262,14 +261,13 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
         any_fixed_use = true;
       } else {
         fixed_def[c] |= bit;
-        any_pinned_def = true;
       }
     } else if (op.constraint() == Constraint::kReuse) {
       any_reuse = true;
+      forced_[op.reuse_index()] = kInput;
       const Operand& in = ops[op.reuse_index()];
       if (in.constraint() == Constraint::kFixedReg) {
         fixed_def[c] |= BitOfRi(ri_of_[in.fixed_reg().index()]);
-        any_pinned_def = true;
       }
     } else if (op.is_use()) {
       any_late_use |= op.is_late();
@@ -285,17 +283,37 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
   inst_edits_begin_ = edits_->size();
   // Any defs after the others only when both kinds are present (pass 2 takes all otherwise).
   const bool split_any = any_any_def && any_reg_def;
-  // Any defs come last: they can go to the slot when the others have taken the registers.
-  for (int pass = 0; any_def && pass < 4; ++pass) {
-    if ((pass == 0 && !any_pinned_def) || (pass == 1 && !any_reuse) || (pass == 3 && !split_any)) continue;
-    for (uint32_t k = 0; k < n; ++k) {
-      const Operand& op = ops[k];
-      if (!op.is_def()) continue;
-      const Constraint con = op.constraint();
+  const bool single_pass = !any_fixed_use && !any_reuse && !any_late_use && !(any_reg_use && any_any_use);
+  // Operands in the order they choose (counting sort on a category): defs pinned to a register,
+  // reuse defs, other defs, Any defs (which can go to the slot when the others have taken the
+  // registers); then fixed uses, reuse inputs, late Reg uses, Reg uses, Any and Stack uses.
+  uint8_t cat[256], order[256];
+  uint32_t start[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = ops[k];
+    const Constraint con = op.constraint();
+    uint8_t x;
+    if (op.is_def()) {
       const bool pinned = con == Constraint::kFixedReg ||
                           (con == Constraint::kReuse && ops[op.reuse_index()].constraint() == Constraint::kFixedReg);
-      const int want_pass = pinned ? 0 : con == Constraint::kReuse ? 1 : (split_any && con == Constraint::kAny) ? 3 : 2;
-      if (want_pass != pass) continue;
+      x = pinned ? 0 : con == Constraint::kReuse ? 1 : (split_any && con == Constraint::kAny) ? 3 : 2;
+    } else if (single_pass) {
+      x = 8;
+    } else {
+      x = con == Constraint::kFixedReg ? 4 : forced_[k] != kNoReg ? 5 : con != Constraint::kReg ? 8 : op.is_late() ? 6 : 7;
+    }
+    cat[k] = x;
+    ++start[x + 1];
+  }
+  for (int x = 1; x < 10; ++x) start[x] += start[x - 1];
+  const uint32_t num_defs = start[4];
+  for (uint32_t k = 0; k < n; ++k) order[start[cat[k]]++] = static_cast<uint8_t>(k);
+  for (uint32_t d = 0; d < num_defs; ++d) {
+    {
+      const uint32_t k = order[d];
+      const Operand& op = ops[k];
+      const Constraint con = op.constraint();
+      const bool pinned = cat[k] == 0;
       const uint32_t v = op.vreg();
       const int c = static_cast<int>(op.reg_class());
       uint8_t cur = vreg_reg_[v];
@@ -369,21 +387,12 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
       if ((occ_[ClassOfRi(ri)] & BitOfRi(ri)) != 0 && reg_vreg_[ri] != op.vreg()) Evict(ri, i);
     }
   }
-  const bool single_pass = !any_fixed_use && !any_reuse && !any_late_use && !(any_reg_use && any_any_use);
-  for (int pass = single_pass ? 4 : 0; pass < 5; ++pass) {
-    for (uint32_t k = 0; k < n; ++k) {
+  for (uint32_t u = num_defs; u < n; ++u) {
+    {
+      const uint32_t k = order[u];
       const Operand& op = ops[k];
-      if (!op.is_use()) continue;
       const Constraint con = op.constraint();
       const uint8_t forced = forced_[k];
-      if (!single_pass) {
-        const int want_pass = con == Constraint::kFixedReg ? 0
-                              : forced != kNoReg            ? 1
-                              : con != Constraint::kReg     ? 4
-                              : op.is_late()                ? 2
-                                                            : 3;
-        if (want_pass != pass) continue;
-      }
       const uint32_t v = op.vreg();
       const int c = static_cast<int>(op.reg_class());
       const uint8_t cur = vreg_reg_[v];
@@ -448,7 +457,6 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
       used[c] |= BitOfRi(ri);
       locs[k] = RegLoc(ri);
     }
-    if (single_pass) break;
   }
   for (uint32_t k = 0; any_reuse && k < n; ++k) forced_[k] = kNoReg;
   if (!copies_.empty()) edits_->insert(edits_->end(), copies_.begin(), copies_.end());

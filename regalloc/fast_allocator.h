@@ -35,6 +35,7 @@ class FastAllocator {
  private:
   static constexpr uint32_t kNone = 0xffffffffu;
   static constexpr uint8_t kNoReg = 0xff;
+  static constexpr uint8_t kInput = 0xfe;  // forced_: a reuse input whose register is not chosen yet
 
   // Registers are numbered class * 64 + preference position ("ri").
   static int ClassOfRi(uint8_t ri) { return ri >> 6; }
