@@ -247,7 +247,7 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
   uint64_t fixed_late_use[kNumRegClasses] = {0, 0, 0};
   bool any_reg_use = false, any_any_use = false, any_reg_def = false, any_any_def = false;
   auto con_is = [](const Operand& op, Constraint c) { return op.constraint() == c; };
-  bool any_fixed_use = false, any_reuse = false, any_late_use = false;
+  bool any_fixed_use = false, any_reuse = false, any_late_use = false, any_pinned_def = false;
   for (uint32_t k = 0; k < n; ++k) {
     const Operand& op = ops[k];
     const int c = static_cast<int>(op.reg_class());
@@ -261,6 +261,7 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
         any_fixed_use = true;
       } else {
         fixed_def[c] |= bit;
+        any_pinned_def = true;
       }
     } else if (op.constraint() == Constraint::kReuse) {
       any_reuse = true;
@@ -268,6 +269,7 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
       const Operand& in = ops[op.reuse_index()];
       if (in.constraint() == Constraint::kFixedReg) {
         fixed_def[c] |= BitOfRi(ri_of_[in.fixed_reg().index()]);
+        any_pinned_def = true;
       }
     } else if (op.is_use()) {
       any_late_use |= op.is_late();
@@ -288,32 +290,44 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
   // reuse defs, other defs, Any defs (which can go to the slot when the others have taken the
   // registers); then fixed uses, reuse inputs, late Reg uses, Reg uses, Any and Stack uses.
   uint8_t cat[256], order[256];
-  uint32_t start[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-  for (uint32_t k = 0; k < n; ++k) {
-    const Operand& op = ops[k];
-    const Constraint con = op.constraint();
-    uint8_t x;
-    if (op.is_def()) {
-      const bool pinned = con == Constraint::kFixedReg ||
-                          (con == Constraint::kReuse && ops[op.reuse_index()].constraint() == Constraint::kFixedReg);
-      x = pinned ? 0 : con == Constraint::kReuse ? 1 : (split_any && con == Constraint::kAny) ? 3 : 2;
-    } else if (single_pass) {
-      x = 8;
-    } else {
-      x = con == Constraint::kFixedReg ? 4 : forced_[k] != kNoReg ? 5 : con != Constraint::kReg ? 8 : op.is_late() ? 6 : 7;
+  uint32_t num_defs = 0;
+  if (single_pass && !any_pinned_def && !any_reuse && !split_any) {
+    // Only two categories: defs, then uses, each in operand order.
+    for (uint32_t k = 0; k < n; ++k) {
+      if (ops[k].is_def()) order[num_defs++] = static_cast<uint8_t>(k);
     }
-    cat[k] = x;
-    ++start[x + 1];
+    for (uint32_t k = 0, u = num_defs; k < n; ++k) {
+      if (ops[k].is_use()) order[u++] = static_cast<uint8_t>(k);
+    }
+  } else {
+    uint32_t start[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    for (uint32_t k = 0; k < n; ++k) {
+      const Operand& op = ops[k];
+      const Constraint con = op.constraint();
+      uint8_t x;
+      if (op.is_def()) {
+        const bool pinned = con == Constraint::kFixedReg ||
+                            (con == Constraint::kReuse && ops[op.reuse_index()].constraint() == Constraint::kFixedReg);
+        x = pinned ? 0 : con == Constraint::kReuse ? 1 : (split_any && con == Constraint::kAny) ? 3 : 2;
+      } else if (single_pass) {
+        x = 8;
+      } else {
+        x = con == Constraint::kFixedReg ? 4 : forced_[k] != kNoReg ? 5 : con != Constraint::kReg ? 8 : op.is_late() ? 6 : 7;
+      }
+      cat[k] = x;
+      ++start[x + 1];
+    }
+    for (int x = 1; x < 10; ++x) start[x] += start[x - 1];
+    num_defs = start[4];
+    for (uint32_t k = 0; k < n; ++k) order[start[cat[k]]++] = static_cast<uint8_t>(k);
   }
-  for (int x = 1; x < 10; ++x) start[x] += start[x - 1];
-  const uint32_t num_defs = start[4];
-  for (uint32_t k = 0; k < n; ++k) order[start[cat[k]]++] = static_cast<uint8_t>(k);
   for (uint32_t d = 0; d < num_defs; ++d) {
     {
       const uint32_t k = order[d];
       const Operand& op = ops[k];
       const Constraint con = op.constraint();
-      const bool pinned = cat[k] == 0;
+      const bool pinned = con == Constraint::kFixedReg ||
+                          (con == Constraint::kReuse && ops[op.reuse_index()].constraint() == Constraint::kFixedReg);
       const uint32_t v = op.vreg();
       const int c = static_cast<int>(op.reg_class());
       uint8_t cur = vreg_reg_[v];
