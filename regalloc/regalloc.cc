@@ -17,7 +17,7 @@ absl::Status RegisterAllocator::Allocate(const Function& fn, const MachineEnv& e
   }
   if (absl::Status s = liveness_.Compute(fn, validator_); !s.ok()) return s;
   boundary_assignment_.Run(fn, env, liveness_, &boundary_);
-  return local_.Run(fn, env, &liveness_, validator_, boundary_, out);
+  return local_.Run(fn, env, liveness_, boundary_, out);
 }
 
 }  // namespace lathe::regalloc
