@@ -4,8 +4,9 @@
 // values, uses without a dominating def, critical edges and impossible constraint sets, and
 // ResourceExhausted if the engine cannot find a register) and runs one of two algorithms behind
 // the same interface:
-//   kSinglePass  - compile speed first, no liveness analysis: values that cross blocks are stored
-//                  to their spill slots when defined and cached in registers within a block.
+//   kSinglePass  - compile speed first, no liveness analysis (fast_allocator.h): one backward walk
+//                  per block; values that cross blocks are stored to their spill slots when
+//                  defined and reloaded into registers within a block.
 //   kOptimizing  - a global linear scan over live-range hulls chooses registers for values that
 //                  cross blocks (loop-depth-weighted spill costs, coalescing of block parameters
 //                  and reuse operands); the same block engine then splits around local conflicts.
