@@ -92,13 +92,11 @@ absl::Status LocalAllocator::NoReg(uint32_t i, const char* what) const {
       absl::StrCat("inst ", i, ": no register available for ", what));
 }
 
-absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, const Liveness* live,
-                                 const Validator& checked, const std::vector<PReg>& boundary,
-                                 Allocation* out) {
+absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, const Liveness& live,
+                                 const std::vector<PReg>& boundary, Allocation* out) {
   fn_ = &fn;
   env_ = &env;
-  live_ = live;
-  checked_ = &checked;
+  live_ = &live;
   boundary_ = &boundary;
   out_ = out;
   out->Clear();
@@ -123,11 +121,6 @@ absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, cons
   vreg_reg_.assign(fn.num_vregs, kNoReg);
   slot_of_.assign(fn.num_vregs, kNone);
   slot_valid_.assign(fn.num_vregs, 0);
-  if (live == nullptr) {
-    // Single-pass: a value that crosses blocks is stored when defined, so its slot is current in
-    // every block that reads it (blocks need not come in dominance order).
-    for (uint32_t v = 0; v < fn.num_vregs; ++v) slot_valid_[v] = checked.crosses_blocks(v);
-  }
   last_local_.assign(fn.num_vregs, kNone);
   killed_at_.assign(fn.num_vregs, kNone);
   out_stamp_.assign(fn.num_vregs, kNone);
@@ -168,9 +161,7 @@ void LocalAllocator::StartBlock(uint32_t b) {
   for (uint32_t a = fn_->edge_args_begin[bl.succs_begin]; a < fn_->edge_args_begin[bl.succs_end]; ++a) {
     last_local_[fn_->edge_args[a]] = bl.insts_end - 1;
   }
-  if (live_ != nullptr) {
-    for (uint32_t v : live_->live_out(b)) out_stamp_[v] = b;
-  }
+  for (uint32_t v : live_->live_out(b)) out_stamp_[v] = b;
   auto place = [&](uint32_t v) {
     const PReg r = (*boundary_)[v];
     if (r.valid()) {
@@ -181,9 +172,7 @@ void LocalAllocator::StartBlock(uint32_t b) {
       slot_valid_[v] = 1;
     }
   };
-  if (live_ != nullptr) {
-    for (uint32_t v : live_->live_in(b)) place(v);
-  }
+  for (uint32_t v : live_->live_in(b)) place(v);
   if (bl.params_begin == bl.params_end) return;
   // Edge moves from a multi-successor predecessor run here, at the block's start.
   if (bl.preds_end - bl.preds_begin == 1) {
@@ -193,7 +182,7 @@ void LocalAllocator::StartBlock(uint32_t b) {
       uint32_t s = pb.succs_begin;
       while (fn_->succs[s] != b) ++s;
       uint64_t busy[kNumRegClasses] = {0, 0, 0};
-      for (uint32_t v : live_ != nullptr ? live_->live_in(b) : absl::Span<const uint32_t>()) {
+      for (uint32_t v : live_->live_in(b)) {
         if ((*boundary_)[v].valid()) busy[Cls((*boundary_)[v])] |= Bit((*boundary_)[v]);
       }
       pending_.clear();
@@ -297,10 +286,6 @@ inline void LocalAllocator::DefinedAt(uint32_t i, uint32_t k, uint32_t v, Locati
   Unmap(loc.reg());
   slot_valid_[v] = 0;
   if (!Kill(k, v, i)) Map(v, loc.reg());
-  if (live_ == nullptr && checked_->crosses_blocks(v)) {
-    out_->edits.push_back({ProgPoint::After(i), loc, Location::Stack(SlotOf(v))});
-    slot_valid_[v] = 1;
-  }
 }
 
 absl::Status LocalAllocator::AllocInst(uint32_t i) {
@@ -564,7 +549,7 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
   point_ = ProgPoint::Before(t);
   pending_.clear();
   uint64_t busy[kNumRegClasses] = {0, 0, 0};
-  for (uint32_t v : live_ != nullptr ? live_->live_out(b) : absl::Span<const uint32_t>()) {
+  for (uint32_t v : live_->live_out(b)) {
     out_stamp_[v] = b;
     const Location to = BoundaryLoc(v);
     if (to.is_stack() && slot_valid_[v]) continue;
@@ -574,15 +559,6 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
       after_[to.reg().index()] = v;
     }
     if (from != to) pending_.push_back({from, to});
-  }
-  if (live_ == nullptr && bl.succs_end - bl.succs_begin > 1) {
-    // Single-pass: the successors' argument moves read the arguments from their slots.
-    for (uint32_t e = fn_->edge_args_begin[bl.succs_begin]; e < fn_->edge_args_begin[bl.succs_end]; ++e) {
-      const uint32_t a = fn_->edge_args[e];
-      if (out_stamp_[a] == b) continue;
-      out_stamp_[a] = b;
-      if (!slot_valid_[a]) pending_.push_back({Cur(a), Location::Stack(SlotOf(a))});
-    }
   }
   if (bl.succs_end - bl.succs_begin == 1) {
     const uint32_t s = bl.succs_begin;

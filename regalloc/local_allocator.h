@@ -1,4 +1,4 @@
-// The per-block allocation engine shared by both algorithms.
+// The per-block allocation engine of the optimizing allocator.
 //
 // Every value that crosses a block boundary lives, at every boundary, in one fixed "boundary
 // location": a register chosen by the caller, or else the value's own spill slot. Within a block
@@ -8,11 +8,9 @@
 // register pressure, and freeing registers at last uses. At the end of a block one parallel move
 // puts every live-out value in its boundary location and block arguments in their parameters'
 // boundary locations (for a multi-successor block that argument move sits at the successor's start).
-// Last uses come from a forward scan of each block (plus, with liveness, its live-out set).
-// The optimizing allocator supplies liveness and boundary registers from a global linear scan.
-// Without liveness (the single-pass allocator) every boundary location is the spill slot: a value
-// that crosses blocks (Validator::crosses_blocks) is stored right after its definition, so its
-// slot is current wherever it is live.
+// Last uses come from a forward scan of each block and its live-out set. The optimizing allocator
+// supplies liveness and boundary registers from a global linear scan. (The single-pass allocator
+// is fast_allocator.h.)
 #pragma once
 
 #include <cstdint>
@@ -25,7 +23,6 @@
 #include "regalloc/machine_env.h"
 #include "regalloc/parallel_moves.h"
 #include "regalloc/spill_slots.h"
-#include "regalloc/validate.h"
 
 namespace lathe::regalloc {
 
@@ -33,9 +30,8 @@ class LocalAllocator {
  public:
   // boundary[v]: the register v occupies at block boundaries, or PReg::Invalid() for its spill slot.
   // It is also the register preferred when v needs a new one inside a block.
-  // live == nullptr selects the single-pass mode (boundary must then be all invalid).
-  absl::Status Run(const Function& fn, const MachineEnv& env, const Liveness* live,
-                   const Validator& checked, const std::vector<PReg>& boundary, Allocation* out);
+  absl::Status Run(const Function& fn, const MachineEnv& env, const Liveness& live,
+                   const std::vector<PReg>& boundary, Allocation* out);
 
  private:
   static constexpr uint32_t kNone = 0xffffffffu;
@@ -60,10 +56,9 @@ class LocalAllocator {
   // Operand k (at instruction i) is a use after which v is dead, or a def that is never read.
   // From the block's last reads (StartBlock) and, with liveness, its live-out values.
   bool Kill(uint32_t k, uint32_t v, uint32_t i) const {
-    const bool out = live_ != nullptr ? out_stamp_[v] == cur_block_ : false;
+    const bool out = out_stamp_[v] == cur_block_;
     if (fn_->operands[k].is_use()) return last_local_[v] == i && !out;
-    return !out && !(live_ == nullptr && checked_->crosses_blocks(v)) &&
-           !(last_local_[v] > i && last_local_[v] < block_end_);
+    return !out && !(last_local_[v] > i && last_local_[v] < block_end_);
   }
 
   PReg FindFree(RegClass c, uint64_t avoid, PReg prefer) const;
@@ -83,7 +78,6 @@ class LocalAllocator {
   const Function* fn_ = nullptr;
   const MachineEnv* env_ = nullptr;
   const Liveness* live_ = nullptr;
-  const Validator* checked_ = nullptr;
   uint32_t cur_block_ = 0, block_end_ = 0;
   const std::vector<PReg>* boundary_ = nullptr;
   Allocation* out_ = nullptr;

@@ -13,12 +13,11 @@ absl::Status RegisterAllocator::Allocate(const Function& fn, const MachineEnv& e
   out->Clear();
   if (absl::Status s = validator_.Run(fn, env, algorithm == Algorithm::kOptimizing); !s.ok()) return s;
   if (algorithm == Algorithm::kSinglePass) {
-    boundary_.assign(fn.num_vregs, PReg());
-    return local_.Run(fn, env, nullptr, validator_, boundary_, out);
+    return fast_.Run(fn, env, validator_, out);
   }
   if (absl::Status s = liveness_.Compute(fn, validator_); !s.ok()) return s;
   boundary_assignment_.Run(fn, env, liveness_, &boundary_);
-  return local_.Run(fn, env, &liveness_, validator_, boundary_, out);
+  return local_.Run(fn, env, liveness_, boundary_, out);
 }
 
 }  // namespace lathe::regalloc

@@ -4,8 +4,9 @@
 // values, uses without a dominating def, critical edges and impossible constraint sets, and
 // ResourceExhausted if the engine cannot find a register) and runs one of two algorithms behind
 // the same interface:
-//   kSinglePass  - compile speed first, no liveness analysis: values that cross blocks are stored
-//                  to their spill slots when defined and cached in registers within a block.
+//   kSinglePass  - compile speed first, no liveness analysis (fast_allocator.h): one backward walk
+//                  per block; values that cross blocks are stored to their spill slots when
+//                  defined and reloaded into registers within a block.
 //   kOptimizing  - a global linear scan over live-range hulls chooses registers for values that
 //                  cross blocks (loop-depth-weighted spill costs, coalescing of block parameters
 //                  and reuse operands); the same block engine then splits around local conflicts.
@@ -17,6 +18,7 @@
 #include "absl/status/status.h"
 #include "regalloc/allocation.h"
 #include "regalloc/boundary_assignment.h"
+#include "regalloc/fast_allocator.h"
 #include "regalloc/function.h"
 #include "regalloc/liveness.h"
 #include "regalloc/local_allocator.h"
@@ -39,6 +41,7 @@ class RegisterAllocator {
   Liveness liveness_;
   BoundaryAssignment boundary_assignment_;
   LocalAllocator local_;
+  FastAllocator fast_;
   std::vector<PReg> boundary_;
 };
 
