@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "ir/atomic_rmw_op.h"
 #include "ir/condcodes.h"
+#include "isa/common/frame_layout.h"
 #include "isa/x64/abi.h"
 #include "isa/x64/assembler.h"
 
@@ -17,6 +18,9 @@ namespace {
 
 using isa::CodeBuffer;
 using regalloc::Location;
+
+// Spill slots hold a whole xmm register (an f128 or a vector spills with movups).
+constexpr uint32_t kSpillSlotBytes = 16;
 
 class Emitter {
  public:
@@ -58,33 +62,31 @@ class Emitter {
     for (uint8_t r = 0; r < 16; ++r) {
       if (used[r] && IsCalleeSaved(r) && r != kRbp) saved_.push_back(r);
     }
-    // From rsp up: outgoing stack arguments, the call return area, spill slots (16 bytes each,
-    // so an f128 fits), then the IR stack slots. Computed in 64 bits: the sum of the slots may
-    // pass what the 32-bit rsp adjustment reaches.
-    constexpr uint64_t kMaxFrame = 0x7fff0000;  // leaves room for offsets within the frame
-    spill_base_ = vc_.outgoing_bytes + vc_.call_ret_area_bytes;
-    uint64_t off = spill_base_ + 16 * uint64_t{alloc_.num_spill_slots};
-    for (size_t s = 0; s < vc_.slot_size.size(); ++s) {
-      uint64_t align = vc_.slot_align[s] < 8 ? 8 : vc_.slot_align[s];
-      off = (off + align - 1) / align * align;
-      slot_offset_.push_back(static_cast<uint32_t>(off));
-      off += vc_.slot_size[s];
-      if (off > kMaxFrame) break;
-    }
-    if (off > kMaxFrame) {
-      return absl::UnimplementedError(
-          absl::StrCat("x64 backend does not support a stack frame of ", off, " bytes or more (the limit is ", kMaxFrame, ")"));
-    }
-    frame_ = static_cast<uint32_t>(off);
-    // After the return address and saved rbp rsp is 16-aligned; keep it so after the pushes.
-    while ((frame_ + 8 * saved_.size()) % 16 != 0) ++frame_;
+    // The shared layout (isa/common/frame_layout.h) with x86-64's numbers: spill slots of 16
+    // bytes (an f128 or a vector spills whole), stack slots at least 8-aligned, and below the
+    // frame the return address, rbp and the callee-saved pushes (the call boundary is
+    // 16-aligned). 0x7fff0000 leaves room for offsets within the 32-bit rsp adjustment.
+    isa::FrameRequest req;
+    req.outgoing_bytes = vc_.outgoing_bytes;
+    req.call_ret_area_bytes = vc_.call_ret_area_bytes;
+    req.num_spill_slots = alloc_.num_spill_slots;
+    req.spill_slot_bytes = kSpillSlotBytes;
+    req.slot_size = vc_.slot_size;
+    req.slot_align = vc_.slot_align;
+    req.min_slot_align = 8;
+    req.pushed_bytes = static_cast<uint32_t>(16 + 8 * saved_.size());
+    req.stack_align = 16;
+    req.max_frame = 0x7fff0000;
+    absl::StatusOr<isa::FrameLayout> frame = isa::LayOutFrame(req);
+    if (!frame.ok()) return absl::UnimplementedError(absl::StrCat("x64 backend does not support ", frame.status().message()));
+    frame_ = std::move(*frame);
     return absl::OkStatus();
   }
   void Prologue() {
     a_.Push(kRbp);
     a_.MovRR(8, kRbp, kRsp);
     for (uint8_t r : saved_) a_.Push(r);
-    if (frame_ != 0) a_.AluRI(Alu::kSub, 8, kRsp, static_cast<int32_t>(frame_));
+    if (frame_.size != 0) a_.AluRI(Alu::kSub, 8, kRsp, static_cast<int32_t>(frame_.size));
   }
   void Epilogue() {
     TearDownFrame();
@@ -97,11 +99,13 @@ class Emitter {
   // Restores callee-saved registers and rbp; touches no argument register, so a tail call can
   // follow it.
   void TearDownFrame() {
-    if (frame_ != 0) a_.AluRI(Alu::kAdd, 8, kRsp, static_cast<int32_t>(frame_));
+    if (frame_.size != 0) a_.AluRI(Alu::kAdd, 8, kRsp, static_cast<int32_t>(frame_.size));
     for (size_t i = saved_.size(); i-- > 0;) a_.Pop(saved_[i]);
     a_.Pop(kRbp);
   }
-  Mem Spill(uint32_t slot) const { return Mem::Base(kRsp, static_cast<int32_t>(spill_base_ + 16 * slot)); }
+  Mem Spill(uint32_t slot) const {
+    return Mem::Base(kRsp, static_cast<int32_t>(frame_.spill_offset(slot, kSpillSlotBytes)));
+  }
   void Move(const regalloc::Edit& ed) {
     bool fl = (ed.from.is_reg() ? ed.from.reg() : ed.to.reg()).reg_class() == regalloc::RegClass::kFloat;
     if (fl) {
@@ -195,8 +199,8 @@ class Emitter {
         break;
       }
       case MOp::kStackAddr: {
-        if (m.aux >= slot_offset_.size()) return absl::InvalidArgumentError(absl::StrCat("stack slot ss", m.aux, " does not exist"));
-        absl::StatusOr<Mem> mem = Addr(kRsp, slot_offset_[m.aux] + m.imm);
+        if (m.aux >= frame_.slot_offset.size()) return absl::InvalidArgumentError(absl::StrCat("stack slot ss", m.aux, " does not exist"));
+        absl::StatusOr<Mem> mem = Addr(kRsp, frame_.slot_offset[m.aux] + m.imm);
         if (!mem.ok()) return mem.status();
         a_.Lea(R(i, 0), *mem);
         break;
@@ -1453,9 +1457,7 @@ class Emitter {
   Assembler a_;
   std::vector<CodeBuffer::Label> labels_;
   std::vector<uint8_t> saved_;
-  std::vector<uint32_t> slot_offset_;
-  uint32_t frame_ = 0;
-  uint32_t spill_base_ = 0;
+  isa::FrameLayout frame_;
   uint32_t block_ = 0;
 };
 
