@@ -231,7 +231,7 @@ absl::StatusOr<CallOutcome> JitModule::Call(size_t index, absl::Span<const uint6
           if (x64::kArgRegs[k] == p.reg) frame.ints[k] = v;
         }
         break;
-      case x64::ArgPart::kXmmReg: frame.xmm[p.reg][half] = v; break;
+      case x64::ArgPart::kFloatReg: frame.xmm[p.reg][half] = v; break;
       case x64::ArgPart::kStack: stack[p.offset / 8 + half] = v; break;
     }
   };

@@ -61,7 +61,7 @@ ArgLayout LayoutArgs(const ir::Signature& sig) {
     const bool wide = p.type.bits_total() == 128;
     if (is_float) {
       if (nf < kMaxFloatArgs) {
-        l.parts.push_back(ArgPart{ArgPart::kXmmReg, static_cast<uint8_t>(nf++), 8, 0});
+        l.parts.push_back(ArgPart{ArgPart::kFloatReg, static_cast<uint8_t>(nf++), 8, 0});
       } else {
         on_stack(wide ? 16 : 8);
       }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ir/signature.h"
+#include "isa/common/abi.h"
 #include "isa/x64/assembler.h"
 #include "regalloc/machine_env.h"
 #include "regalloc/preg.h"
@@ -33,28 +34,13 @@ inline regalloc::PReg XmmReg(uint8_t r) { return regalloc::PReg(regalloc::RegCla
 // 16 * i (an i128 as low, high), returning nothing in registers.
 bool ReturnsInMemory(const ir::Signature& sig);
 
-// Where one register-sized part of an argument travels: an integer register, an xmm register
-// (the whole 128 bits for f128), or the stack at `offset` bytes above the return address slot
-// (so [rsp + offset] at the call, [rbp + 16 + offset] in the callee).
-struct ArgPart {
-  enum Kind : uint8_t { kIntReg, kXmmReg, kStack } kind = kIntReg;
-  uint8_t reg = 0;
-  uint8_t bytes = 8;   // stack parts: 8, or 16 for an f128
-  uint32_t offset = 0;
-};
-
-// The argument locations of a signature: the hidden return area pointer first when the
-// returns go through memory, then each parameter's parts (an i128 has two: low, high).
-// System V rules: an i128 takes two integer registers or, when fewer than two are left, a
-// 16-byte aligned stack slot; an f128 takes one xmm register or a 16-byte aligned stack slot;
-// other scalars take one register or an 8-byte stack slot.
-struct ArgLayout {
-  bool ret_area = false;
-  std::vector<ArgPart> parts;        // ret area pointer (if any), then parameters' parts in order
-  std::vector<uint32_t> first_part;  // by parameter: index of its first part
-  uint32_t stack_bytes = 0;          // rounded up to 16
-  bool callee_pops = false;          // the `tail` convention
-};
+// Argument locations (isa/common/abi.h) under System V: an i128 takes two integer registers
+// or, when fewer than two are left, a 16-byte aligned stack slot; an f128 or a vector takes one
+// xmm register (kFloatReg) or a 16-byte aligned stack slot; other scalars take one register or
+// an 8-byte stack slot. Stack offsets are above the return address slot ([rsp + offset] at the
+// call, [rbp + 16 + offset] in the callee); stack_bytes is rounded up to 16.
+using ArgPart = isa::ArgPart;
+using ArgLayout = isa::ArgLayout;
 ArgLayout LayoutArgs(const ir::Signature& sig);
 // `ret imm16` pops at most this much; larger `tail` stack-argument areas are rejected.
 inline constexpr uint32_t kMaxPoppedBytes = 0xFFF0;

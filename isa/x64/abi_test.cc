@@ -46,10 +46,10 @@ TEST(LayoutArgs, FloatsUseXmm0To7IndependentlyOfIntegers) {
   ArgLayout l = LayoutArgs(Sig({ir::kF64, ir::kI64, ir::kF32, ir::kF64, ir::kF64, ir::kF64, ir::kF64, ir::kF64,
                                 ir::kF16, ir::kF64, ir::kI64}));
   ASSERT_EQ(l.parts.size(), 11u);
-  ExpectReg(l.parts[0], ArgPart::kXmmReg, 0);
+  ExpectReg(l.parts[0], ArgPart::kFloatReg, 0);
   ExpectReg(l.parts[1], ArgPart::kIntReg, kRdi);
-  ExpectReg(l.parts[2], ArgPart::kXmmReg, 1);
-  ExpectReg(l.parts[8], ArgPart::kXmmReg, 7);  // the f16 is the eighth float
+  ExpectReg(l.parts[2], ArgPart::kFloatReg, 1);
+  ExpectReg(l.parts[8], ArgPart::kFloatReg, 7);  // the f16 is the eighth float
   ExpectStack(l.parts[9], 0, 8);
   ExpectReg(l.parts[10], ArgPart::kIntReg, kRsi);
   EXPECT_EQ(l.stack_bytes, 16u);  // one slot, rounded up to 16
@@ -84,8 +84,8 @@ TEST(LayoutArgs, F128TakesAWholeXmmRegisterOrSixteenStackBytes) {
   ArgLayout l = LayoutArgs(Sig({ir::kF128, ir::kF64, ir::kF128, ir::kF128, ir::kF128, ir::kF128, ir::kF128, ir::kF128,
                                 ir::kF64, ir::kF128}));
   ASSERT_EQ(l.parts.size(), 10u);
-  ExpectReg(l.parts[0], ArgPart::kXmmReg, 0);
-  ExpectReg(l.parts[7], ArgPart::kXmmReg, 7);
+  ExpectReg(l.parts[0], ArgPart::kFloatReg, 0);
+  ExpectReg(l.parts[7], ArgPart::kFloatReg, 7);
   ExpectStack(l.parts[8], 0, 8);
   ExpectStack(l.parts[9], 16, 16);
   EXPECT_EQ(l.stack_bytes, 32u);

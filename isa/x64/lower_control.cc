@@ -246,7 +246,7 @@ Unit Lowerer::LowerCall(MOp op, uint32_t aux, size_t sig, size_t first, std::vec
         Emit(Operand::Use(v, cls, Constraint::kReg));
         End();
       } else {
-        uses.push_back(Operand::FixedUse(v, p.kind == ArgPart::kXmmReg ? XmmReg(p.reg) : IntReg(p.reg)));
+        uses.push_back(Operand::FixedUse(v, p.kind == ArgPart::kFloatReg ? XmmReg(p.reg) : IntReg(p.reg)));
       }
     }
   }
@@ -339,7 +339,7 @@ absl::StatusOr<std::vector<uint32_t>> Lowerer::LowerParams(ir::Block entry) {
       if (ap.kind == ArgPart::kStack) {
         loads.push_back({v, &ap});
       } else {
-        Emit(Operand::FixedDef(v, ap.kind == ArgPart::kXmmReg ? XmmReg(ap.reg) : IntReg(ap.reg)));
+        Emit(Operand::FixedDef(v, ap.kind == ArgPart::kFloatReg ? XmmReg(ap.reg) : IntReg(ap.reg)));
       }
     }
   }
