@@ -205,6 +205,9 @@ bool Agree(interp::u128 a, interp::u128 b, ir::Type t, bool any_nan) {
 interp::u128 Value(std::mt19937_64& rng, ir::Type t) {
   interp::u128 v = 0;
   const int lanes = static_cast<int>(t.lane_count()), bits = static_cast<int>(t.lane_bits());
+  if (bits == 128) {  // an i128 or f128 scalar: two 64-bit halves, each edge-biased
+    return (static_cast<interp::u128>(Lane(rng, ir::kI64)) << 64) | Lane(rng, ir::kI64);
+  }
   for (int k = 0; k < lanes; ++k) v |= static_cast<interp::u128>(Lane(rng, t.lane_type())) << (k * bits);
   return v;
 }
