@@ -151,21 +151,13 @@ Unit Lowerer::emit_icmp() {
   return End();
 }
 
+// A float select branches over a movaps (kSelectF); an integer one is a cmov, fused with the
+// icmp producing its condition when the rule says so. A fused float select uses the
+// condition register like an unfused one.
 Unit Lowerer::emit_select(bool fused) {
-  if (!dfg_.results(cur_).empty() && IsFloat(Result(0))) {
-    int cbytes = 0;
-    uint32_t c = 0;
-    if (!CondReg(Arg(0), &c, &cbytes)) return {};
-    MInst& m = Begin(MOp::kSelectF);
-    m.size = static_cast<uint8_t>(cbytes);
-    Emit(Operand::Use(c, kInt, Constraint::kReg));
-    Use(Arg(1));
-    Use(Arg(2));
-    ReuseDef(Result(0), 2);
-    return End();
-  }
-  if (ResultBytes() == 0) return {};
-  if (fused) {
+  const bool is_float = !dfg_.results(cur_).empty() && IsFloat(Result(0));
+  if (!is_float && ResultBytes() == 0) return {};
+  if (fused && !is_float) {
     if (!BeginFusedIcmp(MOp::kSelectIcmp)) return {};
     Use(Arg(1));
     Use(Arg(2));
@@ -175,7 +167,7 @@ Unit Lowerer::emit_select(bool fused) {
   int cbytes = 0;
   uint32_t c = 0;
   if (!CondReg(Arg(0), &c, &cbytes)) return {};
-  MInst& m = Begin(MOp::kSelect);
+  MInst& m = Begin(is_float ? MOp::kSelectF : MOp::kSelect);
   m.size = static_cast<uint8_t>(cbytes);
   Emit(Operand::Use(c, kInt, Constraint::kReg));
   Use(Arg(1));
