@@ -10,6 +10,12 @@ namespace {
 
 int Ctz(uint64_t m) { return __builtin_ctzll(m); }
 
+// Whether m has at least k bits set (k is an operand count, usually small; no popcnt needed).
+bool HasAtLeast(uint64_t m, uint32_t k) {
+  for (; k > 0 && m != 0; --k) m &= m - 1;
+  return k == 0;
+}
+
 absl::Status OutOfRegisters(uint32_t i, int c) {
   return absl::ResourceExhaustedError(absl::StrCat("inst ", i, ": no ", RegClassName(static_cast<RegClass>(c)),
                                                    " register left for an operand"));
@@ -287,9 +293,7 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
 
   if (plain) {
     bool room = true;
-    for (int c = 0; c < kNumRegClasses; ++c) {
-      room &= static_cast<uint32_t>(__builtin_popcountll(all_[c] & ~occ_[c])) >= per_class[c];
-    }
+    for (int c = 0; c < kNumRegClasses; ++c) room &= HasAtLeast(all_[c] & ~occ_[c], per_class[c]);
     if (room) {
       PlainInstruction(i, ops, n, any_reuse, locs);
       return absl::OkStatus();
@@ -318,26 +322,41 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
       if (ops[k].is_use()) order[u++] = static_cast<uint8_t>(k);
     }
   } else {
-    uint32_t start[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    for (uint32_t k = 0; k < n; ++k) {
+    auto category = [&](uint32_t k) -> uint32_t {
       const Operand& op = ops[k];
       const Constraint con = op.constraint();
-      uint8_t x;
       if (op.is_def()) {
         const bool pinned = con == Constraint::kFixedReg ||
                             (con == Constraint::kReuse && ops[op.reuse_index()].constraint() == Constraint::kFixedReg);
-        x = pinned ? 0 : con == Constraint::kReuse ? 1 : (split_any && con == Constraint::kAny) ? 3 : 2;
-      } else if (single_pass) {
-        x = 8;
-      } else {
-        x = con == Constraint::kFixedReg ? 4 : forced_[k] != kNoReg ? 5 : con != Constraint::kReg ? 8 : op.is_late() ? 6 : 7;
+        return pinned ? 0 : con == Constraint::kReuse ? 1 : (split_any && con == Constraint::kAny) ? 3 : 2;
       }
-      cat[k] = x;
-      ++start[x + 1];
+      if (single_pass) return 8;
+      return con == Constraint::kFixedReg ? 4 : forced_[k] != kNoReg ? 5 : con != Constraint::kReg ? 8 : op.is_late() ? 6 : 7;
+    };
+    if (n <= 64) {
+      // Operand sets per category as bit masks, visited through the mask of non-empty ones.
+      uint64_t members[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+      uint32_t present = 0;
+      for (uint32_t k = 0; k < n; ++k) {
+        const uint32_t x = category(k);
+        members[x] |= uint64_t{1} << k;
+        present |= 1u << x;
+        num_defs += x < 4;
+      }
+      uint32_t o = 0;
+      for (; present != 0; present &= present - 1) {
+        for (uint64_t m = members[Ctz(present)]; m != 0; m &= m - 1) order[o++] = static_cast<uint8_t>(Ctz(m));
+      }
+    } else {
+      uint32_t start[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+      for (uint32_t k = 0; k < n; ++k) {
+        cat[k] = static_cast<uint8_t>(category(k));
+        ++start[cat[k] + 1];
+      }
+      for (int x = 1; x < 10; ++x) start[x] += start[x - 1];
+      num_defs = start[4];
+      for (uint32_t k = 0; k < n; ++k) order[start[cat[k]]++] = static_cast<uint8_t>(k);
     }
-    for (int x = 1; x < 10; ++x) start[x] += start[x - 1];
-    num_defs = start[4];
-    for (uint32_t k = 0; k < n; ++k) order[start[cat[k]]++] = static_cast<uint8_t>(k);
   }
   for (uint32_t d = 0; d < num_defs; ++d) {
     {
@@ -451,7 +470,7 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
             Push(ProgPoint::After(i), RegLoc(want), RegLoc(cur));
             Release(cur);
             Assign(v, want);
-          } else if (static_cast<uint32_t>(__builtin_popcountll(spare)) >= n - u - 1) {
+          } else if (HasAtLeast(spare, n - u - 1)) {
             copies_.push_back({ProgPoint::Before(i), RegLoc(cur), RegLoc(want)});
             used[c] |= BitOfRi(cur);
           } else {
