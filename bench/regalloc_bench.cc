@@ -3,34 +3,19 @@
 // validation and liveness included) and the moves inserted per instruction.
 #include <cstdint>
 
+#include "bench/stress_program.h"
 #include "benchmark/benchmark.h"
 #include "regalloc/liveness.h"
-#include "regalloc/random_program.h"
 #include "regalloc/regalloc.h"
 #include "regalloc/validate.h"
 
 namespace lathe::regalloc {
 namespace {
 
-void MakeProgram(int64_t target_insts, Function* fn, MachineEnv* env) {
-  RandomProgramOptions o;
-  // About 7 instructions per generated block (split edges included); loops stay local.
-  o.num_blocks = static_cast<uint32_t>(target_insts / 7.5);
-  o.max_insts_per_block = 8;
-  o.num_int_regs = 14;
-  o.num_float_regs = 16;
-  o.loop_span = 6;
-  GenerateRandomProgram(42, o, fn, env);
-  // Rescale the block count once so the size lands near the target.
-  o.num_blocks = static_cast<uint32_t>(static_cast<double>(o.num_blocks) * static_cast<double>(target_insts) /
-                                       static_cast<double>(fn->insts.size()));
-  GenerateRandomProgram(42, o, fn, env);
-}
-
 void BM_Allocate(benchmark::State& state, Algorithm algorithm) {
   Function fn;
   MachineEnv env;
-  MakeProgram(state.range(0), &fn, &env);
+  bench::MakeStressProgram(state.range(0), &fn, &env);
   RegisterAllocator ra;
   Allocation alloc;
   for (auto _ : state) {
@@ -61,7 +46,7 @@ void BM_Allocate(benchmark::State& state, Algorithm algorithm) {
 void BM_ReadOperandsOnly(benchmark::State& state) {
   Function fn;
   MachineEnv env;
-  MakeProgram(state.range(0), &fn, &env);
+  bench::MakeStressProgram(state.range(0), &fn, &env);
   for (auto _ : state) {
     uint64_t sum = 0;
     for (const Inst& inst : fn.insts) {
