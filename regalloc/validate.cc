@@ -261,31 +261,52 @@ absl::Status Validator::CheckBlocks(const Function& fn, const MachineEnv& env) {
     return Err("block 0: the entry block may not have predecessors");
   }
 
-  // Successor and predecessor lists must describe the same edges. With equal totals it is enough
-  // that every predecessor entry p of b that b lists once matches exactly one entry b among p's
-  // successors: that pairs the entries one to one. Entries that fail are counted on both sides;
-  // equal counts above one are a repeated edge, which the critical-edge check rejects.
+  // Successor and predecessor lists must describe the same edges: for every block b, the
+  // multiset of its predecessor entries equals the multiset of blocks listing b as a successor.
+  // The latter is gathered per block by a counting sort of the successor entries, and the two
+  // are compared with a counter per block, so a switch with thousands of targets costs no more
+  // than its edges.
   if (fn.succs.size() != fn.preds.size()) return Err("successor and predecessor lists describe different edges");
-  stamp_.assign(nb, kNoBlock);
+  from_begin_.assign(nb + 1, 0);
+  for (uint32_t s : fn.succs) ++from_begin_[s + 1];
+  for (uint32_t b = 0; b < nb; ++b) from_begin_[b + 1] += from_begin_[b];
+  from_.resize(fn.succs.size());
+  stamp_.assign(from_begin_.begin(), from_begin_.end() - 1);  // next free position per block
+  for (uint32_t p = 0; p < nb; ++p) {
+    for (uint32_t s = fn.blocks[p].succs_begin; s < fn.blocks[p].succs_end; ++s) from_[stamp_[fn.succs[s]]++] = p;
+  }
+  count_.assign(nb, 0);
   for (uint32_t b = 0; b < nb; ++b) {
     const Block& bl = fn.blocks[b];
+    bool same = bl.preds_end - bl.preds_begin == from_begin_[b + 1] - from_begin_[b];
+    for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) ++count_[fn.preds[p]];
+    for (uint32_t f = from_begin_[b]; f < from_begin_[b + 1]; ++f) same &= count_[from_[f]]-- != 0;
     for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
-      const uint32_t pred = fn.preds[p];
-      uint32_t in_succs = 0;
-      for (uint32_t s = fn.blocks[pred].succs_begin; s < fn.blocks[pred].succs_end; ++s) in_succs += fn.succs[s] == b;
-      if (in_succs == 1 && stamp_[pred] != b) {
-        stamp_[pred] = b;
-        continue;
-      }
-      uint32_t in_preds = 0;
-      for (uint32_t q = bl.preds_begin; q < bl.preds_end; ++q) in_preds += fn.preds[q] == pred;
-      if (in_preds != in_succs) {
-        return Err(absl::StrCat("block ", b, " lists block ", pred, " as a predecessor ", in_preds,
-                                " times, but that block lists it as a successor ", in_succs, " times"));
-      }
-      // The same edge listed twice on both sides: consistent, and reported below as critical
-      // (its source has several successors, its target several predecessors).
+      same &= count_[fn.preds[p]] == 0;
+      count_[fn.preds[p]] = 0;
     }
+    for (uint32_t f = from_begin_[b]; f < from_begin_[b + 1]; ++f) count_[from_[f]] = 0;
+    if (same) continue;
+    // Name the first block whose entries disagree (only on error: quadratic is fine here).
+    auto pred_count = [&](uint32_t p) {
+      uint32_t k = 0;
+      for (uint32_t q = bl.preds_begin; q < bl.preds_end; ++q) k += fn.preds[q] == p;
+      return k;
+    };
+    auto succ_count = [&](uint32_t p) {
+      uint32_t k = 0;
+      for (uint32_t s = fn.blocks[p].succs_begin; s < fn.blocks[p].succs_end; ++s) k += fn.succs[s] == b;
+      return k;
+    };
+    uint32_t bad = kNoBlock;
+    for (uint32_t q = bl.preds_begin; q < bl.preds_end && bad == kNoBlock; ++q) {
+      if (pred_count(fn.preds[q]) != succ_count(fn.preds[q])) bad = fn.preds[q];
+    }
+    for (uint32_t f = from_begin_[b]; f < from_begin_[b + 1] && bad == kNoBlock; ++f) {
+      if (pred_count(from_[f]) != succ_count(from_[f])) bad = from_[f];
+    }
+    return Err(absl::StrCat("block ", b, " lists block ", bad, " as a predecessor ", pred_count(bad),
+                            " times, but that block lists it as a successor ", succ_count(bad), " times"));
   }
 
   for (uint32_t b = 0; b < nb; ++b) {

@@ -42,7 +42,7 @@ class Validator {
   std::vector<uint32_t> def_block_;
   std::vector<uint32_t> def_pos_;  // program position of the definition (see CheckInstructions)
   std::vector<uint8_t> crosses_;
-  std::vector<uint32_t> stamp_;  // per block, in CheckBlocks
+  std::vector<uint32_t> from_begin_, from_, stamp_, count_;  // CheckBlocks: blocks listing each as a successor
   std::vector<std::pair<uint32_t, uint32_t>> deferred_;  // (vreg, block): uses seen before a def
   std::vector<std::pair<uint32_t, uint32_t>> exposed_;   // (vreg, block)
   bool record_exposed_ = false;
