@@ -10,8 +10,14 @@ namespace {
 
 int Ctz(uint64_t m) { return __builtin_ctzll(m); }
 
-// Whether m has at least k bits set (k is an operand count, usually small; no popcnt needed).
+// Whether m has at least k bits set (k is an operand count, usually at most 4: then without
+// branches or popcnt).
 bool HasAtLeast(uint64_t m, uint32_t k) {
+  if (k <= 4) {
+    const uint64_t m1 = m & (m - 1), m2 = m1 & (m1 - 1), m3 = m2 & (m2 - 1);
+    const uint64_t left[5] = {1, m, m1, m2, m3};
+    return left[k] != 0;
+  }
   for (; k > 0 && m != 0; --k) m &= m - 1;
   return k == 0;
 }
@@ -58,6 +64,7 @@ absl::Status FastAllocator::Run(const Function& fn, const MachineEnv& env, const
   vreg_reg_.assign(fn.num_vregs, kNoReg);
   slot_of_.assign(fn.num_vregs, kNone);
   has_slot_.assign(checked.crosses().begin(), checked.crosses().end());
+  shapes_ = checked.inst_shapes().data();
   for (uint32_t p : fn.params) has_slot_[p] = 1;
   std::memset(forced_, kNoReg, sizeof(forced_));
   for (uint32_t b = static_cast<uint32_t>(fn.blocks.size()); b-- > 0;) {
@@ -247,23 +254,28 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
   const uint32_t begin = inst.operands_begin, n = inst.operands_end - begin;
   const Operand* ops = fn.operands.data() + begin;
   Location* locs = out_->operand_locs.data() + begin;
+  // Plain instructions with a free register per operand in each class they use take the short
+  // path (the operand count bounds each class's need).
+  const uint8_t shape = shapes_[i];
+  if ((shape & Validator::kPlainInst) != 0) {
+    bool room = true;
+    for (uint32_t cls = shape >> Validator::kInstClassShift; cls != 0; cls &= cls - 1) {
+      room &= HasAtLeast(all_[Ctz(cls)] & ~occ_[Ctz(cls)], n);
+    }
+    if (room) {
+      PlainInstruction(i, ops, n, (shape & Validator::kInstHasReuse) != 0, locs);
+      return absl::OkStatus();
+    }
+  }
   const uint64_t* clob = inst.clobbers != 0 ? &clobber_pos_[inst.clobbers * kNumRegClasses] : kNoClobbers;
   uint64_t fixed_use[kNumRegClasses] = {0, 0, 0}, fixed_def[kNumRegClasses] = {0, 0, 0};
   uint64_t fixed_late_use[kNumRegClasses] = {0, 0, 0};
   bool any_reg_use = false, any_any_use = false, any_reg_def = false, any_any_def = false;
   auto con_is = [](const Operand& op, Constraint c) { return op.constraint() == c; };
   bool any_fixed_use = false, any_reuse = false, any_late_use = false, any_pinned_def = false;
-  // Plain: early Reg uses, late Reg defs and late defs reusing a Reg use, no clobbers.
-  bool plain = inst.clobbers == 0;
-  uint32_t per_class[kNumRegClasses] = {0, 0, 0};
   for (uint32_t k = 0; k < n; ++k) {
     const Operand& op = ops[k];
     const int c = static_cast<int>(op.reg_class());
-    ++per_class[c];
-    plain &= op.is_use() ? op.is_early() & (op.constraint() == Constraint::kReg)
-                         : op.is_late() & ((op.constraint() == Constraint::kReg) |
-                                           ((op.constraint() == Constraint::kReuse) &&
-                                            ops[op.reuse_index()].constraint() == Constraint::kReg));
     any_reg_def |= op.is_def() & (op.constraint() != Constraint::kAny);
     any_any_def |= op.is_def() & (op.constraint() == Constraint::kAny);
     if (op.constraint() == Constraint::kFixedReg) {
@@ -288,15 +300,6 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
       any_late_use |= op.is_late();
       any_reg_use |= con_is(op, Constraint::kReg);
       any_any_use |= con_is(op, Constraint::kAny);
-    }
-  }
-
-  if (plain) {
-    bool room = true;
-    for (int c = 0; c < kNumRegClasses; ++c) room &= HasAtLeast(all_[c] & ~occ_[c], per_class[c]);
-    if (room) {
-      PlainInstruction(i, ops, n, any_reuse, locs);
-      return absl::OkStatus();
     }
   }
 

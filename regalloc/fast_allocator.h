@@ -1,6 +1,6 @@
 // The single-pass allocator: one backward walk per block, built for compile speed.
 //
-// Contract: Run() takes a function the Validator accepted (its crosses_blocks() is used) and
+// Contract: Run() takes a function the Validator accepted (its crosses() and inst_shapes() are used) and
 // fills `out` with a valid allocation. Every value read outside its defining block, and every
 // block parameter, lives across blocks in its own spill slot: it is stored right after its
 // definition, reloaded into a register at the start of a block that reads it from a register,
@@ -87,6 +87,7 @@ class FastAllocator {
 
   std::vector<uint8_t> vreg_reg_;   // ri or kNoReg
   std::vector<uint8_t> has_slot_;   // the slot is written at the definition
+  const uint8_t* shapes_ = nullptr;  // Validator::inst_shapes()
   std::vector<uint32_t> slot_of_;   // spill slot or kNone
   uint32_t reg_vreg_[kNumPRegIndices];
   uint64_t occ_[kNumRegClasses] = {0, 0, 0};

@@ -362,6 +362,7 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
   def_block_.assign(num_vregs, kNoBlock);
   def_pos_.assign(num_vregs, kNoPos);
   crosses_.assign(num_vregs, 0);
+  shapes_.resize(fn.insts.size());
   deferred_.clear();
   uint32_t* def_block = def_block_.data();
   uint32_t* def_pos = def_pos_.data();
@@ -404,19 +405,40 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
         return InstError(fn, b, i);
       }
       // The common instruction needs no constraint check beyond the terminator rules: only Any,
-      // Reg (and Stack outside branches) operands, no more than the smallest class has
-      // registers (so no register count can be exceeded), no late use beside clobbers.
+      // Reg (and Stack outside branches) operands and defs reusing distinct early Reg uses, no
+      // more than the smallest class has registers (so no register count can be exceeded), no
+      // late use beside clobbers.
       const uint32_t n = inst.operands_end - inst.operands_begin;
       const bool term = kind != 0, is_branch = kind == kInstBranch, clobbering = inst.clobbers != 0;
       const uint32_t at = 2 * i + 1, span = at - block_pos;
       bool complex = n > min_regs;
+      bool plain = !term & !clobbering, reuse = false;
+      uint64_t reused_inputs = 0;
+      uint32_t classes = 0;
       for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
         const Operand& op = ops[k];
         const uint32_t v = op.vreg();
         if (v >= num_vregs || op.reg_class() != vreg_class[v]) return OperandError(fn, i, k);
         const Constraint c = op.constraint();
-        complex |= (c > Constraint::kStack) | (is_branch & (c == Constraint::kStack)) | (term & op.is_def()) |
+        complex |= (c > Constraint::kStack && c != Constraint::kReuse) | (is_branch & (c == Constraint::kStack)) |
+                   (term & op.is_def()) |
                    (clobbering & op.is_use() & op.is_late());
+        // A late def reusing an early Reg use of its class that no other def reuses needs no
+        // constraint check (the usual two-address instruction).
+        const bool is_reuse = c == Constraint::kReuse;
+        bool reuses_reg = false;
+        if (is_reuse) {
+          const uint32_t in = static_cast<uint32_t>(op.reuse_index()), input = inst.operands_begin + in;
+          reuses_reg = op.is_def() && op.is_late() && in < 64 && input < inst.operands_end && (reused_inputs >> in & 1) == 0 &&
+                       ops[input].is_use() && ops[input].is_early() &&
+                       ops[input].constraint() == Constraint::kReg && ops[input].reg_class() == op.reg_class();
+          reused_inputs |= in < 64 ? uint64_t{1} << in : 0;
+          complex |= !reuses_reg;
+        }
+        plain &= op.is_use() ? op.is_early() & (c == Constraint::kReg)
+                             : op.is_late() & ((c == Constraint::kReg) | reuses_reg);
+        reuse |= is_reuse;
+        classes |= 1u << (static_cast<uint32_t>(op.reg_class()) & 3);
         if (op.is_use()) {
           if (def_pos[v] - block_pos >= span && !cross_use(v, b)) return NotDominated(v);
         } else {
@@ -431,6 +453,8 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
       if (complex) {
         if (absl::Status s = CheckInstConstraints(fn, env, i, allocatable); !s.ok()) return s;
       }
+      shapes_[i] = static_cast<uint8_t>((plain ? kPlainInst : 0) | (reuse ? kInstHasReuse : 0) |
+                                        (classes << kInstClassShift));
     }
     for (uint32_t a = fn.edge_args_begin[bl.succs_begin]; a < fn.edge_args_begin[bl.succs_end]; ++a) {
       const uint32_t v = fn.edge_args[a];

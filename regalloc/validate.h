@@ -31,6 +31,11 @@ class Validator {
   bool crosses_blocks(uint32_t vreg) const { return crosses_[vreg] != 0; }
   // crosses_blocks() for all vregs at once: one byte per vreg, nonzero when it crosses.
   const std::vector<uint8_t>& crosses() const { return crosses_; }
+  // Per instruction, for the single-pass allocator: kPlainInst when it has only early Reg uses,
+  // late Reg defs and late defs reusing a Reg use, and no clobbers (never a terminator);
+  // kInstHasReuse when it has a reuse def; bit kInstClassShift + c when it has an operand of class c.
+  enum : uint8_t { kPlainInst = 1, kInstHasReuse = 2, kInstClassShift = 2 };
+  const std::vector<uint8_t>& inst_shapes() const { return shapes_; }
   uint32_t def_block(uint32_t vreg) const { return def_block_[vreg]; }
   const std::vector<std::pair<uint32_t, uint32_t>>& exposed() const { return exposed_; }
 
@@ -42,6 +47,7 @@ class Validator {
   std::vector<uint32_t> def_block_;
   std::vector<uint32_t> def_pos_;  // program position of the definition (see CheckInstructions)
   std::vector<uint8_t> crosses_;
+  std::vector<uint8_t> shapes_;
   std::vector<uint32_t> from_begin_, from_, stamp_, count_;  // CheckBlocks: blocks listing each as a successor
   std::vector<std::pair<uint32_t, uint32_t>> deferred_;  // (vreg, block): uses seen before a def
   std::vector<std::pair<uint32_t, uint32_t>> exposed_;   // (vreg, block)

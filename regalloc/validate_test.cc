@@ -217,6 +217,30 @@ TEST(ValidateTest, RejectsBadReuse) {
   ExpectRejected(c.Finish(), "reuse index out of range");
 }
 
+// The shapes a two-address instruction must not take, each next to otherwise valid operands.
+TEST(ValidateTest, RejectsMisusedReuseConstraints) {
+  struct Case {
+    const char* what;
+    Operand bad;
+  };
+  for (const Case& k : {Case{"two defs reuse the same input", Operand::ReuseDef(3, kI, 1)},
+                        Case{"only defs may reuse a register", Operand::Use(0, kI, Constraint::kReuse, OperandPos::kLate)},
+                        Case{"a reuse def must be late", Operand::Def(3, kI, Constraint::kReuse, OperandPos::kEarly)}}) {
+    FunctionBuilder b;
+    const uint32_t v0 = b.NewVreg(kI), v1 = b.NewVreg(kI), v2 = b.NewVreg(kI);
+    b.NewVreg(kI);  // v3
+    b.StartBlock({});
+    b.AddInst({RegDef(v0), RegDef(v1)});
+    b.AddInst({RegUse(v0), RegUse(v1), Operand::ReuseDef(v2, kI, 1), k.bad});
+    b.AddInst({}, 0, kInstReturn);
+    // Four registers in every class, so the operand count alone does not call for the full check.
+    MachineEnv env = TestEnv();
+    env.regs[1].push_back(F(2));
+    env.regs[1].push_back(F(3));
+    ExpectRejected(b.Finish(), k.what, env);
+  }
+}
+
 TEST(ValidateTest, RejectsCriticalEdge) {
   FunctionBuilder b;
   const uint32_t c = b.NewVreg(kI);
