@@ -39,17 +39,21 @@ absl::Status FastAllocator::Run(const Function& fn, const MachineEnv& env, const
   edits_ = &out->edits;
   slots_.Reset(out);
   out->operand_locs.resize(fn.operands.size());
-  std::memset(ri_of_, kNoReg, sizeof(ri_of_));
-  for (int c = 0; c < kNumRegClasses; ++c) {
-    const size_t n = env.regs[c].size();
-    all_[c] = n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
-    occ_[c] = 0;
-    for (size_t j = 0; j < n; ++j) {
-      const uint8_t ri = static_cast<uint8_t>(c * 64 + j);
-      preg_of_[ri] = env.regs[c][j];
-      ri_of_[env.regs[c][j].index()] = ri;
+  if (!tables_valid_ || env != tables_env_) {
+    std::memset(ri_of_, kNoReg, sizeof(ri_of_));
+    for (int c = 0; c < kNumRegClasses; ++c) {
+      const size_t n = env.regs[c].size();
+      all_[c] = n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+      for (size_t j = 0; j < n; ++j) {
+        const uint8_t ri = static_cast<uint8_t>(c * 64 + j);
+        preg_of_[ri] = env.regs[c][j];
+        ri_of_[env.regs[c][j].index()] = ri;
+      }
     }
+    tables_env_ = env;
+    tables_valid_ = true;
   }
+  for (uint64_t& m : occ_) m = 0;
   // Clobbered registers in preference positions; registers that are not allocatable never hold
   // values, so they are left out.
   clobber_pos_.assign(fn.clobber_sets.size() * kNumRegClasses, 0);

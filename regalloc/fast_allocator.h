@@ -92,6 +92,8 @@ class FastAllocator {
   uint32_t reg_vreg_[kNumPRegIndices];
   uint64_t occ_[kNumRegClasses] = {0, 0, 0};
   uint64_t all_[kNumRegClasses] = {0, 0, 0};
+  MachineEnv tables_env_;           // the environment preg_of_, ri_of_ and all_ were built for
+  bool tables_valid_ = false;
   PReg preg_of_[kNumPRegIndices];   // ri -> PReg
   uint8_t ri_of_[kNumPRegIndices];  // PReg index -> ri (kNoReg if not allocatable)
   std::vector<uint64_t> clobber_pos_;  // per clobber set and class, in preference positions

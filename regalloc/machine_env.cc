@@ -37,4 +37,11 @@ absl::Status MachineEnv::Validate() const {
   return absl::OkStatus();
 }
 
+bool operator==(const MachineEnv& a, const MachineEnv& b) {
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    if (a.regs[c] != b.regs[c] || a.scratch[c] != b.scratch[c]) return false;
+  }
+  return true;
+}
+
 }  // namespace lathe::regalloc

@@ -21,4 +21,9 @@ struct MachineEnv {
   absl::Status Validate() const;
 };
 
+// Same registers in the same order and the same scratch registers (lets the allocator skip
+// checking and indexing an environment it saw in the previous call).
+bool operator==(const MachineEnv& a, const MachineEnv& b);
+inline bool operator!=(const MachineEnv& a, const MachineEnv& b) { return !(a == b); }
+
 }  // namespace lathe::regalloc

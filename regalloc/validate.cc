@@ -195,7 +195,18 @@ absl::Status OperandError(const Function& fn, uint32_t i, uint32_t k) {
 }  // namespace
 
 absl::Status Validator::CheckBlocks(const Function& fn, const MachineEnv& env) {
-  if (absl::Status s = env.Validate(); !s.ok()) return s;
+  if (!env_checked_ || env != checked_env_) {
+    env_checked_ = false;
+    if (absl::Status s = env.Validate(); !s.ok()) return s;
+    checked_env_ = env;
+    allocatable_ = PRegSet();
+    min_regs_ = 0xffffffffu;  // over classes with registers (classes without have no vregs)
+    for (int c = 0; c < kNumRegClasses; ++c) {
+      for (PReg r : env.regs[c]) allocatable_.Add(r);
+      if (!env.regs[c].empty()) min_regs_ = std::min(min_regs_, static_cast<uint32_t>(env.regs[c].size()));
+    }
+    env_checked_ = true;
+  }
   const uint32_t nb = static_cast<uint32_t>(fn.blocks.size());
   const uint32_t ni = static_cast<uint32_t>(fn.insts.size());
   if (nb == 0) return Err("function has no blocks");
@@ -348,12 +359,8 @@ absl::Status Validator::Run(const Function& fn, const MachineEnv& env, bool reco
 }
 
 absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& env) {
-  PRegSet allocatable;
-  uint32_t min_regs = 0xffffffffu;  // over classes with registers (classes without have no vregs)
-  for (int c = 0; c < kNumRegClasses; ++c) {
-    for (PReg r : env.regs[c]) allocatable.Add(r);
-    if (!env.regs[c].empty()) min_regs = std::min(min_regs, static_cast<uint32_t>(env.regs[c].size()));
-  }
+  const PRegSet allocatable = allocatable_;
+  const uint32_t min_regs = min_regs_;
   const Inst* insts = fn.insts.data();
   const Operand* ops = fn.operands.data();
   const RegClass* vreg_class = fn.vreg_class.data();

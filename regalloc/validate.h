@@ -43,6 +43,11 @@ class Validator {
   absl::Status CheckBlocks(const Function& fn, const MachineEnv& env);
   absl::Status CheckInstructions(const Function& fn, const MachineEnv& env);
 
+  // The environment of the last call that passed its checks, and what was derived from it.
+  MachineEnv checked_env_;
+  bool env_checked_ = false;
+  PRegSet allocatable_;
+  uint32_t min_regs_ = 0;
   Dominators dom_;
   std::vector<uint32_t> def_block_;
   std::vector<uint32_t> def_pos_;  // program position of the definition (see CheckInstructions)

@@ -358,5 +358,36 @@ TEST(ValidateTest, RejectsBadEnvironment) {
   ExpectRejected(b.Finish(), "scratch register of class int must not be allocatable", env);
 }
 
+// One allocator object across calls with changing environments: what it remembers of the
+// previous environment must never let a bad one through or keep a stale register table.
+TEST(ValidateTest, EnvironmentChangesBetweenCalls) {
+  FunctionBuilder b;
+  const uint32_t v0 = b.NewVreg(kI), v1 = b.NewVreg(kI);
+  b.StartBlock({});
+  b.AddInst({RegDef(v0)});
+  b.AddInst({RegUse(v0), RegDef(v1)});
+  b.AddInst({Operand::FixedUse(v1, R(0))}, 0, kInstReturn);
+  const Function fn = b.Finish();
+  MachineEnv twice = TestEnv();
+  twice.regs[0].push_back(R(1));
+  MachineEnv small;  // r2 preferred, then r0: allocations must use only these
+  small.regs[0] = {R(2), R(0)};
+  small.regs[1].push_back(F(0));
+  RegisterAllocator ra;
+  Allocation alloc;
+  for (Algorithm a : {Algorithm::kSinglePass, Algorithm::kOptimizing}) {
+    ASSERT_TRUE(ra.Allocate(fn, TestEnv(), a, &alloc).ok());
+    absl::Status bad = ra.Allocate(fn, twice, a, &alloc);
+    EXPECT_NE(bad.message().find("listed twice"), std::string::npos) << bad;
+    absl::Status s = ra.Allocate(fn, small, a, &alloc);
+    ASSERT_TRUE(s.ok()) << AlgorithmName(a) << ": " << s;
+    EXPECT_TRUE(CheckAllocation(fn, small, alloc).ok()) << CheckAllocation(fn, small, alloc);
+    for (const Location& l : alloc.operand_locs) EXPECT_TRUE(!l.is_reg() || l.reg() == R(0) || l.reg() == R(2));
+    EXPECT_EQ(alloc.operand_locs[0], Location::Reg(R(2))) << "the preferred register of the new environment";
+    ASSERT_TRUE(ra.Allocate(fn, TestEnv(), a, &alloc).ok());
+    EXPECT_TRUE(CheckAllocation(fn, TestEnv(), alloc).ok());
+  }
+}
+
 }  // namespace
 }  // namespace lathe::regalloc
