@@ -161,8 +161,8 @@ void CollectSightglass(Collector& collector, Source* out) {
     const std::string short_name = std::filesystem::path(path).parent_path().filename().string() + "/" +
                                    std::filesystem::path(path).filename().string();
     if (!s.ok()) {
-      std::fprintf(stderr, "sightglass: %s rejected by the wasm frontend: %s\n", short_name.c_str(),
-                   std::string(s.message()).c_str());
+      std::fprintf(stderr, "sightglass: %s (%s functions) rejected by the wasm frontend: %s\n", short_name.c_str(),
+                   module.ok() ? std::to_string(module->bodies.size()).c_str() : "?", std::string(s.message()).c_str());
       ++out->rejected_modules;
       continue;
     }
