@@ -188,7 +188,8 @@ void PrintSummary(const std::array<Source, kNumSources>& sources) {
     for (const auto& [reason, n] : src.reasons) reasons.emplace_back(n, reason);
     std::sort(reasons.rbegin(), reasons.rend());
     for (size_t i = 0; i < reasons.size() && i < 6; ++i) {
-      std::fprintf(stderr, "  %5llu x %s\n", static_cast<unsigned long long>(reasons[i].first), reasons[i].second.c_str());
+      std::fprintf(stderr, "  %5llu x %s\n", static_cast<unsigned long long>(reasons[i].first),
+                   reasons[i].second.c_str());
     }
     std::vector<std::pair<size_t, const MachineInput*>> largest;
     for (const MachineInput& in : src.inputs) largest.emplace_back(in.fn.insts.size(), &in);
