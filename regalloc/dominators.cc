@@ -39,6 +39,9 @@ uint32_t Dominators::Compute(const Function& fn) {
 
   idom_.assign(n, kUnseen);
   idom_[0] = 0;
+  // Without back edges (no predecessor numbered after its block) the first pass is final: every
+  // predecessor's dominator is known when a block is reached. Otherwise iterate to a fixpoint.
+  bool back_edge = false;
   for (bool changed = true; changed;) {
     changed = false;
     for (uint32_t k = 1; k < n; ++k) {
@@ -46,6 +49,7 @@ uint32_t Dominators::Compute(const Function& fn) {
       uint32_t d = kUnseen;
       for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
         uint32_t x = number_[fn.preds[p]];
+        back_edge |= x >= k;
         if (idom_[x] == kUnseen) continue;
         if (d == kUnseen) {
           d = x;
@@ -61,6 +65,7 @@ uint32_t Dominators::Compute(const Function& fn) {
         changed = true;
       }
     }
+    changed &= back_edge;
   }
   // A parent precedes its children in RPO, so subtree sizes accumulate backwards and preorder
   // numbers hand out consecutive ranges forwards (cursor_ = the next free number under a node).

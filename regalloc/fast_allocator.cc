@@ -10,6 +10,12 @@ namespace {
 
 int Ctz(uint64_t m) { return __builtin_ctzll(m); }
 
+// Whether m has at least k bits set (k is an operand count, usually small; no popcnt needed).
+bool HasAtLeast(uint64_t m, uint32_t k) {
+  for (; k > 0 && m != 0; --k) m &= m - 1;
+  return k == 0;
+}
+
 absl::Status OutOfRegisters(uint32_t i, int c) {
   return absl::ResourceExhaustedError(absl::StrCat("inst ", i, ": no ", RegClassName(static_cast<RegClass>(c)),
                                                    " register left for an operand"));
@@ -51,8 +57,7 @@ absl::Status FastAllocator::Run(const Function& fn, const MachineEnv& env, const
   }
   vreg_reg_.assign(fn.num_vregs, kNoReg);
   slot_of_.assign(fn.num_vregs, kNone);
-  has_slot_.resize(fn.num_vregs);
-  for (uint32_t v = 0; v < fn.num_vregs; ++v) has_slot_[v] = checked.crosses_blocks(v) ? 1 : 0;
+  has_slot_.assign(checked.crosses().begin(), checked.crosses().end());
   for (uint32_t p : fn.params) has_slot_[p] = 1;
   std::memset(forced_, kNoReg, sizeof(forced_));
   for (uint32_t b = static_cast<uint32_t>(fn.blocks.size()); b-- > 0;) {
@@ -248,9 +253,17 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
   bool any_reg_use = false, any_any_use = false, any_reg_def = false, any_any_def = false;
   auto con_is = [](const Operand& op, Constraint c) { return op.constraint() == c; };
   bool any_fixed_use = false, any_reuse = false, any_late_use = false, any_pinned_def = false;
+  // Plain: early Reg uses, late Reg defs and late defs reusing a Reg use, no clobbers.
+  bool plain = inst.clobbers == 0;
+  uint32_t per_class[kNumRegClasses] = {0, 0, 0};
   for (uint32_t k = 0; k < n; ++k) {
     const Operand& op = ops[k];
     const int c = static_cast<int>(op.reg_class());
+    ++per_class[c];
+    plain &= op.is_use() ? op.is_early() & (op.constraint() == Constraint::kReg)
+                         : op.is_late() & ((op.constraint() == Constraint::kReg) |
+                                           ((op.constraint() == Constraint::kReuse) &&
+                                            ops[op.reuse_index()].constraint() == Constraint::kReg));
     any_reg_def |= op.is_def() & (op.constraint() != Constraint::kAny);
     any_any_def |= op.is_def() & (op.constraint() == Constraint::kAny);
     if (op.constraint() == Constraint::kFixedReg) {
@@ -278,6 +291,15 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
     }
   }
 
+  if (plain) {
+    bool room = true;
+    for (int c = 0; c < kNumRegClasses; ++c) room &= HasAtLeast(all_[c] & ~occ_[c], per_class[c]);
+    if (room) {
+      PlainInstruction(i, ops, n, any_reuse, locs);
+      return absl::OkStatus();
+    }
+  }
+
   // Defs: registers pinned by fixed constraints first, then reuse defs, then the rest.
   uint64_t def_regs[kNumRegClasses] = {0, 0, 0}, early_def[kNumRegClasses] = {0, 0, 0};
   uint64_t keep[kNumRegClasses] = {0, 0, 0};  // registers defs are moved to after the instruction
@@ -300,26 +322,41 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
       if (ops[k].is_use()) order[u++] = static_cast<uint8_t>(k);
     }
   } else {
-    uint32_t start[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    for (uint32_t k = 0; k < n; ++k) {
+    auto category = [&](uint32_t k) -> uint32_t {
       const Operand& op = ops[k];
       const Constraint con = op.constraint();
-      uint8_t x;
       if (op.is_def()) {
         const bool pinned = con == Constraint::kFixedReg ||
                             (con == Constraint::kReuse && ops[op.reuse_index()].constraint() == Constraint::kFixedReg);
-        x = pinned ? 0 : con == Constraint::kReuse ? 1 : (split_any && con == Constraint::kAny) ? 3 : 2;
-      } else if (single_pass) {
-        x = 8;
-      } else {
-        x = con == Constraint::kFixedReg ? 4 : forced_[k] != kNoReg ? 5 : con != Constraint::kReg ? 8 : op.is_late() ? 6 : 7;
+        return pinned ? 0 : con == Constraint::kReuse ? 1 : (split_any && con == Constraint::kAny) ? 3 : 2;
       }
-      cat[k] = x;
-      ++start[x + 1];
+      if (single_pass) return 8;
+      return con == Constraint::kFixedReg ? 4 : forced_[k] != kNoReg ? 5 : con != Constraint::kReg ? 8 : op.is_late() ? 6 : 7;
+    };
+    if (n <= 64) {
+      // Operand sets per category as bit masks, visited through the mask of non-empty ones.
+      uint64_t members[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+      uint32_t present = 0;
+      for (uint32_t k = 0; k < n; ++k) {
+        const uint32_t x = category(k);
+        members[x] |= uint64_t{1} << k;
+        present |= 1u << x;
+        num_defs += x < 4;
+      }
+      uint32_t o = 0;
+      for (; present != 0; present &= present - 1) {
+        for (uint64_t m = members[Ctz(present)]; m != 0; m &= m - 1) order[o++] = static_cast<uint8_t>(Ctz(m));
+      }
+    } else {
+      uint32_t start[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+      for (uint32_t k = 0; k < n; ++k) {
+        cat[k] = static_cast<uint8_t>(category(k));
+        ++start[cat[k] + 1];
+      }
+      for (int x = 1; x < 10; ++x) start[x] += start[x - 1];
+      num_defs = start[4];
+      for (uint32_t k = 0; k < n; ++k) order[start[cat[k]]++] = static_cast<uint8_t>(k);
     }
-    for (int x = 1; x < 10; ++x) start[x] += start[x - 1];
-    num_defs = start[4];
-    for (uint32_t k = 0; k < n; ++k) order[start[cat[k]]++] = static_cast<uint8_t>(k);
   }
   for (uint32_t d = 0; d < num_defs; ++d) {
     {
@@ -424,15 +461,22 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
           copies_.push_back({ProgPoint::Before(i), RegLoc(cur), RegLoc(want)});
         } else if (cur != want) {
           // v moves to `want` up to this instruction (freeing cur for the other operands) and
-          // back to cur after it, or through its slot if the instruction or a def move overwrites
-          // `want`.
+          // back to cur after it. If the instruction or a def move overwrites `want`, v stays in
+          // cur (which no def or clobber touches: their holders were evicted) and is copied,
+          // when enough registers stay free for the operands still to place; else it goes
+          // through its slot.
+          const uint64_t spare = all_[c] & ~occ_[c] & ~used[c] & ~bit & ~def_regs[c] & ~clob[c];
           if (((def_regs[c] | clob[c] | keep[c]) & bit) == 0) {
             Push(ProgPoint::After(i), RegLoc(want), RegLoc(cur));
             Release(cur);
+            Assign(v, want);
+          } else if (HasAtLeast(spare, n - u - 1)) {
+            copies_.push_back({ProgPoint::Before(i), RegLoc(cur), RegLoc(want)});
+            used[c] |= BitOfRi(cur);
           } else {
             Evict(cur, i);
+            Assign(v, want);
           }
-          Assign(v, want);
         }
         used[c] |= bit;
         locs[k] = RegLoc(want);
@@ -475,6 +519,64 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
   for (uint32_t k = 0; any_reuse && k < n; ++k) forced_[k] = kNoReg;
   if (!copies_.empty()) edits_->insert(edits_->end(), copies_.begin(), copies_.end());
   return absl::OkStatus();
+}
+
+void FastAllocator::PlainInstruction(uint32_t i, const Operand* ops, uint32_t n, bool any_reuse, Location* locs) {
+  // Enough registers are free for every operand, so nothing is evicted: a def stays in the
+  // register it has below (no other def can hold it) or takes a free one, and a use keeps its
+  // register or takes a free one. Reuse inputs are placed first, in their def's register, which
+  // the def left free; one that must stay in another register below is copied there.
+  uint64_t used[kNumRegClasses] = {0, 0, 0}, def_regs[kNumRegClasses] = {0, 0, 0};
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = ops[k];
+    if (!op.is_def()) continue;
+    const uint32_t v = op.vreg();
+    const int c = static_cast<int>(op.reg_class());
+    uint8_t ri = vreg_reg_[v];
+    if (ri != kNoReg) {
+      Release(ri);
+    } else {
+      ri = static_cast<uint8_t>(c * 64 + Ctz(all_[c] & ~occ_[c] & ~def_regs[c]));
+    }
+    def_regs[c] |= BitOfRi(ri);
+    if (op.constraint() == Constraint::kReuse) forced_[op.reuse_index()] = ri;
+    if (has_slot_[v] != 0) Push(ProgPoint::After(i), RegLoc(ri), SlotLoc(v));
+    locs[k] = RegLoc(ri);
+  }
+  copies_.clear();
+  for (uint32_t k = 0; any_reuse && k < n; ++k) {
+    const uint8_t want = forced_[k];
+    if (want == kNoReg) continue;
+    const uint32_t v = ops[k].vreg();
+    const int c = ClassOfRi(want);
+    const uint8_t cur = vreg_reg_[v];
+    if (cur == kNoReg) {
+      Assign(v, want);
+    } else if (cur != want) {
+      copies_.push_back({ProgPoint::Before(i), RegLoc(cur), RegLoc(want)});
+      used[c] |= BitOfRi(cur);
+    }
+    used[c] |= BitOfRi(want);
+    locs[k] = RegLoc(want);
+  }
+  for (uint32_t k = 0; k < n; ++k) {
+    const Operand& op = ops[k];
+    if (!op.is_use()) continue;
+    if (forced_[k] != kNoReg) {
+      forced_[k] = kNoReg;
+      continue;
+    }
+    const uint32_t v = op.vreg();
+    const int c = static_cast<int>(op.reg_class());
+    uint8_t ri = vreg_reg_[v];
+    if (ri == kNoReg) {
+      ri = static_cast<uint8_t>(c * 64 + Ctz(all_[c] & ~occ_[c] & ~used[c]));
+      Assign(v, ri);
+    }
+    used[c] |= BitOfRi(ri);
+    locs[k] = RegLoc(ri);
+  }
+  if (!copies_.empty()) edits_->insert(edits_->end(), copies_.begin(), copies_.end());
 }
 
 }  // namespace lathe::regalloc

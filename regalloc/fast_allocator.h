@@ -72,6 +72,9 @@ class FastAllocator {
   absl::Status Block(uint32_t b);
   absl::Status Instruction(uint32_t b, uint32_t i);
   absl::Status Terminator(uint32_t b, uint32_t i);
+  // An instruction with only early Reg uses, late Reg defs and late defs reusing a Reg use, no
+  // clobbers, and at least as many free registers per class as it has operands.
+  void PlainInstruction(uint32_t i, const Operand* ops, uint32_t n, bool any_reuse, Location* locs);
   // Parallel move `pending_` at `point`, appended in reverse execution order.
   void ResolvePending(ProgPoint point, const uint64_t free_pos[kNumRegClasses]);
 

@@ -102,5 +102,43 @@ TEST(RandomAllocationTest, HighPressurePrograms) {
   }
 }
 
+// The shape most backend instructions have (Reg uses and defs, two-address reuses, few fixed
+// operands and calls): the single-pass allocator's path for plain instructions carries these.
+TEST(RandomAllocationTest, MostlyRegisterOperandPrograms) {
+  RegisterAllocator ra;
+  Function fn;
+  MachineEnv env;
+  Allocation alloc;
+  for (uint64_t seed = 0; seed < 1500; ++seed) {
+    Rng r(seed * 13 + 5);
+    RandomProgramOptions o;
+    o.num_blocks = 1 + r.Below(30);
+    o.max_insts_per_block = 1 + r.Below(20);
+    o.num_int_regs = 4 + r.Below(12);
+    o.num_float_regs = 2 + r.Below(14);
+    o.scratch = r.Percent(50);
+    o.max_params = r.Below(4);
+    o.call_percent = r.Below(4);
+    o.fixed_percent = r.Below(3);
+    o.stack_percent = 0;
+    o.reuse_percent = r.Below(60);
+    o.late_percent = r.Below(3);
+    o.any_use_percent = r.Below(5);
+    o.any_def_percent = r.Below(5);
+    o.stack_def_percent = 0;
+    o.early_def_percent = r.Below(3);
+    o.clobber_percent = r.Below(3);
+    GenerateRandomProgram(seed + 200000, o, &fn, &env);
+    for (Algorithm a : {Algorithm::kSinglePass, Algorithm::kOptimizing}) {
+      absl::Status s = ra.Allocate(fn, env, a, &alloc);
+      ASSERT_TRUE(s.ok()) << "seed " << seed << " " << AlgorithmName(a) << ": " << s << "\n"
+                          << FunctionToString(fn);
+      absl::Status c = CheckAllocation(fn, env, alloc);
+      ASSERT_TRUE(c.ok()) << "seed " << seed << " " << AlgorithmName(a) << ": " << c << "\n"
+                          << FunctionToString(fn, &alloc);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lathe::regalloc

@@ -226,7 +226,7 @@ class Generator {
     int need[kNumRegClasses] = {0, 0, 0};
     int late_need[kNumRegClasses] = {0, 0, 0};
     int late_use_need[kNumRegClasses] = {0, 0, 0};
-    const bool clobber = rng_.Percent(5);
+    const bool clobber = rng_.Percent(o_.clobber_percent);
     PRegSet clob;
     if (clobber) {
       // A couple of random registers, chosen first so fixed operands avoid them.
@@ -239,7 +239,7 @@ class Generator {
     }
     auto nregs = [&](RegClass c) { return static_cast<int>(Regs(c).size()); };
     auto nclob = [&](RegClass c) { return __builtin_popcountll(clob.class_bits(c)); };
-    const uint32_t nuses = rng_.Below(4);
+    const uint32_t nuses = rng_.Below(o_.max_uses + 1);
     for (uint32_t u = 0; u < nuses; ++u) {
       const RegClass c = RandomClass();
       const int ci = static_cast<int>(c);
@@ -252,7 +252,7 @@ class Generator {
         k = Constraint::kFixedReg;
       } else if (roll < o_.fixed_percent + o_.stack_percent) {
         k = Constraint::kStack;
-      } else if (roll < 70) {
+      } else if (roll < 100 - o_.any_use_percent) {
         k = Constraint::kReg;
       }
       const bool needs_reg = k == Constraint::kReg || k == Constraint::kFixedReg;
@@ -281,7 +281,7 @@ class Generator {
         }
       }
     }
-    const uint32_t ndefs = rng_.Below(3) + (gi.ops.empty() ? 1 : 0);
+    const uint32_t ndefs = rng_.Below(o_.max_defs + 1) + (gi.ops.empty() ? 1 : 0);
     std::vector<uint8_t> reused(gi.ops.size(), 0);
     for (uint32_t d = 0; d < ndefs; ++d) {
       RegClass c = RandomClass();
@@ -308,14 +308,15 @@ class Generator {
       }
       const int ci = static_cast<int>(c);
       Constraint k = Constraint::kReg;
-      if (roll >= 85) {
+      const uint32_t any_from = 100 - o_.any_def_percent, stack_from = any_from - o_.stack_def_percent;
+      if (roll >= any_from) {
         k = Constraint::kAny;
-      } else if (roll >= 80) {
+      } else if (roll >= stack_from) {
         k = Constraint::kStack;
-      } else if (roll >= 80 - o_.fixed_percent) {
+      } else if (roll + o_.fixed_percent >= stack_from) {
         k = Constraint::kFixedReg;
       }
-      const bool early = k != Constraint::kStack && rng_.Percent(10);
+      const bool early = k != Constraint::kStack && rng_.Percent(o_.early_def_percent);
       if ((k == Constraint::kReg || k == Constraint::kFixedReg) &&
           (need[ci] + 1 > nregs(c) || late_need[ci] + 1 > nregs(c))) {
         k = Constraint::kAny;

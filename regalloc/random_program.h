@@ -29,6 +29,15 @@ struct RandomProgramOptions {
   uint32_t reuse_percent = 15;
   uint32_t late_percent = 10;
   uint32_t float_percent = 25;
+  // Shape of ordinary instructions: operand counts, the share of Any operands (the rest of the
+  // non-fixed, non-stack ones are Reg), defs written early, instructions with a small clobber set.
+  uint32_t max_uses = 3;
+  uint32_t max_defs = 2;
+  uint32_t any_use_percent = 30;
+  uint32_t any_def_percent = 15;
+  uint32_t stack_def_percent = 5;
+  uint32_t early_def_percent = 10;
+  uint32_t clobber_percent = 5;
 };
 
 // Small deterministic generator (xorshift64*), also used by tests that mutate allocations.

@@ -10,6 +10,7 @@ namespace lathe::regalloc {
 namespace {
 
 constexpr uint32_t kNoBlock = 0xffffffffu;
+constexpr uint32_t kNoPos = 0xffffffffu;
 
 absl::Status Err(const std::string& msg) { return absl::InvalidArgumentError(msg); }
 
@@ -260,21 +261,52 @@ absl::Status Validator::CheckBlocks(const Function& fn, const MachineEnv& env) {
     return Err("block 0: the entry block may not have predecessors");
   }
 
-  // Successor and predecessor lists must describe the same edges: equal totals, and every
-  // predecessor entry matched by as many successor entries.
+  // Successor and predecessor lists must describe the same edges: for every block b, the
+  // multiset of its predecessor entries equals the multiset of blocks listing b as a successor.
+  // The latter is gathered per block by a counting sort of the successor entries, and the two
+  // are compared with a counter per block, so a switch with thousands of targets costs no more
+  // than its edges.
   if (fn.succs.size() != fn.preds.size()) return Err("successor and predecessor lists describe different edges");
+  from_begin_.assign(nb + 1, 0);
+  for (uint32_t s : fn.succs) ++from_begin_[s + 1];
+  for (uint32_t b = 0; b < nb; ++b) from_begin_[b + 1] += from_begin_[b];
+  from_.resize(fn.succs.size());
+  stamp_.assign(from_begin_.begin(), from_begin_.end() - 1);  // next free position per block
+  for (uint32_t p = 0; p < nb; ++p) {
+    for (uint32_t s = fn.blocks[p].succs_begin; s < fn.blocks[p].succs_end; ++s) from_[stamp_[fn.succs[s]]++] = p;
+  }
+  count_.assign(nb, 0);
   for (uint32_t b = 0; b < nb; ++b) {
     const Block& bl = fn.blocks[b];
+    bool same = bl.preds_end - bl.preds_begin == from_begin_[b + 1] - from_begin_[b];
+    for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) ++count_[fn.preds[p]];
+    for (uint32_t f = from_begin_[b]; f < from_begin_[b + 1]; ++f) same &= count_[from_[f]]-- != 0;
     for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
-      const uint32_t pred = fn.preds[p];
-      uint32_t in_preds = 0, in_succs = 0;
-      for (uint32_t q = bl.preds_begin; q < bl.preds_end; ++q) in_preds += fn.preds[q] == pred;
-      for (uint32_t s = fn.blocks[pred].succs_begin; s < fn.blocks[pred].succs_end; ++s) in_succs += fn.succs[s] == b;
-      if (in_preds != in_succs) {
-        return Err(absl::StrCat("block ", b, " lists block ", pred, " as a predecessor ", in_preds,
-                                " times, but that block lists it as a successor ", in_succs, " times"));
-      }
+      same &= count_[fn.preds[p]] == 0;
+      count_[fn.preds[p]] = 0;
     }
+    for (uint32_t f = from_begin_[b]; f < from_begin_[b + 1]; ++f) count_[from_[f]] = 0;
+    if (same) continue;
+    // Name the first block whose entries disagree (only on error: quadratic is fine here).
+    auto pred_count = [&](uint32_t p) {
+      uint32_t k = 0;
+      for (uint32_t q = bl.preds_begin; q < bl.preds_end; ++q) k += fn.preds[q] == p;
+      return k;
+    };
+    auto succ_count = [&](uint32_t p) {
+      uint32_t k = 0;
+      for (uint32_t s = fn.blocks[p].succs_begin; s < fn.blocks[p].succs_end; ++s) k += fn.succs[s] == b;
+      return k;
+    };
+    uint32_t bad = kNoBlock;
+    for (uint32_t q = bl.preds_begin; q < bl.preds_end && bad == kNoBlock; ++q) {
+      if (pred_count(fn.preds[q]) != succ_count(fn.preds[q])) bad = fn.preds[q];
+    }
+    for (uint32_t f = from_begin_[b]; f < from_begin_[b + 1] && bad == kNoBlock; ++f) {
+      if (pred_count(from_[f]) != succ_count(from_[f])) bad = from_[f];
+    }
+    return Err(absl::StrCat("block ", b, " lists block ", bad, " as a predecessor ", pred_count(bad),
+                            " times, but that block lists it as a successor ", succ_count(bad), " times"));
   }
 
   for (uint32_t b = 0; b < nb; ++b) {
@@ -325,34 +357,40 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
   const Inst* insts = fn.insts.data();
   const Operand* ops = fn.operands.data();
   const RegClass* vreg_class = fn.vreg_class.data();
+  const uint32_t num_vregs = fn.num_vregs;
   const size_t num_ops = fn.operands.size(), num_clobber_sets = fn.clobber_sets.size();
-  def_block_.assign(fn.num_vregs, kNoBlock);
-  crosses_.assign(fn.num_vregs, 0);
+  def_block_.assign(num_vregs, kNoBlock);
+  def_pos_.assign(num_vregs, kNoPos);
+  crosses_.assign(num_vregs, 0);
   deferred_.clear();
   uint32_t* def_block = def_block_.data();
-  // A use in b is fine if b defined the value earlier (defs are recorded after the uses of their
-  // instruction) or the defining block dominates b. A use whose def has not been seen yet (it
+  uint32_t* def_pos = def_pos_.data();
+  // Program positions: a parameter of block b is defined at 2 * insts_begin, a def of instruction i
+  // at 2 * i + 1, and i reads its uses at 2 * i + 1 too, so a value defined earlier in the same
+  // block has def_pos in [block_pos, at) and one defined by the reading instruction itself does
+  // not. Otherwise the defining block must dominate b; a use whose def has not been seen yet (it
   // comes later in the block order, or never) is decided once all defs are known.
-  auto use = [&](uint32_t v, uint32_t b) {
+  auto cross_use = [&](uint32_t v, uint32_t b) {
     const uint32_t d = def_block[v];
-    if (d == b) return true;
     if (d == kNoBlock) {
       deferred_.push_back({v, b});
       return true;
     }
-    if (!dom_.Dominates(d, b)) return false;
+    if (d == b || !dom_.Dominates(d, b)) return false;
     crosses_[v] = 1;
     if (record_exposed_) exposed_.push_back({v, b});
     return true;
   };
   for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
     const Block& bl = fn.blocks[b];
+    const uint32_t block_pos = 2 * bl.insts_begin;
     for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
       const uint32_t v = fn.params[p];
       if (def_block[v] != kNoBlock) {
         return Err(absl::StrCat("block ", b, ": v", v, " is defined more than once (not SSA)"));
       }
       def_block[v] = b;
+      def_pos[v] = block_pos;
     }
     // Flags the block's instructions must have: none before the last one, which is a branch if
     // the block has successors and a return otherwise.
@@ -370,33 +408,33 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
       // registers (so no register count can be exceeded), no late use beside clobbers.
       const uint32_t n = inst.operands_end - inst.operands_begin;
       const bool term = kind != 0, is_branch = kind == kInstBranch, clobbering = inst.clobbers != 0;
+      const uint32_t at = 2 * i + 1, span = at - block_pos;
       bool complex = n > min_regs;
-      bool any_def = false;
       for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
         const Operand& op = ops[k];
         const uint32_t v = op.vreg();
-        if (v >= fn.num_vregs || op.reg_class() != vreg_class[v]) return OperandError(fn, i, k);
+        if (v >= num_vregs || op.reg_class() != vreg_class[v]) return OperandError(fn, i, k);
         const Constraint c = op.constraint();
         complex |= (c > Constraint::kStack) | (is_branch & (c == Constraint::kStack)) | (term & op.is_def()) |
                    (clobbering & op.is_use() & op.is_late());
-        any_def |= op.is_def();
-        if (op.is_use() && !use(v, b)) return NotDominated(v);
-      }
-      for (uint32_t k = inst.operands_begin; any_def && k < inst.operands_end; ++k) {
-        const uint32_t v = ops[k].vreg();
-        if (!ops[k].is_def()) continue;
-        if (def_block[v] != kNoBlock) {
-          return Err(absl::StrCat(OpWhere(i, k - inst.operands_begin), ": v", v,
-                                  " is defined more than once (not SSA)"));
+        if (op.is_use()) {
+          if (def_pos[v] - block_pos >= span && !cross_use(v, b)) return NotDominated(v);
+        } else {
+          if (def_block[v] != kNoBlock) {
+            return Err(absl::StrCat(OpWhere(i, k - inst.operands_begin), ": v", v,
+                                    " is defined more than once (not SSA)"));
+          }
+          def_block[v] = b;
+          def_pos[v] = at;
         }
-        def_block[v] = b;
       }
       if (complex) {
         if (absl::Status s = CheckInstConstraints(fn, env, i, allocatable); !s.ok()) return s;
       }
     }
     for (uint32_t a = fn.edge_args_begin[bl.succs_begin]; a < fn.edge_args_begin[bl.succs_end]; ++a) {
-      if (!use(fn.edge_args[a], b)) return NotDominated(fn.edge_args[a]);
+      const uint32_t v = fn.edge_args[a];
+      if (def_pos[v] - block_pos >= 2 * bl.insts_end - block_pos && !cross_use(v, b)) return NotDominated(v);
     }
   }
   for (const auto& [v, b] : deferred_) {

@@ -29,6 +29,8 @@ class Validator {
   absl::Status Run(const Function& fn, const MachineEnv& env, bool record_exposed = false);
 
   bool crosses_blocks(uint32_t vreg) const { return crosses_[vreg] != 0; }
+  // crosses_blocks() for all vregs at once: one byte per vreg, nonzero when it crosses.
+  const std::vector<uint8_t>& crosses() const { return crosses_; }
   uint32_t def_block(uint32_t vreg) const { return def_block_[vreg]; }
   const std::vector<std::pair<uint32_t, uint32_t>>& exposed() const { return exposed_; }
 
@@ -38,7 +40,9 @@ class Validator {
 
   Dominators dom_;
   std::vector<uint32_t> def_block_;
+  std::vector<uint32_t> def_pos_;  // program position of the definition (see CheckInstructions)
   std::vector<uint8_t> crosses_;
+  std::vector<uint32_t> from_begin_, from_, stamp_, count_;  // CheckBlocks: blocks listing each as a successor
   std::vector<std::pair<uint32_t, uint32_t>> deferred_;  // (vreg, block): uses seen before a def
   std::vector<std::pair<uint32_t, uint32_t>> exposed_;   // (vreg, block)
   bool record_exposed_ = false;

@@ -233,6 +233,32 @@ TEST(ValidateTest, RejectsCriticalEdge) {
   ExpectRejected(b.Finish(), "edge block 0 -> block 2 is critical");
 }
 
+// A jump 0 -> 1 whose predecessor list names another block; and the same edge listed twice on
+// both sides (consistent lists, but the edge is critical).
+TEST(ValidateTest, RejectsDisagreeingEdgeLists) {
+  FunctionBuilder b;
+  b.StartBlock({});
+  b.AddInst({}, 0, kInstBranch);
+  b.AddSucc(1, {});
+  b.StartBlock({});
+  b.AddInst({}, 0, kInstReturn);
+  Function fn = b.Finish();
+  ASSERT_EQ(fn.preds.size(), 1u);
+  fn.preds[0] = 1;
+  ExpectRejected(fn, "block 1 lists block 1 as a predecessor 1 times, but that block lists it as a successor 0 times");
+
+  FunctionBuilder c;
+  c.StartBlock({});
+  c.AddInst({}, 0, kInstBranch);
+  c.AddSucc(1, {});
+  c.AddSucc(1, {});
+  c.StartBlock({});
+  c.AddInst({}, 0, kInstReturn);
+  Function twice = c.Finish();
+  ASSERT_EQ(twice.preds.size(), 2u);
+  ExpectRejected(twice, "edge block 0 -> block 1 is critical");
+}
+
 TEST(ValidateTest, RejectsArgumentCountMismatch) {
   FunctionBuilder b;
   const uint32_t v0 = b.NewVreg(kI), p = b.NewVreg(kI);
