@@ -30,6 +30,10 @@ absl::Status AllocInputStats::Add(const regalloc::Function& fn, const regalloc::
   for (const regalloc::Inst& inst : fn.insts) {
     if (inst.clobbers != 0 && !fn.clobber_sets[inst.clobbers].empty()) ++clobber_insts_;
   }
+  for (const regalloc::Block& b : fn.blocks) {
+    max_succs_ = std::max<uint64_t>(max_succs_, b.succs_end - b.succs_begin);
+    max_preds_ = std::max<uint64_t>(max_preds_, b.preds_end - b.preds_begin);
+  }
   block_params_ += fn.params.size();
   edges_ += fn.succs.size();
   edge_args_ += fn.edge_args.size();
@@ -67,7 +71,10 @@ std::vector<std::pair<std::string, double>> AllocInputStats::Rows() const {
       {"block params per block", ratio(block_params_, blocks_)},
       {"successor edges per block", ratio(edges_, blocks_)},
       {"branch args per edge", ratio(edge_args_, edges_)},
+      {"most successors of a block", static_cast<double>(max_succs_)},
+      {"most predecessors of a block", static_cast<double>(max_preds_)},
       {"vregs per inst", ratio(vregs_, insts_)},
+      {"defined vregs per inst", ratio(defined_vregs_, insts_)},
       {"% vregs never defined", percent(vregs_ - std::min(vregs_, defined_vregs_), vregs_)},
       {"% defined vregs crossing blocks", percent(crossing_vregs_, defined_vregs_)},
   };

@@ -42,6 +42,7 @@ class AllocInputStats {
   uint64_t float_operands_ = 0;
   uint64_t clobber_insts_ = 0;
   uint64_t block_params_ = 0, edges_ = 0, edge_args_ = 0;
+  uint64_t max_succs_ = 0, max_preds_ = 0;  // of one block
   uint64_t vregs_ = 0, defined_vregs_ = 0, crossing_vregs_ = 0;
 };
 

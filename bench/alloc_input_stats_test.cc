@@ -72,7 +72,10 @@ TEST(AllocInputStatsTest, CountsShapeConstraintsAndCrossingValues) {
   EXPECT_DOUBLE_EQ(Row(s, "block params per block"), 0.5);
   EXPECT_DOUBLE_EQ(Row(s, "successor edges per block"), 0.5);
   EXPECT_DOUBLE_EQ(Row(s, "branch args per edge"), 1);
+  EXPECT_DOUBLE_EQ(Row(s, "most successors of a block"), 1);
+  EXPECT_DOUBLE_EQ(Row(s, "most predecessors of a block"), 1);
   EXPECT_DOUBLE_EQ(Row(s, "vregs per inst"), 1);
+  EXPECT_DOUBLE_EQ(Row(s, "defined vregs per inst"), 5.0 / 6);
   EXPECT_DOUBLE_EQ(Row(s, "% vregs never defined"), 100.0 * 1 / 6);
   // Defined: v0-v4. Only v0 is read outside its defining block (v2 is a branch argument of its
   // own block, v3 a parameter used where it is defined).
@@ -109,6 +112,26 @@ TEST(AllocInputStatsTest, LargeFunctionsStartAtTheThreshold) {
   EXPECT_EQ(s.max_insts(), AllocInputStats::kLargeFunction);
   EXPECT_DOUBLE_EQ(Row(s, "largest function (insts)"), 1000);
   EXPECT_DOUBLE_EQ(Row(s, "% insts in functions of 1000+ insts"), 100.0 * 1000 / 1999);
+}
+
+TEST(AllocInputStatsTest, WidestBranchAndJoin) {
+  // Block 0 branches three ways (a jump table); the three arms join in block 4.
+  regalloc::FunctionBuilder b;
+  b.StartBlock({});
+  b.AddInst({}, 0, regalloc::kInstBranch);
+  for (uint32_t arm = 1; arm <= 3; ++arm) b.AddSucc(arm, {});
+  for (uint32_t arm = 1; arm <= 3; ++arm) {
+    b.StartBlock({});
+    b.AddInst({}, 0, regalloc::kInstBranch);
+    b.AddSucc(4, {});
+  }
+  b.StartBlock({});
+  b.AddInst({}, 0, regalloc::kInstReturn);
+  AllocInputStats s;
+  ASSERT_TRUE(s.Add(b.Finish(), regalloc::TestEnv()).ok());
+  EXPECT_DOUBLE_EQ(Row(s, "most successors of a block"), 3);
+  EXPECT_DOUBLE_EQ(Row(s, "most predecessors of a block"), 3);
+  EXPECT_DOUBLE_EQ(Row(s, "successor edges per block"), 6.0 / 5);
 }
 
 TEST(AllocInputStatsTest, InvalidFunctionIsAnErrorAndCountsNothing) {

@@ -161,8 +161,8 @@ void CollectSightglass(Collector& collector, Source* out) {
     const std::string short_name = std::filesystem::path(path).parent_path().filename().string() + "/" +
                                    std::filesystem::path(path).filename().string();
     if (!s.ok()) {
-      std::fprintf(stderr, "sightglass: %s rejected by the wasm frontend: %s\n", short_name.c_str(),
-                   std::string(s.message()).c_str());
+      std::fprintf(stderr, "sightglass: %s (%s functions) rejected by the wasm frontend: %s\n", short_name.c_str(),
+                   module.ok() ? std::to_string(module->bodies.size()).c_str() : "?", std::string(s.message()).c_str());
       ++out->rejected_modules;
       continue;
     }
@@ -188,7 +188,8 @@ void PrintSummary(const std::array<Source, kNumSources>& sources) {
     for (const auto& [reason, n] : src.reasons) reasons.emplace_back(n, reason);
     std::sort(reasons.rbegin(), reasons.rend());
     for (size_t i = 0; i < reasons.size() && i < 6; ++i) {
-      std::fprintf(stderr, "  %5llu x %s\n", static_cast<unsigned long long>(reasons[i].first), reasons[i].second.c_str());
+      std::fprintf(stderr, "  %5llu x %s\n", static_cast<unsigned long long>(reasons[i].first),
+                   reasons[i].second.c_str());
     }
     std::vector<std::pair<size_t, const MachineInput*>> largest;
     for (const MachineInput& in : src.inputs) largest.emplace_back(in.fn.insts.size(), &in);
