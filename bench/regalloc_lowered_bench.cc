@@ -9,7 +9,8 @@
 //   sightglass  every defined function of the Sightglass benchmark modules, translated by the wasm
 //               frontend with a 2 GiB heap guard (accesses with small static offsets need no
 //               bounds check, as in a host that reserves guard pages), that both levels compile;
-//   generated   one generated function of about 10,000 instructions (bench/stress_program.h).
+//   generated   one generated function of about 10,000 instructions in each mix of
+//               bench/generated_program.h (stress, x64-shaped).
 // Functions that do not compile are left out; stderr names how many and the commonest reasons.
 // One benchmark iteration allocates every function of a source once. Counters: insts_per_second
 // (regalloc::Function instructions), functions, insts, moves_per_inst (CountEdits total / insts).
@@ -33,7 +34,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "bench/alloc_input_stats.h"
-#include "bench/stress_program.h"
+#include "bench/generated_program.h"
 #include "benchmark/benchmark.h"
 #include "ir/corpus_files.h"
 #include "ir/parser.h"
@@ -52,8 +53,8 @@ namespace {
 
 using regalloc::Algorithm;
 
-enum SourceId { kRuntests, kSightglass, kGenerated, kNumSources };
-const char* const kSourceNames[kNumSources] = {"runtests", "sightglass", "generated 10k"};
+enum SourceId { kRuntests, kSightglass, kGenerated, kGeneratedX64, kNumSources };
+const char* const kSourceNames[kNumSources] = {"runtests", "sightglass", "stress 10k", "x64-shaped 10k"};
 
 struct MachineInput {
   std::string name;
@@ -222,13 +223,15 @@ const Source& LoadSource(SourceId id) {
       CollectRuntests(collector, &(*s)[kRuntests]);
       CollectSightglass(collector, &(*s)[kSightglass]);
     }
-    MachineInput generated;
-    generated.name = "generated";
-    MakeStressProgram(10000, &generated.fn, &generated.env);
-    Source& g = (*s)[kGenerated];
-    if (g.stats.Add(generated.fn, generated.env).ok()) {
-      g.insts = generated.fn.insts.size();
-      g.inputs.push_back(std::move(generated));
+    for (const auto& [id, mix] : {std::pair{kGenerated, GeneratedMix::kStress}, std::pair{kGeneratedX64, GeneratedMix::kX64Shaped}}) {
+      MachineInput generated;
+      generated.name = GeneratedMixName(mix);
+      MakeGeneratedProgram(mix, 10000, &generated.fn, &generated.env);
+      Source& g = (*s)[id];
+      if (g.stats.Add(generated.fn, generated.env).ok()) {
+        g.insts = generated.fn.insts.size();
+        g.inputs.push_back(std::move(generated));
+      }
     }
     PrintSummary(*s);
     return s;
@@ -293,6 +296,10 @@ BENCHMARK_CAPTURE(BM_Allocate, sightglass_optimizing, kSightglass, Algorithm::kO
 BENCHMARK_CAPTURE(BM_Allocate, generated_single_pass, kGenerated, Algorithm::kSinglePass)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Allocate, generated_optimizing, kGenerated, Algorithm::kOptimizing)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Allocate, generated_x64_shaped_single_pass, kGeneratedX64, Algorithm::kSinglePass)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Allocate, generated_x64_shaped_optimizing, kGeneratedX64, Algorithm::kOptimizing)
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -165,7 +165,7 @@ class Generator {
   // A value of class c available at the current point of block b, or kNone.
   uint32_t Pick(uint32_t b, RegClass c) {
     uint32_t x = b;
-    for (uint32_t up = rng_.Below(3); up > 0 && x != 0 && rng_.Percent(40); --up) x = idom_[x];
+    for (uint32_t up = rng_.Below(3); up > 0 && x != 0 && rng_.Percent(o_.outer_value_percent); --up) x = idom_[x];
     for (;;) {
       const auto& vs = values_[x];
       // Prefer recent values, as real code does; scan back from a random recent position.

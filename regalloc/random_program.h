@@ -38,6 +38,9 @@ struct RandomProgramOptions {
   uint32_t stack_def_percent = 5;
   uint32_t early_def_percent = 10;
   uint32_t clobber_percent = 5;
+  // How often an operand reads a value of a dominating block instead of the current one (per step
+  // up the dominator tree, at most two steps): the share of values live across blocks.
+  uint32_t outer_value_percent = 40;
 };
 
 // Small deterministic generator (xorshift64*), also used by tests that mutate allocations.
