@@ -38,6 +38,7 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
     end_[v] = std::max(end_[v], pos);
   };
 
+  blocked_.Reset(ni);
   // Intervals: values live at some boundary, block parameters and branch arguments.
   std::vector<uint8_t>& global = global_;
   global.assign(nv, 0);
@@ -72,12 +73,17 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
     }
     for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
       const Inst& inst = fn.insts[i];
+      // Registers an interval strictly containing i cannot keep.
+      PRegSet blocks = fn.clobber_sets[inst.clobbers];
       for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
         const Operand& op = fn.operands[k];
         const uint32_t v = op.vreg();
         touch(v, i);
         weight_[v] += freq;
-        if (op.constraint() == Constraint::kFixedReg && hint_[v] == kNoReg) hint_[v] = op.fixed_reg().bits();
+        if (op.constraint() == Constraint::kFixedReg) {
+          blocks.Add(op.fixed_reg());
+          if (hint_[v] == kNoReg) hint_[v] = op.fixed_reg().bits();
+        }
         if (op.constraint() == Constraint::kReuse) {
           parent_[Find(v)] = Find(fn.operands[inst.operands_begin + op.reuse_index()].vreg());
         }
@@ -86,44 +92,10 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
           weight_[v] = kMustHaveReg;
         }
       }
+      if (!blocks.empty()) blocked_.Add(i, blocks);
     }
   }
-
-  // Segment tree over instructions that clobber or fix registers, for "blocked inside (s, e)".
-  blocked_pos_.clear();
-  for (uint32_t i = 0; i < ni; ++i) {
-    const Inst& inst = fn.insts[i];
-    bool any = inst.clobbers != 0 && !fn.clobber_sets[inst.clobbers].empty();
-    for (uint32_t k = inst.operands_begin; k < inst.operands_end && !any; ++k) {
-      any = fn.operands[k].constraint() == Constraint::kFixedReg;
-    }
-    if (any) blocked_pos_.push_back(i);
-  }
-  const size_t nseg = blocked_pos_.size();
-  seg_.assign(2 * nseg, PRegSet());
-  for (size_t j = 0; j < nseg; ++j) {
-    const Inst& inst = fn.insts[blocked_pos_[j]];
-    PRegSet m = fn.clobber_sets[inst.clobbers];
-    for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-      if (fn.operands[k].constraint() == Constraint::kFixedReg) m.Add(fn.operands[k].fixed_reg());
-    }
-    seg_[nseg + j] = m;
-  }
-  for (size_t j = nseg; j-- > 1;) {
-    seg_[j] = seg_[2 * j];
-    seg_[j] |= seg_[2 * j + 1];
-  }
-  auto blocked = [&](uint32_t s, uint32_t e, RegClass c) -> uint64_t {
-    // OR over positions strictly between s and e.
-    size_t lo = std::upper_bound(blocked_pos_.begin(), blocked_pos_.end(), s) - blocked_pos_.begin();
-    size_t hi = std::lower_bound(blocked_pos_.begin(), blocked_pos_.end(), e) - blocked_pos_.begin();
-    uint64_t m = 0;
-    for (lo += nseg, hi += nseg; lo < hi; lo >>= 1, hi >>= 1) {
-      if (lo & 1) m |= seg_[lo++].class_bits(c);
-      if (hi & 1) m |= seg_[--hi].class_bits(c);
-    }
-    return m;
-  };
+  blocked_.Build();
 
   // Sort global intervals by start (counting sort).
   count_.assign(ni + 1, 0);
@@ -167,7 +139,7 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
       min_end[c] = earliest;
     }
     // A value a branch must read from a register gets one even if it must move around a call.
-    const uint64_t blk = weight_[v] >= kMustHaveReg ? 0 : blocked(start_[v], end_[v], cls);
+    const uint64_t blk = weight_[v] >= kMustHaveReg ? 0 : blocked_.Between(start_[v], end_[v], cls);
     const uint64_t free = all[c] & ~active[c] & ~blk;
     PReg pick;
     const uint8_t g = group_reg_[Find(v)];
