@@ -13,18 +13,26 @@ void BlockedRegs::Reset(uint32_t num_insts) {
   num_insts_ = num_insts;
   filled_ = 0;
   rank_.resize(num_insts + 1);
-  for (auto& m : masks_) m.clear();
+  sets_.clear();
 }
 
 void BlockedRegs::Add(uint32_t pos, const PRegSet& regs) {
-  const uint32_t count = static_cast<uint32_t>(masks_[0].size());
-  while (filled_ <= pos) rank_[filled_++] = count;
-  for (int c = 0; c < kNumRegClasses; ++c) masks_[c].push_back(regs.class_bits(static_cast<RegClass>(c)));
+  const uint32_t count = static_cast<uint32_t>(sets_.size());
+  uint32_t* rank = rank_.data();
+  for (uint32_t i = filled_; i <= pos; ++i) rank[i] = count;
+  filled_ = pos + 1;
+  sets_.push_back(regs);
 }
 
 void BlockedRegs::Build() {
-  const uint32_t m = static_cast<uint32_t>(masks_[0].size());
-  while (filled_ <= num_insts_) rank_[filled_++] = m;
+  const uint32_t m = static_cast<uint32_t>(sets_.size());
+  for (uint32_t i = filled_; i <= num_insts_; ++i) rank_[i] = m;
+  filled_ = num_insts_ + 1;
+  // Per class, so queries read contiguous words.
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    masks_[c].resize(m);
+    for (uint32_t j = 0; j < m; ++j) masks_[c][j] = sets_[j].class_bits(static_cast<RegClass>(c));
+  }
   num_chunks_ = (m + kChunk - 1) / kChunk;
   if (num_chunks_ == 0) return;
   const uint32_t levels = FloorLog2(num_chunks_) + 1;

@@ -36,7 +36,8 @@ class BlockedRegs {
 
   uint32_t num_insts_ = 0, filled_ = 0, num_chunks_ = 0;
   std::vector<uint32_t> rank_;      // rank_[i]: blocked instructions before i (size num_insts + 1)
-  std::vector<uint64_t> masks_[kNumRegClasses];  // per blocked instruction, in order
+  std::vector<PRegSet> sets_;                     // per blocked instruction, in order
+  std::vector<uint64_t> masks_[kNumRegClasses];  // the same, per class
   // table_[c][l * num_chunks_ + k]: OR of chunks k .. k + 2^l - 1.
   std::vector<uint64_t> table_[kNumRegClasses];
 };

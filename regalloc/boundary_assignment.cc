@@ -1,59 +1,67 @@
 #include "regalloc/boundary_assignment.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 
-#include "regalloc/loop_depth.h"
 
 namespace lathe::regalloc {
 namespace {
 
-constexpr uint32_t kNone = 0xffffffffu;
-constexpr uint8_t kNoReg = 0xff;
 constexpr float kMustHaveReg = 1e30f;
+
+// resize + memset: std::vector::assign fills element by element.
+template <typename T>
+void Fill(std::vector<T>* v, size_t n, uint8_t byte) {
+  v->resize(n);
+  if (n != 0) std::memset(static_cast<void*>(v->data()), byte, n * sizeof(T));
+}
 
 }  // namespace
 
+// Roots have parent kNone.
 uint32_t BoundaryAssignment::Find(uint32_t v) {
-  while (parent_[v] != v) {
-    parent_[v] = parent_[parent_[v]];
-    v = parent_[v];
+  while (iv_[v].parent != kNone) {
+    const uint32_t p = iv_[v].parent;
+    if (iv_[p].parent != kNone) iv_[v].parent = iv_[p].parent;
+    v = p;
   }
   return v;
+}
+
+void BoundaryAssignment::Union(uint32_t a, uint32_t b) {
+  const uint32_t ra = Find(a), rb = Find(b);
+  if (ra != rb) iv_[ra].parent = rb;
 }
 
 void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Liveness& live,
                              std::vector<PReg>* boundary) {
   const uint32_t nv = fn.num_vregs;
   const uint32_t ni = static_cast<uint32_t>(fn.insts.size());
-  boundary->assign(nv, PReg());
-  ComputeLoopDepth(fn, &depth_);
-  start_.assign(nv, kNone);
-  end_.assign(nv, 0);
-  weight_.assign(nv, 0.0f);
-  hint_.assign(nv, kNoReg);
-  parent_.resize(nv);
-  for (uint32_t v = 0; v < nv; ++v) parent_[v] = v;
+  static_assert(kNone == 0xffffffffu && kNoReg == 0xff, "Fill sets every byte");
+  Fill(boundary, nv, 0xff);  // PReg::Invalid()
+  loop_depth_.Compute(fn, &depth_);
+  iv_.resize(nv);
+  for (VregInfo& x : iv_) x = VregInfo();
   auto touch = [&](uint32_t v, uint32_t pos) {
-    start_[v] = std::min(start_[v], pos);
-    end_[v] = std::max(end_[v], pos);
+    iv_[v].start = std::min(iv_[v].start, pos);
+    iv_[v].end = std::max(iv_[v].end, pos);
   };
 
   blocked_.Reset(ni);
   // Intervals: values live at some boundary, block parameters and branch arguments.
-  std::vector<uint8_t>& global = global_;
-  global.assign(nv, 0);
   for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
     const Block& bl = fn.blocks[b];
     for (uint32_t v : live.live_in(b)) {
-      global[v] = 1;
+      iv_[v].global = 1;
       touch(v, bl.insts_begin);
     }
     for (uint32_t v : live.live_out(b)) {
-      global[v] = 1;
+      iv_[v].global = 1;
       touch(v, bl.insts_end - 1);
     }
     for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
-      global[fn.params[p]] = 1;
+      iv_[fn.params[p]].global = 1;
       touch(fn.params[p], bl.insts_begin);
     }
     const float freq = static_cast<float>(uint32_t{1} << (3 * std::min<uint32_t>(depth_[b], 5)));
@@ -62,13 +70,13 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
       for (uint32_t a = fn.edge_args_begin[s]; a < fn.edge_args_begin[s + 1]; ++a) {
         const uint32_t v = fn.edge_args[a];
         const uint32_t p = fn.params[to.params_begin + (a - fn.edge_args_begin[s])];
-        global[v] = 1;
+        iv_[v].global = 1;
         touch(v, bl.insts_end - 1);
         // A single-successor block writes the parameter's register before its branch.
         if (bl.succs_end - bl.succs_begin == 1) touch(p, bl.insts_end - 1);
-        weight_[v] += freq;
-        weight_[p] += freq;
-        parent_[Find(v)] = Find(p);
+        iv_[v].weight += freq;
+        iv_[p].weight += freq;
+        Union(v, p);
       }
     }
     for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
@@ -79,20 +87,26 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
         const Operand& op = fn.operands[k];
         const uint32_t v = op.vreg();
         touch(v, i);
-        weight_[v] += freq;
+        iv_[v].weight += freq;
         if (op.constraint() == Constraint::kFixedReg) {
           blocks.Add(op.fixed_reg());
-          if (hint_[v] == kNoReg) hint_[v] = op.fixed_reg().bits();
+          if (iv_[v].hint == kNoReg) iv_[v].hint = op.fixed_reg().bits();
         }
         if (op.constraint() == Constraint::kReuse) {
-          parent_[Find(v)] = Find(fn.operands[inst.operands_begin + op.reuse_index()].vreg());
-        }
-        if ((inst.flags & kInstBranch) && op.constraint() == Constraint::kReg) {
-          global[v] = 1;
-          weight_[v] = kMustHaveReg;
+          Union(v, fn.operands[inst.operands_begin + op.reuse_index()].vreg());
         }
       }
       if (!blocks.empty()) blocked_.Add(i, blocks);
+    }
+    const Inst& term = fn.insts[bl.insts_end - 1];
+    if (term.flags & kInstBranch) {
+      for (uint32_t k = term.operands_begin; k < term.operands_end; ++k) {
+        const Operand& op = fn.operands[k];
+        if (op.constraint() == Constraint::kReg) {
+          iv_[op.vreg()].global = 1;
+          iv_[op.vreg()].weight = kMustHaveReg;
+        }
+      }
     }
   }
   blocked_.Build();
@@ -101,19 +115,18 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
   count_.assign(ni + 1, 0);
   uint32_t num = 0;
   for (uint32_t v = 0; v < nv; ++v) {
-    if (global[v] && start_[v] != kNone) {
-      ++count_[start_[v] + 1];
+    if (iv_[v].global && iv_[v].start != kNone) {
+      ++count_[iv_[v].start + 1];
       ++num;
-      if (weight_[v] < kMustHaveReg) weight_[v] /= static_cast<float>(end_[v] - start_[v] + 1);
+      if (iv_[v].weight < kMustHaveReg) iv_[v].weight /= static_cast<float>(iv_[v].end - iv_[v].start + 1);
     }
   }
   for (uint32_t i = 0; i < ni; ++i) count_[i + 1] += count_[i];
   order_.resize(num);
   for (uint32_t v = 0; v < nv; ++v) {
-    if (global[v] && start_[v] != kNone) order_[count_[start_[v]]++] = v;
+    if (iv_[v].global && iv_[v].start != kNone) order_[count_[iv_[v].start]++] = v;
   }
 
-  group_reg_.assign(nv, kNoReg);
   uint32_t active_owner[kNumPRegIndices];
   uint64_t active[kNumRegClasses] = {0, 0, 0}, all[kNumRegClasses] = {0, 0, 0};
   uint32_t min_end[kNumRegClasses] = {kNone, kNone, kNone};
@@ -125,12 +138,12 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
     const int c = static_cast<int>(cls);
     // Expire intervals that ended before this one starts (none can have if the earliest end
     // among the active ones, possibly stale-low after an eviction, is not before it).
-    if (start_[v] > min_end[c]) {
+    if (iv_[v].start > min_end[c]) {
       uint32_t earliest = kNone;
       for (uint64_t m = active[c]; m; m &= m - 1) {
         const int hw = __builtin_ctzll(m);
-        const uint32_t end = end_[active_owner[c * kMaxRegsPerClass + hw]];
-        if (end < start_[v]) {
+        const uint32_t end = iv_[active_owner[c * kMaxRegsPerClass + hw]].end;
+        if (end < iv_[v].start) {
           active[c] &= ~(uint64_t{1} << hw);
         } else {
           earliest = std::min(earliest, end);
@@ -139,14 +152,14 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
       min_end[c] = earliest;
     }
     // A value a branch must read from a register gets one even if it must move around a call.
-    const uint64_t blk = weight_[v] >= kMustHaveReg ? 0 : blocked_.Between(start_[v], end_[v], cls);
+    const uint64_t blk = iv_[v].weight >= kMustHaveReg ? 0 : blocked_.Between(iv_[v].start, iv_[v].end, cls);
     const uint64_t free = all[c] & ~active[c] & ~blk;
     PReg pick;
-    const uint8_t g = group_reg_[Find(v)];
+    const uint8_t g = iv_[Find(v)].group_reg;
     if (g != kNoReg && PReg::FromIndex(g).reg_class() == cls && (free >> PReg::FromIndex(g).hw() & 1)) {
       pick = PReg::FromIndex(g);
-    } else if (hint_[v] != kNoReg && (free >> PReg::FromIndex(hint_[v]).hw() & 1)) {
-      pick = PReg::FromIndex(hint_[v]);
+    } else if (iv_[v].hint != kNoReg && (free >> PReg::FromIndex(iv_[v].hint).hw() & 1)) {
+      pick = PReg::FromIndex(iv_[v].hint);
     } else if (free) {
       for (PReg r : env.regs[c]) {
         if (free >> r.hw() & 1) {
@@ -156,12 +169,12 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
       }
     } else {
       // Evict the cheapest active interval that could give up its register, if cheaper than v.
-      float best = weight_[v];
+      float best = iv_[v].weight;
       for (uint64_t m = active[c] & ~blk; m; m &= m - 1) {
         const int hw = __builtin_ctzll(m);
         const uint32_t w = active_owner[c * kMaxRegsPerClass + hw];
-        if (weight_[w] < best) {
-          best = weight_[w];
+        if (iv_[w].weight < best) {
+          best = iv_[w].weight;
           pick = PReg(cls, hw);
         }
       }
@@ -171,8 +184,8 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
     (*boundary)[v] = pick;
     active[c] |= uint64_t{1} << pick.hw();
     active_owner[pick.index()] = v;
-    min_end[c] = std::min(min_end[c], end_[v]);
-    if (group_reg_[Find(v)] == kNoReg) group_reg_[Find(v)] = pick.bits();
+    min_end[c] = std::min(min_end[c], iv_[v].end);
+    if (iv_[Find(v)].group_reg == kNoReg) iv_[Find(v)].group_reg = pick.bits();
   }
   ReserveBranchRegisters(fn, env, live, boundary);
 }
@@ -231,7 +244,7 @@ void BoundaryAssignment::ReserveBranchRegisters(const Function& fn, const Machin
             is_operand |= fn.operands[k].vreg() == v && fn.operands[k].constraint() == Constraint::kReg;
           }
           if (is_operand) continue;
-          if (victim == kNone || weight_[v] < weight_[victim]) victim = v;
+          if (victim == kNone || iv_[v].weight < iv_[victim].weight) victim = v;
         }
         if (victim == kNone) break;
         (*boundary)[victim] = PReg();

@@ -16,6 +16,7 @@
 #include "regalloc/blocked_regs.h"
 #include "regalloc/function.h"
 #include "regalloc/liveness.h"
+#include "regalloc/loop_depth.h"
 #include "regalloc/machine_env.h"
 
 namespace lathe::regalloc {
@@ -28,13 +29,25 @@ class BoundaryAssignment {
 
  private:
   uint32_t Find(uint32_t v);
+  void Union(uint32_t a, uint32_t b);
   void ReserveBranchRegisters(const Function& fn, const MachineEnv& env, const Liveness& live,
                               std::vector<PReg>* boundary);
 
-  std::vector<uint32_t> depth_, start_, end_, order_, count_, parent_;
-  std::vector<float> weight_;
-  std::vector<uint8_t> hint_, group_reg_, global_;
+  static constexpr uint32_t kNone = 0xffffffffu;
+  static constexpr uint8_t kNoReg = 0xff;
+  // Per vreg, together so that touching a vreg touches one cache line.
+  struct VregInfo {
+    uint32_t start = kNone, end = 0;  // hull of the live range (instruction numbers)
+    float weight = 0;                 // spill weight
+    uint32_t parent = kNone;          // coalescing union-find; kNone at a root
+    uint8_t hint = kNoReg;            // a fixed register an operand wants
+    uint8_t group_reg = kNoReg;       // at a root: the register its group got first
+    uint8_t global = 0;               // crosses a block boundary (has an interval)
+  };
+  std::vector<VregInfo> iv_;
+  std::vector<uint32_t> depth_, order_, count_;
   BlockedRegs blocked_;
+  LoopDepth loop_depth_;
 };
 
 }  // namespace lathe::regalloc

@@ -19,21 +19,21 @@ void Fill(std::vector<T>* v, size_t n, uint8_t byte) {
 
 inline void LocalAllocator::Map(uint32_t v, PReg r) {
   owner_[r.index()] = v;
-  vreg_reg_[v] = r.bits();
+  vs_[v].reg = r.bits();
   occ_[Cls(r)] |= Bit(r);
 }
 
 inline void LocalAllocator::Unmap(PReg r) {
   const uint32_t v = owner_[r.index()];
   if (v == kNone) return;
-  vreg_reg_[v] = kNoReg;
+  vs_[v].reg = kNoReg;
   owner_[r.index()] = kNone;
   occ_[Cls(r)] &= ~Bit(r);
 }
 
 uint32_t LocalAllocator::NewSlot(uint32_t v) {
-  slot_of_[v] = slots_.New(fn_->vreg_class[v]);
-  return slot_of_[v];
+  vs_[v].slot = slots_.New(fn_->vreg_class[v]);
+  return vs_[v].slot;
 }
 
 inline PReg LocalAllocator::FindFree(RegClass c, uint64_t avoid, PReg prefer) const {
@@ -55,7 +55,7 @@ inline PReg LocalAllocator::FindFree(RegClass c, uint64_t avoid, PReg prefer) co
 void LocalAllocator::Preserve(PReg r, uint64_t avoid) {
   const uint32_t v = owner_[r.index()];
   if (v == kNone) return;
-  if (slot_valid_[v]) {
+  if (vs_[v].slot_valid) {
     Unmap(r);
     return;
   }
@@ -66,7 +66,7 @@ void LocalAllocator::Preserve(PReg r, uint64_t avoid) {
     Map(v, f);
   } else {
     Move(Location::Reg(r), Location::Stack(SlotOf(v)));
-    slot_valid_[v] = 1;
+    vs_[v].slot_valid = 1;
   }
 }
 
@@ -81,7 +81,7 @@ PReg LocalAllocator::Acquire(RegClass c, uint64_t avoid, PReg prefer) {
   // Prefer a victim whose spill slot is current (no store needed), else rotate.
   PReg victim;
   for (PReg r : regs) {
-    if ((cand & Bit(r)) && slot_valid_[owner_[r.index()]]) {
+    if ((cand & Bit(r)) && vs_[owner_[r.index()]].slot_valid) {
       victim = r;
       break;
     }
@@ -131,13 +131,8 @@ absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, cons
     two_runs_[c] = runs <= 2;
   }
   for (int k = 0; k < kNumPRegIndices; ++k) owner_[k] = after_[k] = kNone;
-  static_assert(kNoReg == 0xff && kNone == 0xffffffffu, "Fill sets every byte");
-  Fill(&vreg_reg_, fn.num_vregs, 0xff);
-  Fill(&slot_of_, fn.num_vregs, 0xff);
-  Fill(&slot_valid_, fn.num_vregs, 0);
-  Fill(&last_local_, fn.num_vregs, 0xff);
-  Fill(&killed_at_, fn.num_vregs, 0xff);
-  Fill(&out_stamp_, fn.num_vregs, 0xff);
+  vs_.resize(fn.num_vregs);
+  for (VregState& s : vs_) s = VregState();
   for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
     StartBlock(b);
     const Block& bl = fn.blocks[b];
@@ -169,21 +164,21 @@ void LocalAllocator::StartBlock(uint32_t b) {
   for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
     const Inst& inst = fn_->insts[i];
     for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-      if (fn_->operands[k].is_use()) last_local_[fn_->operands[k].vreg()] = i;
+      if (fn_->operands[k].is_use()) vs_[fn_->operands[k].vreg()].last_local = i;
     }
   }
   for (uint32_t a = fn_->edge_args_begin[bl.succs_begin]; a < fn_->edge_args_begin[bl.succs_end]; ++a) {
-    last_local_[fn_->edge_args[a]] = bl.insts_end - 1;
+    vs_[fn_->edge_args[a]].last_local = bl.insts_end - 1;
   }
-  for (uint32_t v : live_->live_out(b)) out_stamp_[v] = b;
+  for (uint32_t v : live_->live_out(b)) vs_[v].out_stamp = b;
   auto place = [&](uint32_t v) {
     const PReg r = (*boundary_)[v];
     if (r.valid()) {
       Map(v, r);
-      slot_valid_[v] = 0;
+      vs_[v].slot_valid = 0;
     } else {
       SlotOf(v);
-      slot_valid_[v] = 1;
+      vs_[v].slot_valid = 1;
     }
   };
   for (uint32_t v : live_->live_in(b)) place(v);
@@ -233,11 +228,11 @@ void LocalAllocator::AllocSimpleInst(uint32_t i) {
     }
     const uint32_t v = op.vreg();
     const int c = static_cast<int>(op.reg_class());
-    if (Kill(base + k, v, i)) killed_at_[v] = i;
+    if (Kill(base + k, v, i)) vs_[v].killed_at = i;
     if (op.constraint() == Constraint::kStack) {
-      if (!slot_valid_[v]) {
+      if (!vs_[v].slot_valid) {
         Move(Location::Reg(RegOf(v)), Location::Stack(SlotOf(v)));
-        slot_valid_[v] = 1;
+        vs_[v].slot_valid = 1;
       }
       locs[k] = Location::Stack(SlotOf(v));
       continue;
@@ -260,7 +255,7 @@ void LocalAllocator::AllocSimpleInst(uint32_t i) {
   // Values read for the last time free their registers for late defs.
   for (uint32_t k = 0; k < n; ++k) {
     const uint32_t v = ops[k].vreg();
-    if (ops[k].is_use() && killed_at_[v] == i && Mapped(v) && !(late_lock[Cls(RegOf(v))] & Bit(RegOf(v)))) {
+    if (ops[k].is_use() && vs_[v].killed_at == i && Mapped(v) && !(late_lock[Cls(RegOf(v))] & Bit(RegOf(v)))) {
       Unmap(RegOf(v));
     }
   }
@@ -294,11 +289,11 @@ void LocalAllocator::AllocSimpleInst(uint32_t i) {
 // After instruction i wrote v (operand k) to loc.
 inline void LocalAllocator::DefinedAt(uint32_t i, uint32_t k, uint32_t v, Location loc) {
   if (!loc.is_reg()) {
-    slot_valid_[v] = 1;
+    vs_[v].slot_valid = 1;
     return;
   }
   Unmap(loc.reg());
-  slot_valid_[v] = 0;
+  vs_[v].slot_valid = 0;
   if (!Kill(k, v, i)) Map(v, loc.reg());
 }
 
@@ -334,7 +329,7 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
   for (uint32_t k = 0; k < n; ++k) {
     const Operand& op = ops[k];
     if (op.is_use()) {
-      if (Kill(inst.operands_begin + k, op.vreg(), i)) killed_at_[op.vreg()] = i;
+      if (Kill(inst.operands_begin + k, op.vreg(), i)) vs_[op.vreg()].killed_at = i;
     } else {
       any_def = true;
       if (op.constraint() == Constraint::kReuse) {
@@ -408,9 +403,9 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
                          __builtin_popcountll(all_[c] & (lock_[c] | def_res_[c])) + reg_defs[c] + 1 >
                              static_cast<int>(env_->regs[c].size());
       auto to_stack = [&] {
-        if (!slot_valid_[v]) {
+        if (!vs_[v].slot_valid) {
           Move(Location::Reg(RegOf(v)), Location::Stack(SlotOf(v)));
-          slot_valid_[v] = 1;
+          vs_[v].slot_valid = 1;
         }
         locs[k] = Location::Stack(SlotOf(v));
       };
@@ -450,7 +445,7 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
         if (reuse) def_res_[c] |= Bit(have);
         continue;
       }
-      if (op.constraint() == Constraint::kAny && !reuse && (slot_valid_[v] || tight)) {
+      if (op.constraint() == Constraint::kAny && !reuse && (vs_[v].slot_valid || tight)) {
         to_stack();
         continue;
       }
@@ -493,7 +488,7 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
   }
   // Registers of values that die here are free for late defs.
   for (uint32_t k = 0; k < n; ++k) {
-    if (ops[k].is_use() && killed_at_[ops[k].vreg()] == i && Mapped(ops[k].vreg())) {
+    if (ops[k].is_use() && vs_[ops[k].vreg()].killed_at == i && Mapped(ops[k].vreg())) {
       Unmap(RegOf(ops[k].vreg()));
     }
   }
@@ -564,9 +559,9 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
   pending_.clear();
   uint64_t busy[kNumRegClasses] = {0, 0, 0};
   for (uint32_t v : live_->live_out(b)) {
-    out_stamp_[v] = b;
+    vs_[v].out_stamp = b;
     const Location to = BoundaryLoc(v);
-    if (to.is_stack() && slot_valid_[v]) continue;
+    if (to.is_stack() && vs_[v].slot_valid) continue;
     const Location from = Cur(v);
     if (to.is_reg()) {
       busy[Cls(to.reg())] |= Bit(to.reg());
@@ -602,7 +597,7 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
     const uint32_t v = op.vreg();
     const int c = static_cast<int>(op.reg_class());
     Location& loc = out_->operand_locs[k];
-    const bool out = out_stamp_[v] == b;
+    const bool out = vs_[v].out_stamp == b;
     PReg holds;  // a register that holds v after the moves
     for (uint64_t m = busy[c]; m; m &= m - 1) {
       const PReg r(op.reg_class(), __builtin_ctzll(m));
@@ -617,7 +612,7 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
       loc = Location::Reg(RegOf(v));
       busy[c] |= Bit(RegOf(v));
       after_[RegOf(v).index()] = v;
-    } else if (op.constraint() == Constraint::kAny && (out || (slot_valid_[v] && !written(SlotOf(v))))) {
+    } else if (op.constraint() == Constraint::kAny && (out || (vs_[v].slot_valid && !written(SlotOf(v))))) {
       loc = Location::Stack(SlotOf(v));
     } else if (op.constraint() == Constraint::kAny && !written(SlotOf(v))) {
       loc = Location::Stack(SlotOf(v));
