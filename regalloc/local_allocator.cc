@@ -160,12 +160,20 @@ void LocalAllocator::StartBlock(uint32_t b) {
   const Block& bl = fn_->blocks[b];
   cur_block_ = b;
   block_end_ = bl.insts_end;
-  // Last reads within the block; branch arguments are read by the terminator.
+  block_begin_ = bl.insts_begin;
+  // Last reads within the block (branch arguments are read by the terminator), and which
+  // instructions take the short path: no clobbers, only Any/Reg/Stack operands, and no more
+  // operands than the smallest class has registers.
+  if (simple_.size() < bl.insts_end - bl.insts_begin) simple_.resize(bl.insts_end - bl.insts_begin);
   for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
     const Inst& inst = fn_->insts[i];
+    bool hard = inst.clobbers != 0 || inst.operands_end - inst.operands_begin > min_regs_;
     for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-      if (fn_->operands[k].is_use()) vs_[fn_->operands[k].vreg()].last_local = i;
+      const Operand& op = fn_->operands[k];
+      if (op.is_use()) vs_[op.vreg()].last_local = i;
+      hard |= static_cast<uint8_t>(op.constraint()) > static_cast<uint8_t>(Constraint::kStack);
     }
+    simple_[i - bl.insts_begin] = !hard;
   }
   for (uint32_t a = fn_->edge_args_begin[bl.succs_begin]; a < fn_->edge_args_begin[bl.succs_end]; ++a) {
     vs_[fn_->edge_args[a]].last_local = bl.insts_end - 1;
@@ -303,59 +311,71 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
   const Operand* ops = fn_->operands.data() + inst.operands_begin;
   Location* locs = out_->operand_locs.data() + inst.operands_begin;
   const uint32_t n = inst.operands_end - inst.operands_begin;
-  if (inst.clobbers == 0 && n <= min_regs_) {
-    bool simple = true;
-    for (uint32_t k = 0; k < n; ++k) {
-      const Operand& op = ops[k];
-      simple &= static_cast<uint8_t>(op.constraint()) <= static_cast<uint8_t>(Constraint::kStack);
-    }
-    if (simple) {
-      AllocSimpleInst(i);
-      return absl::OkStatus();
-    }
+  if (simple_[i - block_begin_]) {
+    AllocSimpleInst(i);
+    return absl::OkStatus();
   }
   const PRegSet& clobbers = fn_->clobber_sets[inst.clobbers];
   for (int c = 0; c < kNumRegClasses; ++c) {
     lock_[c] = late_lock_[c] = def_res_[c] = early_def_res_[c] = fixed_use_[c] = 0;
     clob_[c] = clobbers.class_bits(static_cast<RegClass>(c)) & all_[c];
   }
-  // Pass A, one scan: kills, fixed defs and fixed uses known up front, inputs reused by defs
-  // (operand indices are below 256; validated), Reg defs per class (registers they will still
-  // need, so Any uses leave them alone), and which later passes have
-  // any work, so instructions skip the scans that would find nothing.
+  // Pass A, the only scan over all operands: kills, fixed defs and fixed uses known up front,
+  // inputs reused by defs (operand indices are below 256; validated), Reg defs per class
+  // (registers they will still need, so Any uses leave them alone), and per kind the list of
+  // operands each later pass handles, so those passes neither rescan nor filter.
   uint64_t reused[4] = {0, 0, 0, 0};
   int reg_defs[kNumRegClasses] = {0, 0, 0};
-  bool any_fixed_use = false, any_def = false;
+  uint8_t uses[256], fixed_uses[256], other_uses[256], defs[256], def_order[256], any_defs[256];
+  uint32_t num_uses = 0, num_fixed_uses = 0, num_other_uses = 0, num_defs = 0, num_reg_first = 0,
+           num_any_defs = 0;
   for (uint32_t k = 0; k < n; ++k) {
     const Operand& op = ops[k];
+    const uint8_t k8 = static_cast<uint8_t>(k);
     if (op.is_use()) {
       if (Kill(inst.operands_begin + k, op.vreg(), i)) vs_[op.vreg()].killed_at = i;
-    } else {
-      any_def = true;
-      if (op.constraint() == Constraint::kReuse) {
+      uses[num_uses++] = k8;
+      if (op.constraint() == Constraint::kFixedReg) {
+        const PReg r = op.fixed_reg();
+        fixed_use_[Cls(r)] |= Bit(r);
+        fixed_uses[num_fixed_uses++] = k8;
+      } else {
+        other_uses[num_other_uses++] = k8;
+      }
+      continue;
+    }
+    defs[num_defs++] = k8;
+    switch (op.constraint()) {
+      case Constraint::kReuse: {
         const int r = op.reuse_index();
         reused[r >> 6] |= uint64_t{1} << (r & 63);
-      } else if (op.constraint() == Constraint::kReg) {
-        ++reg_defs[static_cast<int>(op.reg_class())];
+        break;
       }
+      case Constraint::kReg:
+        ++reg_defs[static_cast<int>(op.reg_class())];
+        break;
+      case Constraint::kFixedReg: {
+        const PReg r = op.fixed_reg();
+        def_res_[Cls(r)] |= Bit(r);
+        if (op.is_early()) early_def_res_[Cls(r)] |= Bit(r);
+        break;
+      }
+      default:
+        break;
     }
-    if (op.constraint() != Constraint::kFixedReg) continue;
-    const PReg r = op.fixed_reg();
-    if (op.is_def()) {
-      def_res_[Cls(r)] |= Bit(r);
-      if (op.is_early()) early_def_res_[Cls(r)] |= Bit(r);
+    if (op.constraint() == Constraint::kAny) {
+      any_defs[num_any_defs++] = k8;
     } else {
-      fixed_use_[Cls(r)] |= Bit(r);
-      any_fixed_use = true;
+      def_order[num_reg_first++] = k8;
     }
   }
   auto is_reuse_input = [&](uint32_t k) { return ((reused[k >> 6] >> (k & 63)) & 1) != 0; };
   auto avoid_for_moves = [&](int c) { return lock_[c] | fixed_use_[c] | def_res_[c] | clob_[c]; };
 
   // Pass B: fixed uses.
-  for (uint32_t k = 0; any_fixed_use && k < n; ++k) {
+  for (uint32_t j = 0; j < num_fixed_uses; ++j) {
+    const uint32_t k = fixed_uses[j];
     const Operand& op = ops[k];
-    if (!op.is_use() || op.constraint() != Constraint::kFixedReg) continue;
     const uint32_t v = op.vreg();
     const PReg r = op.fixed_reg();
     const int c = Cls(r);
@@ -385,9 +405,9 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
   // One scan buckets the uses by round (keeping operand order within a round).
   uint8_t round_ops[3][256];
   uint32_t round_n[3] = {0, 0, 0};
-  for (uint32_t k = 0; k < n; ++k) {
+  for (uint32_t j = 0; j < num_other_uses; ++j) {
+    const uint32_t k = other_uses[j];
     const Operand& op = ops[k];
-    if (!op.is_use() || op.constraint() == Constraint::kFixedReg) continue;
     const int want = is_reuse_input(k) ? 0 : op.constraint() == Constraint::kAny ? 2 : 1;
     round_ops[want][round_n[want]++] = static_cast<uint8_t>(k);
   }
@@ -487,26 +507,15 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
     }
   }
   // Registers of values that die here are free for late defs.
-  for (uint32_t k = 0; k < n; ++k) {
-    if (ops[k].is_use() && vs_[ops[k].vreg()].killed_at == i && Mapped(ops[k].vreg())) {
-      Unmap(RegOf(ops[k].vreg()));
-    }
+  for (uint32_t j = 0; j < num_uses; ++j) {
+    const uint32_t v = ops[uses[j]].vreg();
+    if (vs_[v].killed_at == i && Mapped(v)) Unmap(RegOf(v));
   }
 
   // Pass E: defs without a fixed register; Reg defs choose before Any defs, which can spill.
-  uint8_t def_ops[256], any_defs[256];
-  uint32_t num_defs = 0, num_any_defs = 0;
-  for (uint32_t k = 0; any_def && k < n; ++k) {
-    if (!ops[k].is_def()) continue;
-    if (ops[k].constraint() == Constraint::kAny) {
-      any_defs[num_any_defs++] = static_cast<uint8_t>(k);
-    } else {
-      def_ops[num_defs++] = static_cast<uint8_t>(k);
-    }
-  }
-  for (uint32_t j = 0; j < num_any_defs; ++j) def_ops[num_defs++] = any_defs[j];
+  for (uint32_t j = 0; j < num_any_defs; ++j) def_order[num_reg_first + j] = any_defs[j];
   for (uint32_t j = 0; j < num_defs; ++j) {
-    const uint32_t k = def_ops[j];
+    const uint32_t k = def_order[j];
     const Operand& op = ops[k];
     const uint32_t v = op.vreg();
     const RegClass cls = op.reg_class();
@@ -546,8 +555,9 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
       m &= m - 1;
     }
   }
-  for (uint32_t k = 0; any_def && k < n; ++k) {
-    if (ops[k].is_def()) DefinedAt(i, inst.operands_begin + k, ops[k].vreg(), locs[k]);
+  for (uint32_t j = 0; j < num_defs; ++j) {
+    const uint32_t k = defs[j];
+    DefinedAt(i, inst.operands_begin + k, ops[k].vreg(), locs[k]);
   }
   return absl::OkStatus();
 }

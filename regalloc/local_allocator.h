@@ -78,7 +78,8 @@ class LocalAllocator {
   const Function* fn_ = nullptr;
   const MachineEnv* env_ = nullptr;
   const Liveness* live_ = nullptr;
-  uint32_t cur_block_ = 0, block_end_ = 0;
+  uint32_t cur_block_ = 0, block_begin_ = 0, block_end_ = 0;
+  std::vector<uint8_t> simple_;  // per instruction of the current block: AllocSimpleInst applies
   const std::vector<PReg>* boundary_ = nullptr;
   Allocation* out_ = nullptr;
   ProgPoint point_;
