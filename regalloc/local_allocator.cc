@@ -227,16 +227,23 @@ void LocalAllocator::AllocSimpleInst(uint32_t i) {
   Location* locs = out_->operand_locs.data() + base;
   // Registers read by this instruction, and those still read while defs are written.
   uint64_t lock[kNumRegClasses] = {0, 0, 0}, late_lock[kNumRegClasses] = {0, 0, 0};
-  bool any_def = false;
+  // n is at most the smallest class's register count (<= 64). Defs and dying values are listed
+  // as the uses are read, so the later loops neither rescan nor filter.
+  uint8_t defs[kMaxRegsPerClass];
+  uint32_t dying[kMaxRegsPerClass];
+  uint32_t num_defs = 0, num_dying = 0;
   for (uint32_t k = 0; k < n; ++k) {
     const Operand& op = ops[k];
     if (op.is_def()) {
-      any_def = true;
+      defs[num_defs++] = static_cast<uint8_t>(k);
       continue;
     }
     const uint32_t v = op.vreg();
     const int c = static_cast<int>(op.reg_class());
-    if (Kill(base + k, v, i)) vs_[v].killed_at = i;
+    if (Kill(base + k, v, i)) {
+      vs_[v].killed_at = i;
+      dying[num_dying++] = v;
+    }
     if (op.constraint() == Constraint::kStack) {
       if (!vs_[v].slot_valid) {
         Move(Location::Reg(RegOf(v)), Location::Stack(SlotOf(v)));
@@ -261,17 +268,14 @@ void LocalAllocator::AllocSimpleInst(uint32_t i) {
     locs[k] = Location::Reg(r);
   }
   // Values read for the last time free their registers for late defs.
-  for (uint32_t k = 0; k < n; ++k) {
-    const uint32_t v = ops[k].vreg();
-    if (ops[k].is_use() && vs_[v].killed_at == i && Mapped(v) && !(late_lock[Cls(RegOf(v))] & Bit(RegOf(v)))) {
-      Unmap(RegOf(v));
-    }
+  for (uint32_t j = 0; j < num_dying; ++j) {
+    const uint32_t v = dying[j];
+    if (Mapped(v) && !(late_lock[Cls(RegOf(v))] & Bit(RegOf(v)))) Unmap(RegOf(v));
   }
-  if (!any_def) return;
   uint64_t taken[kNumRegClasses] = {0, 0, 0};
-  for (uint32_t k = 0; k < n; ++k) {
+  for (uint32_t j = 0; j < num_defs; ++j) {
+    const uint32_t k = defs[j];
     const Operand& op = ops[k];
-    if (!op.is_def()) continue;
     const uint32_t v = op.vreg();
     const int c = static_cast<int>(op.reg_class());
     if (op.constraint() == Constraint::kStack) {
@@ -289,8 +293,9 @@ void LocalAllocator::AllocSimpleInst(uint32_t i) {
     taken[c] |= Bit(r);
     locs[k] = Location::Reg(r);
   }
-  for (uint32_t k = 0; k < n; ++k) {
-    if (ops[k].is_def()) DefinedAt(i, base + k, ops[k].vreg(), locs[k]);
+  for (uint32_t j = 0; j < num_defs; ++j) {
+    const uint32_t k = defs[j];
+    DefinedAt(i, base + k, ops[k].vreg(), locs[k]);
   }
 }
 
