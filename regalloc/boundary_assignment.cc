@@ -41,8 +41,17 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
   static_assert(kNone == 0xffffffffu && kNoReg == 0xff, "Fill sets every byte");
   Fill(boundary, nv, 0xff);  // PReg::Invalid()
   loop_depth_.Compute(fn, &depth_);
+  // Values live across a block boundary start with the hull of those positions (liveness
+  // gathers it); block parameters, branch arguments and operands extend it below.
   iv_.resize(nv);
-  for (VregInfo& x : iv_) x = VregInfo();
+  for (uint32_t v = 0; v < nv; ++v) {
+    VregInfo x;
+    const Liveness::Hull h = live.boundary_hull(v);
+    x.start = h.first;
+    x.end = h.last;
+    x.global = h.first != kNone;
+    iv_[v] = x;
+  }
   auto touch = [&](uint32_t v, uint32_t pos) {
     iv_[v].start = std::min(iv_[v].start, pos);
     iv_[v].end = std::max(iv_[v].end, pos);
@@ -52,14 +61,6 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
   // Intervals: values live at some boundary, block parameters and branch arguments.
   for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
     const Block& bl = fn.blocks[b];
-    for (uint32_t v : live.live_in(b)) {
-      iv_[v].global = 1;
-      touch(v, bl.insts_begin);
-    }
-    for (uint32_t v : live.live_out(b)) {
-      iv_[v].global = 1;
-      touch(v, bl.insts_end - 1);
-    }
     for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
       iv_[fn.params[p]].global = 1;
       touch(fn.params[p], bl.insts_begin);

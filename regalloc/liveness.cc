@@ -32,8 +32,12 @@ absl::Status Liveness::Compute(const Function& fn, const Validator& checked) {
   in_mark_.resize(nb);
   std::memset(in_mark_.data(), 0xff, nb * sizeof(uint32_t));  // kNone
   in_pairs_.clear();
+  hull_.resize(nv);
   for (uint32_t v = 0; v < nv; ++v) {
-    if (exp_begin[v] == exp_begin[v + 1]) continue;
+    if (exp_begin[v] == exp_begin[v + 1]) {
+      hull_[v] = {kNone, 0};
+      continue;
+    }
     worklist_.clear();
     for (uint32_t e = exp_begin[v]; e < exp_begin[v + 1]; ++e) {
       const uint32_t b = exp_blocks[e];
@@ -43,6 +47,9 @@ absl::Status Liveness::Compute(const Function& fn, const Validator& checked) {
       }
     }
     const uint32_t def_block = checked.def_block(v);
+    // The hull is gathered here, where v's blocks are at hand, rather than by a later pass over
+    // every live set.
+    uint32_t first = kNone, last = 0;
     while (!worklist_.empty()) {
       const uint32_t b = worklist_.back();
       worklist_.pop_back();
@@ -52,14 +59,20 @@ absl::Status Liveness::Compute(const Function& fn, const Validator& checked) {
       }
       in_pairs_.push_back({b, v});
       const Block& bl = fn.blocks[b];
+      first = std::min(first, bl.insts_begin);
+      last = std::max(last, bl.insts_begin);
       for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
         const uint32_t pred = fn.preds[p];
+        const uint32_t term = fn.blocks[pred].insts_end - 1;  // v is live out of every predecessor
+        first = std::min(first, term);
+        last = std::max(last, term);
         if (pred != def_block && in_mark_[pred] != v) {
           in_mark_[pred] = v;
           worklist_.push_back(pred);
         }
       }
     }
+    hull_[v] = {first, last};
   }
   // Vregs were visited in increasing order and the sort is stable: each live-in list is sorted.
   ToCsr(in_pairs_, nb, &in_begin_, &in_vregs_, &counts_);
@@ -84,7 +97,12 @@ absl::Status Liveness::Compute(const Function& fn, const Validator& checked) {
     };
     for (uint32_t s = bl.succs_begin; s < bl.succs_end; ++s) {
       for (uint32_t v : live_in(fn.succs[s])) add(v);
-      for (uint32_t a = fn.edge_args_begin[s]; a < fn.edge_args_begin[s + 1]; ++a) add(fn.edge_args[a]);
+      for (uint32_t a = fn.edge_args_begin[s]; a < fn.edge_args_begin[s + 1]; ++a) {
+        const uint32_t v = fn.edge_args[a];
+        add(v);
+        hull_[v].first = std::min(hull_[v].first, bl.insts_end - 1);
+        hull_[v].last = std::max(hull_[v].last, bl.insts_end - 1);
+      }
     }
     std::sort(out_vregs_.begin() + static_cast<std::ptrdiff_t>(first), out_vregs_.end());
   }

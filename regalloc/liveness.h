@@ -31,6 +31,13 @@ class Liveness {
   // Sorted by vreg, like live_in.
   absl::Span<const uint32_t> live_out(uint32_t b) const { return out_[b]; }
 
+  // The first and last instruction at which v is live across a block boundary: the start of a
+  // block v is live into, the terminator of a block it is live out of. {kNone, 0} if none.
+  struct Hull {
+    uint32_t first, last;
+  };
+  Hull boundary_hull(uint32_t v) const { return hull_[v]; }
+
   static constexpr uint32_t kNone = 0xffffffffu;
 
  private:
@@ -38,6 +45,7 @@ class Liveness {
   // Lists of blocks with several successors; the others share their successor's live_in.
   std::vector<uint32_t> out_begin_, out_vregs_;
   std::vector<absl::Span<const uint32_t>> out_;
+  std::vector<Hull> hull_;
   // Scratch.
   std::vector<std::pair<uint32_t, uint32_t>> in_pairs_;  // (block, vreg)
   std::vector<uint32_t> counts_, in_mark_, out_mark_, worklist_, exp_begin_, exp_blocks_;
