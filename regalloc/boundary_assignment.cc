@@ -112,21 +112,25 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
   }
   blocked_.Build();
 
-  // Sort global intervals by start (counting sort).
-  count_.assign(ni + 1, 0);
-  uint32_t num = 0;
+  // Sort global intervals by start (counting sort). Values without an interval take key ni, a
+  // last bucket that is cut off afterwards: no branch on whether a value has one.
+  count_.assign(ni + 2, 0);
   for (uint32_t v = 0; v < nv; ++v) {
-    if (iv_[v].global && iv_[v].start != kNone) {
-      ++count_[iv_[v].start + 1];
-      ++num;
-      if (iv_[v].weight < kMustHaveReg) iv_[v].weight /= static_cast<float>(iv_[v].end - iv_[v].start + 1);
-    }
+    VregInfo& x = iv_[v];
+    const bool has = x.global && x.start != kNone;
+    ++count_[(has ? x.start : ni) + 1];
+    const float scaled = x.weight / static_cast<float>(x.end - x.start + 1);
+    x.weight = has && x.weight < kMustHaveReg ? scaled : x.weight;
   }
-  for (uint32_t i = 0; i < ni; ++i) count_[i + 1] += count_[i];
+  const uint32_t num = nv - count_[ni + 1];
+  for (uint32_t i = 0; i <= ni; ++i) count_[i + 1] += count_[i];
+  order_.resize(nv);
+  for (uint32_t v = 0; v < nv; ++v) {
+    const VregInfo& x = iv_[v];
+    const bool has = x.global && x.start != kNone;
+    order_[count_[has ? x.start : ni]++] = v;
+  }
   order_.resize(num);
-  for (uint32_t v = 0; v < nv; ++v) {
-    if (iv_[v].global && iv_[v].start != kNone) order_[count_[iv_[v].start]++] = v;
-  }
 
   uint32_t active_owner[kNumPRegIndices];
   uint64_t active[kNumRegClasses] = {0, 0, 0}, all[kNumRegClasses] = {0, 0, 0};

@@ -573,8 +573,7 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
   point_ = ProgPoint::Before(t);
   pending_.clear();
   uint64_t busy[kNumRegClasses] = {0, 0, 0};
-  for (uint32_t v : live_->live_out(b)) {
-    vs_[v].out_stamp = b;
+  for (uint32_t v : live_->live_out(b)) {  // StartBlock stamped out_stamp
     const Location to = BoundaryLoc(v);
     if (to.is_stack() && vs_[v].slot_valid) continue;
     const Location from = Cur(v);
