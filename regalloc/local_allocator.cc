@@ -661,14 +661,17 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
       }
     }
   }
-  // Sources stay readable in parallel; only registers neither read nor written are free.
-  uint64_t free_regs[kNumRegClasses];
-  for (int c = 0; c < kNumRegClasses; ++c) free_regs[c] = all_[c] & ~busy[c];
-  for (const PendingMove& m : pending_) {
-    if (m.from.is_reg()) free_regs[Cls(m.from.reg())] &= ~Bit(m.from.reg());
-    if (m.to.is_reg()) free_regs[Cls(m.to.reg())] &= ~Bit(m.to.reg());
+  // Often every value is already where the successor wants it.
+  if (!pending_.empty()) {
+    // Sources stay readable in parallel; only registers neither read nor written are free.
+    uint64_t free_regs[kNumRegClasses];
+    for (int c = 0; c < kNumRegClasses; ++c) free_regs[c] = all_[c] & ~busy[c];
+    for (const PendingMove& m : pending_) {
+      if (m.from.is_reg()) free_regs[Cls(m.from.reg())] &= ~Bit(m.from.reg());
+      if (m.to.is_reg()) free_regs[Cls(m.to.reg())] &= ~Bit(m.to.reg());
+    }
+    resolver_.Resolve(pending_, point_, *env_, free_regs, &slots_, &out_->edits);
   }
-  resolver_.Resolve(pending_, point_, *env_, free_regs, &slots_, &out_->edits);
   for (int c = 0; c < kNumRegClasses; ++c) {
     for (uint64_t m = busy[c]; m; m &= m - 1) after_[c * kMaxRegsPerClass + __builtin_ctzll(m)] = kNone;
   }
