@@ -132,7 +132,11 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
   }
   order_.resize(num);
 
+  // Per register: the active interval holding it, with copies of its end and weight so the
+  // expiry and eviction loops read this small table rather than scattered VregInfo entries.
   uint32_t active_owner[kNumPRegIndices];
+  uint32_t active_end[kNumPRegIndices];
+  float active_weight[kNumPRegIndices];
   uint64_t active[kNumRegClasses] = {0, 0, 0}, all[kNumRegClasses] = {0, 0, 0};
   uint32_t min_end[kNumRegClasses] = {kNone, kNone, kNone};
   for (int c = 0; c < kNumRegClasses; ++c) {
@@ -147,7 +151,7 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
       uint32_t earliest = kNone;
       for (uint64_t m = active[c]; m; m &= m - 1) {
         const int hw = __builtin_ctzll(m);
-        const uint32_t end = iv_[active_owner[c * kMaxRegsPerClass + hw]].end;
+        const uint32_t end = active_end[c * kMaxRegsPerClass + hw];
         if (end < iv_[v].start) {
           active[c] &= ~(uint64_t{1} << hw);
         } else {
@@ -160,7 +164,8 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
     const uint64_t blk = iv_[v].weight >= kMustHaveReg ? 0 : blocked_.Between(iv_[v].start, iv_[v].end, cls);
     const uint64_t free = all[c] & ~active[c] & ~blk;
     PReg pick;
-    const uint8_t g = iv_[Find(v)].group_reg;
+    const uint32_t root = Find(v);  // groups no longer change
+    const uint8_t g = iv_[root].group_reg;
     if (g != kNoReg && PReg::FromIndex(g).reg_class() == cls && (free >> PReg::FromIndex(g).hw() & 1)) {
       pick = PReg::FromIndex(g);
     } else if (iv_[v].hint != kNoReg && (free >> PReg::FromIndex(iv_[v].hint).hw() & 1)) {
@@ -177,9 +182,9 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
       float best = iv_[v].weight;
       for (uint64_t m = active[c] & ~blk; m; m &= m - 1) {
         const int hw = __builtin_ctzll(m);
-        const uint32_t w = active_owner[c * kMaxRegsPerClass + hw];
-        if (iv_[w].weight < best) {
-          best = iv_[w].weight;
+        const float w = active_weight[c * kMaxRegsPerClass + hw];
+        if (w < best) {
+          best = w;
           pick = PReg(cls, hw);
         }
       }
@@ -189,8 +194,10 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
     (*boundary)[v] = pick;
     active[c] |= uint64_t{1} << pick.hw();
     active_owner[pick.index()] = v;
+    active_end[pick.index()] = iv_[v].end;
+    active_weight[pick.index()] = iv_[v].weight;
     min_end[c] = std::min(min_end[c], iv_[v].end);
-    if (iv_[Find(v)].group_reg == kNoReg) iv_[Find(v)].group_reg = pick.bits();
+    if (iv_[root].group_reg == kNoReg) iv_[root].group_reg = pick.bits();
   }
   ReserveBranchRegisters(fn, env, live, boundary);
 }
