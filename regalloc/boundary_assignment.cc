@@ -1,58 +1,68 @@
 #include "regalloc/boundary_assignment.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 
-#include "regalloc/loop_depth.h"
 
 namespace lathe::regalloc {
 namespace {
 
-constexpr uint32_t kNone = 0xffffffffu;
-constexpr uint8_t kNoReg = 0xff;
 constexpr float kMustHaveReg = 1e30f;
+
+// resize + memset: std::vector::assign fills element by element.
+template <typename T>
+void Fill(std::vector<T>* v, size_t n, uint8_t byte) {
+  v->resize(n);
+  if (n != 0) std::memset(static_cast<void*>(v->data()), byte, n * sizeof(T));
+}
 
 }  // namespace
 
+// Roots have parent kNone.
 uint32_t BoundaryAssignment::Find(uint32_t v) {
-  while (parent_[v] != v) {
-    parent_[v] = parent_[parent_[v]];
-    v = parent_[v];
+  while (iv_[v].parent != kNone) {
+    const uint32_t p = iv_[v].parent;
+    if (iv_[p].parent != kNone) iv_[v].parent = iv_[p].parent;
+    v = p;
   }
   return v;
+}
+
+void BoundaryAssignment::Union(uint32_t a, uint32_t b) {
+  const uint32_t ra = Find(a), rb = Find(b);
+  if (ra != rb) iv_[ra].parent = rb;
 }
 
 void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Liveness& live,
                              std::vector<PReg>* boundary) {
   const uint32_t nv = fn.num_vregs;
   const uint32_t ni = static_cast<uint32_t>(fn.insts.size());
-  boundary->assign(nv, PReg());
-  ComputeLoopDepth(fn, &depth_);
-  start_.assign(nv, kNone);
-  end_.assign(nv, 0);
-  weight_.assign(nv, 0.0f);
-  hint_.assign(nv, kNoReg);
-  parent_.resize(nv);
-  for (uint32_t v = 0; v < nv; ++v) parent_[v] = v;
+  static_assert(kNone == 0xffffffffu && kNoReg == 0xff, "Fill sets every byte");
+  Fill(boundary, nv, 0xff);  // PReg::Invalid()
+  loop_depth_.Compute(fn, &depth_);
+  // Values live across a block boundary start with the hull of those positions (liveness
+  // gathers it); block parameters, branch arguments and operands extend it below.
+  iv_.resize(nv);
+  for (uint32_t v = 0; v < nv; ++v) {
+    VregInfo x;
+    const Liveness::Hull h = live.boundary_hull(v);
+    x.start = h.first;
+    x.end = h.last;
+    x.global = h.first != kNone;
+    iv_[v] = x;
+  }
   auto touch = [&](uint32_t v, uint32_t pos) {
-    start_[v] = std::min(start_[v], pos);
-    end_[v] = std::max(end_[v], pos);
+    iv_[v].start = std::min(iv_[v].start, pos);
+    iv_[v].end = std::max(iv_[v].end, pos);
   };
 
+  blocked_.Reset(ni);
   // Intervals: values live at some boundary, block parameters and branch arguments.
-  std::vector<uint8_t>& global = global_;
-  global.assign(nv, 0);
   for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
     const Block& bl = fn.blocks[b];
-    for (uint32_t v : live.live_in(b)) {
-      global[v] = 1;
-      touch(v, bl.insts_begin);
-    }
-    for (uint32_t v : live.live_out(b)) {
-      global[v] = 1;
-      touch(v, bl.insts_end - 1);
-    }
     for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
-      global[fn.params[p]] = 1;
+      iv_[fn.params[p]].global = 1;
       touch(fn.params[p], bl.insts_begin);
     }
     const float freq = static_cast<float>(uint32_t{1} << (3 * std::min<uint32_t>(depth_[b], 5)));
@@ -61,88 +71,72 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
       for (uint32_t a = fn.edge_args_begin[s]; a < fn.edge_args_begin[s + 1]; ++a) {
         const uint32_t v = fn.edge_args[a];
         const uint32_t p = fn.params[to.params_begin + (a - fn.edge_args_begin[s])];
-        global[v] = 1;
+        iv_[v].global = 1;
         touch(v, bl.insts_end - 1);
         // A single-successor block writes the parameter's register before its branch.
         if (bl.succs_end - bl.succs_begin == 1) touch(p, bl.insts_end - 1);
-        weight_[v] += freq;
-        weight_[p] += freq;
-        parent_[Find(v)] = Find(p);
+        iv_[v].weight += freq;
+        iv_[p].weight += freq;
+        Union(v, p);
       }
     }
     for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
       const Inst& inst = fn.insts[i];
+      // Registers an interval strictly containing i cannot keep.
+      PRegSet blocks = fn.clobber_sets[inst.clobbers];
       for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
         const Operand& op = fn.operands[k];
         const uint32_t v = op.vreg();
         touch(v, i);
-        weight_[v] += freq;
-        if (op.constraint() == Constraint::kFixedReg && hint_[v] == kNoReg) hint_[v] = op.fixed_reg().bits();
-        if (op.constraint() == Constraint::kReuse) {
-          parent_[Find(v)] = Find(fn.operands[inst.operands_begin + op.reuse_index()].vreg());
+        iv_[v].weight += freq;
+        if (op.constraint() == Constraint::kFixedReg) {
+          blocks.Add(op.fixed_reg());
+          if (iv_[v].hint == kNoReg) iv_[v].hint = op.fixed_reg().bits();
         }
-        if ((inst.flags & kInstBranch) && op.constraint() == Constraint::kReg) {
-          global[v] = 1;
-          weight_[v] = kMustHaveReg;
+        if (op.constraint() == Constraint::kReuse) {
+          Union(v, fn.operands[inst.operands_begin + op.reuse_index()].vreg());
+        }
+      }
+      if (!blocks.empty()) blocked_.Add(i, blocks);
+    }
+    const Inst& term = fn.insts[bl.insts_end - 1];
+    if (term.flags & kInstBranch) {
+      for (uint32_t k = term.operands_begin; k < term.operands_end; ++k) {
+        const Operand& op = fn.operands[k];
+        if (op.constraint() == Constraint::kReg) {
+          iv_[op.vreg()].global = 1;
+          iv_[op.vreg()].weight = kMustHaveReg;
         }
       }
     }
   }
+  blocked_.Build();
 
-  // Segment tree over instructions that clobber or fix registers, for "blocked inside (s, e)".
-  blocked_pos_.clear();
-  for (uint32_t i = 0; i < ni; ++i) {
-    const Inst& inst = fn.insts[i];
-    bool any = inst.clobbers != 0 && !fn.clobber_sets[inst.clobbers].empty();
-    for (uint32_t k = inst.operands_begin; k < inst.operands_end && !any; ++k) {
-      any = fn.operands[k].constraint() == Constraint::kFixedReg;
-    }
-    if (any) blocked_pos_.push_back(i);
-  }
-  const size_t nseg = blocked_pos_.size();
-  seg_.assign(2 * nseg, PRegSet());
-  for (size_t j = 0; j < nseg; ++j) {
-    const Inst& inst = fn.insts[blocked_pos_[j]];
-    PRegSet m = fn.clobber_sets[inst.clobbers];
-    for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-      if (fn.operands[k].constraint() == Constraint::kFixedReg) m.Add(fn.operands[k].fixed_reg());
-    }
-    seg_[nseg + j] = m;
-  }
-  for (size_t j = nseg; j-- > 1;) {
-    seg_[j] = seg_[2 * j];
-    seg_[j] |= seg_[2 * j + 1];
-  }
-  auto blocked = [&](uint32_t s, uint32_t e, RegClass c) -> uint64_t {
-    // OR over positions strictly between s and e.
-    size_t lo = std::upper_bound(blocked_pos_.begin(), blocked_pos_.end(), s) - blocked_pos_.begin();
-    size_t hi = std::lower_bound(blocked_pos_.begin(), blocked_pos_.end(), e) - blocked_pos_.begin();
-    uint64_t m = 0;
-    for (lo += nseg, hi += nseg; lo < hi; lo >>= 1, hi >>= 1) {
-      if (lo & 1) m |= seg_[lo++].class_bits(c);
-      if (hi & 1) m |= seg_[--hi].class_bits(c);
-    }
-    return m;
-  };
-
-  // Sort global intervals by start (counting sort).
-  count_.assign(ni + 1, 0);
-  uint32_t num = 0;
+  // Sort global intervals by start (counting sort). Values without an interval take key ni, a
+  // last bucket that is cut off afterwards: no branch on whether a value has one.
+  count_.assign(ni + 2, 0);
   for (uint32_t v = 0; v < nv; ++v) {
-    if (global[v] && start_[v] != kNone) {
-      ++count_[start_[v] + 1];
-      ++num;
-      if (weight_[v] < kMustHaveReg) weight_[v] /= static_cast<float>(end_[v] - start_[v] + 1);
-    }
+    VregInfo& x = iv_[v];
+    const bool has = x.global && x.start != kNone;
+    ++count_[(has ? x.start : ni) + 1];
+    const float scaled = x.weight / static_cast<float>(x.end - x.start + 1);
+    x.weight = has && x.weight < kMustHaveReg ? scaled : x.weight;
   }
-  for (uint32_t i = 0; i < ni; ++i) count_[i + 1] += count_[i];
+  const uint32_t num = nv - count_[ni + 1];
+  for (uint32_t i = 0; i <= ni; ++i) count_[i + 1] += count_[i];
+  order_.resize(nv);
+  for (uint32_t v = 0; v < nv; ++v) {
+    const VregInfo& x = iv_[v];
+    const bool has = x.global && x.start != kNone;
+    order_[count_[has ? x.start : ni]++] = v;
+  }
   order_.resize(num);
-  for (uint32_t v = 0; v < nv; ++v) {
-    if (global[v] && start_[v] != kNone) order_[count_[start_[v]]++] = v;
-  }
 
-  group_reg_.assign(nv, kNoReg);
+  // Per register: the active interval holding it, with copies of its end and weight so the
+  // expiry and eviction loops read this small table rather than scattered VregInfo entries.
   uint32_t active_owner[kNumPRegIndices];
+  uint32_t active_end[kNumPRegIndices];
+  float active_weight[kNumPRegIndices];
   uint64_t active[kNumRegClasses] = {0, 0, 0}, all[kNumRegClasses] = {0, 0, 0};
   uint32_t min_end[kNumRegClasses] = {kNone, kNone, kNone};
   for (int c = 0; c < kNumRegClasses; ++c) {
@@ -153,12 +147,12 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
     const int c = static_cast<int>(cls);
     // Expire intervals that ended before this one starts (none can have if the earliest end
     // among the active ones, possibly stale-low after an eviction, is not before it).
-    if (start_[v] > min_end[c]) {
+    if (iv_[v].start > min_end[c]) {
       uint32_t earliest = kNone;
       for (uint64_t m = active[c]; m; m &= m - 1) {
         const int hw = __builtin_ctzll(m);
-        const uint32_t end = end_[active_owner[c * kMaxRegsPerClass + hw]];
-        if (end < start_[v]) {
+        const uint32_t end = active_end[c * kMaxRegsPerClass + hw];
+        if (end < iv_[v].start) {
           active[c] &= ~(uint64_t{1} << hw);
         } else {
           earliest = std::min(earliest, end);
@@ -167,14 +161,15 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
       min_end[c] = earliest;
     }
     // A value a branch must read from a register gets one even if it must move around a call.
-    const uint64_t blk = weight_[v] >= kMustHaveReg ? 0 : blocked(start_[v], end_[v], cls);
+    const uint64_t blk = iv_[v].weight >= kMustHaveReg ? 0 : blocked_.Between(iv_[v].start, iv_[v].end, cls);
     const uint64_t free = all[c] & ~active[c] & ~blk;
     PReg pick;
-    const uint8_t g = group_reg_[Find(v)];
+    const uint32_t root = Find(v);  // groups no longer change
+    const uint8_t g = iv_[root].group_reg;
     if (g != kNoReg && PReg::FromIndex(g).reg_class() == cls && (free >> PReg::FromIndex(g).hw() & 1)) {
       pick = PReg::FromIndex(g);
-    } else if (hint_[v] != kNoReg && (free >> PReg::FromIndex(hint_[v]).hw() & 1)) {
-      pick = PReg::FromIndex(hint_[v]);
+    } else if (iv_[v].hint != kNoReg && (free >> PReg::FromIndex(iv_[v].hint).hw() & 1)) {
+      pick = PReg::FromIndex(iv_[v].hint);
     } else if (free) {
       for (PReg r : env.regs[c]) {
         if (free >> r.hw() & 1) {
@@ -184,12 +179,12 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
       }
     } else {
       // Evict the cheapest active interval that could give up its register, if cheaper than v.
-      float best = weight_[v];
+      float best = iv_[v].weight;
       for (uint64_t m = active[c] & ~blk; m; m &= m - 1) {
         const int hw = __builtin_ctzll(m);
-        const uint32_t w = active_owner[c * kMaxRegsPerClass + hw];
-        if (weight_[w] < best) {
-          best = weight_[w];
+        const float w = active_weight[c * kMaxRegsPerClass + hw];
+        if (w < best) {
+          best = w;
           pick = PReg(cls, hw);
         }
       }
@@ -199,8 +194,10 @@ void BoundaryAssignment::Run(const Function& fn, const MachineEnv& env, const Li
     (*boundary)[v] = pick;
     active[c] |= uint64_t{1} << pick.hw();
     active_owner[pick.index()] = v;
-    min_end[c] = std::min(min_end[c], end_[v]);
-    if (group_reg_[Find(v)] == kNoReg) group_reg_[Find(v)] = pick.bits();
+    active_end[pick.index()] = iv_[v].end;
+    active_weight[pick.index()] = iv_[v].weight;
+    min_end[c] = std::min(min_end[c], iv_[v].end);
+    if (iv_[root].group_reg == kNoReg) iv_[root].group_reg = pick.bits();
   }
   ReserveBranchRegisters(fn, env, live, boundary);
 }
@@ -259,7 +256,7 @@ void BoundaryAssignment::ReserveBranchRegisters(const Function& fn, const Machin
             is_operand |= fn.operands[k].vreg() == v && fn.operands[k].constraint() == Constraint::kReg;
           }
           if (is_operand) continue;
-          if (victim == kNone || weight_[v] < weight_[victim]) victim = v;
+          if (victim == kNone || iv_[v].weight < iv_[victim].weight) victim = v;
         }
         if (victim == kNone) break;
         (*boundary)[victim] = PReg();

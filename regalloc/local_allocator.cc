@@ -1,26 +1,39 @@
 #include "regalloc/local_allocator.h"
 
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 
 namespace lathe::regalloc {
+namespace {
+
+// resize + memset: std::vector::assign fills element by element, which costs more than the rest
+// of a small function's allocation per vreg.
+template <typename T>
+void Fill(std::vector<T>* v, size_t n, uint8_t byte) {
+  v->resize(n);
+  if (n != 0) std::memset(static_cast<void*>(v->data()), byte, n * sizeof(T));
+}
+
+}  // namespace
 
 inline void LocalAllocator::Map(uint32_t v, PReg r) {
   owner_[r.index()] = v;
-  vreg_reg_[v] = r.bits();
+  vs_[v].reg = r.bits();
   occ_[Cls(r)] |= Bit(r);
 }
 
 inline void LocalAllocator::Unmap(PReg r) {
   const uint32_t v = owner_[r.index()];
   if (v == kNone) return;
-  vreg_reg_[v] = kNoReg;
+  vs_[v].reg = kNoReg;
   owner_[r.index()] = kNone;
   occ_[Cls(r)] &= ~Bit(r);
 }
 
 uint32_t LocalAllocator::NewSlot(uint32_t v) {
-  slot_of_[v] = slots_.New(fn_->vreg_class[v]);
-  return slot_of_[v];
+  vs_[v].slot = slots_.New(fn_->vreg_class[v]);
+  return vs_[v].slot;
 }
 
 inline PReg LocalAllocator::FindFree(RegClass c, uint64_t avoid, PReg prefer) const {
@@ -42,7 +55,7 @@ inline PReg LocalAllocator::FindFree(RegClass c, uint64_t avoid, PReg prefer) co
 void LocalAllocator::Preserve(PReg r, uint64_t avoid) {
   const uint32_t v = owner_[r.index()];
   if (v == kNone) return;
-  if (slot_valid_[v]) {
+  if (vs_[v].slot_valid) {
     Unmap(r);
     return;
   }
@@ -53,7 +66,7 @@ void LocalAllocator::Preserve(PReg r, uint64_t avoid) {
     Map(v, f);
   } else {
     Move(Location::Reg(r), Location::Stack(SlotOf(v)));
-    slot_valid_[v] = 1;
+    vs_[v].slot_valid = 1;
   }
 }
 
@@ -68,7 +81,7 @@ PReg LocalAllocator::Acquire(RegClass c, uint64_t avoid, PReg prefer) {
   // Prefer a victim whose spill slot is current (no store needed), else rotate.
   PReg victim;
   for (PReg r : regs) {
-    if ((cand & Bit(r)) && slot_valid_[owner_[r.index()]]) {
+    if ((cand & Bit(r)) && vs_[owner_[r.index()]].slot_valid) {
       victim = r;
       break;
     }
@@ -100,7 +113,7 @@ absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, cons
   boundary_ = &boundary;
   out_ = out;
   out->Clear();
-  out->operand_locs.assign(fn.operands.size(), Location());
+  Fill(&out->operand_locs, fn.operands.size(), 0);  // Location() is all zero bits
   slots_.Reset(out);
   min_regs_ = kMaxRegsPerClass;
   for (int c = 0; c < kNumRegClasses; ++c) {
@@ -118,12 +131,8 @@ absl::Status LocalAllocator::Run(const Function& fn, const MachineEnv& env, cons
     two_runs_[c] = runs <= 2;
   }
   for (int k = 0; k < kNumPRegIndices; ++k) owner_[k] = after_[k] = kNone;
-  vreg_reg_.assign(fn.num_vregs, kNoReg);
-  slot_of_.assign(fn.num_vregs, kNone);
-  slot_valid_.assign(fn.num_vregs, 0);
-  last_local_.assign(fn.num_vregs, kNone);
-  killed_at_.assign(fn.num_vregs, kNone);
-  out_stamp_.assign(fn.num_vregs, kNone);
+  vs_.resize(fn.num_vregs);
+  for (VregState& s : vs_) s = VregState();
   for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
     StartBlock(b);
     const Block& bl = fn.blocks[b];
@@ -151,25 +160,33 @@ void LocalAllocator::StartBlock(uint32_t b) {
   const Block& bl = fn_->blocks[b];
   cur_block_ = b;
   block_end_ = bl.insts_end;
-  // Last reads within the block; branch arguments are read by the terminator.
+  block_begin_ = bl.insts_begin;
+  // Last reads within the block (branch arguments are read by the terminator), and which
+  // instructions take the short path: no clobbers, only Any/Reg/Stack operands, and no more
+  // operands than the smallest class has registers.
+  if (simple_.size() < bl.insts_end - bl.insts_begin) simple_.resize(bl.insts_end - bl.insts_begin);
   for (uint32_t i = bl.insts_begin; i < bl.insts_end; ++i) {
     const Inst& inst = fn_->insts[i];
+    bool hard = inst.clobbers != 0 || inst.operands_end - inst.operands_begin > min_regs_;
     for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
-      if (fn_->operands[k].is_use()) last_local_[fn_->operands[k].vreg()] = i;
+      const Operand& op = fn_->operands[k];
+      if (op.is_use()) vs_[op.vreg()].last_local = i;
+      hard |= static_cast<uint8_t>(op.constraint()) > static_cast<uint8_t>(Constraint::kStack);
     }
+    simple_[i - bl.insts_begin] = !hard;
   }
   for (uint32_t a = fn_->edge_args_begin[bl.succs_begin]; a < fn_->edge_args_begin[bl.succs_end]; ++a) {
-    last_local_[fn_->edge_args[a]] = bl.insts_end - 1;
+    vs_[fn_->edge_args[a]].last_local = bl.insts_end - 1;
   }
-  for (uint32_t v : live_->live_out(b)) out_stamp_[v] = b;
+  for (uint32_t v : live_->live_out(b)) vs_[v].out_stamp = b;
   auto place = [&](uint32_t v) {
     const PReg r = (*boundary_)[v];
     if (r.valid()) {
       Map(v, r);
-      slot_valid_[v] = 0;
+      vs_[v].slot_valid = 0;
     } else {
       SlotOf(v);
-      slot_valid_[v] = 1;
+      vs_[v].slot_valid = 1;
     }
   };
   for (uint32_t v : live_->live_in(b)) place(v);
@@ -210,20 +227,27 @@ void LocalAllocator::AllocSimpleInst(uint32_t i) {
   Location* locs = out_->operand_locs.data() + base;
   // Registers read by this instruction, and those still read while defs are written.
   uint64_t lock[kNumRegClasses] = {0, 0, 0}, late_lock[kNumRegClasses] = {0, 0, 0};
-  bool any_def = false;
+  // n is at most the smallest class's register count (<= 64). Defs and dying values are listed
+  // as the uses are read, so the later loops neither rescan nor filter.
+  uint8_t defs[kMaxRegsPerClass];
+  uint32_t dying[kMaxRegsPerClass];
+  uint32_t num_defs = 0, num_dying = 0;
   for (uint32_t k = 0; k < n; ++k) {
     const Operand& op = ops[k];
     if (op.is_def()) {
-      any_def = true;
+      defs[num_defs++] = static_cast<uint8_t>(k);
       continue;
     }
     const uint32_t v = op.vreg();
     const int c = static_cast<int>(op.reg_class());
-    if (Kill(base + k, v, i)) killed_at_[v] = i;
+    if (Kill(base + k, v, i)) {
+      vs_[v].killed_at = i;
+      dying[num_dying++] = v;
+    }
     if (op.constraint() == Constraint::kStack) {
-      if (!slot_valid_[v]) {
+      if (!vs_[v].slot_valid) {
         Move(Location::Reg(RegOf(v)), Location::Stack(SlotOf(v)));
-        slot_valid_[v] = 1;
+        vs_[v].slot_valid = 1;
       }
       locs[k] = Location::Stack(SlotOf(v));
       continue;
@@ -244,17 +268,14 @@ void LocalAllocator::AllocSimpleInst(uint32_t i) {
     locs[k] = Location::Reg(r);
   }
   // Values read for the last time free their registers for late defs.
-  for (uint32_t k = 0; k < n; ++k) {
-    const uint32_t v = ops[k].vreg();
-    if (ops[k].is_use() && killed_at_[v] == i && Mapped(v) && !(late_lock[Cls(RegOf(v))] & Bit(RegOf(v)))) {
-      Unmap(RegOf(v));
-    }
+  for (uint32_t j = 0; j < num_dying; ++j) {
+    const uint32_t v = dying[j];
+    if (Mapped(v) && !(late_lock[Cls(RegOf(v))] & Bit(RegOf(v)))) Unmap(RegOf(v));
   }
-  if (!any_def) return;
   uint64_t taken[kNumRegClasses] = {0, 0, 0};
-  for (uint32_t k = 0; k < n; ++k) {
+  for (uint32_t j = 0; j < num_defs; ++j) {
+    const uint32_t k = defs[j];
     const Operand& op = ops[k];
-    if (!op.is_def()) continue;
     const uint32_t v = op.vreg();
     const int c = static_cast<int>(op.reg_class());
     if (op.constraint() == Constraint::kStack) {
@@ -272,19 +293,20 @@ void LocalAllocator::AllocSimpleInst(uint32_t i) {
     taken[c] |= Bit(r);
     locs[k] = Location::Reg(r);
   }
-  for (uint32_t k = 0; k < n; ++k) {
-    if (ops[k].is_def()) DefinedAt(i, base + k, ops[k].vreg(), locs[k]);
+  for (uint32_t j = 0; j < num_defs; ++j) {
+    const uint32_t k = defs[j];
+    DefinedAt(i, base + k, ops[k].vreg(), locs[k]);
   }
 }
 
 // After instruction i wrote v (operand k) to loc.
 inline void LocalAllocator::DefinedAt(uint32_t i, uint32_t k, uint32_t v, Location loc) {
   if (!loc.is_reg()) {
-    slot_valid_[v] = 1;
+    vs_[v].slot_valid = 1;
     return;
   }
   Unmap(loc.reg());
-  slot_valid_[v] = 0;
+  vs_[v].slot_valid = 0;
   if (!Kill(k, v, i)) Map(v, loc.reg());
 }
 
@@ -294,59 +316,71 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
   const Operand* ops = fn_->operands.data() + inst.operands_begin;
   Location* locs = out_->operand_locs.data() + inst.operands_begin;
   const uint32_t n = inst.operands_end - inst.operands_begin;
-  if (inst.clobbers == 0 && n <= min_regs_) {
-    bool simple = true;
-    for (uint32_t k = 0; k < n; ++k) {
-      const Operand& op = ops[k];
-      simple &= static_cast<uint8_t>(op.constraint()) <= static_cast<uint8_t>(Constraint::kStack);
-    }
-    if (simple) {
-      AllocSimpleInst(i);
-      return absl::OkStatus();
-    }
+  if (simple_[i - block_begin_]) {
+    AllocSimpleInst(i);
+    return absl::OkStatus();
   }
   const PRegSet& clobbers = fn_->clobber_sets[inst.clobbers];
   for (int c = 0; c < kNumRegClasses; ++c) {
     lock_[c] = late_lock_[c] = def_res_[c] = early_def_res_[c] = fixed_use_[c] = 0;
     clob_[c] = clobbers.class_bits(static_cast<RegClass>(c)) & all_[c];
   }
-  // Pass A, one scan: kills, fixed defs and fixed uses known up front, inputs reused by defs
-  // (operand indices are below 256; validated), Reg defs per class (registers they will still
-  // need, so Any uses leave them alone), and which later passes have
-  // any work, so instructions skip the scans that would find nothing.
+  // Pass A, the only scan over all operands: kills, fixed defs and fixed uses known up front,
+  // inputs reused by defs (operand indices are below 256; validated), Reg defs per class
+  // (registers they will still need, so Any uses leave them alone), and per kind the list of
+  // operands each later pass handles, so those passes neither rescan nor filter.
   uint64_t reused[4] = {0, 0, 0, 0};
   int reg_defs[kNumRegClasses] = {0, 0, 0};
-  bool any_fixed_use = false, any_def = false;
+  uint8_t uses[256], fixed_uses[256], other_uses[256], defs[256], def_order[256], any_defs[256];
+  uint32_t num_uses = 0, num_fixed_uses = 0, num_other_uses = 0, num_defs = 0, num_reg_first = 0,
+           num_any_defs = 0;
   for (uint32_t k = 0; k < n; ++k) {
     const Operand& op = ops[k];
+    const uint8_t k8 = static_cast<uint8_t>(k);
     if (op.is_use()) {
-      if (Kill(inst.operands_begin + k, op.vreg(), i)) killed_at_[op.vreg()] = i;
-    } else {
-      any_def = true;
-      if (op.constraint() == Constraint::kReuse) {
+      if (Kill(inst.operands_begin + k, op.vreg(), i)) vs_[op.vreg()].killed_at = i;
+      uses[num_uses++] = k8;
+      if (op.constraint() == Constraint::kFixedReg) {
+        const PReg r = op.fixed_reg();
+        fixed_use_[Cls(r)] |= Bit(r);
+        fixed_uses[num_fixed_uses++] = k8;
+      } else {
+        other_uses[num_other_uses++] = k8;
+      }
+      continue;
+    }
+    defs[num_defs++] = k8;
+    switch (op.constraint()) {
+      case Constraint::kReuse: {
         const int r = op.reuse_index();
         reused[r >> 6] |= uint64_t{1} << (r & 63);
-      } else if (op.constraint() == Constraint::kReg) {
-        ++reg_defs[static_cast<int>(op.reg_class())];
+        break;
       }
+      case Constraint::kReg:
+        ++reg_defs[static_cast<int>(op.reg_class())];
+        break;
+      case Constraint::kFixedReg: {
+        const PReg r = op.fixed_reg();
+        def_res_[Cls(r)] |= Bit(r);
+        if (op.is_early()) early_def_res_[Cls(r)] |= Bit(r);
+        break;
+      }
+      default:
+        break;
     }
-    if (op.constraint() != Constraint::kFixedReg) continue;
-    const PReg r = op.fixed_reg();
-    if (op.is_def()) {
-      def_res_[Cls(r)] |= Bit(r);
-      if (op.is_early()) early_def_res_[Cls(r)] |= Bit(r);
+    if (op.constraint() == Constraint::kAny) {
+      any_defs[num_any_defs++] = k8;
     } else {
-      fixed_use_[Cls(r)] |= Bit(r);
-      any_fixed_use = true;
+      def_order[num_reg_first++] = k8;
     }
   }
   auto is_reuse_input = [&](uint32_t k) { return ((reused[k >> 6] >> (k & 63)) & 1) != 0; };
   auto avoid_for_moves = [&](int c) { return lock_[c] | fixed_use_[c] | def_res_[c] | clob_[c]; };
 
   // Pass B: fixed uses.
-  for (uint32_t k = 0; any_fixed_use && k < n; ++k) {
+  for (uint32_t j = 0; j < num_fixed_uses; ++j) {
+    const uint32_t k = fixed_uses[j];
     const Operand& op = ops[k];
-    if (!op.is_use() || op.constraint() != Constraint::kFixedReg) continue;
     const uint32_t v = op.vreg();
     const PReg r = op.fixed_reg();
     const int c = Cls(r);
@@ -376,9 +410,9 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
   // One scan buckets the uses by round (keeping operand order within a round).
   uint8_t round_ops[3][256];
   uint32_t round_n[3] = {0, 0, 0};
-  for (uint32_t k = 0; k < n; ++k) {
+  for (uint32_t j = 0; j < num_other_uses; ++j) {
+    const uint32_t k = other_uses[j];
     const Operand& op = ops[k];
-    if (!op.is_use() || op.constraint() == Constraint::kFixedReg) continue;
     const int want = is_reuse_input(k) ? 0 : op.constraint() == Constraint::kAny ? 2 : 1;
     round_ops[want][round_n[want]++] = static_cast<uint8_t>(k);
   }
@@ -394,9 +428,9 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
                          __builtin_popcountll(all_[c] & (lock_[c] | def_res_[c])) + reg_defs[c] + 1 >
                              static_cast<int>(env_->regs[c].size());
       auto to_stack = [&] {
-        if (!slot_valid_[v]) {
+        if (!vs_[v].slot_valid) {
           Move(Location::Reg(RegOf(v)), Location::Stack(SlotOf(v)));
-          slot_valid_[v] = 1;
+          vs_[v].slot_valid = 1;
         }
         locs[k] = Location::Stack(SlotOf(v));
       };
@@ -436,7 +470,7 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
         if (reuse) def_res_[c] |= Bit(have);
         continue;
       }
-      if (op.constraint() == Constraint::kAny && !reuse && (slot_valid_[v] || tight)) {
+      if (op.constraint() == Constraint::kAny && !reuse && (vs_[v].slot_valid || tight)) {
         to_stack();
         continue;
       }
@@ -478,26 +512,15 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
     }
   }
   // Registers of values that die here are free for late defs.
-  for (uint32_t k = 0; k < n; ++k) {
-    if (ops[k].is_use() && killed_at_[ops[k].vreg()] == i && Mapped(ops[k].vreg())) {
-      Unmap(RegOf(ops[k].vreg()));
-    }
+  for (uint32_t j = 0; j < num_uses; ++j) {
+    const uint32_t v = ops[uses[j]].vreg();
+    if (vs_[v].killed_at == i && Mapped(v)) Unmap(RegOf(v));
   }
 
   // Pass E: defs without a fixed register; Reg defs choose before Any defs, which can spill.
-  uint8_t def_ops[256], any_defs[256];
-  uint32_t num_defs = 0, num_any_defs = 0;
-  for (uint32_t k = 0; any_def && k < n; ++k) {
-    if (!ops[k].is_def()) continue;
-    if (ops[k].constraint() == Constraint::kAny) {
-      any_defs[num_any_defs++] = static_cast<uint8_t>(k);
-    } else {
-      def_ops[num_defs++] = static_cast<uint8_t>(k);
-    }
-  }
-  for (uint32_t j = 0; j < num_any_defs; ++j) def_ops[num_defs++] = any_defs[j];
+  for (uint32_t j = 0; j < num_any_defs; ++j) def_order[num_reg_first + j] = any_defs[j];
   for (uint32_t j = 0; j < num_defs; ++j) {
-    const uint32_t k = def_ops[j];
+    const uint32_t k = def_order[j];
     const Operand& op = ops[k];
     const uint32_t v = op.vreg();
     const RegClass cls = op.reg_class();
@@ -537,8 +560,9 @@ absl::Status LocalAllocator::AllocInst(uint32_t i) {
       m &= m - 1;
     }
   }
-  for (uint32_t k = 0; any_def && k < n; ++k) {
-    if (ops[k].is_def()) DefinedAt(i, inst.operands_begin + k, ops[k].vreg(), locs[k]);
+  for (uint32_t j = 0; j < num_defs; ++j) {
+    const uint32_t k = defs[j];
+    DefinedAt(i, inst.operands_begin + k, ops[k].vreg(), locs[k]);
   }
   return absl::OkStatus();
 }
@@ -549,10 +573,9 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
   point_ = ProgPoint::Before(t);
   pending_.clear();
   uint64_t busy[kNumRegClasses] = {0, 0, 0};
-  for (uint32_t v : live_->live_out(b)) {
-    out_stamp_[v] = b;
+  for (uint32_t v : live_->live_out(b)) {  // StartBlock stamped out_stamp
     const Location to = BoundaryLoc(v);
-    if (to.is_stack() && slot_valid_[v]) continue;
+    if (to.is_stack() && vs_[v].slot_valid) continue;
     const Location from = Cur(v);
     if (to.is_reg()) {
       busy[Cls(to.reg())] |= Bit(to.reg());
@@ -588,7 +611,7 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
     const uint32_t v = op.vreg();
     const int c = static_cast<int>(op.reg_class());
     Location& loc = out_->operand_locs[k];
-    const bool out = out_stamp_[v] == b;
+    const bool out = vs_[v].out_stamp == b;
     PReg holds;  // a register that holds v after the moves
     for (uint64_t m = busy[c]; m; m &= m - 1) {
       const PReg r(op.reg_class(), __builtin_ctzll(m));
@@ -603,7 +626,7 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
       loc = Location::Reg(RegOf(v));
       busy[c] |= Bit(RegOf(v));
       after_[RegOf(v).index()] = v;
-    } else if (op.constraint() == Constraint::kAny && (out || (slot_valid_[v] && !written(SlotOf(v))))) {
+    } else if (op.constraint() == Constraint::kAny && (out || (vs_[v].slot_valid && !written(SlotOf(v))))) {
       loc = Location::Stack(SlotOf(v));
     } else if (op.constraint() == Constraint::kAny && !written(SlotOf(v))) {
       loc = Location::Stack(SlotOf(v));
@@ -638,14 +661,17 @@ absl::Status LocalAllocator::FinishBlock(uint32_t b) {
       }
     }
   }
-  // Sources stay readable in parallel; only registers neither read nor written are free.
-  uint64_t free_regs[kNumRegClasses];
-  for (int c = 0; c < kNumRegClasses; ++c) free_regs[c] = all_[c] & ~busy[c];
-  for (const PendingMove& m : pending_) {
-    if (m.from.is_reg()) free_regs[Cls(m.from.reg())] &= ~Bit(m.from.reg());
-    if (m.to.is_reg()) free_regs[Cls(m.to.reg())] &= ~Bit(m.to.reg());
+  // Often every value is already where the successor wants it.
+  if (!pending_.empty()) {
+    // Sources stay readable in parallel; only registers neither read nor written are free.
+    uint64_t free_regs[kNumRegClasses];
+    for (int c = 0; c < kNumRegClasses; ++c) free_regs[c] = all_[c] & ~busy[c];
+    for (const PendingMove& m : pending_) {
+      if (m.from.is_reg()) free_regs[Cls(m.from.reg())] &= ~Bit(m.from.reg());
+      if (m.to.is_reg()) free_regs[Cls(m.to.reg())] &= ~Bit(m.to.reg());
+    }
+    resolver_.Resolve(pending_, point_, *env_, free_regs, &slots_, &out_->edits);
   }
-  resolver_.Resolve(pending_, point_, *env_, free_regs, &slots_, &out_->edits);
   for (int c = 0; c < kNumRegClasses; ++c) {
     for (uint64_t m = busy[c]; m; m &= m - 1) after_[c * kMaxRegsPerClass + __builtin_ctzll(m)] = kNone;
   }

@@ -42,23 +42,23 @@ class LocalAllocator {
 
   void Map(uint32_t v, PReg r);
   void Unmap(PReg r);
-  PReg RegOf(uint32_t v) const { return PReg::FromIndex(vreg_reg_[v]); }
-  bool Mapped(uint32_t v) const { return vreg_reg_[v] != kNoReg; }
+  PReg RegOf(uint32_t v) const { return PReg::FromIndex(vs_[v].reg); }
+  bool Mapped(uint32_t v) const { return vs_[v].reg != kNoReg; }
   // Inline: called for every live-in at every block start; only the first call allocates.
-  uint32_t SlotOf(uint32_t v) { return slot_of_[v] != kNone ? slot_of_[v] : NewSlot(v); }
+  uint32_t SlotOf(uint32_t v) { return vs_[v].slot != kNone ? vs_[v].slot : NewSlot(v); }
   uint32_t NewSlot(uint32_t v);
   Location Cur(uint32_t v) { return Mapped(v) ? Location::Reg(RegOf(v)) : Location::Stack(SlotOf(v)); }
   Location BoundaryLoc(uint32_t v) {
     return (*boundary_)[v].valid() ? Location::Reg((*boundary_)[v]) : Location::Stack(SlotOf(v));
   }
   void Move(Location from, Location to) { out_->edits.push_back({point_, from, to}); }
-  bool LiveAfter(uint32_t v, uint32_t inst) const { return killed_at_[v] != inst; }
+  bool LiveAfter(uint32_t v, uint32_t inst) const { return vs_[v].killed_at != inst; }
   // Operand k (at instruction i) is a use after which v is dead, or a def that is never read.
   // From the block's last reads (StartBlock) and, with liveness, its live-out values.
   bool Kill(uint32_t k, uint32_t v, uint32_t i) const {
-    const bool out = out_stamp_[v] == cur_block_;
-    if (fn_->operands[k].is_use()) return last_local_[v] == i && !out;
-    return !out && !(last_local_[v] > i && last_local_[v] < block_end_);
+    const bool out = vs_[v].out_stamp == cur_block_;
+    if (fn_->operands[k].is_use()) return vs_[v].last_local == i && !out;
+    return !out && !(vs_[v].last_local > i && vs_[v].last_local < block_end_);
   }
 
   PReg FindFree(RegClass c, uint64_t avoid, PReg prefer) const;
@@ -78,7 +78,8 @@ class LocalAllocator {
   const Function* fn_ = nullptr;
   const MachineEnv* env_ = nullptr;
   const Liveness* live_ = nullptr;
-  uint32_t cur_block_ = 0, block_end_ = 0;
+  uint32_t cur_block_ = 0, block_begin_ = 0, block_end_ = 0;
+  std::vector<uint8_t> simple_;  // per instruction of the current block: AllocSimpleInst applies
   const std::vector<PReg>* boundary_ = nullptr;
   Allocation* out_ = nullptr;
   ProgPoint point_;
@@ -97,12 +98,17 @@ class LocalAllocator {
   // run, else of the rest: FindFree needs no loop.
   bool two_runs_[kNumRegClasses] = {};
   uint64_t first_run_[kNumRegClasses] = {};
-  std::vector<uint8_t> vreg_reg_;
-  std::vector<uint32_t> slot_of_;
-  std::vector<uint8_t> slot_valid_;
-  std::vector<uint32_t> killed_at_;
-  std::vector<uint32_t> out_stamp_;
-  std::vector<uint32_t> last_local_;  // last instruction of the current block reading v
+  // Everything the engine knows about one vreg, together so that touching a vreg touches one
+  // cache line (on large functions separate arrays cost a miss each).
+  struct VregState {
+    uint32_t slot = kNone;        // its spill slot, made on first need
+    uint32_t last_local = kNone;  // last instruction of the current block reading it
+    uint32_t killed_at = kNone;   // instruction after which it is dead
+    uint32_t out_stamp = kNone;   // block whose live-out set holds it
+    uint8_t reg = kNoReg;         // register holding it
+    uint8_t slot_valid = 0;       // whether the slot holds its current value
+  };
+  std::vector<VregState> vs_;
   std::vector<PendingMove> pending_;
 
   // Per-instruction register masks, per class.

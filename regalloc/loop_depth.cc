@@ -5,18 +5,24 @@
 
 namespace lathe::regalloc {
 
-void ComputeLoopDepth(const Function& fn, std::vector<uint32_t>* depth) {
+void LoopDepth::Compute(const Function& fn, std::vector<uint32_t>* depth) {
   const uint32_t nb = static_cast<uint32_t>(fn.blocks.size());
   depth->assign(nb, 0);
   // Iterative DFS; an edge to a block still on the stack is a back edge.
   enum : uint8_t { kUnseen, kOnStack, kDone };
-  std::vector<uint8_t> state(nb, kUnseen);
-  std::vector<std::pair<uint32_t, uint32_t>> stack;  // (block, next successor index)
-  std::vector<std::pair<uint32_t, uint32_t>> back_edges;  // (latch, header)
+  std::vector<uint8_t>& state = state_;
+  state.assign(nb, kUnseen);
+  auto& stack = stack_;
+  auto& back_edges = back_edges_;
+  stack.clear();
+  back_edges.clear();
   if (nb == 0) return;
   // Preorder numbers and subtree ends: a loop body lies in its header's DFS subtree, which keeps
   // the body walk from escaping through irreducible entries.
-  std::vector<uint32_t> pre(nb, 0), pre_end(nb, 0);
+  std::vector<uint32_t>& pre = pre_;
+  std::vector<uint32_t>& pre_end = pre_end_;
+  pre.resize(nb);
+  pre_end.resize(nb);
   uint32_t counter = 0;
   stack.push_back({0, fn.blocks[0].succs_begin});
   state[0] = kOnStack;
@@ -42,7 +48,9 @@ void ComputeLoopDepth(const Function& fn, std::vector<uint32_t>* depth) {
   // Several back edges to one header form one loop: group them by header.
   std::sort(back_edges.begin(), back_edges.end(),
             [](const auto& x, const auto& y) { return x.second < y.second; });
-  std::vector<uint32_t> mark(nb, 0xffffffffu), work;
+  std::vector<uint32_t>& mark = mark_;
+  std::vector<uint32_t>& work = work_;
+  mark.assign(nb, 0xffffffffu);
   for (uint32_t e = 0; e < back_edges.size(); ++e) {
     const uint32_t header = back_edges[e].second;
     if (e > 0 && back_edges[e - 1].second == header) continue;
