@@ -289,14 +289,19 @@ absl::Status Validator::CheckBlocks(const Function& fn, const MachineEnv& env) {
   count_.assign(nb, 0);
   for (uint32_t b = 0; b < nb; ++b) {
     const Block& bl = fn.blocks[b];
-    bool same = bl.preds_end - bl.preds_begin == from_begin_[b + 1] - from_begin_[b];
-    for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) ++count_[fn.preds[p]];
-    for (uint32_t f = from_begin_[b]; f < from_begin_[b + 1]; ++f) same &= count_[from_[f]]-- != 0;
-    for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
-      same &= count_[fn.preds[p]] == 0;
-      count_[fn.preds[p]] = 0;
+    const uint32_t np = bl.preds_end - bl.preds_begin;
+    bool same = np == from_begin_[b + 1] - from_begin_[b];
+    if (same && np == 1) {
+      same = fn.preds[bl.preds_begin] == from_[from_begin_[b]];  // the usual case, without counters
+    } else if (same && np > 1) {
+      for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) ++count_[fn.preds[p]];
+      for (uint32_t f = from_begin_[b]; f < from_begin_[b + 1]; ++f) same &= count_[from_[f]]-- != 0;
+      for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
+        same &= count_[fn.preds[p]] == 0;
+        count_[fn.preds[p]] = 0;
+      }
+      for (uint32_t f = from_begin_[b]; f < from_begin_[b + 1]; ++f) count_[from_[f]] = 0;
     }
-    for (uint32_t f = from_begin_[b]; f < from_begin_[b + 1]; ++f) count_[from_[f]] = 0;
     if (same) continue;
     // Name the first block whose entries disagree (only on error: quadratic is fine here).
     auto pred_count = [&](uint32_t p) {
