@@ -225,6 +225,10 @@ void BoundaryAssignment::ReserveBranchRegisters(const Function& fn, const Machin
       for (uint32_t v : live.live_out(b)) {
         if ((*boundary)[v].valid() && fn.vreg_class[v] == cls) cand.push_back(v);
       }
+      // Only live-out values keep their value in their boundary register through the moves; a
+      // successor parameter's register receives the new value (a loop-carried parameter the
+      // branch also reads needs another register).
+      const size_t num_live_out = cand.size();
       if (bl.succs_end - bl.succs_begin == 1) {
         const Block& sb = fn.blocks[fn.succs[bl.succs_begin]];
         for (uint32_t p = sb.params_begin; p < sb.params_end; ++p) {
@@ -241,7 +245,8 @@ void BoundaryAssignment::ReserveBranchRegisters(const Function& fn, const Machin
           bool dup = false;
           for (uint32_t j = inst.operands_begin; j < k; ++j) dup |= fn.operands[j].vreg() == op.vreg();
           if (dup) continue;
-          if (!(std::find(cand.begin(), cand.end(), op.vreg()) != cand.end() && (*boundary)[op.vreg()].valid())) {
+          const auto live_end = cand.begin() + static_cast<std::ptrdiff_t>(num_live_out);
+          if (!(std::find(cand.begin(), live_end, op.vreg()) != live_end && (*boundary)[op.vreg()].valid())) {
             ++unsatisfied;
           }
         }
