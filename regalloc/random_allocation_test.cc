@@ -24,6 +24,32 @@ RandomProgramOptions OptionsFor(uint64_t seed) {
   return o;
 }
 
+// Allocates fn with both algorithms and checks each allocation; adds the edit counts to
+// totals[0] (single-pass) and totals[1] (optimizing) when given.
+::testing::AssertionResult AllocatesAndChecks(RegisterAllocator& ra, const Function& fn, const MachineEnv& env,
+                                              uint64_t seed, Allocation* alloc, EditStats* totals = nullptr) {
+  for (Algorithm a : {Algorithm::kSinglePass, Algorithm::kOptimizing}) {
+    absl::Status s = ra.Allocate(fn, env, a, alloc);
+    if (!s.ok()) {
+      return ::testing::AssertionFailure() << "seed " << seed << " " << AlgorithmName(a) << ": " << s << "\n"
+                                           << FunctionToString(fn);
+    }
+    absl::Status c = CheckAllocation(fn, env, *alloc);
+    if (!c.ok()) {
+      return ::testing::AssertionFailure() << "seed " << seed << " " << AlgorithmName(a) << ": " << c << "\n"
+                                           << FunctionToString(fn, alloc);
+    }
+    if (totals != nullptr) {
+      const EditStats e = CountEdits(*alloc);
+      EditStats& t = totals[a == Algorithm::kOptimizing];
+      t.reg_moves += e.reg_moves;
+      t.spills += e.spills;
+      t.reloads += e.reloads;
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
 // Seeds [first, first + count): four tests of 2,500 programs make 10,000 per run. (Not sharded:
 // test.sh reads each target's own test.xml.)
 void RunPrograms(uint64_t first, int count) {
@@ -38,19 +64,7 @@ void RunPrograms(uint64_t first, int count) {
     GenerateRandomProgram(seed, OptionsFor(seed), &fn, &env);
     ASSERT_TRUE(ValidateFunction(fn, env).ok()) << "seed " << seed << ": " << ValidateFunction(fn, env);
     insts += fn.insts.size();
-    for (Algorithm a : {Algorithm::kSinglePass, Algorithm::kOptimizing}) {
-      absl::Status s = ra.Allocate(fn, env, a, &alloc);
-      ASSERT_TRUE(s.ok()) << "seed " << seed << " " << AlgorithmName(a) << ": " << s << "\n"
-                          << FunctionToString(fn);
-      absl::Status c = CheckAllocation(fn, env, alloc);
-      ASSERT_TRUE(c.ok()) << "seed " << seed << " " << AlgorithmName(a) << ": " << c << "\n"
-                          << FunctionToString(fn, &alloc);
-      const EditStats e = CountEdits(alloc);
-      EditStats& t = total[a == Algorithm::kOptimizing];
-      t.reg_moves += e.reg_moves;
-      t.spills += e.spills;
-      t.reloads += e.reloads;
-    }
+    ASSERT_TRUE(AllocatesAndChecks(ra, fn, env, seed, &alloc, total));
   }
   for (int k = 0; k < 2; ++k) {
     std::printf("%s: %d programs, %llu insts, %llu moves (%llu reg-reg, %llu spills, %llu reloads)\n",
@@ -91,14 +105,7 @@ TEST(RandomAllocationTest, HighPressurePrograms) {
     o.stack_percent = r.Below(20);
     o.float_percent = r.Below(60);
     GenerateRandomProgram(seed + 100000, o, &fn, &env);
-    for (Algorithm a : {Algorithm::kSinglePass, Algorithm::kOptimizing}) {
-      absl::Status s = ra.Allocate(fn, env, a, &alloc);
-      ASSERT_TRUE(s.ok()) << "seed " << seed << " " << AlgorithmName(a) << ": " << s << "\n"
-                          << FunctionToString(fn);
-      absl::Status c = CheckAllocation(fn, env, alloc);
-      ASSERT_TRUE(c.ok()) << "seed " << seed << " " << AlgorithmName(a) << ": " << c << "\n"
-                          << FunctionToString(fn, &alloc);
-    }
+    ASSERT_TRUE(AllocatesAndChecks(ra, fn, env, seed, &alloc));
   }
 }
 
@@ -129,14 +136,7 @@ TEST(RandomAllocationTest, MostlyRegisterOperandPrograms) {
     o.early_def_percent = r.Below(3);
     o.clobber_percent = r.Below(3);
     GenerateRandomProgram(seed + 200000, o, &fn, &env);
-    for (Algorithm a : {Algorithm::kSinglePass, Algorithm::kOptimizing}) {
-      absl::Status s = ra.Allocate(fn, env, a, &alloc);
-      ASSERT_TRUE(s.ok()) << "seed " << seed << " " << AlgorithmName(a) << ": " << s << "\n"
-                          << FunctionToString(fn);
-      absl::Status c = CheckAllocation(fn, env, alloc);
-      ASSERT_TRUE(c.ok()) << "seed " << seed << " " << AlgorithmName(a) << ": " << c << "\n"
-                          << FunctionToString(fn, &alloc);
-    }
+    ASSERT_TRUE(AllocatesAndChecks(ra, fn, env, seed, &alloc));
   }
 }
 
