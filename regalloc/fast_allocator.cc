@@ -339,30 +339,14 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
       if (single_pass) return 8;
       return con == Constraint::kFixedReg ? 4 : forced_[k] != kNoReg ? 5 : con != Constraint::kReg ? 8 : op.is_late() ? 6 : 7;
     };
-    if (n <= 64) {
-      // Operand sets per category as bit masks, visited through the mask of non-empty ones.
-      uint64_t members[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-      uint32_t present = 0;
-      for (uint32_t k = 0; k < n; ++k) {
-        const uint32_t x = category(k);
-        members[x] |= uint64_t{1} << k;
-        present |= 1u << x;
-        num_defs += x < 4;
-      }
-      uint32_t o = 0;
-      for (; present != 0; present &= present - 1) {
-        for (uint64_t m = members[Ctz(present)]; m != 0; m &= m - 1) order[o++] = static_cast<uint8_t>(Ctz(m));
-      }
-    } else {
-      uint32_t start[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-      for (uint32_t k = 0; k < n; ++k) {
-        cat[k] = static_cast<uint8_t>(category(k));
-        ++start[cat[k] + 1];
-      }
-      for (int x = 1; x < 10; ++x) start[x] += start[x - 1];
-      num_defs = start[4];
-      for (uint32_t k = 0; k < n; ++k) order[start[cat[k]]++] = static_cast<uint8_t>(k);
+    uint32_t start[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    for (uint32_t k = 0; k < n; ++k) {
+      cat[k] = static_cast<uint8_t>(category(k));
+      ++start[cat[k] + 1];
     }
+    for (int x = 1; x < 10; ++x) start[x] += start[x - 1];
+    num_defs = start[4];
+    for (uint32_t k = 0; k < n; ++k) order[start[cat[k]]++] = static_cast<uint8_t>(k);
   }
   for (uint32_t d = 0; d < num_defs; ++d) {
     {
