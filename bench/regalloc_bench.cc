@@ -1,7 +1,8 @@
 // Register allocation speed on generated functions of about 1,000, 10,000 and 100,000
 // instructions, for both algorithms, in two operand mixes (bench/generated_program.h): the stress
-// mix (BM_SinglePass, BM_Optimizing) and the mix of lowered x86-64 code (…X64Shaped). Reports insts_per_second (instructions allocated per second,
-// validation and liveness included) and the moves inserted per instruction.
+// mix (BM_SinglePass, BM_Optimizing) and the mix of lowered x86-64 code (...X64Shaped). Reports
+// insts_per_second (instructions allocated per second, validation and liveness included) and the
+// moves inserted per instruction.
 #include <cstdint>
 
 #include "bench/generated_program.h"
@@ -60,8 +61,12 @@ void BM_ReadOperandsOnly(benchmark::State& state) {
 }
 
 // The stress mix keeps the names it has had since the first session, so figures stay comparable.
-void BM_SinglePass(benchmark::State& state) { BM_Allocate(state, Algorithm::kSinglePass, bench::GeneratedMix::kStress); }
-void BM_Optimizing(benchmark::State& state) { BM_Allocate(state, Algorithm::kOptimizing, bench::GeneratedMix::kStress); }
+void BM_SinglePass(benchmark::State& state) {
+  BM_Allocate(state, Algorithm::kSinglePass, bench::GeneratedMix::kStress);
+}
+void BM_Optimizing(benchmark::State& state) {
+  BM_Allocate(state, Algorithm::kOptimizing, bench::GeneratedMix::kStress);
+}
 void BM_SinglePassX64Shaped(benchmark::State& state) {
   BM_Allocate(state, Algorithm::kSinglePass, bench::GeneratedMix::kX64Shaped);
 }

@@ -223,7 +223,8 @@ const Source& LoadSource(SourceId id) {
       CollectRuntests(collector, &(*s)[kRuntests]);
       CollectSightglass(collector, &(*s)[kSightglass]);
     }
-    for (const auto& [id, mix] : {std::pair{kGenerated, GeneratedMix::kStress}, std::pair{kGeneratedX64, GeneratedMix::kX64Shaped}}) {
+    for (const auto& [id, mix] :
+         {std::pair{kGenerated, GeneratedMix::kStress}, std::pair{kGeneratedX64, GeneratedMix::kX64Shaped}}) {
       MachineInput generated;
       generated.name = GeneratedMixName(mix);
       MakeGeneratedProgram(mix, 10000, &generated.fn, &generated.env);

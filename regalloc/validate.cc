@@ -441,8 +441,8 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
         bool reuses_reg = false;
         if (is_reuse) {
           const uint32_t in = static_cast<uint32_t>(op.reuse_index()), input = inst.operands_begin + in;
-          reuses_reg = op.is_def() && op.is_late() && in < 64 && input < inst.operands_end && (reused_inputs >> in & 1) == 0 &&
-                       ops[input].is_use() && ops[input].is_early() &&
+          reuses_reg = op.is_def() && op.is_late() && in < 64 && input < inst.operands_end &&
+                       (reused_inputs >> in & 1) == 0 && ops[input].is_use() && ops[input].is_early() &&
                        ops[input].constraint() == Constraint::kReg && ops[input].reg_class() == op.reg_class();
           reused_inputs |= in < 64 ? uint64_t{1} << in : 0;
           complex |= !reuses_reg;

@@ -224,8 +224,10 @@ TEST(ValidateTest, RejectsMisusedReuseConstraints) {
     Operand bad;
   };
   for (const Case& k : {Case{"two defs reuse the same input", Operand::ReuseDef(3, kI, 1)},
-                        Case{"only defs may reuse a register", Operand::Use(0, kI, Constraint::kReuse, OperandPos::kLate)},
-                        Case{"a reuse def must be late", Operand::Def(3, kI, Constraint::kReuse, OperandPos::kEarly)}}) {
+                        Case{"only defs may reuse a register",
+                             Operand::Use(0, kI, Constraint::kReuse, OperandPos::kLate)},
+                        Case{"a reuse def must be late",
+                             Operand::Def(3, kI, Constraint::kReuse, OperandPos::kEarly)}}) {
     FunctionBuilder b;
     const uint32_t v0 = b.NewVreg(kI), v1 = b.NewVreg(kI), v2 = b.NewVreg(kI);
     b.NewVreg(kI);  // v3
