@@ -1,7 +1,7 @@
 // The single-pass allocator: one backward walk per block, built for compile speed.
 //
-// Contract: Run() takes a function the Validator accepted (its crosses() and inst_shapes() are used) and
-// fills `out` with a valid allocation. Every value read outside its defining block, and every
+// Contract: Run() takes a function the Validator accepted (its crosses() and inst_shapes() are
+// used) and fills `out` with a valid allocation. Every value read outside its defining block, and every
 // block parameter, lives across blocks in its own spill slot: it is stored right after its
 // definition, reloaded into a register at the start of a block that reads it from a register,
 // and branch arguments are copied slot to slot (or register to slot) into the parameters' slots.
