@@ -39,9 +39,11 @@ uint32_t Dominators::Compute(const Function& fn) {
 
   idom_.assign(n, kUnseen);
   idom_[0] = 0;
-  // Without back edges (no predecessor numbered after its block) the first pass is final: every
-  // predecessor's dominator is known when a block is reached. Otherwise iterate to a fixpoint.
-  bool back_edge = false;
+  // The first pass skips retreating edges (their sources are not numbered yet), so it computes
+  // the dominators of the graph without them. That is final when every retreating edge p -> b
+  // has b dominating p (always so in a reducible graph): such an edge changes no dominator.
+  // Otherwise iterate to a fixpoint.
+  bool first = true;
   for (bool changed = true; changed;) {
     changed = false;
     for (uint32_t k = 1; k < n; ++k) {
@@ -49,7 +51,6 @@ uint32_t Dominators::Compute(const Function& fn) {
       uint32_t d = kUnseen;
       for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
         uint32_t x = number_[fn.preds[p]];
-        back_edge |= x >= k;
         if (idom_[x] == kUnseen) continue;
         if (d == kUnseen) {
           d = x;
@@ -65,7 +66,20 @@ uint32_t Dominators::Compute(const Function& fn) {
         changed = true;
       }
     }
-    changed &= back_edge;
+    if (first && changed) {
+      first = false;
+      bool final = true;
+      for (uint32_t k = 1; k < n && final; ++k) {
+        const Block& bl = fn.blocks[rpo_[k]];
+        for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
+          uint32_t x = number_[fn.preds[p]];
+          if (x < k) continue;
+          while (x > k) x = idom_[x];
+          final &= x == k;
+        }
+      }
+      changed = !final;
+    }
   }
   // A parent precedes its children in RPO, so subtree sizes accumulate backwards and preorder
   // numbers hand out consecutive ranges forwards (cursor_ = the next free number under a node).
