@@ -1,5 +1,7 @@
 #include "regalloc/machine_env.h"
 
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 
 namespace lathe::regalloc {
@@ -38,8 +40,12 @@ absl::Status MachineEnv::Validate() const {
 }
 
 bool operator==(const MachineEnv& a, const MachineEnv& b) {
+  static_assert(sizeof(PReg) == 1, "registers compare as bytes");
   for (int c = 0; c < kNumRegClasses; ++c) {
-    if (a.regs[c] != b.regs[c] || a.scratch[c] != b.scratch[c]) return false;
+    const size_t n = a.regs[c].size();
+    if (n != b.regs[c].size() || a.scratch[c] != b.scratch[c]) return false;
+    // Called on every allocation: one memcmp instead of a loop of PReg comparisons.
+    if (n != 0 && std::memcmp(a.regs[c].data(), b.regs[c].data(), n) != 0) return false;
   }
   return true;
 }
