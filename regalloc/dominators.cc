@@ -2,9 +2,56 @@
 
 namespace lathe::regalloc {
 
+bool Dominators::ComputeInBlockOrder(const Function& fn) {
+  const uint32_t nb = static_cast<uint32_t>(fn.blocks.size());
+  constexpr uint32_t kUnseen = 0xffffffffu;
+  idom_.resize(nb);
+  idom_[0] = 0;
+  bool retreating = false;
+  for (uint32_t b = 1; b < nb; ++b) {
+    const Block& bl = fn.blocks[b];
+    uint32_t d = kUnseen;
+    for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
+      uint32_t x = fn.preds[p];
+      if (x >= b) {
+        retreating = true;
+        continue;
+      }
+      if (d == kUnseen) {
+        d = x;
+        continue;
+      }
+      while (x != d) {
+        while (x > d) x = idom_[x];
+        while (d > x) d = idom_[d];
+      }
+    }
+    if (d == kUnseen) return false;  // no earlier predecessor: block order is not topological here
+    idom_[b] = d;
+  }
+  for (uint32_t b = 1; retreating && b < nb; ++b) {
+    const Block& bl = fn.blocks[b];
+    for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
+      uint32_t x = fn.preds[p];
+      if (x < b) continue;
+      while (x > b) x = idom_[x];
+      if (x != b) return false;
+    }
+  }
+  rpo_.resize(nb);
+  number_.resize(nb);
+  for (uint32_t b = 0; b < nb; ++b) rpo_[b] = number_[b] = b;
+  return true;
+}
+
 uint32_t Dominators::Compute(const Function& fn) {
   const uint32_t nb = static_cast<uint32_t>(fn.blocks.size());
   constexpr uint32_t kUnseen = 0xffffffffu;
+  used_block_order_ = ComputeInBlockOrder(fn);
+  if (used_block_order_) {
+    Number(nb);
+    return kAllReachable;
+  }
   // Postorder into rpo_ (reversed below); cursor_ is each stacked block's next successor.
   number_.assign(nb, kUnseen);
   cursor_.resize(nb);
@@ -81,8 +128,15 @@ uint32_t Dominators::Compute(const Function& fn) {
       changed = !final;
     }
   }
+  Number(nb);
+  return kAllReachable;
+}
+
+void Dominators::Number(uint32_t nb) {
+  const uint32_t n = nb;
   // A parent precedes its children in RPO, so subtree sizes accumulate backwards and preorder
   // numbers hand out consecutive ranges forwards (cursor_ = the next free number under a node).
+  cursor_.resize(nb);
   size_.assign(nb, 1);
   for (uint32_t k = n; k-- > 1;) size_[rpo_[idom_[k]]] += size_[rpo_[k]];
   pre_.resize(nb);
@@ -94,7 +148,6 @@ uint32_t Dominators::Compute(const Function& fn) {
     cursor_[parent] += size_[b];
     cursor_[b] = pre_[b] + 1;
   }
-  return kAllReachable;
 }
 
 }  // namespace lathe::regalloc

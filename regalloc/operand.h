@@ -57,6 +57,12 @@ class Operand {
   bool is_late() const { return pos_ == OperandPos::kLate; }
   PReg fixed_reg() const { return PReg::FromIndex(payload_); }
   int reuse_index() const { return payload_; }
+  // Class, kind, position and constraint in one word (a byte each, in that order from the low
+  // byte), for code that classifies operands by table lookup.
+  uint32_t tag() const {
+    return static_cast<uint32_t>(cls_) | static_cast<uint32_t>(kind_) << 8 | static_cast<uint32_t>(pos_) << 16 |
+           static_cast<uint32_t>(constraint_) << 24;
+  }
 
  private:
   Operand(uint32_t vreg, RegClass c, OperandKind kind, OperandPos pos, Constraint k, uint8_t payload)

@@ -21,6 +21,53 @@ absl::Status NotDominated(uint32_t v) {
 
 std::string OpWhere(uint32_t inst, uint32_t k) { return absl::StrCat("inst ", inst, " operand ", k); }
 
+// What the instruction scan needs to know of an operand, from its kind, position and constraint
+// (the class is checked separately against the vreg's).
+enum : uint32_t {
+  kFactUse = 1,
+  kFactDef = 2,
+  kFactComplex = 4,    // needs CheckInstConstraints: a fixed register or an unknown constraint
+  kFactNotPlain = 8,   // keeps the instruction off the single-pass short path
+  kFactStack = 16,     // not allowed on a branch
+  kFactLateUse = 32,   // not allowed beside clobbers without a check
+  kFactReuse = 64,     // a reuse constraint: the scan looks at its input
+};
+
+// Index of an operand tag (Operand::tag()) into kOperandFacts: bit 2 kind, bit 3 position,
+// bits 4-6 constraint; out-of-range bytes are masked (the factories never produce them).
+inline uint32_t OperandFactsIndex(uint32_t tag) {
+  return ((tag >> 6) & 4) | ((tag >> 13) & 8) | ((tag >> 20) & 0x70);
+}
+
+constexpr uint8_t OperandFacts(uint32_t index) {
+  const bool def = (index & 4) != 0, late = (index & 8) != 0;
+  const uint32_t con = index >> 4;
+  uint32_t f = def ? kFactDef : kFactUse;
+  const bool reg = con == static_cast<uint32_t>(Constraint::kReg);
+  if (con == static_cast<uint32_t>(Constraint::kFixedReg) || con > static_cast<uint32_t>(Constraint::kReuse)) {
+    f |= kFactComplex;
+  }
+  if (con == static_cast<uint32_t>(Constraint::kStack)) f |= kFactStack;
+  if (!def && late) f |= kFactLateUse;
+  if (con == static_cast<uint32_t>(Constraint::kReuse)) {
+    f |= kFactReuse;
+    // Only a late def may reuse; the scan decides whether its input makes it simple.
+    if (!def || !late) f |= kFactComplex | kFactNotPlain;
+  } else if (!reg || def != late) {
+    f |= kFactNotPlain;  // plain: early Reg uses and late Reg defs
+  }
+  return static_cast<uint8_t>(f);
+}
+
+struct OperandFactsTable {
+  uint8_t facts[128];
+  constexpr OperandFactsTable() : facts() {
+    for (uint32_t k = 0; k < 128; ++k) facts[k] = OperandFacts(k);
+  }
+};
+constexpr OperandFactsTable kOperandFactsTable;
+const uint8_t* const kOperandFacts = kOperandFactsTable.facts;
+
 // Constraint sets that no allocation can satisfy, checked per instruction.
 absl::Status CheckInstConstraints(const Function& fn, const MachineEnv& env, uint32_t i,
                                   PRegSet allocatable) {
@@ -419,39 +466,30 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
       // The common instruction needs no constraint check beyond the terminator rules: only Any,
       // Reg (and Stack outside branches) operands and defs reusing distinct early Reg uses, no
       // more than the smallest class has registers (so no register count can be exceeded), no
-      // late use beside clobbers.
+      // late use beside clobbers. Each operand's facts come from one table lookup on its tag.
       const uint32_t n = inst.operands_end - inst.operands_begin;
       const bool term = kind != 0, is_branch = kind == kInstBranch, clobbering = inst.clobbers != 0;
       const uint32_t at = 2 * i + 1, span = at - block_pos;
-      bool complex = n > min_regs;
-      bool plain = !term & !clobbering, reuse = false;
+      uint32_t acc = 0, classes = 0;
       uint64_t reused_inputs = 0;
-      uint32_t classes = 0;
       for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
         const Operand& op = ops[k];
-        const uint32_t v = op.vreg();
-        if (v >= num_vregs || op.reg_class() != vreg_class[v]) return OperandError(fn, i, k);
-        const Constraint c = op.constraint();
-        complex |= (c > Constraint::kStack && c != Constraint::kReuse) | (is_branch & (c == Constraint::kStack)) |
-                   (term & op.is_def()) |
-                   (clobbering & op.is_use() & op.is_late());
-        // A late def reusing an early Reg use of its class that no other def reuses needs no
-        // constraint check (the usual two-address instruction).
-        const bool is_reuse = c == Constraint::kReuse;
-        bool reuses_reg = false;
-        if (is_reuse) {
+        const uint32_t v = op.vreg(), t = op.tag();
+        if (v >= num_vregs || (t & 0xff) != static_cast<uint32_t>(vreg_class[v])) return OperandError(fn, i, k);
+        const uint32_t e = kOperandFacts[OperandFactsIndex(t)];
+        acc |= e;
+        classes |= 1u << (t & 3);
+        if ((e & kFactReuse) != 0) {
+          // A late def reusing an early Reg use of its class that no other def reuses needs no
+          // constraint check (the usual two-address instruction).
           const uint32_t in = static_cast<uint32_t>(op.reuse_index()), input = inst.operands_begin + in;
-          reuses_reg = op.is_def() && op.is_late() && in < 64 && input < inst.operands_end &&
-                       (reused_inputs >> in & 1) == 0 && ops[input].is_use() && ops[input].is_early() &&
-                       ops[input].constraint() == Constraint::kReg && ops[input].reg_class() == op.reg_class();
+          const bool simple = in < 64 && input < inst.operands_end && (reused_inputs >> in & 1) == 0 &&
+                              ops[input].is_use() && ops[input].is_early() &&
+                              ops[input].constraint() == Constraint::kReg && ops[input].reg_class() == op.reg_class();
           reused_inputs |= in < 64 ? uint64_t{1} << in : 0;
-          complex |= !reuses_reg;
+          acc |= simple ? 0u : kFactComplex | kFactNotPlain;
         }
-        plain &= op.is_use() ? op.is_early() & (c == Constraint::kReg)
-                             : op.is_late() & ((c == Constraint::kReg) | reuses_reg);
-        reuse |= is_reuse;
-        classes |= 1u << (static_cast<uint32_t>(op.reg_class()) & 3);
-        if (op.is_use()) {
+        if ((e & kFactUse) != 0) {
           if (def_pos[v] - block_pos >= span && !cross_use(v, b)) return NotDominated(v);
         } else {
           if (def_block[v] != kNoBlock) {
@@ -462,6 +500,11 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
           def_pos[v] = at;
         }
       }
+      const bool complex = n > min_regs || (acc & kFactComplex) != 0 || (is_branch && (acc & kFactStack) != 0) ||
+                           (term && (acc & kFactDef) != 0) ||
+                           (clobbering && (acc & kFactLateUse) != 0);
+      const bool plain = !term && !clobbering && (acc & kFactNotPlain) == 0;
+      const bool reuse = (acc & kFactReuse) != 0;
       if (complex) {
         if (absl::Status s = CheckInstConstraints(fn, env, i, allocatable); !s.ok()) return s;
       }
