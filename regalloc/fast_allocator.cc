@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -21,7 +22,7 @@ inline bool HasAtLeast(uint64_t m, uint32_t k) {
   return k == 0;
 }
 
-absl::Status OutOfRegisters(uint32_t i, int c) {
+absl::Status OutOfRegistersError(uint32_t i, int c) {
   return absl::ResourceExhaustedError(absl::StrCat("inst ", i, ": no ", RegClassName(static_cast<RegClass>(c)),
                                                    " register left for an operand"));
 }
@@ -71,7 +72,7 @@ absl::Status FastAllocator::Run(const Function& fn, const MachineEnv& env, const
   for (uint32_t p : fn.params) has_slot_[p] = 1;
   std::memset(forced_, kNoReg, sizeof(forced_));
   for (uint32_t b = static_cast<uint32_t>(fn.blocks.size()); b-- > 0;) {
-    if (absl::Status s = Block(b); !s.ok()) return s;
+    if (!Block(b)) return std::move(error_);
   }
   std::reverse(out->edits.begin(), out->edits.end());
   return absl::OkStatus();
@@ -155,21 +156,28 @@ uint8_t FastAllocator::StealKept(int c, uint64_t* keep, uint64_t excl, uint32_t 
   return ri;
 }
 
-absl::Status FastAllocator::Block(uint32_t b) {
+bool FastAllocator::OutOfRegisters(uint32_t i, int c) {
+  error_ = OutOfRegistersError(i, c);
+  return false;
+}
+
+bool FastAllocator::Block(uint32_t b) {
   const Function& fn = *fn_;
   const ::lathe::regalloc::Block& bl = fn.blocks[b];
   const uint32_t last = bl.insts_end - 1, first = bl.insts_begin;
-  absl::Status s = (fn.insts[last].flags & kInstBranch) != 0 ? Terminator(b, last) : Instruction(b, last);
-  if (!s.ok()) return s;
+  if (!((fn.insts[last].flags & kInstBranch) != 0 ? Terminator(b, last) : Instruction(b, last))) return false;
   for (uint32_t i = last; i-- > first;) {
-    if (s = Instruction(b, i); !s.ok()) return s;
+    if (!Instruction(b, i)) return false;
   }
   // Whatever is still in a register was live into the block: load it from its slot.
   for (int c = 0; c < kNumRegClasses; ++c) {
     for (uint64_t m = occ_[c]; m != 0; m &= m - 1) {
       const uint8_t ri = static_cast<uint8_t>(c * 64 + Ctz(m));
       const uint32_t v = reg_vreg_[ri];
-      if (has_slot_[v] == 0) return absl::InternalError(absl::StrCat("block ", b, ": v", v, " is live in without a slot"));
+      if (has_slot_[v] == 0) {
+        error_ = absl::InternalError(absl::StrCat("block ", b, ": v", v, " is live in without a slot"));
+        return false;
+      }
       Push(ProgPoint::Before(first), SlotLoc(v), RegLoc(ri));
       vreg_reg_[v] = kNoReg;
     }
@@ -190,10 +198,10 @@ absl::Status FastAllocator::Block(uint32_t b) {
       ResolvePending(ProgPoint::Before(first), all_);
     }
   }
-  return absl::OkStatus();
+  return true;
 }
 
-absl::Status FastAllocator::Terminator(uint32_t b, uint32_t i) {
+bool FastAllocator::Terminator(uint32_t b, uint32_t i) {
   const Function& fn = *fn_;
   const Inst& inst = fn.insts[i];
   uint64_t used[kNumRegClasses] = {0, 0, 0};
@@ -247,10 +255,10 @@ absl::Status FastAllocator::Terminator(uint32_t b, uint32_t i) {
       has_slot_[fn.edge_args[a]] = 1;
     }
   }
-  return absl::OkStatus();
+  return true;
 }
 
-absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
+bool FastAllocator::Instruction(uint32_t b, uint32_t i) {
   (void)b;
   const Function& fn = *fn_;
   const Inst& inst = fn.insts[i];
@@ -267,7 +275,7 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
     }
     if (room) {
       PlainInstruction(i, ops, n, (shape & Validator::kInstHasReuse) != 0, locs);
-      return absl::OkStatus();
+      return true;
     }
   }
   const uint64_t* clob = inst.clobbers != 0 ? &clobber_pos_[inst.clobbers * kNumRegClasses] : kNoClobbers;
@@ -508,7 +516,7 @@ absl::Status FastAllocator::Instruction(uint32_t b, uint32_t i) {
   }
   for (uint32_t k = 0; any_reuse && k < n; ++k) forced_[k] = kNoReg;
   if (!copies_.empty()) edits_->insert(edits_->end(), copies_.begin(), copies_.end());
-  return absl::OkStatus();
+  return true;
 }
 
 void FastAllocator::PlainInstruction(uint32_t i, const Operand* ops, uint32_t n, bool any_reuse, Location* locs) {

@@ -69,15 +69,18 @@ class FastAllocator {
   // def's value goes to the register through its slot instead (reloaded after all def moves).
   uint8_t StealKept(int c, uint64_t* keep, uint64_t excl, uint32_t i);
 
-  absl::Status Block(uint32_t b);
-  absl::Status Instruction(uint32_t b, uint32_t i);
-  absl::Status Terminator(uint32_t b, uint32_t i);
+  // These return false after setting error_ (kept off the per-instruction path).
+  bool Block(uint32_t b);
+  bool Instruction(uint32_t b, uint32_t i);
+  bool Terminator(uint32_t b, uint32_t i);
+  bool OutOfRegisters(uint32_t i, int c);
   // An instruction with only early Reg uses, late Reg defs and late defs reusing a Reg use, no
   // clobbers, and at least as many free registers per class as it has operands.
   void PlainInstruction(uint32_t i, const Operand* ops, uint32_t n, bool any_reuse, Location* locs);
   // Parallel move `pending_` at `point`, appended in reverse execution order.
   void ResolvePending(ProgPoint point, const uint64_t free_pos[kNumRegClasses]);
 
+  absl::Status error_;
   const Function* fn_ = nullptr;
   const MachineEnv* env_ = nullptr;
   Allocation* out_ = nullptr;

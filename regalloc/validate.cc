@@ -285,13 +285,26 @@ absl::Status Validator::CheckBlocks(const Function& fn, const MachineEnv& env) {
   if (fn.edge_args_begin.front() != 0 || fn.edge_args_begin.back() != fn.edge_args.size()) {
     return Err("edge_args_begin does not span edge_args");
   }
+  // Every entry of the edge and parameter arrays is in range, whether or not a block's range
+  // covers it: the counting sort below reads all of fn.succs. One pass per array.
+  for (size_t k = 0; k < fn.succs.size(); ++k) {
+    if (fn.succs[k] >= nb) return Err(absl::StrCat("succs[", k, "] = ", fn.succs[k], " is not a block"));
+  }
+  for (size_t k = 0; k < fn.preds.size(); ++k) {
+    if (fn.preds[k] >= nb) return Err(absl::StrCat("preds[", k, "] = ", fn.preds[k], " is not a block"));
+  }
+  for (size_t k = 0; k < fn.params.size(); ++k) {
+    if (fn.params[k] >= fn.num_vregs) return Err(absl::StrCat("params[", k, "]: parameter vreg out of range"));
+  }
+  for (size_t k = 0; k < fn.edge_args.size(); ++k) {
+    if (fn.edge_args[k] >= fn.num_vregs) return Err(absl::StrCat("edge_args[", k, "]: argument vreg out of range"));
+  }
   // Block ranges.
   uint32_t next_inst = 0;
   for (uint32_t b = 0; b < nb; ++b) {
     const Block& bl = fn.blocks[b];
-    auto where = [b] { return absl::StrCat("block ", b); };
     if (bl.insts_begin != next_inst || bl.insts_end <= bl.insts_begin || bl.insts_end > ni) {
-      return Err(absl::StrCat(where(), ": instruction range [", bl.insts_begin, ", ", bl.insts_end,
+      return Err(absl::StrCat("block ", b, ": instruction range [", bl.insts_begin, ", ", bl.insts_end,
                               ") must be non-empty and start where the previous block ended (",
                               next_inst, ")"));
     }
@@ -299,16 +312,7 @@ absl::Status Validator::CheckBlocks(const Function& fn, const MachineEnv& env) {
     if (bl.succs_begin > bl.succs_end || bl.succs_end > fn.succs.size() ||
         bl.preds_begin > bl.preds_end || bl.preds_end > fn.preds.size() ||
         bl.params_begin > bl.params_end || bl.params_end > fn.params.size()) {
-      return Err(absl::StrCat(where(), ": successor, predecessor or parameter range out of bounds"));
-    }
-    for (uint32_t s = bl.succs_begin; s < bl.succs_end; ++s) {
-      if (fn.succs[s] >= nb) return Err(absl::StrCat(where(), ": successor out of range"));
-    }
-    for (uint32_t p = bl.preds_begin; p < bl.preds_end; ++p) {
-      if (fn.preds[p] >= nb) return Err(absl::StrCat(where(), ": predecessor out of range"));
-    }
-    for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
-      if (fn.params[p] >= fn.num_vregs) return Err(absl::StrCat(where(), ": parameter vreg out of range"));
+      return Err(absl::StrCat("block ", b, ": successor, predecessor or parameter range out of bounds"));
     }
   }
   if (next_inst != ni) return Err("instructions after the last block");
@@ -388,7 +392,6 @@ absl::Status Validator::CheckBlocks(const Function& fn, const MachineEnv& env) {
       }
       for (uint32_t a = 0; a < nargs; ++a) {
         const uint32_t v = fn.edge_args[fn.edge_args_begin[s] + a];
-        if (v >= fn.num_vregs) return Err(absl::StrCat("edge block ", b, ": argument vreg out of range"));
         if (fn.vreg_class[v] != fn.vreg_class[fn.params[to.params_begin + a]]) {
           return Err(absl::StrCat("edge block ", b, " -> block ", fn.succs[s], ": argument ", a,
                                   " has a different class than its parameter"));
@@ -418,7 +421,8 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
   const RegClass* vreg_class = fn.vreg_class.data();
   const uint32_t num_vregs = fn.num_vregs;
   const size_t num_ops = fn.operands.size(), num_clobber_sets = fn.clobber_sets.size();
-  def_block_.assign(num_vregs, kNoBlock);
+  // def_block_ is only read for vregs with a definition (def_pos_ says which), so it is not reset.
+  def_block_.resize(num_vregs);
   def_pos_.assign(num_vregs, kNoPos);
   crosses_.assign(num_vregs, 0);
   shapes_.resize(fn.insts.size());
@@ -431,11 +435,11 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
   // not. Otherwise the defining block must dominate b; a use whose def has not been seen yet (it
   // comes later in the block order, or never) is decided once all defs are known.
   auto cross_use = [&](uint32_t v, uint32_t b) {
-    const uint32_t d = def_block[v];
-    if (d == kNoBlock) {
+    if (def_pos[v] == kNoPos) {
       deferred_.push_back({v, b});
       return true;
     }
+    const uint32_t d = def_block[v];
     if (d == b || !dom_.Dominates(d, b)) return false;
     crosses_[v] = 1;
     if (record_exposed_) exposed_.push_back({v, b});
@@ -446,7 +450,7 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
     const uint32_t block_pos = 2 * bl.insts_begin;
     for (uint32_t p = bl.params_begin; p < bl.params_end; ++p) {
       const uint32_t v = fn.params[p];
-      if (def_block[v] != kNoBlock) {
+      if (def_pos[v] != kNoPos) {
         return Err(absl::StrCat("block ", b, ": v", v, " is defined more than once (not SSA)"));
       }
       def_block[v] = b;
@@ -492,7 +496,7 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
         if ((e & kFactUse) != 0) {
           if (def_pos[v] - block_pos >= span && !cross_use(v, b)) return NotDominated(v);
         } else {
-          if (def_block[v] != kNoBlock) {
+          if (def_pos[v] != kNoPos) {
             return Err(absl::StrCat(OpWhere(i, k - inst.operands_begin), ": v", v,
                                     " is defined more than once (not SSA)"));
           }
@@ -517,8 +521,9 @@ absl::Status Validator::CheckInstructions(const Function& fn, const MachineEnv& 
     }
   }
   for (const auto& [v, b] : deferred_) {
+    if (def_pos_[v] == kNoPos) return NotDominated(v);
     const uint32_t d = def_block[v];
-    if (d == kNoBlock || d == b || !dom_.Dominates(d, b)) return NotDominated(v);
+    if (d == b || !dom_.Dominates(d, b)) return NotDominated(v);
     crosses_[v] = 1;
     if (record_exposed_) exposed_.push_back({v, b});
   }

@@ -8,7 +8,7 @@
 // dominated by its definition. Errors are InvalidArgument and name the block, instruction,
 // operand or value. On success crosses_blocks(v) says whether a block other than v's defining
 // block reads v: exactly the values live across some block boundary; def_block(v) is v's
-// defining block, and with record_exposed, exposed() lists every (vreg, block) where the block
+// defining block (unspecified for a vreg without a definition), and with record_exposed, exposed() lists every (vreg, block) where the block
 // reads the vreg defined elsewhere (with repeats): the seeds of liveness; inst_shapes() tells
 // the single-pass allocator which instructions it may take on its short path. The object keeps
 // its buffers, and the checks of the last environment that passed until a call brings another;

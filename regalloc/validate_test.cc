@@ -285,6 +285,25 @@ TEST(ValidateTest, RejectsDisagreeingEdgeLists) {
   ExpectRejected(twice, "edge block 0 -> block 1 is critical");
 }
 
+// Entries of the edge arrays that no block's range covers are still read by the edge-list check,
+// so they must be in range too (this once indexed past a table).
+TEST(ValidateTest, RejectsOutOfRangeEntriesOutsideEveryBlockRange) {
+  FunctionBuilder b;
+  b.StartBlock({});
+  b.AddInst({}, 0, kInstReturn);
+  Function fn = b.Finish();
+  fn.succs = {1000000};
+  fn.preds = {0};
+  fn.edge_args_begin = {0, 0};
+  ExpectRejected(fn, "succs[0] = 1000000 is not a block");
+  fn.succs = {0};
+  fn.preds = {77};
+  ExpectRejected(fn, "preds[0] = 77 is not a block");
+  fn.preds = {0};
+  fn.params = {5};
+  ExpectRejected(fn, "params[0]: parameter vreg out of range");
+}
+
 TEST(ValidateTest, RejectsArgumentCountMismatch) {
   FunctionBuilder b;
   const uint32_t v0 = b.NewVreg(kI), p = b.NewVreg(kI);
