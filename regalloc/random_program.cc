@@ -54,6 +54,7 @@ class Generator {
 
   void MakeCfg() {
     const uint32_t n = std::max<uint32_t>(1, o_.num_blocks);
+    num_cfg_blocks_ = n;
     succs_.assign(n, {});
     for (uint32_t b = 0; b + 1 < n; ++b) {
       const bool one_succ = t_ != nullptr ? rng_.Below(1000) >= t_->cond_branch_permille : rng_.Percent(50);
@@ -515,7 +516,11 @@ class Generator {
   void MakeBlock(uint32_t b) {
     auto& insts = block_insts_.emplace_back();
     block_of_.push_back(b);
-    const uint32_t n = t_ != nullptr ? 1 + Draw(block_size_cum_) : 1 + rng_.Below(std::max<uint32_t>(1, o_.max_insts_per_block));
+    // In template mode a block added to split an edge holds only its jump, as in lowered code
+    // (the measured block sizes leave such blocks out).
+    const uint32_t n = t_ == nullptr      ? 1 + rng_.Below(std::max<uint32_t>(1, o_.max_insts_per_block))
+                       : b >= num_cfg_blocks_ ? 1
+                                              : 1 + Draw(block_size_cum_);
     if (b == 0) {
       // Function arguments: fixed int and float registers, plus a stack argument.
       GenInst args;
@@ -640,6 +645,7 @@ class Generator {
   TemplateList by_kind_[4];
   std::vector<uint64_t> block_size_cum_, param_cum_, distance_cum_;
   uint32_t float_def_permille_ = 0;
+  uint32_t num_cfg_blocks_ = 0;  // blocks before edge splitting
   std::vector<std::vector<int>> value_pos_;
 };
 
