@@ -1,6 +1,7 @@
 // Register allocation speed on generated functions of about 1,000, 10,000 and 100,000
-// instructions, for both algorithms, in two operand mixes (bench/generated_program.h): the stress
-// mix (BM_SinglePass, BM_Optimizing) and the mix of lowered x86-64 code (...X64Shaped). Reports
+// instructions, for both algorithms, in three operand mixes (bench/generated_program.h): the stress
+// mix (BM_SinglePass, BM_Optimizing), the mix of lowered x86-64 code (...X64Shaped) and the
+// instruction shapes of lowered code (...LoweredShapes). Reports
 // insts_per_second (instructions allocated per second, validation and liveness included) and the
 // moves inserted per instruction.
 #include <cstdint>
@@ -74,11 +75,20 @@ void BM_OptimizingX64Shaped(benchmark::State& state) {
   BM_Allocate(state, Algorithm::kOptimizing, bench::GeneratedMix::kX64Shaped);
 }
 
+void BM_SinglePassLoweredShapes(benchmark::State& state) {
+  BM_Allocate(state, Algorithm::kSinglePass, bench::GeneratedMix::kLoweredShapes);
+}
+void BM_OptimizingLoweredShapes(benchmark::State& state) {
+  BM_Allocate(state, Algorithm::kOptimizing, bench::GeneratedMix::kLoweredShapes);
+}
+
 BENCHMARK(BM_ReadOperandsOnly)->Arg(100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SinglePass)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Optimizing)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SinglePassX64Shaped)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_OptimizingX64Shaped)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SinglePassLoweredShapes)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_OptimizingLoweredShapes)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace lathe::regalloc

@@ -22,6 +22,7 @@ class Generator {
 
   void Run() {
     MakeEnv();
+    if (o_.templates != nullptr) PrepareTemplates();
     MakeCfg();
     ComputeDominators();
     MakeParams();
@@ -53,9 +54,11 @@ class Generator {
 
   void MakeCfg() {
     const uint32_t n = std::max<uint32_t>(1, o_.num_blocks);
+    num_cfg_blocks_ = n;
     succs_.assign(n, {});
     for (uint32_t b = 0; b + 1 < n; ++b) {
-      if (rng_.Percent(50)) {
+      const bool one_succ = t_ != nullptr ? rng_.Below(1000) >= t_->cond_branch_permille : rng_.Percent(50);
+      if (one_succ) {
         succs_[b] = {b + 1};
       } else {
         uint32_t lo = 1, hi = n - 1;
@@ -67,7 +70,8 @@ class Generator {
         succs_[b] = rng_.Percent(50) ? std::vector<uint32_t>{b + 1, t} : std::vector<uint32_t>{t, b + 1};
       }
     }
-    // Split critical edges with new blocks holding just a jump.
+    // Split critical edges with new blocks holding just a jump (in template mode, as many other
+    // edges out of conditional branches as the table says).
     std::vector<uint32_t> npreds(n, 0);
     for (uint32_t b = 0; b < n; ++b) {
       for (uint32_t s : succs_[b]) ++npreds[s];
@@ -75,7 +79,7 @@ class Generator {
     for (uint32_t b = 0; b < n; ++b) {
       if (succs_[b].size() < 2) continue;
       for (uint32_t& s : succs_[b]) {
-        if (npreds[s] >= 2) {
+        if (npreds[s] >= 2 || (t_ != nullptr && rng_.Below(1000) < t_->split_edge_permille)) {
           const uint32_t x = static_cast<uint32_t>(succs_.size());
           succs_.push_back({s});
           s = x;
@@ -152,12 +156,16 @@ class Generator {
     params_.assign(nb, {});
     values_.assign(nb, {});
     edge_args_.assign(nb, {});
+    value_pos_.assign(nb, {});
     for (uint32_t b = 1; b < nb; ++b) {
-      const uint32_t np = rng_.Below(o_.max_params + 1);
+      const uint32_t np = t_ != nullptr ? Draw(param_cum_) : rng_.Below(o_.max_params + 1);
       for (uint32_t j = 0; j < np; ++j) {
-        const uint32_t v = NewVreg(RandomClass());
+        const RegClass c = t_ != nullptr ? (rng_.Below(1000) < float_def_permille_ ? RegClass::kFloat : RegClass::kInt)
+                                         : RandomClass();
+        const uint32_t v = NewVreg(c);
         params_[b].push_back(v);
         values_[b].push_back(v);
+        value_pos_[b].push_back(-1);
       }
     }
   }
@@ -166,6 +174,11 @@ class Generator {
   uint32_t Pick(uint32_t b, RegClass c) {
     uint32_t x = b;
     for (uint32_t up = rng_.Below(3); up > 0 && x != 0 && rng_.Percent(o_.outer_value_percent); --up) x = idom_[x];
+    return PickFrom(x, c);
+  }
+
+  // A value of class c defined in block x or, failing that, in its nearest dominator with one.
+  uint32_t PickFrom(uint32_t x, RegClass c) {
     for (;;) {
       const auto& vs = values_[x];
       // Prefer recent values, as real code does; scan back from a random recent position.
@@ -342,10 +355,172 @@ class Generator {
     return gi;
   }
 
+  // Template mode.
+
+  // Index drawn with probability proportional to its weight (cum: running sums; never empty).
+  uint32_t Draw(const std::vector<uint64_t>& cum) {
+    const uint64_t x = rng_.Below(static_cast<uint32_t>(cum.back()));
+    return static_cast<uint32_t>(std::upper_bound(cum.begin(), cum.end(), x) - cum.begin());
+  }
+
+  static std::vector<uint64_t> Cumulative(const uint32_t* weights, size_t n) {
+    std::vector<uint64_t> cum;
+    uint64_t sum = 0;
+    for (size_t k = 0; k < n; ++k) cum.push_back(sum += weights[k]);
+    if (cum.empty() || sum == 0) cum.assign(1, 1);  // no data: always index 0
+    return cum;
+  }
+
+  // Whether the generator's environment can satisfy template t: its classes have registers, its
+  // fixed registers exist, and with the call clobber set no late use needs a clobbered register.
+  bool Usable(const InstTemplate& t) const {
+    if (t.num_operands > kMaxTemplateOperands) return false;
+    const PRegSet& clob = fn_->clobber_sets[t.call_clobbers ? 1 : 0];
+    int late_uses[kNumRegClasses] = {0, 0, 0};
+    for (int k = 0; k < t.num_operands; ++k) {
+      const OperandTemplate& op = t.operands[k];
+      const auto& regs = Regs(op.reg_class);
+      if (regs.empty()) return false;
+      const bool late_use = op.kind == OperandKind::kUse && op.pos == OperandPos::kLate;
+      if (op.constraint == Constraint::kFixedReg) {
+        if (op.payload >= regs.size() || (late_use && clob.Contains(regs[op.payload]))) return false;
+      }
+      if (late_use && (op.constraint == Constraint::kReg || op.constraint == Constraint::kFixedReg)) {
+        ++late_uses[static_cast<int>(op.reg_class)];
+      }
+    }
+    for (int c = 0; c < kNumRegClasses; ++c) {
+      const int free = static_cast<int>(Regs(static_cast<RegClass>(c)).size()) -
+                       __builtin_popcountll(clob.class_bits(static_cast<RegClass>(c)));
+      if (late_uses[c] > free) return false;
+    }
+    return true;
+  }
+
+  void PrepareTemplates() {
+    t_ = o_.templates;
+    uint64_t defs = 0, float_defs = 0;
+    for (size_t k = 0; k < t_->num_insts; ++k) {
+      const InstTemplate& t = t_->insts[k];
+      if (t.weight == 0 || !Usable(t)) continue;
+      auto& list = by_kind_[static_cast<int>(t.kind)];
+      list.templates.push_back(&t);
+      list.cum.push_back((list.cum.empty() ? 0 : list.cum.back()) + t.weight);
+      for (int j = 0; j < t.num_operands; ++j) {
+        if (t.operands[j].kind != OperandKind::kDef) continue;
+        defs += t.weight;
+        if (t.operands[j].reg_class != RegClass::kInt) float_defs += t.weight;
+      }
+    }
+    // Block parameters take the class mix of the values instructions define.
+    float_def_permille_ = defs == 0 ? 0 : static_cast<uint32_t>(1000 * float_defs / defs);
+    block_size_cum_ = Cumulative(t_->block_size_weights, t_->num_block_sizes);
+    param_cum_ = Cumulative(t_->param_weights, t_->num_param_counts);
+    distance_cum_ = Cumulative(t_->use_distance_weights, t_->num_use_distances);
+  }
+
+  // A value of class c for a use in instruction k of block b: from another block (a dominator,
+  // or the entry) as often as the table says, else the value of the block defined about a drawn
+  // distance back (the nearest earlier one of the class, or the oldest later one).
+  uint32_t PickShaped(uint32_t b, uint32_t k, RegClass c) {
+    if (b != 0 && rng_.Below(1000) < t_->cross_block_use_permille) {
+      return PickFrom(rng_.Below(1000) < t_->entry_value_permille ? 0 : idom_[b], c);
+    }
+    const int target = static_cast<int>(k) - 1 - static_cast<int>(Draw(distance_cum_));
+    const auto& vs = values_[b];
+    uint32_t best = kNone;
+    for (size_t j = vs.size(); j-- > 0;) {
+      if (fn_->vreg_class[vs[j]] != c) continue;
+      best = vs[j];
+      if (value_pos_[b][j] <= target) break;
+    }
+    if (best != kNone) return best;
+    return b == 0 ? kNone : PickFrom(idom_[b], c);
+  }
+
+  // Fills template t for instruction k of block b; false (with nothing defined) when its uses
+  // cannot be given values: no value of a class, or only values already fixed to another register.
+  bool FillTemplate(uint32_t b, uint32_t k, const InstTemplate& t, GenInst* gi) {
+    uint32_t use_vreg[kMaxTemplateOperands];
+    PReg fixed_reg[kMaxTemplateOperands];
+    for (int j = 0; j < t.num_operands; ++j) {
+      const OperandTemplate& op = t.operands[j];
+      fixed_reg[j] = op.constraint == Constraint::kFixedReg ? Regs(op.reg_class)[op.payload] : PReg();
+      if (op.kind != OperandKind::kUse) continue;
+      uint32_t v = kNone;
+      // Two fixed uses of one register read one value; one value never goes to two fixed registers.
+      for (int i = 0; i < j && fixed_reg[j].valid(); ++i) {
+        if (t.operands[i].kind == OperandKind::kUse && fixed_reg[i] == fixed_reg[j]) v = use_vreg[i];
+      }
+      // A value already in another fixed register of this instruction is not taken again: first
+      // redraw, then take the latest other value of the class that dominates.
+      auto taken = [&](uint32_t x) {
+        for (int i = 0; i < j && fixed_reg[j].valid(); ++i) {
+          if (t.operands[i].kind == OperandKind::kUse && use_vreg[i] == x && fixed_reg[i].valid()) return true;
+        }
+        return false;
+      };
+      for (int attempt = 0; v == kNone && attempt < 4; ++attempt) {
+        v = PickShaped(b, k, op.reg_class);
+        if (v == kNone) return false;
+        if (taken(v)) v = kNone;
+      }
+      for (uint32_t x = b; v == kNone;) {
+        const auto& vs = values_[x];
+        for (size_t i = vs.size(); i-- > 0 && v == kNone;) {
+          if (fn_->vreg_class[vs[i]] == op.reg_class && !taken(vs[i])) v = vs[i];
+        }
+        if (v != kNone) break;
+        if (x == 0) return false;
+        x = idom_[x];
+      }
+      use_vreg[j] = v;
+    }
+    gi->clobbers = t.call_clobbers ? 1 : 0;
+    for (int j = 0; j < t.num_operands; ++j) {
+      const OperandTemplate& op = t.operands[j];
+      if (op.kind == OperandKind::kUse) {
+        gi->ops.push_back(fixed_reg[j].valid() ? Operand::FixedUse(use_vreg[j], fixed_reg[j], op.pos)
+                                               : Operand::Use(use_vreg[j], op.reg_class, op.constraint, op.pos));
+        continue;
+      }
+      const uint32_t v = NewVreg(op.reg_class);
+      pending_defs_.push_back(v);
+      if (op.constraint == Constraint::kReuse) {
+        gi->ops.push_back(Operand::ReuseDef(v, op.reg_class, op.payload));
+      } else if (fixed_reg[j].valid()) {
+        gi->ops.push_back(Operand::FixedDef(v, fixed_reg[j], op.pos));
+      } else {
+        gi->ops.push_back(Operand::Def(v, op.reg_class, op.constraint, op.pos));
+      }
+    }
+    return true;
+  }
+
+  // An instruction of the given kind from the table; a bare one if no template fits in a few draws.
+  GenInst MakeFromTemplate(uint32_t b, uint32_t k, TemplateKind kind) {
+    const auto& list = by_kind_[static_cast<int>(kind)];
+    for (int attempt = 0; attempt < 8 && !list.templates.empty(); ++attempt) {
+      GenInst gi;
+      if (FillTemplate(b, k, *list.templates[Draw(list.cum)], &gi)) return gi;
+    }
+    GenInst gi;
+    if (kind == TemplateKind::kOrdinary) {
+      const uint32_t v = NewVreg(RegClass::kInt);
+      gi.ops.push_back(Operand::Def(v, RegClass::kInt, Constraint::kReg));
+      pending_defs_.push_back(v);
+    }
+    return gi;
+  }
+
   void MakeBlock(uint32_t b) {
     auto& insts = block_insts_.emplace_back();
     block_of_.push_back(b);
-    const uint32_t n = 1 + rng_.Below(std::max<uint32_t>(1, o_.max_insts_per_block));
+    // In template mode a block added to split an edge holds only its jump, as in lowered code
+    // (the measured block sizes leave such blocks out).
+    const uint32_t n = t_ == nullptr      ? 1 + rng_.Below(std::max<uint32_t>(1, o_.max_insts_per_block))
+                       : b >= num_cfg_blocks_ ? 1
+                                              : 1 + Draw(block_size_cum_);
     if (b == 0) {
       // Function arguments: fixed int and float registers, plus a stack argument.
       GenInst args;
@@ -353,14 +528,27 @@ class Generator {
       args.ops.push_back(Operand::FixedDef(NewVreg(RegClass::kInt), Regs(RegClass::kInt)[1]));
       args.ops.push_back(Operand::FixedDef(NewVreg(RegClass::kFloat), Regs(RegClass::kFloat)[0]));
       args.ops.push_back(Operand::Def(NewVreg(RegClass::kInt), RegClass::kInt, Constraint::kStack));
-      for (const Operand& op : args.ops) values_[0].push_back(op.vreg());
+      for (const Operand& op : args.ops) {
+        values_[0].push_back(op.vreg());
+        value_pos_[0].push_back(0);
+      }
       insts.push_back(std::move(args));
     }
     for (uint32_t k = 1; k < n; ++k) {
       pending_defs_.clear();
-      GenInst gi = rng_.Percent(o_.call_percent) ? MakeCall(b) : MakeNormal(b);
-      for (uint32_t v : pending_defs_) values_[b].push_back(v);
+      const uint32_t at = static_cast<uint32_t>(insts.size());
+      GenInst gi = t_ != nullptr                  ? MakeFromTemplate(b, at, TemplateKind::kOrdinary)
+                   : rng_.Percent(o_.call_percent) ? MakeCall(b)
+                                                   : MakeNormal(b);
+      for (uint32_t v : pending_defs_) {
+        values_[b].push_back(v);
+        value_pos_[b].push_back(static_cast<int>(at));
+      }
       insts.push_back(std::move(gi));
+    }
+    if (t_ != nullptr) {
+      MakeTemplateTerminator(b, &insts);
+      return;
     }
     GenInst term;
     if (succs_[b].empty()) {
@@ -384,6 +572,24 @@ class Generator {
       }
     }
     insts.push_back(std::move(term));
+  }
+
+  void MakeTemplateTerminator(uint32_t b, std::vector<GenInst>* insts) {
+    const uint32_t at = static_cast<uint32_t>(insts->size());
+    const size_t nsuccs = succs_[b].size();
+    const TemplateKind kind = nsuccs == 0   ? TemplateKind::kReturn
+                              : nsuccs == 1 ? TemplateKind::kJump
+                                            : TemplateKind::kCondBranch;
+    GenInst term = MakeFromTemplate(b, at, kind);
+    term.flags = nsuccs == 0 ? kInstReturn : kInstBranch;
+    auto& args = edge_args_[b];
+    args.assign(nsuccs, {});
+    for (size_t s = 0; s < nsuccs; ++s) {
+      // A block defines values of both classes before any parameter is passed (the entry's
+      // arguments dominate every block), so a value is always found.
+      for (uint32_t p : params_[succs_[b][s]]) args[s].push_back(PickShaped(b, at, fn_->vreg_class[p]));
+    }
+    insts->push_back(std::move(term));
   }
 
   void Emit() {
@@ -429,6 +635,18 @@ class Generator {
   std::vector<uint32_t> rpo_, idom_, pending_defs_, block_of_;
   std::vector<std::vector<GenInst>> block_insts_;
   std::vector<std::vector<std::vector<uint32_t>>> edge_args_;
+  // Template mode: the table, its usable templates per kind with running weight sums, and each
+  // value's defining instruction within its block (-1 for parameters), parallel to values_.
+  struct TemplateList {
+    std::vector<const InstTemplate*> templates;
+    std::vector<uint64_t> cum;
+  };
+  const ProgramTemplates* t_ = nullptr;
+  TemplateList by_kind_[4];
+  std::vector<uint64_t> block_size_cum_, param_cum_, distance_cum_;
+  uint32_t float_def_permille_ = 0;
+  uint32_t num_cfg_blocks_ = 0;  // blocks before edge splitting
+  std::vector<std::vector<int>> value_pos_;
 };
 
 }  // namespace

@@ -6,14 +6,73 @@
 // fixed arguments, a fixed result and a clobber set, and random Any/Reg/Stack/Fixed/Reuse
 // constraints with early and late positions, kept within what the register file can satisfy.
 // The same seed and options always give the same program.
+//
+// Template mode (options.templates set): instead of drawing operand counts and constraints per
+// operand, every instruction copies the operand list of a template drawn by weight (a measured
+// table of instruction shapes, e.g. bench/lowered_shapes.h), filled with dominating values of the
+// right class and new vregs for defs; block sizes, parameters, conditional branches and where uses
+// find their values follow the table's histograms. Without templates the generator is unchanged.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "regalloc/function.h"
 #include "regalloc/machine_env.h"
 
 namespace lathe::regalloc {
+
+// One operand of an instruction template.
+struct OperandTemplate {
+  OperandKind kind;
+  OperandPos pos;
+  RegClass reg_class;
+  Constraint constraint;
+  // FixedReg: the register's position in the environment's preference order (regs[class]);
+  // Reuse: the input operand's index. Otherwise 0.
+  uint8_t payload;
+};
+
+inline constexpr int kMaxTemplateOperands = 12;
+
+enum class TemplateKind : uint8_t {
+  kOrdinary,    // not a terminator
+  kJump,        // branch to one successor
+  kCondBranch,  // branch to two or more successors
+  kReturn,
+};
+
+struct InstTemplate {
+  uint32_t weight;
+  TemplateKind kind;
+  bool call_clobbers;  // clobbers the generator's call set (caller-saved registers)
+  uint8_t num_operands;
+  OperandTemplate operands[kMaxTemplateOperands];
+};
+
+// A measured table of instruction shapes with the block and value facts measured beside it.
+// Histograms are weights by index; the last entry of use_distance_weights stands for that
+// distance or more.
+struct ProgramTemplates {
+  const InstTemplate* insts;
+  size_t num_insts;
+  const uint32_t* block_size_weights;  // [k]: blocks of k + 1 instructions, terminator included
+  size_t num_block_sizes;
+  const uint32_t* param_weights;  // [k]: blocks (but the entry) with k parameters
+  size_t num_param_counts;
+  // Of the blocks (not counting split critical edges) that end in a branch, per mille with two
+  // or more successors.
+  uint32_t cond_branch_permille;
+  // Edges out of blocks with several successors that get a block of their own (a jump) even when
+  // they are not critical, per mille.
+  uint32_t split_edge_permille;
+  // Uses (operands, not branch arguments) reading a value defined in another block, per mille;
+  // of those, per mille reading a value of the entry block.
+  uint32_t cross_block_use_permille;
+  uint32_t entry_value_permille;
+  const uint32_t* use_distance_weights;  // [k]: same-block uses of the value defined k + 1 instructions back
+  size_t num_use_distances;
+};
 
 struct RandomProgramOptions {
   uint32_t num_blocks = 8;            // before critical-edge splitting
@@ -41,6 +100,9 @@ struct RandomProgramOptions {
   // How often an operand reads a value of a dominating block instead of the current one (per step
   // up the dominator tree, at most two steps): the share of values live across blocks.
   uint32_t outer_value_percent = 40;
+  // Template mode (see above) when set: only num_blocks, the register counts, scratch and
+  // loop_span above still apply. Templates the environment cannot satisfy are skipped.
+  const ProgramTemplates* templates = nullptr;
 };
 
 // Small deterministic generator (xorshift64*), also used by tests that mutate allocations.
