@@ -156,6 +156,71 @@ uint8_t FastAllocator::StealKept(int c, uint64_t* keep, uint64_t excl, uint32_t 
   return ri;
 }
 
+inline void FastAllocator::PlainInstruction(uint32_t i, const Operand* ops, uint32_t n, bool any_reuse, Location* locs) {
+  // Enough registers are free for every operand, so nothing is evicted: a def stays in the
+  // register it has below (no other def can hold it) or takes a free one, and a use keeps its
+  // register or takes a free one. Reuse inputs are placed first, in their def's register, which
+  // the def left free; one that must stay in another register below is copied there. One pass
+  // sorts the operands into bit masks, so the passes that follow visit only their own kind
+  // (fewer data-dependent branches than testing each operand in each pass). n <= 64: every
+  // operand has its own free register.
+  uint64_t def_mask = 0;
+  for (uint32_t k = 0; k < n; ++k) def_mask |= static_cast<uint64_t>(ops[k].is_def()) << k;
+  uint64_t use_mask = (n == 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1) & ~def_mask;
+  uint64_t used[kNumRegClasses] = {0, 0, 0}, def_regs[kNumRegClasses] = {0, 0, 0};
+  uint64_t reused = 0;  // reuse inputs, placed with their defs
+  uint8_t reuse_reg[64];
+  for (uint64_t m = def_mask; m != 0; m &= m - 1) {
+    const uint32_t k = static_cast<uint32_t>(Ctz(m));
+    const Operand& op = ops[k];
+    const uint32_t v = op.vreg();
+    const int c = static_cast<int>(op.reg_class());
+    uint8_t ri = vreg_reg_[v];
+    if (ri != kNoReg) {
+      Release(ri);
+    } else {
+      ri = static_cast<uint8_t>(c * 64 + Ctz(all_[c] & ~occ_[c] & ~def_regs[c]));
+    }
+    def_regs[c] |= BitOfRi(ri);
+    if (any_reuse && op.constraint() == Constraint::kReuse) {
+      reused |= uint64_t{1} << op.reuse_index();
+      reuse_reg[op.reuse_index()] = ri;
+    }
+    if (has_slot_[v] != 0) Push(ProgPoint::After(i), RegLoc(ri), SlotLoc(v));
+    locs[k] = RegLoc(ri);
+  }
+  // Copies are pushed after the def moves, as their reverse order requires; the use pass below
+  // pushes nothing.
+  for (uint64_t m = reused; m != 0; m &= m - 1) {
+    const uint32_t k = static_cast<uint32_t>(Ctz(m));
+    const uint8_t want = reuse_reg[k];
+    const uint32_t v = ops[k].vreg();
+    const int c = ClassOfRi(want);
+    const uint8_t cur = vreg_reg_[v];
+    if (cur == kNoReg) {
+      Assign(v, want);
+    } else if (cur != want) {
+      edits_->push_back({ProgPoint::Before(i), RegLoc(cur), RegLoc(want)});
+      used[c] |= BitOfRi(cur);
+    }
+    used[c] |= BitOfRi(want);
+    locs[k] = RegLoc(want);
+  }
+  for (uint64_t m = use_mask & ~reused; m != 0; m &= m - 1) {
+    const uint32_t k = static_cast<uint32_t>(Ctz(m));
+    const Operand& op = ops[k];
+    const uint32_t v = op.vreg();
+    const int c = static_cast<int>(op.reg_class());
+    uint8_t ri = vreg_reg_[v];
+    if (ri == kNoReg) {
+      ri = static_cast<uint8_t>(c * 64 + Ctz(all_[c] & ~occ_[c] & ~used[c]));
+      Assign(v, ri);
+    }
+    used[c] |= BitOfRi(ri);
+    locs[k] = RegLoc(ri);
+  }
+}
+
 bool FastAllocator::OutOfRegisters(uint32_t i, int c) {
   error_ = OutOfRegistersError(i, c);
   return false;
@@ -166,7 +231,24 @@ bool FastAllocator::Block(uint32_t b) {
   const ::lathe::regalloc::Block& bl = fn.blocks[b];
   const uint32_t last = bl.insts_end - 1, first = bl.insts_begin;
   if (!((fn.insts[last].flags & kInstBranch) != 0 ? Terminator(b, last) : Instruction(b, last))) return false;
+  // Plain instructions with a free register per operand in each class they use take the short
+  // path, inlined here (the operand count bounds each class's need); the rest the full one.
+  const Inst* insts = fn.insts.data();
+  const Operand* ops = fn.operands.data();
+  Location* locs = out_->operand_locs.data();
   for (uint32_t i = last; i-- > first;) {
+    const uint8_t shape = shapes_[i];
+    if ((shape & Validator::kPlainInst) != 0) {
+      const uint32_t begin = insts[i].operands_begin, n = insts[i].operands_end - begin;
+      bool room = true;
+      for (uint32_t cls = shape >> Validator::kInstClassShift; cls != 0; cls &= cls - 1) {
+        room &= HasAtLeast(all_[Ctz(cls)] & ~occ_[Ctz(cls)], n);
+      }
+      if (room) {
+        PlainInstruction(i, ops + begin, n, (shape & Validator::kInstHasReuse) != 0, locs + begin);
+        continue;
+      }
+    }
     if (!Instruction(b, i)) return false;
   }
   // Whatever is still in a register was live into the block: load it from its slot.
@@ -265,19 +347,6 @@ bool FastAllocator::Instruction(uint32_t b, uint32_t i) {
   const uint32_t begin = inst.operands_begin, n = inst.operands_end - begin;
   const Operand* ops = fn.operands.data() + begin;
   Location* locs = out_->operand_locs.data() + begin;
-  // Plain instructions with a free register per operand in each class they use take the short
-  // path (the operand count bounds each class's need).
-  const uint8_t shape = shapes_[i];
-  if ((shape & Validator::kPlainInst) != 0) {
-    bool room = true;
-    for (uint32_t cls = shape >> Validator::kInstClassShift; cls != 0; cls &= cls - 1) {
-      room &= HasAtLeast(all_[Ctz(cls)] & ~occ_[Ctz(cls)], n);
-    }
-    if (room) {
-      PlainInstruction(i, ops, n, (shape & Validator::kInstHasReuse) != 0, locs);
-      return true;
-    }
-  }
   const uint64_t* clob = inst.clobbers != 0 ? &clobber_pos_[inst.clobbers * kNumRegClasses] : kNoClobbers;
   uint64_t fixed_use[kNumRegClasses] = {0, 0, 0}, fixed_def[kNumRegClasses] = {0, 0, 0};
   uint64_t fixed_late_use[kNumRegClasses] = {0, 0, 0};
@@ -517,71 +586,6 @@ bool FastAllocator::Instruction(uint32_t b, uint32_t i) {
   for (uint32_t k = 0; any_reuse && k < n; ++k) forced_[k] = kNoReg;
   if (!copies_.empty()) edits_->insert(edits_->end(), copies_.begin(), copies_.end());
   return true;
-}
-
-void FastAllocator::PlainInstruction(uint32_t i, const Operand* ops, uint32_t n, bool any_reuse, Location* locs) {
-  // Enough registers are free for every operand, so nothing is evicted: a def stays in the
-  // register it has below (no other def can hold it) or takes a free one, and a use keeps its
-  // register or takes a free one. Reuse inputs are placed first, in their def's register, which
-  // the def left free; one that must stay in another register below is copied there. One pass
-  // sorts the operands into bit masks, so the passes that follow visit only their own kind
-  // (fewer data-dependent branches than testing each operand in each pass). n <= 64: every
-  // operand has its own free register.
-  uint64_t def_mask = 0;
-  for (uint32_t k = 0; k < n; ++k) def_mask |= static_cast<uint64_t>(ops[k].is_def()) << k;
-  uint64_t use_mask = (n == 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1) & ~def_mask;
-  uint64_t used[kNumRegClasses] = {0, 0, 0}, def_regs[kNumRegClasses] = {0, 0, 0};
-  uint64_t reused = 0;  // reuse inputs, placed with their defs
-  uint8_t reuse_reg[64];
-  for (uint64_t m = def_mask; m != 0; m &= m - 1) {
-    const uint32_t k = static_cast<uint32_t>(Ctz(m));
-    const Operand& op = ops[k];
-    const uint32_t v = op.vreg();
-    const int c = static_cast<int>(op.reg_class());
-    uint8_t ri = vreg_reg_[v];
-    if (ri != kNoReg) {
-      Release(ri);
-    } else {
-      ri = static_cast<uint8_t>(c * 64 + Ctz(all_[c] & ~occ_[c] & ~def_regs[c]));
-    }
-    def_regs[c] |= BitOfRi(ri);
-    if (any_reuse && op.constraint() == Constraint::kReuse) {
-      reused |= uint64_t{1} << op.reuse_index();
-      reuse_reg[op.reuse_index()] = ri;
-    }
-    if (has_slot_[v] != 0) Push(ProgPoint::After(i), RegLoc(ri), SlotLoc(v));
-    locs[k] = RegLoc(ri);
-  }
-  // Copies are pushed after the def moves, as their reverse order requires; the use pass below
-  // pushes nothing.
-  for (uint64_t m = reused; m != 0; m &= m - 1) {
-    const uint32_t k = static_cast<uint32_t>(Ctz(m));
-    const uint8_t want = reuse_reg[k];
-    const uint32_t v = ops[k].vreg();
-    const int c = ClassOfRi(want);
-    const uint8_t cur = vreg_reg_[v];
-    if (cur == kNoReg) {
-      Assign(v, want);
-    } else if (cur != want) {
-      edits_->push_back({ProgPoint::Before(i), RegLoc(cur), RegLoc(want)});
-      used[c] |= BitOfRi(cur);
-    }
-    used[c] |= BitOfRi(want);
-    locs[k] = RegLoc(want);
-  }
-  for (uint64_t m = use_mask & ~reused; m != 0; m &= m - 1) {
-    const uint32_t k = static_cast<uint32_t>(Ctz(m));
-    const Operand& op = ops[k];
-    const uint32_t v = op.vreg();
-    const int c = static_cast<int>(op.reg_class());
-    uint8_t ri = vreg_reg_[v];
-    if (ri == kNoReg) {
-      ri = static_cast<uint8_t>(c * 64 + Ctz(all_[c] & ~occ_[c] & ~used[c]));
-      Assign(v, ri);
-    }
-    used[c] |= BitOfRi(ri);
-    locs[k] = RegLoc(ri);
-  }
 }
 
 }  // namespace lathe::regalloc

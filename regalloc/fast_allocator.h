@@ -76,7 +76,9 @@ class FastAllocator {
   bool OutOfRegisters(uint32_t i, int c);
   // An instruction with only early Reg uses, late Reg defs and late defs reusing a Reg use, no
   // clobbers, and at least as many free registers per class as it has operands.
-  void PlainInstruction(uint32_t i, const Operand* ops, uint32_t n, bool any_reuse, Location* locs);
+  // Inlined into Block's loop: a call per instruction costs as much as the work.
+  [[gnu::always_inline]] void PlainInstruction(uint32_t i, const Operand* ops, uint32_t n, bool any_reuse,
+                                               Location* locs);
   // Parallel move `pending_` at `point`, appended in reverse execution order.
   void ResolvePending(ProgPoint point, const uint64_t free_pos[kNumRegClasses]);
 
