@@ -61,6 +61,29 @@ void BM_ReadOperandsOnly(benchmark::State& state) {
       static_cast<double>(fn.insts.size()) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+// Calibration: validation alone (Validator::Run, the first step of every Allocate call), to
+// show how the single-pass time divides between checking the input and allocating.
+void BM_ValidateOnly(benchmark::State& state, bench::GeneratedMix mix) {
+  Function fn;
+  MachineEnv env;
+  bench::MakeGeneratedProgram(mix, state.range(0), &fn, &env);
+  Validator validator;
+  for (auto _ : state) {
+    absl::Status s = validator.Run(fn, env);
+    if (!s.ok()) {
+      state.SkipWithError(s.ToString().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(validator.inst_shapes().data());
+  }
+  state.counters["insts_per_second"] = benchmark::Counter(
+      static_cast<double>(fn.insts.size()) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+void BM_ValidateOnlyX64Shaped(benchmark::State& state) { BM_ValidateOnly(state, bench::GeneratedMix::kX64Shaped); }
+void BM_ValidateOnlyLoweredShapes(benchmark::State& state) {
+  BM_ValidateOnly(state, bench::GeneratedMix::kLoweredShapes);
+}
+
 // The stress mix keeps the names it has had since the first session, so figures stay comparable.
 void BM_SinglePass(benchmark::State& state) {
   BM_Allocate(state, Algorithm::kSinglePass, bench::GeneratedMix::kStress);
@@ -83,6 +106,8 @@ void BM_OptimizingLoweredShapes(benchmark::State& state) {
 }
 
 BENCHMARK(BM_ReadOperandsOnly)->Arg(100000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ValidateOnlyX64Shaped)->Arg(10000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ValidateOnlyLoweredShapes)->Arg(10000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SinglePass)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Optimizing)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SinglePassX64Shaped)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
