@@ -21,6 +21,19 @@ absl::Status NotDominated(uint32_t v) {
 
 std::string OpWhere(uint32_t inst, uint32_t k) { return absl::StrCat("inst ", inst, " operand ", k); }
 
+constexpr size_t kNotFound = ~size_t{0};
+
+// Index of the first entry >= limit, or kNotFound: a maximum over the array (a vector loop), and
+// a search only when it fails.
+size_t FirstAtLeast(const std::vector<uint32_t>& a, uint32_t limit) {
+  uint32_t most = 0;
+  for (uint32_t x : a) most = std::max(most, x);
+  if (a.empty() || most < limit) return kNotFound;
+  for (size_t k = 0;; ++k) {
+    if (a[k] >= limit) return k;
+  }
+}
+
 // What the instruction scan needs to know of an operand, from its kind, position and constraint
 // (the class is checked separately against the vreg's).
 enum : uint32_t {
@@ -287,17 +300,17 @@ absl::Status Validator::CheckBlocks(const Function& fn, const MachineEnv& env) {
   }
   // Every entry of the edge and parameter arrays is in range, whether or not a block's range
   // covers it: the counting sort below reads all of fn.succs. One pass per array.
-  for (size_t k = 0; k < fn.succs.size(); ++k) {
-    if (fn.succs[k] >= nb) return Err(absl::StrCat("succs[", k, "] = ", fn.succs[k], " is not a block"));
+  if (const size_t k = FirstAtLeast(fn.succs, nb); k != kNotFound) {
+    return Err(absl::StrCat("succs[", k, "] = ", fn.succs[k], " is not a block"));
   }
-  for (size_t k = 0; k < fn.preds.size(); ++k) {
-    if (fn.preds[k] >= nb) return Err(absl::StrCat("preds[", k, "] = ", fn.preds[k], " is not a block"));
+  if (const size_t k = FirstAtLeast(fn.preds, nb); k != kNotFound) {
+    return Err(absl::StrCat("preds[", k, "] = ", fn.preds[k], " is not a block"));
   }
-  for (size_t k = 0; k < fn.params.size(); ++k) {
-    if (fn.params[k] >= fn.num_vregs) return Err(absl::StrCat("params[", k, "]: parameter vreg out of range"));
+  if (const size_t k = FirstAtLeast(fn.params, fn.num_vregs); k != kNotFound) {
+    return Err(absl::StrCat("params[", k, "]: parameter vreg out of range"));
   }
-  for (size_t k = 0; k < fn.edge_args.size(); ++k) {
-    if (fn.edge_args[k] >= fn.num_vregs) return Err(absl::StrCat("edge_args[", k, "]: argument vreg out of range"));
+  if (const size_t k = FirstAtLeast(fn.edge_args, fn.num_vregs); k != kNotFound) {
+    return Err(absl::StrCat("edge_args[", k, "]: argument vreg out of range"));
   }
   // Block ranges.
   uint32_t next_inst = 0;
