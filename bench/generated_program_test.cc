@@ -1,5 +1,6 @@
 #include "bench/generated_program.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <utility>
@@ -55,6 +56,7 @@ TEST(LoweredShapesTest, TableIsWellFormed) {
   for (int k = 0; k < 3; ++k) EXPECT_GT(Sum(t.block_size_weights[k], t.num_block_sizes[k]), 0u) << "block sizes " << k;
   for (int k = 0; k < 2; ++k) EXPECT_GT(Sum(t.param_weights[k], t.num_param_counts[k]), 0u) << "parameters " << k;
   EXPECT_GT(Sum(t.use_distance_weights, t.num_use_distances), 0u);
+  EXPECT_GT(Sum(t.reuse_distance_weights, t.num_reuse_distances), 0u);
   EXPECT_LE(t.cond_branch_permille, 1000u);
   EXPECT_LE(t.split_edge_permille, 1000u);
   EXPECT_LE(t.cross_block_use_permille, 1000u);
@@ -236,9 +238,11 @@ TEST(LoweredShapesTest, BlockOrderIsTopologicalForForwardEdges) {
 }
 
 // Operands reading another block's value (uses, branch arguments aside), in block order; of the
-// uses with a value of their class defined earlier in their block, those reading another block's.
+// uses with a value of their class defined earlier in their block, those reading another block's;
+// repeated reads whose value's previous such read was at most kNearReads such reads back.
+constexpr uint32_t kNearReads = 8;
 struct CrossUses {
-  uint64_t uses = 0, cross = 0, repeat = 0, distinct = 0, with_local = 0, cross_with_local = 0;
+  uint64_t uses = 0, cross = 0, repeat = 0, distinct = 0, with_local = 0, cross_with_local = 0, near_repeat = 0;
 };
 
 CrossUses CountCrossUses(const regalloc::Function& fn) {
@@ -251,7 +255,7 @@ CrossUses CountCrossUses(const regalloc::Function& fn) {
     }
   }
   CrossUses c;
-  std::vector<uint32_t> reads(fn.num_vregs, 0);
+  std::vector<uint32_t> reads(fn.num_vregs, 0), last_read(fn.num_vregs, 0);
   for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
     const regalloc::Block& bl = fn.blocks[b];
     uint32_t local[regalloc::kNumRegClasses] = {0, 0, 0};
@@ -271,7 +275,9 @@ CrossUses CountCrossUses(const regalloc::Function& fn) {
           ++c.distinct;
         } else {
           ++c.repeat;
+          c.near_repeat += c.cross - last_read[op.vreg()] <= kNearReads ? 1 : 0;
         }
+        last_read[op.vreg()] = static_cast<uint32_t>(c.cross);
       }
       for (uint32_t k = inst.operands_begin; k < inst.operands_end; ++k) {
         if (fn.operands[k].is_def()) ++local[static_cast<int>(fn.operands[k].reg_class())];
@@ -283,7 +289,8 @@ CrossUses CountCrossUses(const regalloc::Function& fn) {
 
 // The benchmark's 10,000-instruction function reads other blocks' values as often as the table
 // says where it has a choice, and mostly values already read from another block (few distinct
-// long-lived values).
+// long-lived values), read again about as soon as the table says (which bounds how far values
+// live).
 TEST(GeneratedProgramTest, LoweredShapesCrossBlockUsesFollowTable) {
   regalloc::Function fn;
   regalloc::MachineEnv env;
@@ -301,6 +308,11 @@ TEST(GeneratedProgramTest, LoweredShapesCrossBlockUsesFollowTable) {
               t.cross_block_use_permille / 1000.0, repeat_share, t.repeat_cross_use_permille / 1000.0);
   EXPECT_NEAR(cross_share, t.cross_block_use_permille / 1000.0, 0.03);
   EXPECT_NEAR(repeat_share, t.repeat_cross_use_permille / 1000.0, 0.08);
+  const double near_share = static_cast<double>(c.near_repeat) / static_cast<double>(c.repeat);
+  const double table_near = static_cast<double>(Sum(t.reuse_distance_weights, std::min<size_t>(kNearReads, t.num_reuse_distances))) /
+                            static_cast<double>(Sum(t.reuse_distance_weights, t.num_reuse_distances));
+  std::printf("repeats at most %u reads back: %.3f (table %.3f)\n", kNearReads, near_share, table_near);
+  EXPECT_NEAR(near_share, table_near, 0.08);
 }
 
 // The benchmark's functions: near the requested size, valid, and made of the table's shapes.

@@ -33,6 +33,7 @@ const regalloc::ProgramTemplates& LoweredShapes() {
       kLoweredCrossBlockUsePermille, kLoweredRepeatCrossUsePermille, kLoweredEntryValuePermille,
       kLoweredLocalBranchArgPermille,
       kLoweredUseDistanceWeights, std::size(kLoweredUseDistanceWeights),
+      kLoweredReuseDistanceWeights, std::size(kLoweredReuseDistanceWeights),
   };
   return kTable;
 }

@@ -13,8 +13,9 @@
 // loads), and a use there must read another block's value. Beside the shapes: block sizes by how
 // the block ends, parameter counts by predecessor count, the share of branching blocks with two
 // or more successors, where uses find their values (another block when they had a value of their
-// own block to read, a value another block already read, the entry's, or how many instructions
-// back in the same block) and where branch arguments find theirs. Blocks that only carry a split
+// own block to read, a value another block already read and how many such reads back, the
+// entry's, or how many instructions back in the same block) and where branch arguments find
+// theirs. Blocks that only carry a split
 // critical edge (one jump, from a block with several successors) are left out of the block size,
 // parameter and successor counts, because the generator adds those itself when it splits edges.
 // The header comment of the output adds what the generator reproduces without a table of its
@@ -34,6 +35,8 @@
 #include "bench/lowered_functions.h"
 #include "regalloc/dominators.h"
 #include "regalloc/function.h"
+#include "regalloc/liveness.h"
+#include "regalloc/validate.h"
 #include "regalloc/machine_env.h"
 #include "regalloc/random_program.h"
 
@@ -50,6 +53,7 @@ constexpr uint32_t kMaxDistance = 32;  // the last distance bucket holds this di
 constexpr uint32_t kNoInst = 0xffffffffu;
 constexpr int kCallLikeClobbers = 8;  // clobber sets of this many registers or more are calls'.
 constexpr uint32_t kMaxCrossReads = 16;  // the last bucket of reads per value holds this many and more
+constexpr uint32_t kMaxReuseDistance = 256;  // the last bucket of reuse distances holds this and more
 
 struct Census {
   absl::flat_hash_map<std::string, std::pair<uint64_t, InstTemplate>> shapes;
@@ -81,6 +85,11 @@ struct Census {
            top_value_uses = 0, defined_values = 0;
   // [k]: values read from other blocks by k + 1 operands (the last entry: that many or more).
   std::vector<uint64_t> cross_reads_per_value = std::vector<uint64_t>(kMaxCrossReads, 0);
+  // [k]: repeated cross-block reads whose value's previous cross-block read was k + 1 such reads
+  // earlier in the function (block order): how local the reuse of long-lived values is.
+  std::vector<uint64_t> reuse_distances = std::vector<uint64_t>(kMaxReuseDistance, 0);
+  // Live-in values summed over blocks, and blocks; the same for functions of 1,000+ instructions.
+  uint64_t live_in = 0, live_blocks = 0, big_live_in = 0, big_live_blocks = 0;
   std::vector<uint64_t> distances = std::vector<uint64_t>(kMaxDistance, 0);
 };
 
@@ -164,7 +173,8 @@ void Count(const regalloc::Function& fn, const regalloc::MachineEnv& env, Census
     if (next.preds_end - next.preds_begin == 1) body_entry = fn.succs[entry.succs_begin];
   }
   // Per value: operands reading it from another block; whether another block reads it at all.
-  std::vector<uint32_t> cross_reads(fn.num_vregs, 0);
+  std::vector<uint32_t> cross_reads(fn.num_vregs, 0), last_read(fn.num_vregs, 0);
+  uint32_t read_seq = 0;
   std::vector<uint8_t> crossing(fn.num_vregs, 0);
   for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
     const regalloc::Block& bl = fn.blocks[b];
@@ -229,12 +239,15 @@ void Count(const regalloc::Function& fn, const regalloc::MachineEnv& env, Census
             c->cross_uses_with_local += choice ? 1 : 0;
             if (def_block[v] == 0) ++c->entry_uses;
             if (def_block[v] == body_entry) ++c->body_entry_uses;
+            ++read_seq;
             if (cross_reads[v]++ != 0) {
               ++c->repeat_cross_uses;
+              ++c->reuse_distances[std::min(read_seq - last_read[v], kMaxReuseDistance) - 1];
             } else if (def_block[v] == 0 || def_block[v] == body_entry) {
               ++c->entry_cross_values;
             }
             crossing[v] = 1;
+            last_read[v] = read_seq;
           } else {
             ++c->distances[std::min(i - def_inst[v], kMaxDistance) - 1];
           }
@@ -282,6 +295,17 @@ void Count(const regalloc::Function& fn, const regalloc::MachineEnv& env, Census
     ++c->cross_reads_per_value[std::min(cross_reads[v], kMaxCrossReads) - 1];
   }
   c->top_value_uses += top;
+  regalloc::Validator checked;
+  regalloc::Liveness live;
+  if (checked.Run(fn, env, /*record_exposed=*/true).ok() && live.Compute(fn, checked).ok()) {
+    const bool big = fn.insts.size() >= 1000;
+    for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
+      c->live_in += live.live_in(b).size();
+      if (big) c->big_live_in += live.live_in(b).size();
+    }
+    c->live_blocks += fn.blocks.size();
+    if (big) c->big_live_blocks += fn.blocks.size();
+  }
 }
 
 const char* KindName(TemplateKind k) {
@@ -360,6 +384,9 @@ void Print(const Census& c, const LoweredSource& src) {
   std::printf("// Branch arguments: %llu, %llu (%.1f%%) reading a value of the branching block (for a\n"
               "// split-edge block, of its predecessor).\n",
               u(c.branch_args), u(c.local_branch_args), pct(c.local_branch_args, c.branch_args));
+  std::printf("// Values live into a block, per block: %.2f; in functions of 1,000+ instructions %.2f.\n",
+              c.live_blocks == 0 ? 0.0 : static_cast<double>(c.live_in) / static_cast<double>(c.live_blocks),
+              c.big_live_blocks == 0 ? 0.0 : static_cast<double>(c.big_live_in) / static_cast<double>(c.big_live_blocks));
   std::printf("// Values by operands reading them from other blocks (1, 2, ... %u or more):", kMaxCrossReads);
   for (uint64_t x : c.cross_reads_per_value) std::printf(" %llu", u(x));
   std::printf("\n// Layout: %llu of %llu functions have a block order topological for the forward edges (every\n"
@@ -415,6 +442,7 @@ void Print(const Census& c, const LoweredSource& src) {
   PrintWeights("kLoweredOnePredParamWeights", c.params[0]);
   PrintWeights("kLoweredJoinParamWeights", c.params[1]);
   PrintWeights("kLoweredUseDistanceWeights", c.distances);
+  PrintWeights("kLoweredReuseDistanceWeights", c.reuse_distances);
   std::printf("constexpr uint32_t kLoweredCondBranchPermille = %u;\n", Permille(c.cond_branch_blocks, c.branch_blocks));
   std::printf("constexpr uint32_t kLoweredSplitEdgePermille = %u;\n", Permille(c.split_blocks, c.cond_edges));
   std::printf("constexpr uint32_t kLoweredCrossBlockUsePermille = %u;\n", Permille(c.cross_uses_with_local, c.uses_with_local));

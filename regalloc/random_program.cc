@@ -417,16 +417,21 @@ class Generator {
   bool Dominates(uint32_t a, uint32_t b) const { return dom_pre_[b] - dom_pre_[a] < dom_size_[a]; }
 
   // A value of class c from another block for a use in block b (not the entry). As often as the
-  // table says, one already read from another block, drawn from all such earlier reads so that a
-  // value read often is read again often (lowered code reads its heap base and context from
-  // most blocks); it must dominate b, which a few draws usually find. Otherwise a value of the
-  // entry or of b's immediate dominator.
+  // table says, one already read from another block: the read a drawn reuse distance back in
+  // the sequence of such reads, so that a value read often is read again often (lowered code
+  // reads its heap base and context from most blocks) and reuse stays as local as measured;
+  // it must dominate b, which a few draws usually find. Otherwise a value of the entry or of b's
+  // immediate dominator that no other block reads yet.
   uint32_t PickCross(uint32_t b, RegClass c) {
     if (!cross_reads_.empty() && rng_.Below(1000) < t_->repeat_cross_use_permille) {
+      const uint32_t n = static_cast<uint32_t>(cross_reads_.size()), far = static_cast<uint32_t>(reuse_cum_.size());
       for (int attempt = 0; attempt < 8; ++attempt) {
-        const uint32_t v = cross_reads_[rng_.Below(static_cast<uint32_t>(cross_reads_.size()))];
-        const uint32_t d = vreg_block_[v];
-        if (fn_->vreg_class[v] == c && d != b && Dominates(d, b)) return v;
+        const uint32_t d = 1 + Draw(reuse_cum_);
+        if (d > n) continue;
+        // The last bucket stands for its distance or more.
+        const uint32_t v = cross_reads_[d == far ? rng_.Below(n - d + 1) : n - d];
+        const uint32_t def = vreg_block_[v];
+        if (fn_->vreg_class[v] == c && def != b && Dominates(def, b)) return v;
       }
     }
     return PickUnread(rng_.Below(1000) < t_->entry_value_permille ? 0 : idom_[b], c);
@@ -507,6 +512,7 @@ class Generator {
     for (int k = 0; k < 3; ++k) block_size_cum_[k] = Cumulative(t_->block_size_weights[k], t_->num_block_sizes[k]);
     for (int k = 0; k < 2; ++k) param_cum_[k] = Cumulative(t_->param_weights[k], t_->num_param_counts[k]);
     distance_cum_ = Cumulative(t_->use_distance_weights, t_->num_use_distances);
+    reuse_cum_ = Cumulative(t_->reuse_distance_weights, t_->num_reuse_distances);
   }
 
   // A value of class c for a use in instruction k of block b: from another block when b has no
@@ -780,7 +786,7 @@ class Generator {
   const ProgramTemplates* t_ = nullptr;
   TemplateList by_kind_[4];
   // Block sizes by ending (jump, conditional branch, return); parameters by one or more predecessors.
-  std::vector<uint64_t> block_size_cum_[3], param_cum_[2], distance_cum_;
+  std::vector<uint64_t> block_size_cum_[3], param_cum_[2], distance_cum_, reuse_cum_;
   uint32_t float_def_permille_ = 0;
   uint32_t num_cfg_blocks_ = 0;  // blocks before edge splitting
   std::vector<std::vector<int>> value_pos_;

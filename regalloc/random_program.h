@@ -81,9 +81,8 @@ struct ProgramTemplates {
   // Of the uses (operands, not branch arguments) that could read a value of their class defined
   // earlier in their block, per mille reading another block's value instead (the others have no
   // choice); of all uses reading another block's value, per mille reading one that an earlier
-  // instruction (in block order) already read from another block (picked in proportion to its
-  // earlier such reads, so a few values take most of them); of the values read from another
-  // block, per mille defined in the entry block.
+  // instruction (in block order) already read from another block (see reuse_distance_weights);
+  // of the values read from another block, per mille defined in the entry block.
   uint32_t cross_block_use_permille;
   uint32_t repeat_cross_use_permille;
   uint32_t entry_value_permille;
@@ -92,6 +91,11 @@ struct ProgramTemplates {
   uint32_t local_branch_arg_permille;
   const uint32_t* use_distance_weights;  // [k]: same-block uses of the value defined k + 1 instructions back
   size_t num_use_distances;
+  // [k]: repeated cross-block reads whose value was last read from another block k + 1 such reads
+  // earlier: a few values read again and again, mostly close together (the last entry: that
+  // distance or more).
+  const uint32_t* reuse_distance_weights;
+  size_t num_reuse_distances;
 };
 
 struct RandomProgramOptions {
