@@ -24,11 +24,16 @@ constexpr regalloc::TemplateKind Ord = regalloc::TemplateKind::kOrdinary, Jump =
 const regalloc::ProgramTemplates& LoweredShapes() {
   static constexpr regalloc::ProgramTemplates kTable = {
       kLoweredShapeTable,         std::size(kLoweredShapeTable),
-      kLoweredBlockSizeWeights,   std::size(kLoweredBlockSizeWeights),
-      kLoweredParamWeights,       std::size(kLoweredParamWeights),
+      {kLoweredJumpBlockSizeWeights, kLoweredCondBlockSizeWeights, kLoweredReturnBlockSizeWeights},
+      {std::size(kLoweredJumpBlockSizeWeights), std::size(kLoweredCondBlockSizeWeights),
+       std::size(kLoweredReturnBlockSizeWeights)},
+      {kLoweredOnePredParamWeights, kLoweredJoinParamWeights},
+      {std::size(kLoweredOnePredParamWeights), std::size(kLoweredJoinParamWeights)},
       kLoweredCondBranchPermille, kLoweredSplitEdgePermille,
-      kLoweredCrossBlockUsePermille, kLoweredEntryValuePermille,
+      kLoweredCrossBlockUsePermille, kLoweredRepeatCrossUsePermille, kLoweredEntryValuePermille,
+      kLoweredLocalBranchArgPermille,
       kLoweredUseDistanceWeights, std::size(kLoweredUseDistanceWeights),
+      kLoweredReuseDistanceWeights, std::size(kLoweredReuseDistanceWeights),
   };
   return kTable;
 }

@@ -25,6 +25,7 @@ class Generator {
     if (o_.templates != nullptr) PrepareTemplates();
     MakeCfg();
     ComputeDominators();
+    if (t_ != nullptr) NumberDominatorTree();
     MakeParams();
     for (uint32_t b : rpo_) MakeBlock(b);
     Emit();
@@ -56,6 +57,27 @@ class Generator {
     const uint32_t n = std::max<uint32_t>(1, o_.num_blocks);
     num_cfg_blocks_ = n;
     succs_.assign(n, {});
+    // Template mode keeps the CFG reducible, as every lowered Sightglass function is (wasm's
+    // control flow is structured): a branch back goes to a dominator. fidom: immediate dominators
+    // over the forward edges, final for b once the blocks before it have their successors, and
+    // unchanged by back edges to dominators.
+    std::vector<uint32_t> fidom(t_ != nullptr ? n : 0, kNone);
+    if (t_ != nullptr) fidom[0] = 0;
+    auto add_forward = [&](uint32_t p, uint32_t s) {
+      if (fidom[s] == kNone) {
+        fidom[s] = p;
+        return;
+      }
+      uint32_t x = p, y = fidom[s];
+      while (x != y) {
+        if (x > y) {
+          x = fidom[x];
+        } else {
+          y = fidom[y];
+        }
+      }
+      fidom[s] = x;
+    };
     for (uint32_t b = 0; b + 1 < n; ++b) {
       const bool one_succ = t_ != nullptr ? rng_.Below(1000) >= t_->cond_branch_permille : rng_.Percent(50);
       if (one_succ) {
@@ -66,8 +88,20 @@ class Generator {
           lo = b > o_.loop_span ? b - o_.loop_span : 1;
           hi = std::min(n - 1, b + o_.loop_span);
         }
-        const uint32_t t = lo + rng_.Below(hi - lo + 1);
+        uint32_t t = lo + rng_.Below(hi - lo + 1);
+        if (t_ != nullptr && t <= b) {
+          // The nearest dominator of b at or above t (b itself: a loop of one block), never the
+          // entry, which has no predecessors.
+          uint32_t d = b;
+          while (d > t && fidom[d] != 0) d = fidom[d];
+          t = d;
+        }
         succs_[b] = rng_.Percent(50) ? std::vector<uint32_t>{b + 1, t} : std::vector<uint32_t>{t, b + 1};
+      }
+      if (t_ != nullptr) {
+        for (uint32_t s : succs_[b]) {
+          if (s > b) add_forward(b, s);
+        }
       }
     }
     // Split critical edges with new blocks holding just a jump (in template mode, as many other
@@ -146,6 +180,8 @@ class Generator {
 
   uint32_t NewVreg(RegClass c) {
     fn_->vreg_class.push_back(c);
+    vreg_block_.push_back(cur_block_);
+    cross_read_.push_back(0);
     return fn_->num_vregs++;
   }
 
@@ -157,8 +193,12 @@ class Generator {
     values_.assign(nb, {});
     edge_args_.assign(nb, {});
     value_pos_.assign(nb, {});
-    for (uint32_t b = 1; b < nb; ++b) {
-      const uint32_t np = t_ != nullptr ? Draw(param_cum_) : rng_.Below(o_.max_params + 1);
+    // In template mode blocks added to split an edge take none, as in lowered code: their jump
+    // passes the successor's arguments.
+    const uint32_t with_params = t_ != nullptr ? num_cfg_blocks_ : nb;
+    for (uint32_t b = 1; b < with_params; ++b) {
+      cur_block_ = b;
+      const uint32_t np = t_ != nullptr ? Draw(param_cum_[preds_[b].size() > 1 ? 1 : 0]) : rng_.Below(o_.max_params + 1);
       for (uint32_t j = 0; j < np; ++j) {
         const RegClass c = t_ != nullptr ? (rng_.Below(1000) < float_def_permille_ ? RegClass::kFloat : RegClass::kInt)
                                          : RandomClass();
@@ -357,6 +397,60 @@ class Generator {
 
   // Template mode.
 
+  // Preorder numbers and subtree sizes of the dominator tree, so that Dominates() is O(1): a
+  // block's subtree is the interval [pre, pre + size). RPO lists every block after its idom.
+  void NumberDominatorTree() {
+    const uint32_t nb = static_cast<uint32_t>(succs_.size());
+    dom_pre_.assign(nb, 0);
+    dom_size_.assign(nb, 1);
+    for (size_t k = rpo_.size(); k-- > 1;) dom_size_[idom_[rpo_[k]]] += dom_size_[rpo_[k]];
+    std::vector<uint32_t> next_child(nb, 0);
+    next_child[0] = 1;
+    for (size_t k = 1; k < rpo_.size(); ++k) {
+      const uint32_t b = rpo_[k];
+      dom_pre_[b] = next_child[idom_[b]];
+      next_child[idom_[b]] += dom_size_[b];
+      next_child[b] = dom_pre_[b] + 1;
+    }
+  }
+
+  bool Dominates(uint32_t a, uint32_t b) const { return dom_pre_[b] - dom_pre_[a] < dom_size_[a]; }
+
+  // A value of class c from another block for a use in block b (not the entry). As often as the
+  // table says, one already read from another block: the read a drawn reuse distance back in
+  // the sequence of such reads, so that a value read often is read again often (lowered code
+  // reads its heap base and context from most blocks) and reuse stays as local as measured;
+  // it must dominate b, which a few draws usually find. Otherwise a value of the entry or of b's
+  // immediate dominator that no other block reads yet.
+  uint32_t PickCross(uint32_t b, RegClass c) {
+    if (!cross_reads_.empty() && rng_.Below(1000) < t_->repeat_cross_use_permille) {
+      const uint32_t n = static_cast<uint32_t>(cross_reads_.size()), far = static_cast<uint32_t>(reuse_cum_.size());
+      for (int attempt = 0; attempt < 8; ++attempt) {
+        const uint32_t d = 1 + Draw(reuse_cum_);
+        if (d > n) continue;
+        // The last bucket stands for its distance or more.
+        const uint32_t v = cross_reads_[d == far ? rng_.Below(n - d + 1) : n - d];
+        const uint32_t def = vreg_block_[v];
+        if (fn_->vreg_class[v] == c && def != b && Dominates(def, b)) return v;
+      }
+    }
+    return PickUnread(rng_.Below(1000) < t_->entry_value_permille ? 0 : idom_[b], c);
+  }
+
+  // The latest value of class c in block x or its nearest dominators that no other block has read
+  // yet (the census counts a value's first read from another block apart from later ones); any
+  // value of the class (PickFrom) if a few blocks up have none.
+  uint32_t PickUnread(uint32_t x, RegClass c) {
+    for (uint32_t y = x, up = 0; up < 4; ++up, y = idom_[y]) {
+      const auto& vs = values_[y];
+      for (size_t k = vs.size(); k-- > 0;) {
+        if (fn_->vreg_class[vs[k]] == c && !cross_read_[vs[k]]) return vs[k];
+      }
+      if (y == 0) break;
+    }
+    return PickFrom(x, c);
+  }
+
   // Index drawn with probability proportional to its weight (cum: running sums; never empty).
   uint32_t Draw(const std::vector<uint64_t>& cum) {
     const uint64_t x = rng_.Below(static_cast<uint32_t>(cum.back()));
@@ -406,6 +500,7 @@ class Generator {
       auto& list = by_kind_[static_cast<int>(t.kind)];
       list.templates.push_back(&t);
       list.cum.push_back((list.cum.empty() ? 0 : list.cum.back()) + t.weight);
+      list.first_cum.push_back((list.first_cum.empty() ? 0 : list.first_cum.back()) + t.first_weight);
       for (int j = 0; j < t.num_operands; ++j) {
         if (t.operands[j].kind != OperandKind::kDef) continue;
         defs += t.weight;
@@ -414,28 +509,28 @@ class Generator {
     }
     // Block parameters take the class mix of the values instructions define.
     float_def_permille_ = defs == 0 ? 0 : static_cast<uint32_t>(1000 * float_defs / defs);
-    block_size_cum_ = Cumulative(t_->block_size_weights, t_->num_block_sizes);
-    param_cum_ = Cumulative(t_->param_weights, t_->num_param_counts);
+    for (int k = 0; k < 3; ++k) block_size_cum_[k] = Cumulative(t_->block_size_weights[k], t_->num_block_sizes[k]);
+    for (int k = 0; k < 2; ++k) param_cum_[k] = Cumulative(t_->param_weights[k], t_->num_param_counts[k]);
     distance_cum_ = Cumulative(t_->use_distance_weights, t_->num_use_distances);
+    reuse_cum_ = Cumulative(t_->reuse_distance_weights, t_->num_reuse_distances);
   }
 
-  // A value of class c for a use in instruction k of block b: from another block (a dominator,
-  // or the entry) as often as the table says, else the value of the block defined about a drawn
-  // distance back (the nearest earlier one of the class, or the oldest later one).
+  // A value of class c for a use in instruction k of block b: from another block when b has no
+  // value of the class yet, or as often as the table says when it has; else the value of the
+  // block defined about a drawn distance back (the nearest earlier one of the class, or the
+  // oldest later one).
   uint32_t PickShaped(uint32_t b, uint32_t k, RegClass c) {
-    if (b != 0 && rng_.Below(1000) < t_->cross_block_use_permille) {
-      return PickFrom(rng_.Below(1000) < t_->entry_value_permille ? 0 : idom_[b], c);
-    }
-    const int target = static_cast<int>(k) - 1 - static_cast<int>(Draw(distance_cum_));
     const auto& vs = values_[b];
+    const bool local = std::any_of(vs.begin(), vs.end(), [&](uint32_t v) { return fn_->vreg_class[v] == c; });
+    if (b != 0 && (!local || rng_.Below(1000) < t_->cross_block_use_permille)) return PickCross(b, c);
+    const int target = static_cast<int>(k) - 1 - static_cast<int>(Draw(distance_cum_));
     uint32_t best = kNone;
     for (size_t j = vs.size(); j-- > 0;) {
       if (fn_->vreg_class[vs[j]] != c) continue;
       best = vs[j];
       if (value_pos_[b][j] <= target) break;
     }
-    if (best != kNone) return best;
-    return b == 0 ? kNone : PickFrom(idom_[b], c);
+    return best;  // kNone only in the entry, which has no other block to read from
   }
 
   // Fills template t for instruction k of block b; false (with nothing defined) when its uses
@@ -476,6 +571,14 @@ class Generator {
       }
       use_vreg[j] = v;
     }
+    // Every operand reading another block's value counts as an earlier read for PickCross, however
+    // it was found, as the census counts them.
+    for (int j = 0; j < t.num_operands; ++j) {
+      if (t.operands[j].kind == OperandKind::kUse && vreg_block_[use_vreg[j]] != b) {
+        cross_reads_.push_back(use_vreg[j]);
+        cross_read_[use_vreg[j]] = 1;
+      }
+    }
     gi->clobbers = t.call_clobbers ? 1 : 0;
     for (int j = 0; j < t.num_operands; ++j) {
       const OperandTemplate& op = t.operands[j];
@@ -497,12 +600,14 @@ class Generator {
     return true;
   }
 
-  // An instruction of the given kind from the table; a bare one if no template fits in a few draws.
-  GenInst MakeFromTemplate(uint32_t b, uint32_t k, TemplateKind kind) {
+  // An instruction of the given kind from the table (by first_weight for a block's first
+  // instruction, if the table has such weights); a bare one if no template fits in a few draws.
+  GenInst MakeFromTemplate(uint32_t b, uint32_t k, TemplateKind kind, bool first) {
     const auto& list = by_kind_[static_cast<int>(kind)];
+    const bool by_first = first && !list.first_cum.empty() && list.first_cum.back() != 0;
     for (int attempt = 0; attempt < 8 && !list.templates.empty(); ++attempt) {
       GenInst gi;
-      if (FillTemplate(b, k, *list.templates[Draw(list.cum)], &gi)) return gi;
+      if (FillTemplate(b, k, *list.templates[Draw(by_first ? list.first_cum : list.cum)], &gi)) return gi;
     }
     GenInst gi;
     if (kind == TemplateKind::kOrdinary) {
@@ -514,13 +619,15 @@ class Generator {
   }
 
   void MakeBlock(uint32_t b) {
+    cur_block_ = b;
     auto& insts = block_insts_.emplace_back();
     block_of_.push_back(b);
     // In template mode a block added to split an edge holds only its jump, as in lowered code
-    // (the measured block sizes leave such blocks out).
-    const uint32_t n = t_ == nullptr      ? 1 + rng_.Below(std::max<uint32_t>(1, o_.max_insts_per_block))
+    // (the measured block sizes leave such blocks out); other sizes are drawn for how the block ends.
+    const size_t nsuccs = succs_[b].size();
+    const uint32_t n = t_ == nullptr            ? 1 + rng_.Below(std::max<uint32_t>(1, o_.max_insts_per_block))
                        : b >= num_cfg_blocks_ ? 1
-                                              : 1 + Draw(block_size_cum_);
+                                              : 1 + Draw(block_size_cum_[nsuccs == 0 ? 2 : nsuccs == 1 ? 0 : 1]);
     if (b == 0) {
       // Function arguments: fixed int and float registers, plus a stack argument.
       GenInst args;
@@ -537,7 +644,7 @@ class Generator {
     for (uint32_t k = 1; k < n; ++k) {
       pending_defs_.clear();
       const uint32_t at = static_cast<uint32_t>(insts.size());
-      GenInst gi = t_ != nullptr                  ? MakeFromTemplate(b, at, TemplateKind::kOrdinary)
+      GenInst gi = t_ != nullptr                  ? MakeFromTemplate(b, at, TemplateKind::kOrdinary, k == 1)
                    : rng_.Percent(o_.call_percent) ? MakeCall(b)
                                                    : MakeNormal(b);
       for (uint32_t v : pending_defs_) {
@@ -580,26 +687,59 @@ class Generator {
     const TemplateKind kind = nsuccs == 0   ? TemplateKind::kReturn
                               : nsuccs == 1 ? TemplateKind::kJump
                                             : TemplateKind::kCondBranch;
-    GenInst term = MakeFromTemplate(b, at, kind);
+    // Terminators keep the kind's weights: the CFG, not a draw, decides which kind ends a block.
+    GenInst term = MakeFromTemplate(b, at, kind, false);
     term.flags = nsuccs == 0 ? kInstReturn : kInstBranch;
     auto& args = edge_args_[b];
     args.assign(nsuccs, {});
+    // Branch arguments come from the branching block (for a split-edge block, its predecessor) as
+    // often as the table says, else from the values other blocks read. The entry's arguments
+    // dominate every block and have both classes, so a value is always found.
+    const uint32_t home = b >= num_cfg_blocks_ ? idom_[b] : b;
     for (size_t s = 0; s < nsuccs; ++s) {
-      // A block defines values of both classes before any parameter is passed (the entry's
-      // arguments dominate every block), so a value is always found.
-      for (uint32_t p : params_[succs_[b][s]]) args[s].push_back(PickShaped(b, at, fn_->vreg_class[p]));
+      for (uint32_t p : params_[succs_[b][s]]) {
+        const RegClass c = fn_->vreg_class[p];
+        const bool local = b == 0 || rng_.Below(1000) < t_->local_branch_arg_permille;
+        args[s].push_back(local ? PickFrom(home, c) : PickCross(b, c));
+      }
     }
     insts->push_back(std::move(term));
+  }
+
+  // The order blocks are emitted in (CFG block per position). Template mode lays them out as the
+  // x86-64 lowering does (reverse postorder, split-edge blocks right after their predecessor),
+  // which the census found topological for the forward edges in every Sightglass function.
+  std::vector<uint32_t> Layout() const {
+    const uint32_t nb = static_cast<uint32_t>(succs_.size());
+    std::vector<uint32_t> layout;
+    if (t_ == nullptr) {
+      for (uint32_t b = 0; b < nb; ++b) layout.push_back(b);
+      return layout;
+    }
+    // Every split-edge block has one predecessor, an original block, and every original block is
+    // reachable (each jumps or falls through to the next), so this lists all blocks once.
+    for (uint32_t b : rpo_) {
+      if (b >= num_cfg_blocks_) continue;
+      layout.push_back(b);
+      for (uint32_t s : succs_[b]) {
+        if (s >= num_cfg_blocks_) layout.push_back(s);
+      }
+    }
+    return layout;
   }
 
   void Emit() {
     const uint32_t nb = static_cast<uint32_t>(succs_.size());
     std::vector<uint32_t> slot(nb, kNone);
     for (uint32_t k = 0; k < block_of_.size(); ++k) slot[block_of_[k]] = k;
+    const std::vector<uint32_t> layout = Layout();
+    std::vector<uint32_t> position(nb, kNone);
+    for (uint32_t k = 0; k < nb; ++k) position[layout[k]] = k;
     fn_->blocks.resize(nb);
     fn_->edge_args_begin.push_back(0);
-    for (uint32_t b = 0; b < nb; ++b) {
-      Block& bl = fn_->blocks[b];
+    for (uint32_t at = 0; at < nb; ++at) {
+      const uint32_t b = layout[at];
+      Block& bl = fn_->blocks[at];
       bl.insts_begin = static_cast<uint32_t>(fn_->insts.size());
       for (const GenInst& gi : block_insts_[slot[b]]) {
         Inst inst;
@@ -613,13 +753,15 @@ class Generator {
       bl.insts_end = static_cast<uint32_t>(fn_->insts.size());
       bl.succs_begin = static_cast<uint32_t>(fn_->succs.size());
       for (size_t s = 0; s < succs_[b].size(); ++s) {
-        fn_->succs.push_back(succs_[b][s]);
+        fn_->succs.push_back(position[succs_[b][s]]);
         for (uint32_t a : edge_args_[b][s]) fn_->edge_args.push_back(a);
         fn_->edge_args_begin.push_back(static_cast<uint32_t>(fn_->edge_args.size()));
       }
       bl.succs_end = static_cast<uint32_t>(fn_->succs.size());
       bl.preds_begin = static_cast<uint32_t>(fn_->preds.size());
-      fn_->preds.insert(fn_->preds.end(), preds_[b].begin(), preds_[b].end());
+      // Predecessors in block order, as the lowering lists them.
+      for (uint32_t p : preds_[b]) fn_->preds.push_back(position[p]);
+      if (t_ != nullptr) std::sort(fn_->preds.begin() + bl.preds_begin, fn_->preds.end());
       bl.preds_end = static_cast<uint32_t>(fn_->preds.size());
       bl.params_begin = static_cast<uint32_t>(fn_->params.size());
       fn_->params.insert(fn_->params.end(), params_[b].begin(), params_[b].end());
@@ -639,14 +781,20 @@ class Generator {
   // value's defining instruction within its block (-1 for parameters), parallel to values_.
   struct TemplateList {
     std::vector<const InstTemplate*> templates;
-    std::vector<uint64_t> cum;
+    std::vector<uint64_t> cum, first_cum;
   };
   const ProgramTemplates* t_ = nullptr;
   TemplateList by_kind_[4];
-  std::vector<uint64_t> block_size_cum_, param_cum_, distance_cum_;
+  // Block sizes by ending (jump, conditional branch, return); parameters by one or more predecessors.
+  std::vector<uint64_t> block_size_cum_[3], param_cum_[2], distance_cum_, reuse_cum_;
   uint32_t float_def_permille_ = 0;
   uint32_t num_cfg_blocks_ = 0;  // blocks before edge splitting
   std::vector<std::vector<int>> value_pos_;
+  // Each vreg's defining block; the values operands read from another block, once per read; the
+  // dominator tree's numbering (NumberDominatorTree).
+  uint32_t cur_block_ = 0;
+  std::vector<uint32_t> vreg_block_, cross_reads_, dom_pre_, dom_size_;
+  std::vector<uint8_t> cross_read_;  // per vreg: in cross_reads_
 };
 
 }  // namespace

@@ -10,8 +10,13 @@
 // Template mode (options.templates set): instead of drawing operand counts and constraints per
 // operand, every instruction copies the operand list of a template drawn by weight (a measured
 // table of instruction shapes, e.g. bench/lowered_shapes.h), filled with dominating values of the
-// right class and new vregs for defs; block sizes, parameters, conditional branches and where uses
-// find their values follow the table's histograms. Without templates the generator is unchanged.
+// right class and new vregs for defs; block sizes (by how the block ends), parameters (by
+// predecessor count; none on split-edge blocks), conditional branches, a block's first
+// instruction and where uses and branch arguments find their values follow the table, including
+// how few values take the uses that read another block. The CFG is reducible and laid out as
+// lowered code is: reverse postorder, each block added to split an edge right after its
+// predecessor (with its other such blocks), so block order is topological for the forward
+// edges. Without templates the generator is unchanged.
 #pragma once
 
 #include <cstddef>
@@ -44,6 +49,9 @@ enum class TemplateKind : uint8_t {
 
 struct InstTemplate {
   uint32_t weight;
+  // Weight among the first instructions of blocks (which can read only parameters of their own
+  // block): a block's first ordinary instruction is drawn by this one.
+  uint32_t first_weight;
   TemplateKind kind;
   bool call_clobbers;  // clobbers the generator's call set (caller-saved registers)
   uint8_t num_operands;
@@ -56,22 +64,38 @@ struct InstTemplate {
 struct ProgramTemplates {
   const InstTemplate* insts;
   size_t num_insts;
-  const uint32_t* block_size_weights;  // [k]: blocks of k + 1 instructions, terminator included
-  size_t num_block_sizes;
-  const uint32_t* param_weights;  // [k]: blocks (but the entry) with k parameters
-  size_t num_param_counts;
+  // [k]: blocks of k + 1 instructions, terminator included, by how they end: a jump, a
+  // conditional branch, a return (lowered code's one-instruction blocks are nearly all jumps).
+  const uint32_t* block_size_weights[3];
+  size_t num_block_sizes[3];
+  // [k]: blocks (but the entry and split-edge blocks) with k parameters, for blocks with one
+  // predecessor and with several (parameters mostly sit at joins).
+  const uint32_t* param_weights[2];
+  size_t num_param_counts[2];
   // Of the blocks (not counting split critical edges) that end in a branch, per mille with two
   // or more successors.
   uint32_t cond_branch_permille;
   // Edges out of blocks with several successors that get a block of their own (a jump) even when
   // they are not critical, per mille.
   uint32_t split_edge_permille;
-  // Uses (operands, not branch arguments) reading a value defined in another block, per mille;
-  // of those, per mille reading a value of the entry block.
+  // Of the uses (operands, not branch arguments) that could read a value of their class defined
+  // earlier in their block, per mille reading another block's value instead (the others have no
+  // choice); of all uses reading another block's value, per mille reading one that an earlier
+  // instruction (in block order) already read from another block (see reuse_distance_weights);
+  // of the values read from another block, per mille defined in the entry block.
   uint32_t cross_block_use_permille;
+  uint32_t repeat_cross_use_permille;
   uint32_t entry_value_permille;
+  // Branch arguments reading a value of the branching block (for a split-edge block, of its
+  // predecessor), per mille.
+  uint32_t local_branch_arg_permille;
   const uint32_t* use_distance_weights;  // [k]: same-block uses of the value defined k + 1 instructions back
   size_t num_use_distances;
+  // [k]: repeated cross-block reads whose value was last read from another block k + 1 such reads
+  // earlier: a few values read again and again, mostly close together (the last entry: that
+  // distance or more).
+  const uint32_t* reuse_distance_weights;
+  size_t num_reuse_distances;
 };
 
 struct RandomProgramOptions {
