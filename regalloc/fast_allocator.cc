@@ -12,11 +12,13 @@ namespace {
 int Ctz(uint64_t m) { return __builtin_ctzll(m); }
 
 // Whether m has at least k bits set (k is an operand count, usually at most 4: then without
-// branches or popcnt).
+// branches or popcnt; the operand count varies from one instruction to the next, so a chain of
+// comparisons on k would mispredict).
 inline bool HasAtLeast(uint64_t m, uint32_t k) {
   if (k <= 4) {
     const uint64_t m1 = m & (m - 1), m2 = m1 & (m1 - 1), m3 = m2 & (m2 - 1);
-    return (k == 0 ? 1 : k == 1 ? m : k == 2 ? m1 : k == 3 ? m2 : m3) != 0;
+    const uint64_t left[5] = {1, m, m1, m2, m3};  // m with 0..4 lowest bits cleared
+    return left[k] != 0;
   }
   for (; k > 0 && m != 0; --k) m &= m - 1;
   return k == 0;
